@@ -1,0 +1,165 @@
+//! `factledger import FILE|-`: append a JSON Lines file, all or nothing.
+
+use crate::cli::{out_json, CliError, Context, ErrorKind};
+use factledger::event::hex;
+use factledger::import::{parse_input, plan, Problem, Record, MAX_REPORTED_PROBLEMS};
+use factledger::Ledger;
+use serde_json::json;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Import a JSON Lines file (see docs/import-format.md). Every line is checked first; on any
+/// problem nothing is appended and every problem is printed as FILE:LINE: message.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The file to import, or - for standard input.
+    #[arg(value_name = "FILE|-")]
+    pub file: PathBuf,
+}
+
+/// What an append did, for output.
+pub struct Applied {
+    pub appended: Vec<factledger::event::Event>,
+    pub unchanged: usize,
+}
+
+/// Turns located problems into one CLI error (printed as `LABEL:LINE: message`, capped).
+pub fn refuse(ctx: &Context, label: &str, problems: Vec<Problem>) -> CliError {
+    let total = problems.len();
+    let mut details: Vec<String> = problems
+        .iter()
+        .take(MAX_REPORTED_PROBLEMS)
+        .map(|p| {
+            if p.line == 0 {
+                format!("{label}: {}", p.message)
+            } else {
+                format!("{label}:{}: {}", p.line, p.message)
+            }
+        })
+        .collect();
+    if total > MAX_REPORTED_PROBLEMS {
+        details.push(format!(
+            "... and {} more problems",
+            total - MAX_REPORTED_PROBLEMS
+        ));
+    }
+    let message = format!(
+        "{label}: {total} problem{} found; nothing was appended",
+        if total == 1 { "" } else { "s" }
+    );
+    if ctx.json() {
+        let list: Vec<_> = problems
+            .iter()
+            .take(MAX_REPORTED_PROBLEMS)
+            .map(|p| json!({"file": label, "line": p.line, "message": p.message}))
+            .collect();
+        let _ = out_json(
+            &json!({"ok": false, "error": message, "problems": list, "problem_count": total, "exit_code": 2}),
+        );
+    }
+    CliError {
+        kind: ErrorKind::Usage,
+        message,
+        hint: None,
+        details,
+        reported: false,
+    }
+    .json_reported(ctx.json())
+}
+
+impl CliError {
+    fn json_reported(mut self, json: bool) -> CliError {
+        if json {
+            // The JSON object is already on stdout; keep the human lines on stderr.
+            let mut err = std::io::stderr().lock();
+            use std::io::Write;
+            for d in &self.details {
+                let _ = writeln!(err, "{d}");
+            }
+            let _ = writeln!(err, "error: {}", self.message);
+            self.reported = true;
+        }
+        self
+    }
+}
+
+/// Plans and appends records; refuses with located problems. Shared by `import`, `add`, `retract`.
+pub fn apply(
+    ctx: &Context,
+    ledger: &mut Ledger,
+    label: &str,
+    records: Vec<(usize, Record)>,
+) -> Result<Applied, CliError> {
+    let plan = match plan(ledger, records)? {
+        Ok(p) => p,
+        Err(problems) => return Err(refuse(ctx, label, problems)),
+    };
+    let stamp = ctx.stamp()?;
+    let unchanged = plan.unchanged.len();
+    let drafts = plan.appends.into_iter().map(|(_, d)| d).collect();
+    let appended = ledger.append(drafts, &stamp)?;
+    Ok(Applied {
+        appended,
+        unchanged,
+    })
+}
+
+pub fn run(ctx: &Context, args: &ImportArgs) -> Result<(), CliError> {
+    let (label, input, base) = read_input(&args.file)?;
+    let mut ledger = ctx.open()?;
+    let (records, problems) = parse_input(&input, &base);
+    if !problems.is_empty() {
+        return Err(refuse(ctx, &label, problems));
+    }
+    let applied = apply(ctx, &mut ledger, &label, records)?;
+    report(ctx, &ledger, &label, &applied)
+}
+
+/// Prints what an import did.
+pub fn report(
+    ctx: &Context,
+    ledger: &Ledger,
+    label: &str,
+    applied: &Applied,
+) -> Result<(), CliError> {
+    let head = ledger.head();
+    if ctx.json() {
+        out_json(&json!({
+            "ok": true,
+            "file": label,
+            "appended": applied.appended.len(),
+            "unchanged": applied.unchanged,
+            "first_seq": applied.appended.first().map(|e| e.seq),
+            "last_seq": applied.appended.last().map(|e| e.seq),
+            "head": {"seq": head.seq, "hash": hex(&head.hash)},
+        }))
+    } else {
+        out!(
+            "{label}: {} appended, {} unchanged; head is seq {} ({})",
+            applied.appended.len(),
+            applied.unchanged,
+            head.seq,
+            &hex(&head.hash)[..16]
+        )
+    }
+}
+
+/// Reads the whole input; `-` is standard input. Returns (label, bytes, base directory).
+pub fn read_input(path: &Path) -> Result<(String, Vec<u8>, PathBuf), CliError> {
+    if path.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| CliError::usage(format!("reading standard input: {e}")))?;
+        return Ok(("<stdin>".into(), buf, PathBuf::from(".")));
+    }
+    let label = path.display().to_string();
+    let bytes =
+        std::fs::read(path).map_err(|e| CliError::usage(format!("cannot read {label}: {e}")))?;
+    let base = path
+        .parent()
+        .map(Path::to_path_buf)
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| PathBuf::from("."));
+    Ok((label, bytes, base))
+}

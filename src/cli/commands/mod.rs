@@ -1,0 +1,11 @@
+//! One module per command; each defines its `XxxArgs` (the doc comment is the help text) and a
+//! `run` function.
+
+pub mod add;
+pub mod demo;
+pub mod import;
+pub mod init;
+pub mod log;
+pub mod retract;
+pub mod show;
+pub mod verify;

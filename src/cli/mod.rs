@@ -1,0 +1,322 @@
+//! The command-line interface: argument parsing, the shared context each command gets, and the
+//! one place where errors become messages and exit codes.
+//!
+//! Exit codes (a public contract, see `docs/cli.md`): 0 success; 1 a check found a problem (a
+//! failed `verify`, a damaged ledger); 2 bad input or usage (including a missing ledger);
+//! 3 the ledger could not be used (in use by another process, I/O failure such as a full disk).
+
+/// Writes a line to stdout, treating a closed pipe (`factledger log | head`) as a clean end.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::write_out(format_args!($($arg)*))
+    };
+}
+
+pub mod commands;
+
+use clap::{Parser, Subcommand};
+use factledger::store::StoreError;
+use factledger::LedgerError;
+use std::fmt;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// factledger: an append-only, hashed ledger of claims and their sources, for fact-checkers.
+#[derive(Debug, Parser)]
+#[command(name = "factledger", version, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, clap::Args)]
+pub struct GlobalArgs {
+    /// Ledger directory.
+    #[arg(
+        long,
+        global = true,
+        env = "FACTLEDGER_DIR",
+        default_value = ".factledger",
+        value_name = "DIR"
+    )]
+    pub ledger: PathBuf,
+    /// Author of appended events (default: $FACTLEDGER_AUTHOR, else the OS user name).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub author: Option<String>,
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Wait up to SECONDS for another process using the ledger, instead of failing at once.
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub wait: Option<f64>,
+    /// No progress bars or notes on stderr.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new, empty ledger.
+    Init(commands::init::InitArgs),
+    /// Import a JSON Lines file (all or nothing).
+    Import(commands::import::ImportArgs),
+    /// Add one source or claim.
+    #[command(subcommand)]
+    Add(commands::add::AddCommand),
+    /// Retract a claim or source.
+    Retract(commands::retract::RetractArgs),
+    /// Print the log of events.
+    Log(commands::log::LogArgs),
+    /// Show one event by id or seq.
+    Show(commands::show::ShowArgs),
+    /// Recompute every hash and link; exit 1 at the first problem.
+    Verify(commands::verify::VerifyArgs),
+    /// Load the UN-votes fixtures into a temporary ledger and show what factledger sees.
+    Demo(commands::demo::DemoArgs),
+}
+
+/// How an error should end the process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// A check found a problem, or the ledger is damaged: exit 1.
+    Check,
+    /// Bad input or usage: exit 2.
+    Usage,
+    /// The ledger could not be used (in use, I/O): exit 3.
+    Unavailable,
+}
+
+/// An error at the CLI edge: a message, a kind that fixes the exit code, and an optional hint.
+#[derive(Debug)]
+pub struct CliError {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub hint: Option<String>,
+    /// Extra lines printed before the message (e.g. located import problems).
+    pub details: Vec<String>,
+    /// Already reported (e.g. as JSON on stdout); only the exit code remains.
+    pub reported: bool,
+}
+
+impl CliError {
+    pub fn usage(message: impl Into<String>) -> CliError {
+        CliError {
+            kind: ErrorKind::Usage,
+            message: message.into(),
+            hint: None,
+            details: Vec::new(),
+            reported: false,
+        }
+    }
+
+    pub fn check(message: impl Into<String>) -> CliError {
+        CliError {
+            kind: ErrorKind::Check,
+            ..CliError::usage(message)
+        }
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        match self.kind {
+            ErrorKind::Check => 1,
+            ErrorKind::Usage => 2,
+            ErrorKind::Unavailable => 3,
+        }
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<LedgerError> for CliError {
+    fn from(e: LedgerError) -> CliError {
+        let kind = match &e {
+            LedgerError::Store(StoreError::Missing(_)) => ErrorKind::Usage,
+            LedgerError::Store(StoreError::AlreadyExists(_)) => ErrorKind::Usage,
+            LedgerError::Invalid(_) => ErrorKind::Usage,
+            LedgerError::Store(
+                StoreError::InUse(_) | StoreError::Io { .. } | StoreError::Sled { .. },
+            ) => ErrorKind::Unavailable,
+            _ if e.is_integrity() => ErrorKind::Check,
+            _ => ErrorKind::Unavailable,
+        };
+        let hint = match &e {
+            LedgerError::Store(StoreError::Missing(dir)) => Some(format!(
+                "create one with `factledger init --ledger {}`, or point --ledger / FACTLEDGER_DIR at an existing ledger",
+                dir.display()
+            )),
+            LedgerError::Store(StoreError::InUse(_)) => {
+                Some("wait for the other command to finish, or pass --wait SECONDS".into())
+            }
+            _ => None,
+        };
+        CliError {
+            kind,
+            message: e.to_string(),
+            hint,
+            details: Vec::new(),
+            reported: false,
+        }
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> CliError {
+        CliError {
+            kind: ErrorKind::Unavailable,
+            ..CliError::usage(format!("I/O error: {e}"))
+        }
+    }
+}
+
+/// Everything a command needs from outside: options, clock and author, output.
+pub struct Context {
+    pub global: GlobalArgs,
+}
+
+impl Context {
+    /// Opens the ledger named by `--ledger`.
+    pub fn open(&self) -> Result<factledger::Ledger, CliError> {
+        let wait = match self.global.wait {
+            None => None,
+            Some(s) if s.is_finite() && s >= 0.0 => Some(Duration::from_secs_f64(s)),
+            Some(s) => {
+                return Err(CliError::usage(format!(
+                    "--wait {s} is not a number of seconds"
+                )))
+            }
+        };
+        Ok(factledger::Ledger::open(&self.global.ledger, wait)?)
+    }
+
+    /// Who and when for an append: `--author`, else `FACTLEDGER_AUTHOR`, else the OS user;
+    /// `FACTLEDGER_NOW` (RFC 3339), else the clock.
+    pub fn stamp(&self) -> Result<factledger::ledger::Stamp, CliError> {
+        let author = self
+            .global
+            .author
+            .clone()
+            .or_else(|| {
+                std::env::var("FACTLEDGER_AUTHOR")
+                    .ok()
+                    .filter(|s| !s.is_empty())
+            })
+            .or_else(|| std::env::var("USER").ok().filter(|s| !s.is_empty()))
+            .or_else(|| std::env::var("LOGNAME").ok().filter(|s| !s.is_empty()))
+            .unwrap_or_else(|| "unknown".into());
+        let author = author.trim().to_string();
+        if author.is_empty() || author.chars().count() > 128 || author.chars().any(char::is_control)
+        {
+            return Err(CliError::usage(format!(
+                "author '{}' is not usable: 1–128 characters, no control characters",
+                author.escape_debug()
+            )));
+        }
+        let recorded_at = match std::env::var("FACTLEDGER_NOW") {
+            Ok(s) => chrono::DateTime::parse_from_rfc3339(s.trim())
+                .map_err(|e| {
+                    CliError::usage(format!("FACTLEDGER_NOW='{s}' is not an RFC 3339 time: {e}"))
+                })?
+                .timestamp_micros(),
+            Err(_) => chrono::Utc::now().timestamp_micros(),
+        };
+        Ok(factledger::ledger::Stamp {
+            author,
+            recorded_at,
+        })
+    }
+
+    pub fn json(&self) -> bool {
+        self.global.json
+    }
+}
+
+pub fn write_out(args: fmt::Arguments<'_>) -> Result<(), CliError> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_fmt(args).and_then(|_| stdout.write_all(b"\n")) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(CliError {
+            kind: ErrorKind::Check,
+            message: String::new(),
+            hint: None,
+            details: Vec::new(),
+            reported: true,
+        }
+        .broken_pipe()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+impl CliError {
+    fn broken_pipe(mut self) -> CliError {
+        self.kind = ErrorKind::Check;
+        self.message = BROKEN_PIPE.into();
+        self
+    }
+}
+
+const BROKEN_PIPE: &str = "\0broken pipe";
+
+/// Prints a JSON value on one line.
+pub fn out_json(v: &serde_json::Value) -> Result<(), CliError> {
+    write_out(format_args!("{v}"))
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.global.json;
+    let ctx = Context { global: cli.global };
+    let result = match cli.command {
+        Command::Init(args) => commands::init::run(&ctx, &args),
+        Command::Import(args) => commands::import::run(&ctx, &args),
+        Command::Add(cmd) => commands::add::run(&ctx, &cmd),
+        Command::Retract(args) => commands::retract::run(&ctx, &args),
+        Command::Log(args) => commands::log::run(&ctx, &args),
+        Command::Show(args) => commands::show::run(&ctx, &args),
+        Command::Verify(args) => commands::verify::run(&ctx, &args),
+        Command::Demo(args) => commands::demo::run(&ctx, &args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.message == BROKEN_PIPE => ExitCode::SUCCESS,
+        Err(e) => {
+            if !e.reported {
+                let mut err = std::io::stderr().lock();
+                for d in &e.details {
+                    let _ = writeln!(err, "{d}");
+                }
+                let _ = writeln!(err, "error: {}", e.message);
+                if let Some(h) = &e.hint {
+                    let _ = writeln!(err, "hint: {h}");
+                }
+                if json {
+                    let _ = writeln!(
+                        std::io::stdout(),
+                        "{}",
+                        serde_json::json!({"ok": false, "error": e.message, "hint": e.hint, "exit_code": e.exit_code()})
+                    );
+                }
+            }
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

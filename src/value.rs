@@ -1,0 +1,734 @@
+//! Claim values: the typed predicates a fact-checker records, validated and normalised at import.
+//!
+//! Normalising on the way in means two reports of the same fact meet in the projection however
+//! they were phrased ("U.S." and "United States of America", "in favour" and "yes"), while what
+//! was written is kept where it matters as evidence (a date's stated weekday and wording).
+
+use crate::date::StatedDate;
+use bincode::{Decode, Encode};
+use serde_json::{json, Map, Value as Json};
+
+/// Longest free-text value, speaker or quote, in bytes.
+pub const MAX_TEXT_VALUE: usize = 64 * 1024;
+
+/// A vote a member cast.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Encode, Decode)]
+pub enum Vote {
+    /// In favour.
+    Yes,
+    /// Against.
+    No,
+    /// Abstained.
+    Abstain,
+    /// Absent or did not vote.
+    Absent,
+}
+
+impl Vote {
+    /// Reads a vote word, accepting the synonyms reports use.
+    pub fn parse(s: &str) -> Option<Vote> {
+        match collapse(s).to_lowercase().as_str() {
+            "yes" | "in favour" | "in favor" | "for" | "favour" | "favor" => Some(Vote::Yes),
+            "no" | "against" => Some(Vote::No),
+            "abstain" | "abstained" | "abstention" | "abstaining" => Some(Vote::Abstain),
+            "absent" | "did not vote" | "non-voting" => Some(Vote::Absent),
+            _ => None,
+        }
+    }
+
+    /// Canonical word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Vote::Yes => "yes",
+            Vote::No => "no",
+            Vote::Abstain => "abstain",
+            Vote::Absent => "absent",
+        }
+    }
+}
+
+/// The outcome of a vote on a draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Encode, Decode)]
+pub enum Outcome {
+    /// Adopted.
+    Adopted,
+    /// Rejected (failed to obtain the required votes).
+    Rejected,
+    /// Vetoed by a permanent member of the Security Council.
+    Vetoed,
+}
+
+impl Outcome {
+    /// Reads an outcome word.
+    pub fn parse(s: &str) -> Option<Outcome> {
+        match collapse(s).to_lowercase().as_str() {
+            "adopted" => Some(Outcome::Adopted),
+            "rejected" => Some(Outcome::Rejected),
+            "vetoed" => Some(Outcome::Vetoed),
+            _ => None,
+        }
+    }
+
+    /// Canonical word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Adopted => "adopted",
+            Outcome::Rejected => "rejected",
+            Outcome::Vetoed => "vetoed",
+        }
+    }
+}
+
+/// The UN organ that voted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Encode, Decode)]
+pub enum Body {
+    /// Security Council, 15 members.
+    Unsc,
+    /// General Assembly, 193 members.
+    Unga,
+}
+
+impl Body {
+    /// Members of the body, the most votes a tally can hold.
+    pub fn membership(self) -> u32 {
+        match self {
+            Body::Unsc => 15,
+            Body::Unga => 193,
+        }
+    }
+
+    /// Canonical code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Body::Unsc => "UNSC",
+            Body::Unga => "UNGA",
+        }
+    }
+}
+
+/// Majority a General Assembly decision needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Encode, Decode)]
+pub enum Majority {
+    /// More yes than no.
+    Simple,
+    /// Two thirds of those voting yes or no (important questions, Charter art. 18).
+    TwoThirds,
+}
+
+/// A vote count as a report states it; each count is optional because reports often give only some.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct Tally {
+    /// Which organ voted.
+    pub body: Body,
+    /// Votes in favour.
+    pub yes: Option<u32>,
+    /// Votes against.
+    pub no: Option<u32>,
+    /// Abstentions.
+    pub abstain: Option<u32>,
+    /// Members absent or not voting.
+    pub absent: Option<u32>,
+    /// A procedural Security Council vote, where the veto does not apply.
+    pub procedural: Option<bool>,
+    /// Required majority, for the General Assembly.
+    pub majority: Option<Majority>,
+}
+
+/// A normalised claim value.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub enum Value {
+    /// Free text, kept as written; compared case-folded with whitespace collapsed.
+    Text(String),
+    /// A JSON number, kept as its decimal text so hashing never depends on float formatting.
+    Number(String),
+    /// Predicate `date`.
+    Date(StatedDate),
+    /// Predicate `anniversary`: the subject happened on the `nth` anniversary of `of`.
+    Anniversary {
+        /// The original event's date.
+        of: StatedDate,
+        /// Which anniversary (1 = first).
+        nth: u32,
+    },
+    /// Predicate `tally`.
+    Tally(Tally),
+    /// Predicate `outcome`.
+    Outcome(Outcome),
+    /// Predicate `vote:<member>`.
+    Vote(Vote),
+    /// Predicate `quote`.
+    Quote {
+        /// Who said it.
+        speaker: String,
+        /// The words quoted.
+        text: String,
+    },
+}
+
+/// Collapses runs of whitespace to single spaces and trims.
+pub fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Free-text comparison key: case-folded, whitespace collapsed.
+pub fn text_key(s: &str) -> String {
+    collapse(s).to_lowercase()
+}
+
+/// Canonical member names: aliases reports use, mapped to the UN's short names.
+const MEMBER_ALIASES: &[(&str, &str)] = &[
+    ("us", "United States"),
+    ("u.s.", "United States"),
+    ("u.s", "United States"),
+    ("usa", "United States"),
+    ("u.s.a.", "United States"),
+    ("united states", "United States"),
+    ("united states of america", "United States"),
+    ("america", "United States"),
+    ("the united states", "United States"),
+    ("russia", "Russian Federation"),
+    ("russian federation", "Russian Federation"),
+    ("the russian federation", "Russian Federation"),
+    ("uk", "United Kingdom"),
+    ("u.k.", "United Kingdom"),
+    ("britain", "United Kingdom"),
+    ("great britain", "United Kingdom"),
+    ("united kingdom", "United Kingdom"),
+    ("the united kingdom", "United Kingdom"),
+    (
+        "united kingdom of great britain and northern ireland",
+        "United Kingdom",
+    ),
+    ("china", "China"),
+    ("prc", "China"),
+    ("people's republic of china", "China"),
+    ("france", "France"),
+    ("french republic", "France"),
+    ("south korea", "Republic of Korea"),
+    ("korea", "Republic of Korea"),
+    ("republic of korea", "Republic of Korea"),
+    ("north korea", "Democratic People's Republic of Korea"),
+    ("dprk", "Democratic People's Republic of Korea"),
+    (
+        "democratic people's republic of korea",
+        "Democratic People's Republic of Korea",
+    ),
+    ("iran", "Iran (Islamic Republic of)"),
+    ("syria", "Syrian Arab Republic"),
+    ("venezuela", "Venezuela (Bolivarian Republic of)"),
+    ("bolivia", "Bolivia (Plurinational State of)"),
+    ("vietnam", "Viet Nam"),
+    ("viet nam", "Viet Nam"),
+    ("laos", "Lao People's Democratic Republic"),
+    ("moldova", "Republic of Moldova"),
+    ("tanzania", "United Republic of Tanzania"),
+    ("czech republic", "Czechia"),
+    ("czechia", "Czechia"),
+    ("turkey", "Türkiye"),
+    ("turkiye", "Türkiye"),
+    ("türkiye", "Türkiye"),
+    ("ivory coast", "Côte d'Ivoire"),
+    ("cote d'ivoire", "Côte d'Ivoire"),
+    ("côte d'ivoire", "Côte d'Ivoire"),
+    ("belarus", "Belarus"),
+    ("ukraine", "Ukraine"),
+    ("algeria", "Algeria"),
+    ("denmark", "Denmark"),
+    ("greece", "Greece"),
+    ("guyana", "Guyana"),
+    ("pakistan", "Pakistan"),
+    ("panama", "Panama"),
+    ("sierra leone", "Sierra Leone"),
+    ("slovenia", "Slovenia"),
+    ("somalia", "Somalia"),
+    ("hungary", "Hungary"),
+    ("israel", "Israel"),
+    ("nicaragua", "Nicaragua"),
+    ("sudan", "Sudan"),
+    ("mali", "Mali"),
+    ("niger", "Niger"),
+    ("burkina faso", "Burkina Faso"),
+    ("eritrea", "Eritrea"),
+    ("germany", "Germany"),
+    ("japan", "Japan"),
+    ("india", "India"),
+    ("brazil", "Brazil"),
+];
+
+/// The five permanent members of the Security Council, by canonical name.
+pub const PERMANENT_MEMBERS: [&str; 5] = [
+    "China",
+    "France",
+    "Russian Federation",
+    "United Kingdom",
+    "United States",
+];
+
+/// Normalises a member name so aliases meet: `U.S.` and `United States of America` both become
+/// `United States`. Names not in the alias table keep their spelling, whitespace collapsed,
+/// straight apostrophes.
+pub fn normalise_member(name: &str) -> String {
+    let cleaned = collapse(&name.replace(['\u{2019}', '\u{2018}'], "'"));
+    let key = cleaned.to_lowercase();
+    MEMBER_ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == key)
+        .map(|(_, canonical)| canonical.to_string())
+        .unwrap_or(cleaned)
+}
+
+/// The member named by a `vote:<member>` predicate, if the predicate is one.
+pub fn vote_member(predicate: &str) -> Option<&str> {
+    predicate.strip_prefix("vote:")
+}
+
+/// Normalises a predicate name: lower-cased typed names, and `vote:` members by [`normalise_member`].
+pub fn normalise_predicate(predicate: &str) -> Result<String, String> {
+    let collapsed = collapse(predicate);
+    let lower = collapsed.to_lowercase();
+    if let Some(member) = lower.strip_prefix("vote:") {
+        let original = &collapsed[collapsed.len() - member.len()..];
+        let m = normalise_member(original);
+        if m.is_empty() {
+            return Err("predicate 'vote:' needs a member name, as in 'vote:United States'".into());
+        }
+        return Ok(format!("vote:{m}"));
+    }
+    match lower.as_str() {
+        "date" | "anniversary" | "tally" | "outcome" | "quote" => Ok(lower),
+        _ => Ok(collapsed),
+    }
+}
+
+fn describe(v: &Json) -> &'static str {
+    match v {
+        Json::Null => "null",
+        Json::Bool(_) => "a boolean",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a string",
+        Json::Array(_) => "an array",
+        Json::Object(_) => "an object",
+    }
+}
+
+fn want_str<'a>(v: &'a Json, what: &str) -> Result<&'a str, String> {
+    v.as_str()
+        .ok_or_else(|| format!("{what} must be a string, found {}", describe(v)))
+}
+
+fn bounded_text(v: &Json, what: &str) -> Result<String, String> {
+    let s = want_str(v, what)?;
+    if collapse(s).is_empty() {
+        return Err(format!("{what} must not be empty"));
+    }
+    if s.len() > MAX_TEXT_VALUE {
+        return Err(format!(
+            "{what} is {} bytes; the limit is {MAX_TEXT_VALUE}",
+            s.len()
+        ));
+    }
+    Ok(s.to_string())
+}
+
+fn object<'a>(v: &'a Json, what: &str, allowed: &[&str]) -> Result<&'a Map<String, Json>, String> {
+    let map = v
+        .as_object()
+        .ok_or_else(|| format!("{what} must be an object, found {}", describe(v)))?;
+    if let Some(k) = map.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(format!(
+            "{what} has unknown field '{k}' (allowed: {})",
+            allowed.join(", ")
+        ));
+    }
+    Ok(map)
+}
+
+fn date_of(v: &Json, what: &str) -> Result<StatedDate, String> {
+    let s = want_str(v, what)?;
+    StatedDate::parse(s).map_err(|e| format!("{what}: {e}"))
+}
+
+fn count(map: &Map<String, Json>, key: &str) -> Result<Option<u32>, String> {
+    match map.get(key) {
+        None | Some(Json::Null) => Ok(None),
+        Some(Json::Number(n)) => {
+            if let Some(u) = n.as_u64() {
+                u32::try_from(u).map(Some).map_err(|_| {
+                    format!("tally '{key}' is {u}, far more than any body has members")
+                })
+            } else if n.as_i64().is_some_and(|i| i < 0) || n.as_f64().is_some_and(|f| f < 0.0) {
+                Err(format!("tally '{key}' is {n}; counts cannot be negative"))
+            } else {
+                Err(format!(
+                    "tally '{key}' is {n}; counts must be whole numbers"
+                ))
+            }
+        }
+        Some(other) => Err(format!(
+            "tally '{key}' must be a whole number, found {}",
+            describe(other)
+        )),
+    }
+}
+
+impl Value {
+    /// Validates and normalises a JSON value for a (normalised) predicate.
+    pub fn from_json(predicate: &str, v: &Json) -> Result<Value, String> {
+        if vote_member(predicate).is_some() {
+            let s = want_str(v, "a vote")?;
+            return Vote::parse(s).map(Value::Vote).ok_or_else(|| {
+                format!("'{s}' is not a vote (yes, no, abstain, absent, or in favour, against, abstained)")
+            });
+        }
+        match predicate {
+            "date" => Ok(Value::Date(date_of(v, "a date")?)),
+            "anniversary" => {
+                let map = object(v, "an anniversary", &["of", "nth"])?;
+                let of = date_of(
+                    map.get("of").ok_or("an anniversary needs 'of' (a date)")?,
+                    "anniversary 'of'",
+                )?;
+                let nth = match map.get("nth") {
+                    Some(Json::Number(n)) => n
+                        .as_u64()
+                        .filter(|n| (1..=10_000).contains(n))
+                        .ok_or_else(|| {
+                            format!("anniversary 'nth' is {n}; it must be a whole number from 1")
+                        })?,
+                    Some(other) => {
+                        return Err(format!(
+                            "anniversary 'nth' must be a whole number, found {}",
+                            describe(other)
+                        ))
+                    }
+                    None => return Err("an anniversary needs 'nth' (a whole number)".into()),
+                };
+                Ok(Value::Anniversary {
+                    of,
+                    nth: nth as u32,
+                })
+            }
+            "tally" => {
+                let map = object(
+                    v,
+                    "a tally",
+                    &[
+                        "body",
+                        "yes",
+                        "no",
+                        "abstain",
+                        "absent",
+                        "procedural",
+                        "majority",
+                    ],
+                )?;
+                let body = match map.get("body") {
+                    Some(b) => match want_str(b, "tally 'body'")?.trim().to_uppercase().as_str() {
+                        "UNSC" => Body::Unsc,
+                        "UNGA" => Body::Unga,
+                        other => {
+                            return Err(format!(
+                                "tally 'body' is '{other}'; it must be UNSC or UNGA"
+                            ))
+                        }
+                    },
+                    None => return Err("a tally needs 'body' (UNSC or UNGA)".into()),
+                };
+                let procedural = match map.get("procedural") {
+                    None | Some(Json::Null) => None,
+                    Some(Json::Bool(b)) => Some(*b),
+                    Some(other) => {
+                        return Err(format!(
+                            "tally 'procedural' must be true or false, found {}",
+                            describe(other)
+                        ))
+                    }
+                };
+                let majority = match map.get("majority") {
+                    None | Some(Json::Null) => None,
+                    Some(m) => match want_str(m, "tally 'majority'")?.trim() {
+                        "simple" => Some(Majority::Simple),
+                        "two-thirds" => Some(Majority::TwoThirds),
+                        other => {
+                            return Err(format!(
+                                "tally 'majority' is '{other}'; it must be simple or two-thirds"
+                            ))
+                        }
+                    },
+                };
+                Ok(Value::Tally(Tally {
+                    body,
+                    yes: count(map, "yes")?,
+                    no: count(map, "no")?,
+                    abstain: count(map, "abstain")?,
+                    absent: count(map, "absent")?,
+                    procedural,
+                    majority,
+                }))
+            }
+            "outcome" => {
+                let s = want_str(v, "an outcome")?;
+                Outcome::parse(s)
+                    .map(Value::Outcome)
+                    .ok_or_else(|| format!("'{s}' is not an outcome (adopted, rejected, vetoed)"))
+            }
+            "quote" => {
+                let map = object(v, "a quote", &["speaker", "text"])?;
+                let speaker = bounded_text(
+                    map.get("speaker").ok_or("a quote needs 'speaker'")?,
+                    "quote 'speaker'",
+                )?;
+                let text = bounded_text(
+                    map.get("text").ok_or("a quote needs 'text'")?,
+                    "quote 'text'",
+                )?;
+                Ok(Value::Quote { speaker, text })
+            }
+            _ => match v {
+                Json::String(_) => Ok(Value::Text(bounded_text(v, "the value")?)),
+                Json::Number(n) => Ok(Value::Number(n.to_string())),
+                other => Err(format!(
+                    "the value of predicate '{predicate}' must be a string or a number, found {}",
+                    describe(other)
+                )),
+            },
+        }
+    }
+
+    /// The normalised value as JSON, for `--json` output and exports.
+    pub fn to_json(&self) -> Json {
+        match self {
+            Value::Text(s) => json!(s),
+            Value::Number(n) => serde_json::from_str::<Json>(n).unwrap_or_else(|_| json!(n)),
+            Value::Date(d) => json!(d.iso()),
+            Value::Anniversary { of, nth } => json!({"of": of.iso(), "nth": nth}),
+            Value::Tally(t) => {
+                let mut m = Map::new();
+                m.insert("body".into(), json!(t.body.as_str()));
+                for (k, c) in [
+                    ("yes", t.yes),
+                    ("no", t.no),
+                    ("abstain", t.abstain),
+                    ("absent", t.absent),
+                ] {
+                    if let Some(c) = c {
+                        m.insert(k.into(), json!(c));
+                    }
+                }
+                if let Some(p) = t.procedural {
+                    m.insert("procedural".into(), json!(p));
+                }
+                if let Some(maj) = t.majority {
+                    let s = match maj {
+                        Majority::Simple => "simple",
+                        Majority::TwoThirds => "two-thirds",
+                    };
+                    m.insert("majority".into(), json!(s));
+                }
+                Json::Object(m)
+            }
+            Value::Outcome(o) => json!(o.as_str()),
+            Value::Vote(v) => json!(v.as_str()),
+            Value::Quote { speaker, text } => json!({"speaker": speaker, "text": text}),
+        }
+    }
+
+    /// The value as written, where that differs from the normalised form (dates).
+    pub fn as_written(&self) -> Option<&str> {
+        match self {
+            Value::Date(d) => Some(&d.as_written),
+            _ => None,
+        }
+    }
+
+    /// Short readable form for terminals.
+    pub fn display(&self) -> String {
+        match self {
+            Value::Text(s) => collapse(s),
+            Value::Number(n) => n.clone(),
+            Value::Date(d) => {
+                if d.stated_weekday.is_some() || d.as_written != d.iso() {
+                    format!("{} ('{}')", d.iso(), d.as_written)
+                } else {
+                    d.iso()
+                }
+            }
+            Value::Anniversary { of, nth } => {
+                format!("{} anniversary of {}", ordinal(*nth), of.iso())
+            }
+            Value::Tally(t) => {
+                let mut parts = vec![t.body.as_str().to_string()];
+                for (k, c) in [
+                    ("yes", t.yes),
+                    ("no", t.no),
+                    ("abstain", t.abstain),
+                    ("absent", t.absent),
+                ] {
+                    if let Some(c) = c {
+                        parts.push(format!("{k} {c}"));
+                    }
+                }
+                if t.procedural == Some(true) {
+                    parts.push("procedural".into());
+                }
+                if t.majority == Some(Majority::TwoThirds) {
+                    parts.push("two-thirds majority".into());
+                }
+                parts.join(", ")
+            }
+            Value::Outcome(o) => o.as_str().into(),
+            Value::Vote(v) => v.as_str().into(),
+            Value::Quote { speaker, text } => {
+                format!("{}: \u{201c}{}\u{201d}", collapse(speaker), collapse(text))
+            }
+        }
+    }
+
+    /// True when two values cannot both be true. Structured values are compared only on what both
+    /// state: a tally giving `yes: 93` alone agrees with one giving `yes: 93, no: 8`.
+    pub fn disagrees_with(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Date(a), Value::Date(b)) => !a.same_day(b),
+            (Value::Anniversary { of: a, nth: n }, Value::Anniversary { of: b, nth: m }) => {
+                !a.same_day(b) || n != m
+            }
+            (Value::Tally(a), Value::Tally(b)) => {
+                let differ =
+                    |x: Option<u32>, y: Option<u32>| matches!((x, y), (Some(x), Some(y)) if x != y);
+                a.body != b.body
+                    || differ(a.yes, b.yes)
+                    || differ(a.no, b.no)
+                    || differ(a.abstain, b.abstain)
+                    || differ(a.absent, b.absent)
+                    || matches!((a.procedural, b.procedural), (Some(x), Some(y)) if x != y)
+                    || matches!((a.majority, b.majority), (Some(x), Some(y)) if x != y)
+            }
+            (
+                Value::Quote {
+                    speaker: s1,
+                    text: t1,
+                },
+                Value::Quote {
+                    speaker: s2,
+                    text: t2,
+                },
+            ) => text_key(s1) != text_key(s2) || text_key(t1) != text_key(t2),
+            (Value::Text(a) | Value::Number(a), Value::Text(b) | Value::Number(b)) => {
+                text_key(a) != text_key(b)
+            }
+            (a, b) => a != b,
+        }
+    }
+}
+
+/// `1st`, `2nd`, `3rd`, `4th` …
+pub fn ordinal(n: u32) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn member_aliases_meet() {
+        for alias in [
+            "US",
+            "U.S.",
+            "USA",
+            "United States of America",
+            "  united   states ",
+        ] {
+            assert_eq!(normalise_member(alias), "United States", "{alias}");
+        }
+        assert_eq!(normalise_member("Russia"), "Russian Federation");
+        for alias in ["UK", "U.K.", "Britain", "Great Britain"] {
+            assert_eq!(normalise_member(alias), "United Kingdom", "{alias}");
+        }
+        assert_eq!(normalise_member("Freedonia"), "Freedonia");
+    }
+
+    #[test]
+    fn vote_predicates_normalise_their_member() {
+        assert_eq!(
+            normalise_predicate("vote:U.S.").unwrap(),
+            "vote:United States"
+        );
+        assert_eq!(
+            normalise_predicate("VOTE:russia").unwrap(),
+            "vote:Russian Federation"
+        );
+        assert!(normalise_predicate("vote: ").is_err());
+        assert_eq!(normalise_predicate("Title").unwrap(), "Title");
+        assert_eq!(normalise_predicate("Date").unwrap(), "date");
+    }
+
+    #[test]
+    fn vote_words() {
+        for (w, v) in [
+            ("in favour", Vote::Yes),
+            ("in favor", Vote::Yes),
+            ("for", Vote::Yes),
+            ("against", Vote::No),
+            ("abstained", Vote::Abstain),
+            ("abstention", Vote::Abstain),
+            ("Absent", Vote::Absent),
+        ] {
+            assert_eq!(Vote::parse(w), Some(v), "{w}");
+        }
+        assert_eq!(Vote::parse("maybe"), None);
+    }
+
+    #[test]
+    fn tally_is_validated() {
+        let ok =
+            Value::from_json("tally", &json!({"body":"UNSC","yes":10,"no":0,"abstain":5})).unwrap();
+        assert!(matches!(ok, Value::Tally(Tally { yes: Some(10), .. })));
+        assert!(Value::from_json("tally", &json!({"yes":10}))
+            .unwrap_err()
+            .contains("body"));
+        assert!(Value::from_json("tally", &json!({"body":"UNSC","yes":-1}))
+            .unwrap_err()
+            .contains("negative"));
+        assert!(
+            Value::from_json("tally", &json!({"body":"UNSC","yes":"ten"}))
+                .unwrap_err()
+                .contains("whole number")
+        );
+        assert!(Value::from_json("tally", &json!({"body":"WHO"}))
+            .unwrap_err()
+            .contains("UNSC or UNGA"));
+        assert!(Value::from_json("tally", &json!({"body":"UNSC","ayes":3}))
+            .unwrap_err()
+            .contains("unknown field"));
+    }
+
+    #[test]
+    fn structured_values_compare_on_what_both_state() {
+        let t = |v: Json| Value::from_json("tally", &v).unwrap();
+        let full = t(json!({"body":"UNGA","yes":93,"no":8}));
+        assert!(!t(json!({"body":"UNGA","yes":93})).disagrees_with(&full));
+        assert!(t(json!({"body":"UNGA","yes":89})).disagrees_with(&full));
+        let text = |s: &str| Value::Text(s.into());
+        assert!(!text("The  Path to Peace").disagrees_with(&text("the path to peace")));
+        assert!(text("The Path to Peace").disagrees_with(&text("The Road to Peace")));
+    }
+
+    #[test]
+    fn other_predicates_take_strings_or_numbers() {
+        assert_eq!(
+            Value::from_json("title", &json!(12)).unwrap(),
+            Value::Number("12".into())
+        );
+        assert!(Value::from_json("title", &json!(true)).is_err());
+        assert!(Value::from_json("title", &json!("  ")).is_err());
+        assert!(Value::from_json("outcome", &json!("passed")).is_err());
+    }
+}
