@@ -150,6 +150,12 @@ impl<'a> Fields<'a> {
         if n == 0 {
             return Err(format!("{} field '{key}' must not be empty", self.kind));
         }
+        if s.chars().any(char::is_control) {
+            return Err(format!(
+                "{} field '{key}' contains a control character",
+                self.kind
+            ));
+        }
         if n > MAX_NAME_CHARS {
             return Err(format!(
                 "{} field '{key}' is {n} characters; the limit is {MAX_NAME_CHARS}",

@@ -6,6 +6,7 @@
 
 use crate::error::{LedgerError, Result};
 use crate::event::{Event, EventBody, Hash};
+use crate::projection::{self, Digesting, Meta, Overlay, Tables};
 use crate::store::{AppendBatch, Head, Store};
 use std::path::Path;
 use std::time::Duration;
@@ -66,15 +67,19 @@ pub struct Ledger {
 impl Ledger {
     /// Creates a new empty ledger in `dir`.
     pub fn init(dir: &Path) -> Result<Ledger> {
-        Ok(Ledger {
-            store: Store::create(dir)?,
-        })
+        let mut store = Store::create(dir)?;
+        let empty = Meta {
+            seq: 0,
+            digest: projection::Digest::default(),
+        };
+        store.write_projection(empty.to_bytes(), Vec::new(), false)?;
+        Ok(Ledger { store })
     }
 
     /// Opens the ledger in `dir`, waiting up to `wait` for another process to release it, and
     /// checks that the head event is present and carries the head's hash.
     pub fn open(dir: &Path, wait: Option<Duration>) -> Result<Ledger> {
-        let ledger = Ledger {
+        let mut ledger = Ledger {
             store: Store::open(dir, wait)?,
         };
         let head = ledger.head();
@@ -92,7 +97,66 @@ impl Ledger {
                 });
             }
         }
+        ledger.bring_projection_up_to_date()?;
         Ok(ledger)
+    }
+
+    /// The stored projection's meta, if it is in a state this build reads.
+    pub fn projection_meta(&self) -> Result<Option<Meta>> {
+        Ok(self
+            .store
+            .projection_meta()?
+            .and_then(|b| Meta::from_bytes(&b)))
+    }
+
+    /// Catches the stored projection up with the log, or rebuilds it when it is ahead of the log
+    /// (a crash part-way through an append), missing, or of another layout version.
+    fn bring_projection_up_to_date(&mut self) -> Result<()> {
+        let head = self.head();
+        match self.projection_meta()? {
+            Some(meta) if meta.seq == head.seq => Ok(()),
+            Some(meta) if meta.seq < head.seq => {
+                let (writes, digest) = {
+                    let stored = StoredTables(&self.store);
+                    let mut overlay = Overlay::new(&stored);
+                    let mut dig = Digesting::new(&mut overlay, meta.digest);
+                    for e in self.events(meta.seq + 1) {
+                        projection::apply(&mut dig, &e?)?;
+                    }
+                    let digest = dig.digest;
+                    (overlay.into_writes(), digest)
+                };
+                let meta = Meta {
+                    seq: head.seq,
+                    digest,
+                };
+                self.store
+                    .write_projection(meta.to_bytes(), writes, false)?;
+                Ok(())
+            }
+            _ => self.rebuild_projection(),
+        }
+    }
+
+    /// Replays the whole log and replaces the stored projection with the result.
+    pub fn rebuild_projection(&mut self) -> Result<()> {
+        let (tables, seq) = projection::replay(self.events(1), None, |_| {})?;
+        let digest = tables.digest();
+        let mut writes = Vec::new();
+        for table in projection::TABLES {
+            tables.scan(table, b"", &mut |k, v| {
+                writes.push((table, k.to_vec(), Some(v.to_vec())));
+                true
+            })?;
+        }
+        self.store
+            .write_projection(Meta { seq, digest }.to_bytes(), writes, true)?;
+        Ok(())
+    }
+
+    /// The stored projection, for queries.
+    pub fn tables(&self) -> StoredTables<'_> {
+        StoredTables(&self.store)
     }
 
     /// The ledger directory.
@@ -206,6 +270,25 @@ impl Ledger {
             self.store.repair_head_file()?;
             return Ok(events);
         }
+        // Fold the new events into the projection, in the same write as the events.
+        let meta = self
+            .projection_meta()?
+            .filter(|m| m.seq == head.seq)
+            .ok_or_else(|| {
+                LedgerError::Invalid("the projection is not up to date; reopen the ledger".into())
+            })?;
+        let (writes, digest) = {
+            let stored = StoredTables(&self.store);
+            let mut overlay = Overlay::new(&stored);
+            let mut dig = Digesting::new(&mut overlay, meta.digest);
+            for e in &events {
+                projection::apply(&mut dig, e)?;
+            }
+            let digest = dig.digest;
+            (overlay.into_writes(), digest)
+        };
+        batch.projection_meta = Some(Meta { seq, digest }.to_bytes());
+        batch.projection = writes;
         batch.head = Head { seq, hash: prev };
         self.store.append(batch)?;
         Ok(events)
@@ -228,4 +311,144 @@ pub fn decode_at(seq: u64, bytes: &[u8]) -> Result<Event> {
         });
     }
     Ok(event)
+}
+
+/// The projection tables as the store keeps them.
+pub struct StoredTables<'a>(&'a Store);
+
+impl Tables for StoredTables<'_> {
+    fn get(&self, table: &'static str, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        Ok(self.0.table_get(table, key)?)
+    }
+    fn scan(
+        &self,
+        table: &'static str,
+        prefix: &[u8],
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<()> {
+        Ok(self.0.table_scan(table, prefix, visit)?)
+    }
+}
+
+/// The projection at some point of the log: the stored one (now) or a replay (the past).
+pub enum View<'a> {
+    /// The stored, current projection.
+    Stored(StoredTables<'a>),
+    /// A projection replayed in memory up to a past seq.
+    Replayed(projection::MemTables),
+}
+
+impl Tables for View<'_> {
+    fn get(&self, table: &'static str, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        match self {
+            View::Stored(t) => t.get(table, key),
+            View::Replayed(t) => t.get(table, key),
+        }
+    }
+    fn scan(
+        &self,
+        table: &'static str,
+        prefix: &[u8],
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<()> {
+        match self {
+            View::Stored(t) => t.scan(table, prefix, visit),
+            View::Replayed(t) => t.scan(table, prefix, visit),
+        }
+    }
+}
+
+impl Ledger {
+    /// Resolves an `--as-of` argument: a seq, or an RFC 3339 time meaning the last event recorded
+    /// at or before it (0 when none was).
+    pub fn resolve_as_of(&self, spec: &str) -> Result<u64> {
+        let head = self.head().seq;
+        if let Ok(seq) = spec.trim().parse::<u64>() {
+            if seq > head {
+                return Err(LedgerError::Invalid(format!(
+                    "--as-of {seq}: the ledger only goes up to seq {head}"
+                )));
+            }
+            return Ok(seq);
+        }
+        let t = chrono::DateTime::parse_from_rfc3339(spec.trim()).map_err(|e| {
+            LedgerError::Invalid(format!(
+                "--as-of '{spec}' is neither a seq nor an RFC 3339 time: {e}"
+            ))
+        })?;
+        let micros = t.timestamp_micros();
+        // recorded_at never decreases along the log, so binary search finds the last event at
+        // or before the time.
+        let (mut lo, mut hi) = (0u64, head);
+        while lo < hi {
+            let mid = lo + (hi - lo).div_ceil(2);
+            let e = self.event(mid)?.ok_or_else(|| LedgerError::Inconsistent {
+                seq: mid,
+                problem: "event missing".into(),
+            })?;
+            if e.recorded_at <= micros {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        Ok(lo)
+    }
+
+    /// The projection as of `seq` (the stored one when `seq` is the head).
+    pub fn view_at(&self, seq: Option<u64>) -> Result<View<'_>> {
+        match seq {
+            Some(s) if s < self.head().seq => {
+                let (tables, _) = projection::replay(self.events(1), Some(s), |_| {})?;
+                Ok(View::Replayed(tables))
+            }
+            _ => Ok(View::Stored(self.tables())),
+        }
+    }
+}
+
+/// What the projection check found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectionCheck {
+    /// Digest of a fresh replay of the whole log.
+    pub replayed: Hash,
+    /// Digest recorded with the stored projection.
+    pub recorded: Option<Hash>,
+    /// Digest of the stored projection's entries as they are now.
+    pub stored_entries: Hash,
+    /// The seq the stored projection says it reflects.
+    pub stored_seq: Option<u64>,
+}
+
+impl ProjectionCheck {
+    /// A description of the drift, or `None` when all three agree with the log.
+    pub fn drift(&self, head_seq: u64) -> Option<String> {
+        if self.stored_seq != Some(head_seq) {
+            return Some(format!(
+                "the stored projection reflects seq {:?}, not the head seq {head_seq}",
+                self.stored_seq
+            ));
+        }
+        if self.recorded != Some(self.replayed) {
+            return Some("the digest recorded with the stored projection differs from a fresh replay of the log".into());
+        }
+        if self.stored_entries != self.replayed {
+            return Some("the stored projection's entries were changed: they no longer hash to what the log implies".into());
+        }
+        None
+    }
+}
+
+impl Ledger {
+    /// Replays the whole log and compares it with the stored projection.
+    pub fn check_projection(&self, progress: impl FnMut(u64)) -> Result<ProjectionCheck> {
+        let (tables, _) = projection::replay(self.events(1), None, progress)?;
+        let meta = self.projection_meta()?;
+        Ok(ProjectionCheck {
+            replayed: tables.digest().to_bytes(),
+            recorded: meta.map(|m| m.digest.to_bytes()),
+            stored_entries: projection::scan_digest(&self.tables())?.to_bytes(),
+            stored_seq: meta.map(|m| m.seq),
+        })
+    }
 }

@@ -12,6 +12,8 @@
 //! - [`store`] — the only module that touches sled: records, indexes, head, durability.
 //! - [`ledger`] — the append-only log over the store: decode, chain, look up.
 //! - [`chain`] — verification of the hash chain.
+//! - [`facts`] — the fact state per subject and predicate: live claims, values, agreement.
+//! - [`projection`] — the log folded into the current state of claims and sources, kept in sled.
 //! - [`import`] — the JSON Lines import format and the decision of what to append.
 //! - [`error`] — the library's error type.
 #![forbid(unsafe_code)]
@@ -21,8 +23,10 @@ pub mod chain;
 pub mod date;
 pub mod error;
 pub mod event;
+pub mod facts;
 pub mod import;
 pub mod ledger;
+pub mod projection;
 pub mod store;
 pub mod value;
 

@@ -123,6 +123,7 @@ pub struct Store {
     ids: sled::Tree,
     texts: sled::Tree,
     meta: sled::Tree,
+    projection: Vec<(&'static str, sled::Tree)>,
     head: Head,
     /// Set when the sled head is ahead of `HEAD` (a crash between sled's flush and the head
     /// file's rename): the next append rewrites the file.
@@ -139,7 +140,24 @@ pub struct AppendBatch {
     pub texts: Vec<(Hash, Vec<u8>)>,
     /// The head after these records.
     pub head: Head,
+    /// Projection meta record, written before the projection entries so that a crash part-way
+    /// leaves a meta whose seq is past the head (which means: rebuild).
+    pub projection_meta: Option<Vec<u8>>,
+    /// Projection entries: (table, key, value or `None` to delete).
+    pub projection: Vec<ProjectionWrite>,
 }
+
+/// One write to a projection table.
+pub type ProjectionWrite = (&'static str, Vec<u8>, Option<Vec<u8>>);
+
+/// The projection's tables. The projection module gives them meaning; the store only keeps them.
+pub const PROJECTION_TABLES: &[&str] = &[
+    "p_claims",
+    "p_sources",
+    "p_subjects",
+    "p_source_claims",
+    "p_cited_by",
+];
 
 impl Store {
     /// Creates a new, empty ledger at `dir` (which must not exist or be an empty directory).
@@ -247,7 +265,12 @@ impl Store {
                 message: e.to_string(),
             })
         };
+        let mut projection = Vec::new();
+        for name in PROJECTION_TABLES {
+            projection.push((*name, tree(name)?));
+        }
         Ok(Store {
+            projection,
             events: tree("events")?,
             ids: tree("ids")?,
             texts: tree("texts")?,
@@ -396,6 +419,7 @@ impl Store {
                 .insert(&hash[..], text.as_slice())
                 .map_err(|e| self.sled_err(e))?;
         }
+        self.write_projection_unsynced(batch.projection_meta, batch.projection)?;
         self.meta
             .insert("head", &batch.head.to_bytes()[..])
             .map_err(|e| self.sled_err(e))?;
@@ -403,6 +427,104 @@ impl Store {
         write_head_file(&self.dir, batch.head)?;
         self.head = batch.head;
         self.head_file_behind = false;
+        Ok(())
+    }
+
+    fn table(&self, name: &str) -> Result<&sled::Tree, StoreError> {
+        self.projection
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| t)
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown projection table '{name}'")))
+    }
+
+    fn write_projection_unsynced(
+        &self,
+        meta: Option<Vec<u8>>,
+        writes: Vec<ProjectionWrite>,
+    ) -> Result<(), StoreError> {
+        if let Some(meta) = meta {
+            self.meta
+                .insert("projection", meta)
+                .map_err(|e| self.sled_err(e))?;
+        }
+        let mut batches: Vec<(&'static str, sled::Batch)> = Vec::new();
+        for (table, key, value) in writes {
+            let i = match batches.iter().position(|(n, _)| *n == table) {
+                Some(i) => i,
+                None => {
+                    batches.push((table, sled::Batch::default()));
+                    batches.len() - 1
+                }
+            };
+            match value {
+                Some(v) => batches[i].1.insert(key, v),
+                None => batches[i].1.remove(key),
+            }
+        }
+        for (table, batch) in batches {
+            self.table(table)?
+                .apply_batch(batch)
+                .map_err(|e| self.sled_err(e))?;
+        }
+        Ok(())
+    }
+
+    /// Writes projection entries outside an event append (catching up or rebuilding), durably.
+    pub fn write_projection(
+        &mut self,
+        meta: Vec<u8>,
+        writes: Vec<ProjectionWrite>,
+        clear_first: bool,
+    ) -> Result<(), StoreError> {
+        if clear_first {
+            // Mark the projection as far past any head first, so a crash mid-rebuild is seen.
+            self.meta
+                .insert("projection", &b"rebuilding"[..])
+                .map_err(|e| self.sled_err(e))?;
+            for (_, t) in &self.projection {
+                t.clear().map_err(|e| self.sled_err(e))?;
+            }
+        }
+        self.write_projection_unsynced(None, writes)?;
+        self.meta
+            .insert("projection", meta)
+            .map_err(|e| self.sled_err(e))?;
+        self.make_durable()
+    }
+
+    /// The projection meta record, if any.
+    pub fn projection_meta(&self) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self
+            .meta
+            .get("projection")
+            .map_err(|e| self.sled_err(e))?
+            .map(|v| v.to_vec()))
+    }
+
+    /// One projection entry.
+    pub fn table_get(&self, table: &str, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self
+            .table(table)?
+            .get(key)
+            .map_err(|e| self.sled_err(e))?
+            .map(|v| v.to_vec()))
+    }
+
+    /// Visits the projection entries whose key starts with `prefix`, in key order, until `visit`
+    /// returns false.
+    pub fn table_scan(
+        &self,
+        table: &str,
+        prefix: &[u8],
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<(), StoreError> {
+        for item in self.table(table)?.scan_prefix(prefix) {
+            let (k, v) = item.map_err(|e| self.sled_err(e))?;
+            if !visit(&k, &v) {
+                break;
+            }
+        }
         Ok(())
     }
 

@@ -74,8 +74,12 @@ pub enum Command {
     Log(commands::log::LogArgs),
     /// Show one event by id or seq.
     Show(commands::show::ShowArgs),
-    /// Recompute every hash and link; exit 1 at the first problem.
+    /// Recompute every hash and link, and the projection; exit 1 at the first problem.
     Verify(commands::verify::VerifyArgs),
+    /// Show the fact state: live claims per subject and predicate, and whether they agree.
+    Facts(commands::facts::FactsArgs),
+    /// Rebuild the projection from the first event and report what it holds.
+    Replay(commands::replay::ReplayArgs),
     /// Load the UN-votes fixtures into a temporary ledger and show what factledger sees.
     Demo(commands::demo::DemoArgs),
 }
@@ -282,6 +286,8 @@ pub fn main() -> ExitCode {
         Command::Log(args) => commands::log::run(&ctx, &args),
         Command::Show(args) => commands::show::run(&ctx, &args),
         Command::Verify(args) => commands::verify::run(&ctx, &args),
+        Command::Facts(args) => commands::facts::run(&ctx, &args),
+        Command::Replay(args) => commands::replay::run(&ctx, &args),
         Command::Demo(args) => commands::demo::run(&ctx, &args),
     };
     match result {

@@ -3,9 +3,11 @@
 
 pub mod add;
 pub mod demo;
+pub mod facts;
 pub mod import;
 pub mod init;
 pub mod log;
+pub mod replay;
 pub mod retract;
 pub mod show;
 pub mod verify;

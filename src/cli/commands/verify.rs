@@ -1,7 +1,7 @@
 //! `factledger verify`: recompute every hash and link; exit 1 naming the first bad seq.
 
 use crate::cli::{out_json, CliError, Context};
-use factledger::chain::verify_chain;
+use factledger::chain::{verify_chain, ChainProblem};
 use factledger::event::hex;
 use serde_json::json;
 
@@ -22,8 +22,21 @@ pub fn run(ctx: &Context, _args: &VerifyArgs) -> Result<(), CliError> {
         }
         Err(e) => return Err(e),
     };
-    let report = verify_chain(&ledger, |_| {})?;
+    let mut report = verify_chain(&ledger, |_| {})?;
     let head = ledger.head();
+    // Only a sound chain can be replayed meaningfully; then the projection must match it.
+    let mut projection_digest = None;
+    if report.problem.is_none() {
+        let check = ledger.check_projection(|_| {})?;
+        projection_digest = Some(hex(&check.replayed));
+        if let Some(message) = check.drift(head.seq) {
+            report.problem = Some(ChainProblem {
+                seq: head.seq,
+                code: "projection-drift",
+                message: format!("{message}; rebuild it with `factledger replay --rebuild`"),
+            });
+        }
+    }
     if ctx.json() {
         out_json(&json!({
             "ok": report.problem.is_none(),
@@ -31,6 +44,7 @@ pub fn run(ctx: &Context, _args: &VerifyArgs) -> Result<(), CliError> {
             "texts": report.texts,
             "head": {"seq": head.seq, "hash": hex(&head.hash)},
             "signed": false,
+            "projection_digest": projection_digest,
             "problem": report.problem.as_ref().map(|p| json!({"seq": p.seq, "code": p.code, "message": p.message})),
         }))?;
     }
@@ -43,6 +57,10 @@ pub fn run(ctx: &Context, _args: &VerifyArgs) -> Result<(), CliError> {
                     report.texts,
                     head.seq,
                     hex(&head.hash)
+                )?;
+                out!(
+                    "ok: the stored projection is exactly what the log implies (digest {})",
+                    projection_digest.as_deref().unwrap_or("")
                 )?;
                 out!("note: this ledger is unsigned (events are hashed and chained, not signed)")?;
             }

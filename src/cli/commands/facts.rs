@@ -1,0 +1,90 @@
+//! `factledger facts`: the current (or past) fact state.
+
+use crate::cli::{out_json, CliError, Context};
+use factledger::facts::{subject_facts, Fact, FactStatus};
+use factledger::projection::for_each_subject;
+use serde_json::Value as Json;
+
+/// Show what the ledger holds about each subject: live claims, values, sources, agreement.
+#[derive(Debug, clap::Args)]
+pub struct FactsArgs {
+    /// Only this subject.
+    #[arg(long)]
+    pub subject: Option<String>,
+    /// The state after this seq, or after the last event recorded at or before this RFC 3339 time.
+    #[arg(long, value_name = "SEQ|RFC3339")]
+    pub as_of: Option<String>,
+}
+
+/// Collects facts for one subject or all, as of a point.
+pub fn collect(
+    ctx: &Context,
+    subject: Option<&str>,
+    as_of: Option<&str>,
+) -> Result<Vec<Fact>, CliError> {
+    let ledger = ctx.open()?;
+    let seq = as_of.map(|s| ledger.resolve_as_of(s)).transpose()?;
+    let view = ledger.view_at(seq)?;
+    let mut facts = Vec::new();
+    match subject {
+        Some(s) => facts.extend(subject_facts(&view, s)?),
+        None => for_each_subject(&view, &mut |s| {
+            facts.extend(subject_facts(&view, s)?);
+            Ok(())
+        })?,
+    }
+    Ok(facts)
+}
+
+pub fn run(ctx: &Context, args: &FactsArgs) -> Result<(), CliError> {
+    let facts = collect(ctx, args.subject.as_deref(), args.as_of.as_deref())?;
+    if ctx.json() {
+        return out_json(&Json::Array(facts.iter().map(Fact::to_json).collect()));
+    }
+    if facts.is_empty() {
+        match &args.subject {
+            Some(s) => out!("no claims about '{s}'")?,
+            None => out!("no claims in the ledger")?,
+        }
+        return Ok(());
+    }
+    print_facts(&facts)
+}
+
+/// Readable fact listing, grouped by subject.
+pub fn print_facts(facts: &[Fact]) -> Result<(), CliError> {
+    let mut last_subject: Option<&str> = None;
+    for f in facts {
+        if last_subject != Some(f.subject.as_str()) {
+            if last_subject.is_some() {
+                out!("")?;
+            }
+            out!("{}", f.subject)?;
+            last_subject = Some(&f.subject);
+        }
+        let status = match f.status {
+            FactStatus::Consistent => "  ok        ",
+            FactStatus::Conflicting => "  CONFLICT  ",
+            FactStatus::Retracted => "  retracted ",
+        };
+        let values: Vec<String> = f
+            .values
+            .iter()
+            .map(|v| format!("{} [{}]", v.value.display(), v.claims.join(", ")))
+            .collect();
+        let shown = if values.is_empty() {
+            let ids: Vec<String> = f
+                .inactive
+                .iter()
+                .map(|(c, l)| format!("{} {}", c.claim.id, l.as_str()))
+                .collect();
+            format!("(nothing live: {})", ids.join(", "))
+        } else if f.predicate == "quote" {
+            values.join("; ")
+        } else {
+            values.join("  vs  ")
+        };
+        out!("{status}{:<22} {shown}", f.predicate)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,113 @@
+//! `factledger replay`: rebuild the projection from the first event and report what it holds.
+
+use crate::cli::{out_json, CliError, Context};
+use factledger::event::hex;
+use factledger::projection::{self, liveness, Liveness, Tables, CLAIMS, SOURCES};
+use serde_json::json;
+
+/// Rebuild the projection from the first event (streaming), and print the seq reached, counts
+/// and the digest. With --rebuild, also replace the stored projection with the result.
+#[derive(Debug, clap::Args)]
+pub struct ReplayArgs {
+    /// Stop after this seq.
+    #[arg(long, value_name = "SEQ")]
+    pub to: Option<u64>,
+    /// Replace the stored projection with the replayed one (recovery from projection drift).
+    #[arg(long, conflicts_with = "to")]
+    pub rebuild: bool,
+}
+
+pub fn run(ctx: &Context, args: &ReplayArgs) -> Result<(), CliError> {
+    let mut ledger = ctx.open()?;
+    let head = ledger.head();
+    if let Some(to) = args.to {
+        if to > head.seq {
+            return Err(CliError::usage(format!(
+                "--to {to}: the ledger only goes up to seq {}",
+                head.seq
+            )));
+        }
+    }
+    let (tables, reached) = projection::replay(ledger.events(1), args.to, |_| {})?;
+    let digest = tables.digest();
+    let mut counts = json!({
+        "sources": tables.len(SOURCES),
+        "claims": tables.len(CLAIMS),
+    });
+    let (mut live, mut retracted, mut superseded, mut source_retracted) = (0u64, 0u64, 0u64, 0u64);
+    let mut err = None;
+    tables.scan(CLAIMS, b"", &mut |k, _| {
+        let id = String::from_utf8_lossy(k).into_owned();
+        match projection::claim(&tables, &id).and_then(|c| match c {
+            Some(c) => liveness(&tables, &c).map(Some),
+            None => Ok(None),
+        }) {
+            Ok(Some(Liveness::Live)) => live += 1,
+            Ok(Some(Liveness::Retracted)) => retracted += 1,
+            Ok(Some(Liveness::Superseded)) => superseded += 1,
+            Ok(Some(Liveness::SourceRetracted)) => source_retracted += 1,
+            Ok(None) => {}
+            Err(e) => {
+                err = Some(e);
+                return false;
+            }
+        }
+        true
+    })?;
+    if let Some(e) = err {
+        return Err(e.into());
+    }
+    let mut subjects = 0u64;
+    projection::for_each_subject(&tables, &mut |_| {
+        subjects += 1;
+        Ok(())
+    })?;
+    if let Some(o) = counts.as_object_mut() {
+        o.insert("live_claims".into(), json!(live));
+        o.insert("retracted_claims".into(), json!(retracted));
+        o.insert("superseded_claims".into(), json!(superseded));
+        o.insert(
+            "claims_with_retracted_source".into(),
+            json!(source_retracted),
+        );
+        o.insert("subjects".into(), json!(subjects));
+    }
+    let stored = ledger.projection_meta()?;
+    let matches_stored = (reached == head.seq).then(|| stored.map(|m| m.digest) == Some(digest));
+    if args.rebuild {
+        ledger.rebuild_projection()?;
+    }
+    if ctx.json() {
+        return out_json(&json!({
+            "seq": reached,
+            "events": reached,
+            "counts": counts,
+            "digest": hex(&digest.to_bytes()),
+            "matches_stored": matches_stored,
+            "rebuilt": args.rebuild,
+        }));
+    }
+    out!("replayed seq 1 to {reached}")?;
+    out!(
+        "  {} sources, {} claims ({} live, {} retracted, {} superseded, {} with a retracted source), {} subjects",
+        tables.len(SOURCES),
+        tables.len(CLAIMS),
+        live,
+        retracted,
+        superseded,
+        source_retracted,
+        subjects
+    )?;
+    out!("  digest {}", hex(&digest.to_bytes()))?;
+    match matches_stored {
+        Some(true) => out!("  matches the stored projection")?,
+        Some(false) if args.rebuild => {
+            out!("  differed from the stored projection, which was rebuilt")?
+        }
+        Some(false) => {
+            out!("  DIFFERS from the stored projection (run `factledger replay --rebuild`)")?
+        }
+        None => {}
+    }
+    Ok(())
+}

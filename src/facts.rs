@@ -1,0 +1,173 @@
+//! The fact state: for each (subject, predicate), the live claims, their values, their sources,
+//! and whether they agree.
+
+use crate::error::Result;
+use crate::projection::{self, liveness, ClaimState, Liveness, Tables};
+use crate::value::Value;
+use serde_json::{json, Value as Json};
+
+/// Whether the live claims on a (subject, predicate) can all be true.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FactStatus {
+    /// All live claims agree (or there is one).
+    Consistent,
+    /// At least two live claims disagree.
+    Conflicting,
+    /// Nothing live remains: every claim was retracted, superseded, or lost its source.
+    Retracted,
+}
+
+impl FactStatus {
+    /// The name used in output (a public contract).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FactStatus::Consistent => "consistent",
+            FactStatus::Conflicting => "conflicting",
+            FactStatus::Retracted => "retracted",
+        }
+    }
+}
+
+/// One value that one or more live claims state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatedValue {
+    /// The most complete form stated (for tallies, the one with most counts).
+    pub value: Value,
+    /// Ids of the live claims stating it (compatible with it).
+    pub claims: Vec<String>,
+}
+
+/// What the ledger holds about one (subject, predicate).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    /// The subject.
+    pub subject: String,
+    /// The predicate.
+    pub predicate: String,
+    /// Agreement of the live claims.
+    pub status: FactStatus,
+    /// Distinct values among the live claims (one when consistent).
+    pub values: Vec<StatedValue>,
+    /// The live claims, in seq order.
+    pub live: Vec<ClaimState>,
+    /// Claims that are no longer live, with why.
+    pub inactive: Vec<(ClaimState, Liveness)>,
+}
+
+fn specificity(v: &Value) -> usize {
+    match v {
+        Value::Tally(t) => {
+            [t.yes, t.no, t.abstain, t.absent].iter().flatten().count()
+                + usize::from(t.procedural.is_some())
+                + usize::from(t.majority.is_some())
+        }
+        _ => 0,
+    }
+}
+
+/// Groups values so that each group's claims are compatible with its representative.
+fn group_values(live: &[ClaimState]) -> Vec<StatedValue> {
+    let mut groups: Vec<StatedValue> = Vec::new();
+    for c in live {
+        match groups
+            .iter_mut()
+            .find(|g| !g.value.disagrees_with(&c.claim.value))
+        {
+            Some(g) => {
+                g.claims.push(c.claim.id.clone());
+                if specificity(&c.claim.value) > specificity(&g.value) {
+                    g.value = c.claim.value.clone();
+                }
+            }
+            None => groups.push(StatedValue {
+                value: c.claim.value.clone(),
+                claims: vec![c.claim.id.clone()],
+            }),
+        }
+    }
+    groups
+}
+
+/// Facts about one subject, in predicate order.
+pub fn subject_facts(t: &dyn Tables, subject: &str) -> Result<Vec<Fact>> {
+    let claims = projection::subject_claims(t, subject)?;
+    let mut facts: Vec<Fact> = Vec::new();
+    for c in claims {
+        let l = liveness(t, &c)?;
+        let fact = match facts.last_mut() {
+            Some(f) if f.predicate == c.claim.predicate => f,
+            _ => {
+                facts.push(Fact {
+                    subject: subject.to_string(),
+                    predicate: c.claim.predicate.clone(),
+                    status: FactStatus::Retracted,
+                    values: Vec::new(),
+                    live: Vec::new(),
+                    inactive: Vec::new(),
+                });
+                let n = facts.len() - 1;
+                &mut facts[n]
+            }
+        };
+        if l == Liveness::Live {
+            fact.live.push(c);
+        } else {
+            fact.inactive.push((c, l));
+        }
+    }
+    for f in &mut facts {
+        f.live.sort_by_key(|c| c.seq);
+        f.inactive.sort_by_key(|(c, _)| c.seq);
+        f.values = group_values(&f.live);
+        f.status = match f.values.len() {
+            0 => FactStatus::Retracted,
+            1 => FactStatus::Consistent,
+            // Different quotes from one speech are different remarks, not a disagreement.
+            _ if f.predicate == "quote" => FactStatus::Consistent,
+            _ => FactStatus::Conflicting,
+        };
+    }
+    Ok(facts)
+}
+
+impl Fact {
+    /// Ids of the sources of the live claims, sorted, without repeats.
+    pub fn sources(&self) -> Vec<String> {
+        let mut s: Vec<String> = self.live.iter().map(|c| c.claim.source.clone()).collect();
+        s.sort();
+        s.dedup();
+        s
+    }
+
+    /// The JSON form `facts --json` prints.
+    pub fn to_json(&self) -> Json {
+        let mut o = json!({
+            "subject": self.subject,
+            "predicate": self.predicate,
+            "status": self.status.as_str(),
+            "claims": self.live.iter().map(|c| c.claim.id.clone()).collect::<Vec<_>>(),
+            "sources": self.sources(),
+            "inactive_claims": self.inactive.iter().map(|(c, l)| json!({"id": c.claim.id, "status": l.as_str()})).collect::<Vec<_>>(),
+        });
+        if let Some(map) = o.as_object_mut() {
+            if self.values.len() == 1 {
+                let v = &self.values[0].value;
+                map.insert("value".into(), v.to_json());
+                if let Some(w) = v.as_written() {
+                    map.insert("as_written".into(), json!(w));
+                }
+            } else if self.values.len() > 1 {
+                map.insert(
+                    "values".into(),
+                    Json::Array(
+                        self.values
+                            .iter()
+                            .map(|g| json!({"value": g.value.to_json(), "as_written": g.value.as_written(), "claims": g.claims}))
+                            .collect(),
+                    ),
+                );
+            }
+        }
+        o
+    }
+}

@@ -1,0 +1,683 @@
+//! The projection: the log folded into the state a fact-checker works from.
+//!
+//! For every claim and source the projection keeps its current state (retracted? superseded?),
+//! plus indexes by subject, by source and by citation, in tables the store keeps in sled. It is
+//! a pure fold over events ([`apply`]): no validation, no rules — those happen before an append
+//! and after a read. The same fold runs against sled (kept up to date in the same write as the
+//! events), against memory (replay, `--as-of`), and against an overlay of pending writes.
+//!
+//! The projection's digest is an order-independent sum (mod 2^256) of the blake3 hashes of its
+//! entries, so appends update it in O(1) per entry and `verify` can compare three things: the
+//! digest recorded in the store, the digest of the stored entries, and the digest of a fresh
+//! replay of the log.
+
+use crate::error::{LedgerError, Result};
+use crate::event::{canonical_config, Claim, Event, EventBody, Hash, Source};
+use crate::store::ProjectionWrite;
+use bincode::{Decode, Encode};
+use std::collections::BTreeMap;
+
+/// Version of the projection's table layout; a mismatch means rebuild.
+pub const PROJECTION_VERSION: u8 = 1;
+/// blake3 derive-key context for projection entry hashes.
+pub const ENTRY_CONTEXT: &str = "factledger v1 projection entry";
+const MAX_ENTRY_BYTES: usize = 1 << 20;
+
+/// Claim states by claim id.
+pub const CLAIMS: &str = "p_claims";
+/// Source states by source id.
+pub const SOURCES: &str = "p_sources";
+/// `subject \0 predicate \0 claim id` → empty: what is claimed about a subject.
+pub const SUBJECTS: &str = "p_subjects";
+/// `source id \0 claim id` → empty: claims resting on a source.
+pub const SOURCE_CLAIMS: &str = "p_source_claims";
+/// `cited id \0 citing id` → empty: who cites a source.
+pub const CITED_BY: &str = "p_cited_by";
+/// All tables, in digest order.
+pub const TABLES: [&str; 5] = [CLAIMS, SOURCES, SUBJECTS, SOURCE_CLAIMS, CITED_BY];
+
+/// A claim and what has become of it.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct ClaimState {
+    /// Seq of the `ClaimAsserted` event.
+    pub seq: u64,
+    /// The claim as asserted.
+    pub claim: Claim,
+    /// Seq of the retraction, if retracted.
+    pub retracted_at: Option<u64>,
+    /// Id of the claim that corrected it, if superseded.
+    pub superseded_by: Option<String>,
+}
+
+/// A source and what has become of it.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct SourceState {
+    /// Seq of the `SourceRegistered` event.
+    pub seq: u64,
+    /// The source as registered.
+    pub source: Source,
+    /// Seq of the retraction, if retracted.
+    pub retracted_at: Option<u64>,
+}
+
+impl ClaimState {
+    /// Why the claim is not live on its own account (its source aside).
+    pub fn own_status(&self) -> Option<&'static str> {
+        if self.retracted_at.is_some() {
+            Some("retracted")
+        } else if self.superseded_by.is_some() {
+            Some("superseded")
+        } else {
+            None
+        }
+    }
+}
+
+fn encode<T: Encode>(v: &T) -> Vec<u8> {
+    let mut out = vec![PROJECTION_VERSION];
+    // Encoding into a Vec cannot fail for these types.
+    bincode::encode_into_std_write(v, &mut out, canonical_config()).expect("encoding into a Vec");
+    out
+}
+
+fn decode<T: Decode<()>>(table: &str, key: &[u8], bytes: &[u8]) -> Result<T> {
+    let corrupt = |problem: String| LedgerError::Inconsistent {
+        seq: 0,
+        problem: format!(
+            "projection entry {table}/{} is corrupt: {problem} (run `factledger replay --rebuild`)",
+            String::from_utf8_lossy(key)
+        ),
+    };
+    let (&v, rest) = bytes.split_first().ok_or_else(|| corrupt("empty".into()))?;
+    if v != PROJECTION_VERSION {
+        return Err(corrupt(format!("version {v}")));
+    }
+    let (value, used) =
+        bincode::decode_from_slice(rest, canonical_config().with_limit::<MAX_ENTRY_BYTES>())
+            .map_err(|e| corrupt(e.to_string()))?;
+    if used != rest.len() {
+        return Err(corrupt("trailing bytes".into()));
+    }
+    Ok(value)
+}
+
+/// Joins key parts with NUL, which ids, subjects and predicates cannot contain.
+pub fn key(parts: &[&str]) -> Vec<u8> {
+    let mut k = Vec::new();
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            k.push(0);
+        }
+        k.extend_from_slice(p.as_bytes());
+    }
+    k
+}
+
+/// Prefix for all keys starting with these parts.
+pub fn prefix(parts: &[&str]) -> Vec<u8> {
+    let mut k = key(parts);
+    k.push(0);
+    k
+}
+
+/// Read access to projection tables.
+pub trait Tables {
+    /// One entry.
+    fn get(&self, table: &'static str, key: &[u8]) -> Result<Option<Vec<u8>>>;
+    /// Entries under a prefix, in key order, until `visit` returns false.
+    fn scan(
+        &self,
+        table: &'static str,
+        prefix: &[u8],
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<()>;
+}
+
+/// Write access, for the fold.
+pub trait TablesMut: Tables {
+    /// Sets (`Some`) or deletes (`None`) an entry.
+    fn put(&mut self, table: &'static str, key: Vec<u8>, value: Option<Vec<u8>>) -> Result<()>;
+}
+
+/// The order-independent digest of a set of entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Digest([u64; 4]);
+
+impl Digest {
+    fn entry_hash(table: &str, key: &[u8], value: &[u8]) -> [u64; 4] {
+        let mut h = blake3::Hasher::new_derive_key(ENTRY_CONTEXT);
+        h.update(&(table.len() as u64).to_le_bytes());
+        h.update(table.as_bytes());
+        h.update(&(key.len() as u64).to_le_bytes());
+        h.update(key);
+        h.update(&(value.len() as u64).to_le_bytes());
+        h.update(value);
+        let b = h.finalize();
+        let b = b.as_bytes();
+        let mut limbs = [0u64; 4];
+        for (i, limb) in limbs.iter_mut().enumerate() {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&b[i * 8..i * 8 + 8]);
+            *limb = u64::from_le_bytes(w);
+        }
+        limbs
+    }
+
+    /// Adds an entry.
+    pub fn add(&mut self, table: &str, key: &[u8], value: &[u8]) {
+        let x = Self::entry_hash(table, key, value);
+        let mut carry = 0u64;
+        for (a, b) in self.0.iter_mut().zip(x) {
+            let (s1, c1) = a.overflowing_add(b);
+            let (s2, c2) = s1.overflowing_add(carry);
+            *a = s2;
+            carry = u64::from(c1) + u64::from(c2);
+        }
+    }
+
+    /// Removes an entry.
+    pub fn remove(&mut self, table: &str, key: &[u8], value: &[u8]) {
+        let x = Self::entry_hash(table, key, value);
+        let mut borrow = 0u64;
+        for (a, b) in self.0.iter_mut().zip(x) {
+            let (d1, b1) = a.overflowing_sub(b);
+            let (d2, b2) = d1.overflowing_sub(borrow);
+            *a = d2;
+            borrow = u64::from(b1) + u64::from(b2);
+        }
+    }
+
+    /// As 32 bytes.
+    pub fn to_bytes(self) -> Hash {
+        let mut out = [0u8; 32];
+        for (i, limb) in self.0.iter().enumerate() {
+            out[i * 8..i * 8 + 8].copy_from_slice(&limb.to_le_bytes());
+        }
+        out
+    }
+
+    /// From 32 bytes.
+    pub fn from_bytes(b: &Hash) -> Digest {
+        let mut limbs = [0u64; 4];
+        for (i, limb) in limbs.iter_mut().enumerate() {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&b[i * 8..i * 8 + 8]);
+            *limb = u64::from_le_bytes(w);
+        }
+        Digest(limbs)
+    }
+}
+
+/// The projection meta record: which seq the projection reflects, and its digest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Meta {
+    /// The last event folded in.
+    pub seq: u64,
+    /// Digest of all entries.
+    pub digest: Digest,
+}
+
+impl Meta {
+    /// Stored form: version byte, seq (big-endian u64), digest.
+    pub fn to_bytes(self) -> Vec<u8> {
+        let mut out = vec![PROJECTION_VERSION];
+        out.extend_from_slice(&self.seq.to_be_bytes());
+        out.extend_from_slice(&self.digest.to_bytes());
+        out
+    }
+
+    /// Reads the stored form; `None` when absent, of another version, or malformed (rebuild).
+    pub fn from_bytes(b: &[u8]) -> Option<Meta> {
+        if b.len() != 41 || b[0] != PROJECTION_VERSION {
+            return None;
+        }
+        let seq = u64::from_be_bytes(b[1..9].try_into().ok()?);
+        let digest: Hash = b[9..41].try_into().ok()?;
+        Some(Meta {
+            seq,
+            digest: Digest::from_bytes(&digest),
+        })
+    }
+}
+
+/// Wraps writable tables, keeping the digest in step with every write.
+pub struct Digesting<'a, T: TablesMut> {
+    inner: &'a mut T,
+    /// The running digest.
+    pub digest: Digest,
+}
+
+impl<'a, T: TablesMut> Digesting<'a, T> {
+    /// Starts from a known digest.
+    pub fn new(inner: &'a mut T, digest: Digest) -> Self {
+        Digesting { inner, digest }
+    }
+}
+
+impl<T: TablesMut> Tables for Digesting<'_, T> {
+    fn get(&self, table: &'static str, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        self.inner.get(table, key)
+    }
+    fn scan(
+        &self,
+        table: &'static str,
+        prefix: &[u8],
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<()> {
+        self.inner.scan(table, prefix, visit)
+    }
+}
+
+impl<T: TablesMut> TablesMut for Digesting<'_, T> {
+    fn put(&mut self, table: &'static str, key: Vec<u8>, value: Option<Vec<u8>>) -> Result<()> {
+        if let Some(old) = self.inner.get(table, &key)? {
+            self.digest.remove(table, &key, &old);
+        }
+        if let Some(new) = &value {
+            self.digest.add(table, &key, new);
+        }
+        self.inner.put(table, key, value)
+    }
+}
+
+/// Tables held in memory (replay, `--as-of`, tests).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct MemTables {
+    tables: BTreeMap<&'static str, BTreeMap<Vec<u8>, Vec<u8>>>,
+}
+
+impl Tables for MemTables {
+    fn get(&self, table: &'static str, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        Ok(self.tables.get(table).and_then(|t| t.get(key)).cloned())
+    }
+    fn scan(
+        &self,
+        table: &'static str,
+        prefix: &[u8],
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<()> {
+        if let Some(t) = self.tables.get(table) {
+            for (k, v) in t.range(prefix.to_vec()..) {
+                if !k.starts_with(prefix) || !visit(k, v) {
+                    break;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl TablesMut for MemTables {
+    fn put(&mut self, table: &'static str, key: Vec<u8>, value: Option<Vec<u8>>) -> Result<()> {
+        let t = self.tables.entry(table).or_default();
+        match value {
+            Some(v) => {
+                t.insert(key, v);
+            }
+            None => {
+                t.remove(&key);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl MemTables {
+    /// Digest of everything held.
+    pub fn digest(&self) -> Digest {
+        let mut d = Digest::default();
+        for (table, entries) in &self.tables {
+            for (k, v) in entries {
+                d.add(table, k, v);
+            }
+        }
+        d
+    }
+
+    /// Number of entries in a table.
+    pub fn len(&self, table: &str) -> usize {
+        self.tables.get(table).map_or(0, BTreeMap::len)
+    }
+}
+
+/// Pending writes over read-only tables: reads see the writes; the writes can be taken out and
+/// handed to the store in one batch.
+pub struct Overlay<'a, T: Tables> {
+    base: &'a T,
+    pending: BTreeMap<(&'static str, Vec<u8>), Option<Vec<u8>>>,
+}
+
+impl<'a, T: Tables> Overlay<'a, T> {
+    /// An empty overlay.
+    pub fn new(base: &'a T) -> Self {
+        Overlay {
+            base,
+            pending: BTreeMap::new(),
+        }
+    }
+
+    /// The writes, in table and key order.
+    pub fn into_writes(self) -> Vec<ProjectionWrite> {
+        self.pending
+            .into_iter()
+            .map(|((t, k), v)| (t, k, v))
+            .collect()
+    }
+}
+
+impl<T: Tables> Tables for Overlay<'_, T> {
+    fn get(&self, table: &'static str, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        match self.pending.get(&(table, key.to_vec())) {
+            Some(v) => Ok(v.clone()),
+            None => self.base.get(table, key),
+        }
+    }
+    fn scan(
+        &self,
+        table: &'static str,
+        prefix: &[u8],
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<()> {
+        // Merge the base with pending writes under the prefix.
+        let mut merged: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
+        self.base.scan(table, prefix, &mut |k, v| {
+            merged.insert(k.to_vec(), v.to_vec());
+            true
+        })?;
+        for ((t, k), v) in self.pending.range((table, prefix.to_vec())..) {
+            if *t != table || !k.starts_with(prefix) {
+                break;
+            }
+            match v {
+                Some(v) => merged.insert(k.clone(), v.clone()),
+                None => merged.remove(k),
+            };
+        }
+        for (k, v) in &merged {
+            if !visit(k, v) {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<T: Tables> TablesMut for Overlay<'_, T> {
+    fn put(&mut self, table: &'static str, key: Vec<u8>, value: Option<Vec<u8>>) -> Result<()> {
+        self.pending.insert((table, key), value);
+        Ok(())
+    }
+}
+
+/// Reads a claim's state.
+pub fn claim(t: &dyn Tables, id: &str) -> Result<Option<ClaimState>> {
+    t.get(CLAIMS, id.as_bytes())?
+        .map(|b| decode(CLAIMS, id.as_bytes(), &b))
+        .transpose()
+}
+
+/// Reads a source's state.
+pub fn source(t: &dyn Tables, id: &str) -> Result<Option<SourceState>> {
+    t.get(SOURCES, id.as_bytes())?
+        .map(|b| decode(SOURCES, id.as_bytes(), &b))
+        .transpose()
+}
+
+fn put_claim(t: &mut dyn TablesMut, state: &ClaimState, new: bool) -> Result<()> {
+    let c = &state.claim;
+    if new {
+        t.put(
+            SUBJECTS,
+            key(&[&c.subject, &c.predicate, &c.id]),
+            Some(Vec::new()),
+        )?;
+        t.put(SOURCE_CLAIMS, key(&[&c.source, &c.id]), Some(Vec::new()))?;
+    }
+    t.put(CLAIMS, c.id.as_bytes().to_vec(), Some(encode(state)))
+}
+
+fn put_source(t: &mut dyn TablesMut, state: &SourceState, new: bool) -> Result<()> {
+    let s = &state.source;
+    if new {
+        for cited in &s.cites {
+            t.put(CITED_BY, key(&[cited, &s.id]), Some(Vec::new()))?;
+        }
+    }
+    t.put(SOURCES, s.id.as_bytes().to_vec(), Some(encode(state)))
+}
+
+/// Folds one event into the tables. Pure: what the event says happened, happened.
+pub fn apply(t: &mut dyn TablesMut, event: &Event) -> Result<()> {
+    match &event.body {
+        EventBody::SourceRegistered(s) => put_source(
+            t,
+            &SourceState {
+                seq: event.seq,
+                source: s.clone(),
+                retracted_at: None,
+            },
+            true,
+        ),
+        EventBody::ClaimAsserted(c) => {
+            if let Some(old) = &c.supersedes {
+                if let Some(mut prev) = claim(t, old)? {
+                    prev.superseded_by = Some(c.id.clone());
+                    put_claim(t, &prev, false)?;
+                }
+            }
+            put_claim(
+                t,
+                &ClaimState {
+                    seq: event.seq,
+                    claim: c.clone(),
+                    retracted_at: None,
+                    superseded_by: None,
+                },
+                true,
+            )
+        }
+        EventBody::Retracted(r) => {
+            if let Some(mut c) = claim(t, &r.target)? {
+                c.retracted_at = Some(event.seq);
+                put_claim(t, &c, false)
+            } else if let Some(mut s) = source(t, &r.target)? {
+                s.retracted_at = Some(event.seq);
+                put_source(t, &s, false)
+            } else {
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Why a claim is or is not live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Liveness {
+    /// Live: counts in facts and flags.
+    Live,
+    /// Retracted itself.
+    Retracted,
+    /// Corrected by a later claim.
+    Superseded,
+    /// Its source was retracted.
+    SourceRetracted,
+}
+
+impl Liveness {
+    /// Lower-case name for output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Liveness::Live => "live",
+            Liveness::Retracted => "retracted",
+            Liveness::Superseded => "superseded",
+            Liveness::SourceRetracted => "source-retracted",
+        }
+    }
+}
+
+/// Whether a claim is live: not retracted, not superseded, and its own source not retracted.
+pub fn liveness(t: &dyn Tables, c: &ClaimState) -> Result<Liveness> {
+    if c.retracted_at.is_some() {
+        return Ok(Liveness::Retracted);
+    }
+    if c.superseded_by.is_some() {
+        return Ok(Liveness::Superseded);
+    }
+    match source(t, &c.claim.source)? {
+        Some(s) if s.retracted_at.is_none() => Ok(Liveness::Live),
+        _ => Ok(Liveness::SourceRetracted),
+    }
+}
+
+/// Every claim about a subject, in predicate then id order.
+pub fn subject_claims(t: &dyn Tables, subject: &str) -> Result<Vec<ClaimState>> {
+    let mut ids = Vec::new();
+    t.scan(SUBJECTS, &prefix(&[subject]), &mut |k, _| {
+        if let Some(id) = k.rsplit(|&b| b == 0).next() {
+            ids.push(String::from_utf8_lossy(id).into_owned());
+        }
+        true
+    })?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        match claim(t, &id)? {
+            Some(c) => out.push(c),
+            None => {
+                return Err(LedgerError::Inconsistent {
+                    seq: 0,
+                    problem: format!(
+                        "the subject index names claim '{id}' but the projection does not hold it"
+                    ),
+                })
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Every subject with at least one claim, in order, visited one at a time.
+pub fn for_each_subject(t: &dyn Tables, visit: &mut dyn FnMut(&str) -> Result<()>) -> Result<()> {
+    let mut last: Option<Vec<u8>> = None;
+    let mut subjects: Vec<String> = Vec::new();
+    // Collect subject names first (keys only; small next to the claims themselves).
+    t.scan(SUBJECTS, b"", &mut |k, _| {
+        let subject = k.split(|&b| b == 0).next().unwrap_or(k);
+        if last.as_deref() != Some(subject) {
+            last = Some(subject.to_vec());
+            subjects.push(String::from_utf8_lossy(subject).into_owned());
+        }
+        true
+    })?;
+    for s in subjects {
+        visit(&s)?;
+    }
+    Ok(())
+}
+
+/// Ids of the sources that cite `id`.
+pub fn cited_by(t: &dyn Tables, id: &str) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    t.scan(CITED_BY, &prefix(&[id]), &mut |k, _| {
+        if let Some(citing) = k.rsplit(|&b| b == 0).next() {
+            out.push(String::from_utf8_lossy(citing).into_owned());
+        }
+        true
+    })?;
+    Ok(out)
+}
+
+/// Ids of the claims that rest on source `id`.
+pub fn claims_of_source(t: &dyn Tables, id: &str) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    t.scan(SOURCE_CLAIMS, &prefix(&[id]), &mut |k, _| {
+        if let Some(c) = k.rsplit(|&b| b == 0).next() {
+            out.push(String::from_utf8_lossy(c).into_owned());
+        }
+        true
+    })?;
+    Ok(out)
+}
+
+/// Replays events into memory, returning the tables and the seq reached.
+pub fn replay<I>(
+    events: I,
+    to: Option<u64>,
+    mut progress: impl FnMut(u64),
+) -> Result<(MemTables, u64)>
+where
+    I: IntoIterator<Item = Result<Event>>,
+{
+    let mut tables = MemTables::default();
+    let mut reached = 0;
+    for e in events {
+        let e = e?;
+        if to.is_some_and(|to| e.seq > to) {
+            break;
+        }
+        apply(&mut tables, &e)?;
+        reached = e.seq;
+        progress(reached);
+    }
+    Ok((tables, reached))
+}
+
+/// Digest of the entries held in any tables, computed by scanning them.
+pub fn scan_digest(t: &dyn Tables) -> Result<Digest> {
+    let mut d = Digest::default();
+    for table in TABLES {
+        t.scan(table, b"", &mut |k, v| {
+            d.add(table, k, v);
+            true
+        })?;
+    }
+    Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digest_add_then_remove_is_identity() {
+        let mut d = Digest::default();
+        d.add(CLAIMS, b"a", b"1");
+        let one = d;
+        d.add(CLAIMS, b"b", b"2");
+        d.remove(CLAIMS, b"b", b"2");
+        assert_eq!(d, one);
+        d.remove(CLAIMS, b"a", b"1");
+        assert_eq!(d, Digest::default());
+    }
+
+    #[test]
+    fn digest_is_order_independent() {
+        let mut a = Digest::default();
+        a.add(SOURCES, b"x", b"1");
+        a.add(CLAIMS, b"y", b"2");
+        let mut b = Digest::default();
+        b.add(CLAIMS, b"y", b"2");
+        b.add(SOURCES, b"x", b"1");
+        assert_eq!(a, b);
+        assert_eq!(Digest::from_bytes(&a.to_bytes()), a);
+    }
+
+    #[test]
+    fn overlay_scan_merges_pending_writes() {
+        let mut base = MemTables::default();
+        base.put(SUBJECTS, key(&["s", "p", "a"]), Some(vec![]))
+            .unwrap();
+        base.put(SUBJECTS, key(&["s", "p", "b"]), Some(vec![]))
+            .unwrap();
+        let mut o = Overlay::new(&base);
+        o.put(SUBJECTS, key(&["s", "p", "b"]), None).unwrap();
+        o.put(SUBJECTS, key(&["s", "p", "c"]), Some(vec![]))
+            .unwrap();
+        let mut seen = Vec::new();
+        o.scan(SUBJECTS, &prefix(&["s"]), &mut |k, _| {
+            seen.push(k.to_vec());
+            true
+        })
+        .unwrap();
+        assert_eq!(seen, vec![key(&["s", "p", "a"]), key(&["s", "p", "c"])]);
+    }
+}
