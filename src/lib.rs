@@ -14,6 +14,8 @@
 //! - [`chain`] — verification of the hash chain.
 //! - [`facts`] — the fact state per subject and predicate: live claims, values, agreement.
 //! - [`projection`] — the log folded into the current state of claims and sources, kept in sled.
+//! - [`provenance`] — source chains, citation problems, independent origins.
+//! - [`dot`] — Graphviz pictures of provenance.
 //! - [`import`] — the JSON Lines import format and the decision of what to append.
 //! - [`error`] — the library's error type.
 #![forbid(unsafe_code)]
@@ -21,12 +23,14 @@
 
 pub mod chain;
 pub mod date;
+pub mod dot;
 pub mod error;
 pub mod event;
 pub mod facts;
 pub mod import;
 pub mod ledger;
 pub mod projection;
+pub mod provenance;
 pub mod store;
 pub mod value;
 

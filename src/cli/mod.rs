@@ -80,6 +80,12 @@ pub enum Command {
     Facts(commands::facts::FactsArgs),
     /// Rebuild the projection from the first event and report what it holds.
     Replay(commands::replay::ReplayArgs),
+    /// List sources with their citations and the claims resting on them.
+    Sources(commands::sources::SourcesArgs),
+    /// Show the chain of sources behind a claim or source.
+    Audit(commands::audit::AuditArgs),
+    /// Draw the provenance graph.
+    Graph(commands::graph::GraphArgs),
     /// Load the UN-votes fixtures into a temporary ledger and show what factledger sees.
     Demo(commands::demo::DemoArgs),
 }
@@ -288,6 +294,9 @@ pub fn main() -> ExitCode {
         Command::Verify(args) => commands::verify::run(&ctx, &args),
         Command::Facts(args) => commands::facts::run(&ctx, &args),
         Command::Replay(args) => commands::replay::run(&ctx, &args),
+        Command::Sources(args) => commands::sources::run(&ctx, &args),
+        Command::Audit(args) => commands::audit::run(&ctx, &args),
+        Command::Graph(args) => commands::graph::run(&ctx, &args),
         Command::Demo(args) => commands::demo::run(&ctx, &args),
     };
     match result {

@@ -43,7 +43,7 @@ pub const FIXTURES: &[(&str, &str)] = &[
 ];
 
 /// The fixture files imported, in order, each as one append.
-pub const IMPORTS: &[&str] = &["ledger.jsonl", "corrections.jsonl"];
+pub const IMPORTS: &[&str] = &["ledger.jsonl", "provenance.jsonl", "corrections.jsonl"];
 
 /// Load the UN-votes fixtures into a temporary ledger and show the log, facts, flags and a
 /// source chain. Nothing is left behind.

@@ -3,6 +3,7 @@
 use crate::cli::{out_json, CliError, Context};
 use factledger::facts::{subject_facts, Fact, FactStatus};
 use factledger::projection::for_each_subject;
+use factledger::provenance::{independent_sources, Chains};
 use serde_json::Value as Json;
 
 /// Show what the ledger holds about each subject: live claims, values, sources, agreement.
@@ -21,7 +22,7 @@ pub fn collect(
     ctx: &Context,
     subject: Option<&str>,
     as_of: Option<&str>,
-) -> Result<Vec<Fact>, CliError> {
+) -> Result<Vec<(Fact, usize)>, CliError> {
     let ledger = ctx.open()?;
     let seq = as_of.map(|s| ledger.resolve_as_of(s)).transpose()?;
     let view = ledger.view_at(seq)?;
@@ -33,13 +34,30 @@ pub fn collect(
             Ok(())
         })?,
     }
-    Ok(facts)
+    let mut chains = Chains::default();
+    let mut out = Vec::with_capacity(facts.len());
+    for f in facts {
+        let n = independent_sources(&view, &mut chains, &f.sources())?;
+        out.push((f, n));
+    }
+    Ok(out)
 }
 
 pub fn run(ctx: &Context, args: &FactsArgs) -> Result<(), CliError> {
     let facts = collect(ctx, args.subject.as_deref(), args.as_of.as_deref())?;
     if ctx.json() {
-        return out_json(&Json::Array(facts.iter().map(Fact::to_json).collect()));
+        return out_json(&Json::Array(
+            facts
+                .iter()
+                .map(|(f, n)| {
+                    let mut v = f.to_json();
+                    if let Some(o) = v.as_object_mut() {
+                        o.insert("independent_sources".into(), (*n).into());
+                    }
+                    v
+                })
+                .collect(),
+        ));
     }
     if facts.is_empty() {
         match &args.subject {
@@ -52,9 +70,9 @@ pub fn run(ctx: &Context, args: &FactsArgs) -> Result<(), CliError> {
 }
 
 /// Readable fact listing, grouped by subject.
-pub fn print_facts(facts: &[Fact]) -> Result<(), CliError> {
+pub fn print_facts(facts: &[(Fact, usize)]) -> Result<(), CliError> {
     let mut last_subject: Option<&str> = None;
-    for f in facts {
+    for (f, independent) in facts {
         if last_subject != Some(f.subject.as_str()) {
             if last_subject.is_some() {
                 out!("")?;
@@ -84,7 +102,16 @@ pub fn print_facts(facts: &[Fact]) -> Result<(), CliError> {
         } else {
             values.join("  vs  ")
         };
-        out!("{status}{:<22} {shown}", f.predicate)?;
+        let origins = if f.live.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "  ({} independent origin{})",
+                independent,
+                if *independent == 1 { "" } else { "s" }
+            )
+        };
+        out!("{status}{:<22} {shown}{origins}", f.predicate)?;
     }
     Ok(())
 }

@@ -2,12 +2,15 @@
 //! `run` function.
 
 pub mod add;
+pub mod audit;
 pub mod demo;
 pub mod facts;
+pub mod graph;
 pub mod import;
 pub mod init;
 pub mod log;
 pub mod replay;
 pub mod retract;
 pub mod show;
+pub mod sources;
 pub mod verify;
