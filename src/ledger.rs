@@ -242,6 +242,26 @@ impl Ledger {
     /// they are durable. `recorded_at` never goes backwards: a clock behind the head's time is
     /// raised to it, so the log stays ordered in time for `--as-of`.
     pub fn append(&mut self, drafts: Vec<Draft>, stamp: &Stamp) -> Result<Vec<Event>> {
+        self.append_inner(drafts, stamp, false)
+    }
+
+    /// Appends without making the events durable; [`Ledger::sync`] must follow. This exists only
+    /// so the crash tests can show that acknowledging before the sync loses events.
+    pub fn append_unsynced(&mut self, drafts: Vec<Draft>, stamp: &Stamp) -> Result<Vec<Event>> {
+        self.append_inner(drafts, stamp, true)
+    }
+
+    /// Makes all appended events durable (flush, fsync, head file).
+    pub fn sync(&mut self) -> Result<()> {
+        Ok(self.store.sync()?)
+    }
+
+    fn append_inner(
+        &mut self,
+        drafts: Vec<Draft>,
+        stamp: &Stamp,
+        defer: bool,
+    ) -> Result<Vec<Event>> {
         let head = self.head();
         let mut recorded_at = stamp.recorded_at;
         if head.seq > 0 {
@@ -290,6 +310,7 @@ impl Ledger {
         batch.projection_meta = Some(Meta { seq, digest }.to_bytes());
         batch.projection = writes;
         batch.head = Head { seq, hash: prev };
+        batch.defer_sync = defer;
         self.store.append(batch)?;
         Ok(events)
     }

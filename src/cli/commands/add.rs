@@ -118,5 +118,5 @@ pub fn add_record(ctx: &Context, obj: Json) -> Result<(), CliError> {
         .map_err(|m| CliError::usage(format!("{label}: {m}; nothing was appended")))?;
     let mut ledger = ctx.open()?;
     let applied = apply(ctx, &mut ledger, label, vec![(0, record)])?;
-    report(ctx, &ledger, label, &applied)
+    report(ctx, &mut ledger, label, &applied)
 }

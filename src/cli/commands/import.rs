@@ -21,6 +21,8 @@ pub struct ImportArgs {
 pub struct Applied {
     pub appended: Vec<factledger::event::Event>,
     pub unchanged: usize,
+    /// Set only under fault injection: the append is not yet durable.
+    pub needs_sync: bool,
 }
 
 /// Turns located problems into one CLI error (printed as `LABEL:LINE: message`, capped).
@@ -97,10 +99,18 @@ pub fn apply(
     let stamp = ctx.stamp()?;
     let unchanged = plan.unchanged.len();
     let drafts = plan.appends.into_iter().map(|(_, d)| d).collect();
-    let appended = ledger.append(drafts, &stamp)?;
+    // Fault injection for the crash tests' negative control only: append without syncing, so
+    // that `report` acknowledges before the data is durable. Never set this in real use.
+    let fault = std::env::var_os("FACTLEDGER_FAULT_ACK_BEFORE_SYNC").is_some();
+    let appended = if fault {
+        ledger.append_unsynced(drafts, &stamp)?
+    } else {
+        ledger.append(drafts, &stamp)?
+    };
     Ok(Applied {
         appended,
         unchanged,
+        needs_sync: fault,
     })
 }
 
@@ -112,13 +122,13 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<(), CliError> {
         return Err(refuse(ctx, &label, problems));
     }
     let applied = apply(ctx, &mut ledger, &label, records)?;
-    report(ctx, &ledger, &label, &applied)
+    report(ctx, &mut ledger, &label, &applied)
 }
 
 /// Prints what an import did.
 pub fn report(
     ctx: &Context,
-    ledger: &Ledger,
+    ledger: &mut Ledger,
     label: &str,
     applied: &Applied,
 ) -> Result<(), CliError> {
@@ -132,7 +142,7 @@ pub fn report(
             "first_seq": applied.appended.first().map(|e| e.seq),
             "last_seq": applied.appended.last().map(|e| e.seq),
             "head": {"seq": head.seq, "hash": hex(&head.hash)},
-        }))
+        }))?;
     } else {
         out!(
             "{label}: {} appended, {} unchanged; head is seq {} ({})",
@@ -140,8 +150,14 @@ pub fn report(
             applied.unchanged,
             head.seq,
             &hex(&head.hash)[..16]
-        )
+        )?;
     }
+    if applied.needs_sync {
+        // Fault injection: the acknowledgement above came before the data was durable.
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        ledger.sync()?;
+    }
+    Ok(())
 }
 
 /// Reads the whole input; `-` is standard input. Returns (label, bytes, base directory).
