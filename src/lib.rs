@@ -16,6 +16,7 @@
 //! - [`projection`] — the log folded into the current state of claims and sources, kept in sled.
 //! - [`provenance`] — source chains, citation problems, independent origins.
 //! - [`dot`] — Graphviz pictures of provenance.
+//! - [`rules`] — per-subject inconsistency rules: live claims in, flags out (`docs/flags.md`).
 //! - [`import`] — the JSON Lines import format and the decision of what to append.
 //! - [`error`] — the library's error type.
 #![forbid(unsafe_code)]
@@ -31,6 +32,7 @@ pub mod import;
 pub mod ledger;
 pub mod projection;
 pub mod provenance;
+pub mod rules;
 pub mod store;
 pub mod value;
 
