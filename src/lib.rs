@@ -13,6 +13,7 @@
 //! - [`ledger`] — the append-only log over the store: decode, chain, look up.
 //! - [`chain`] — verification of the hash chain.
 //! - [`facts`] — the fact state per subject and predicate: live claims, values, agreement.
+//! - [`findings`] — every flag for a subject or the whole ledger: claim rules plus provenance.
 //! - [`projection`] — the log folded into the current state of claims and sources, kept in sled.
 //! - [`provenance`] — source chains, citation problems, independent origins.
 //! - [`dot`] — Graphviz pictures of provenance.
@@ -28,6 +29,7 @@ pub mod dot;
 pub mod error;
 pub mod event;
 pub mod facts;
+pub mod findings;
 pub mod import;
 pub mod ledger;
 pub mod projection;

@@ -78,6 +78,8 @@ pub enum Command {
     Verify(commands::verify::VerifyArgs),
     /// Show the fact state: live claims per subject and predicate, and whether they agree.
     Facts(commands::facts::FactsArgs),
+    /// Show inconsistency flags (docs/flags.md).
+    Flags(commands::flags::FlagsArgs),
     /// Rebuild the projection from the first event and report what it holds.
     Replay(commands::replay::ReplayArgs),
     /// List sources with their citations and the claims resting on them.
@@ -293,6 +295,7 @@ pub fn main() -> ExitCode {
         Command::Show(args) => commands::show::run(&ctx, &args),
         Command::Verify(args) => commands::verify::run(&ctx, &args),
         Command::Facts(args) => commands::facts::run(&ctx, &args),
+        Command::Flags(args) => commands::flags::run(&ctx, &args),
         Command::Replay(args) => commands::replay::run(&ctx, &args),
         Command::Sources(args) => commands::sources::run(&ctx, &args),
         Command::Audit(args) => commands::audit::run(&ctx, &args),

@@ -5,6 +5,7 @@ pub mod add;
 pub mod audit;
 pub mod demo;
 pub mod facts;
+pub mod flags;
 pub mod graph;
 pub mod import;
 pub mod init;
