@@ -35,6 +35,11 @@ pub fn collect(ctx: &Context, args: &FlagsArgs) -> Result<Vec<Flag>, CliError> {
         }
     }
     let ledger = ctx.open()?;
+    collect_from(&ledger, args)
+}
+
+/// Computes flags from an open ledger.
+pub fn collect_from(ledger: &factledger::Ledger, args: &FlagsArgs) -> Result<Vec<Flag>, CliError> {
     let seq = args
         .as_of
         .as_deref()
@@ -42,8 +47,8 @@ pub fn collect(ctx: &Context, args: &FlagsArgs) -> Result<Vec<Flag>, CliError> {
         .transpose()?;
     let view = ledger.view_at(seq)?;
     let mut flags = match &args.subject {
-        Some(s) => subject_flags(&view, &ledger, &mut Chains::default(), s)?,
-        None => all_flags(&view, &ledger)?,
+        Some(s) => subject_flags(&view, ledger, &mut Chains::default(), s)?,
+        None => all_flags(&view, ledger)?,
     };
     if !args.code.is_empty() {
         flags.retain(|f| args.code.contains(&f.code));
