@@ -41,13 +41,13 @@ pub enum LedgerError {
 impl LedgerError {
     /// True when the error means the ledger itself is damaged, not that the caller asked wrongly.
     pub fn is_integrity(&self) -> bool {
-        match self {
-            LedgerError::Store(StoreError::LostEvents { .. } | StoreError::Corrupt(_)) => true,
-            LedgerError::CorruptEvent { .. }
-            | LedgerError::Inconsistent { .. }
-            | LedgerError::CorruptText { .. } => true,
-            _ => false,
-        }
+        matches!(
+            self,
+            LedgerError::Store(StoreError::LostEvents { .. } | StoreError::Corrupt(_))
+                | LedgerError::CorruptEvent { .. }
+                | LedgerError::Inconsistent { .. }
+                | LedgerError::CorruptText { .. }
+        )
     }
 }
 

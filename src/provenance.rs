@@ -211,7 +211,7 @@ pub fn chain(t: &dyn Tables, root: &str) -> Result<Chain> {
     }
     for c in &sccs {
         if c.len() > 1 {
-            let mut ids: Vec<String> = c.iter().cloned().collect();
+            let mut ids: Vec<String> = c.to_vec();
             ids.sort();
             problems.insert(ChainProblem::Loop(ids));
         }
