@@ -56,6 +56,8 @@ pub fn index_keys(body: &EventBody) -> Vec<Vec<u8>> {
             keys
         }
         EventBody::Retracted(r) => vec![retraction_key(&r.target)],
+        // Authors are looked up in the projection, not the id index.
+        EventBody::AuthorAuthorised(_) | EventBody::AuthorRevoked(_) => Vec::new(),
     }
 }
 

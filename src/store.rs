@@ -160,6 +160,7 @@ pub const PROJECTION_TABLES: &[&str] = &[
     "p_subjects",
     "p_source_claims",
     "p_cited_by",
+    "p_authors",
 ];
 
 impl Store {
