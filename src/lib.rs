@@ -12,6 +12,7 @@
 //! - [`store`] — the only module that touches sled: records, indexes, head, durability.
 //! - [`ledger`] — the append-only log over the store: decode, chain, look up.
 //! - [`chain`] — verification of the hash chain.
+//! - [`merkle`] — RFC 9162 Merkle trees over event hashes: roots, inclusion and consistency proofs.
 //! - [`import`] — the JSON Lines import format and the decision of what to append.
 //! - [`error`] — the library's error type.
 #![forbid(unsafe_code)]
@@ -23,6 +24,7 @@ pub mod error;
 pub mod event;
 pub mod import;
 pub mod ledger;
+pub mod merkle;
 pub mod store;
 pub mod value;
 
