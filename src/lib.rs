@@ -18,6 +18,7 @@
 //! - [`provenance`] — source chains, citation problems, independent origins.
 //! - [`dot`] — Graphviz pictures of provenance.
 //! - [`rules`] — per-subject inconsistency rules: live claims in, flags out (`docs/flags.md`).
+//! - [`merkle`] — RFC 9162 Merkle trees over event hashes: roots, inclusion and consistency proofs.
 //! - [`import`] — the JSON Lines import format and the decision of what to append.
 //! - [`error`] — the library's error type.
 #![forbid(unsafe_code)]
@@ -35,6 +36,7 @@ pub mod ledger;
 pub mod projection;
 pub mod provenance;
 pub mod rules;
+pub mod merkle;
 pub mod store;
 pub mod value;
 
