@@ -33,6 +33,9 @@ pub enum LedgerError {
         /// What is wrong.
         problem: String,
     },
+    /// An event's signature or its author's authority is not acceptable.
+    #[error(transparent)]
+    Authority(#[from] crate::signing::AuthorityError),
     /// Input the caller gave is not acceptable (as opposed to a damaged ledger).
     #[error("{0}")]
     Invalid(String),

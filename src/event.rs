@@ -556,7 +556,10 @@ mod tests {
     fn format_1_records_still_decode_and_hash_with_their_context() {
         // A format-1 record: the same fields without signer and signature.
         let e = sample();
-        let mut v1 = Event { format: 1, ..e.clone() };
+        let mut v1 = Event {
+            format: 1,
+            ..e.clone()
+        };
         v1.hash = v1.compute_hash();
         assert_ne!(v1.hash, e.hash, "the format is part of the hash");
         let record = v1.to_record();

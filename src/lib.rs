@@ -19,6 +19,7 @@
 //! - [`dot`] — Graphviz pictures of provenance.
 //! - [`rules`] — per-subject inconsistency rules: live claims in, flags out (`docs/flags.md`).
 //! - [`merkle`] — RFC 9162 Merkle trees over event hashes: roots, inclusion and consistency proofs.
+//! - [`signing`] — Ed25519 key files, event signatures, and who may sign.
 //! - [`import`] — the JSON Lines import format and the decision of what to append.
 //! - [`error`] — the library's error type.
 #![forbid(unsafe_code)]
@@ -33,10 +34,11 @@ pub mod facts;
 pub mod findings;
 pub mod import;
 pub mod ledger;
+pub mod merkle;
 pub mod projection;
 pub mod provenance;
 pub mod rules;
-pub mod merkle;
+pub mod signing;
 pub mod store;
 pub mod value;
 

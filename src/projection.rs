@@ -64,7 +64,12 @@ pub fn authors(t: &dyn Tables) -> Result<Vec<(String, AuthorState)>> {
         true
     })?;
     raw.into_iter()
-        .map(|(k, v)| Ok((String::from_utf8_lossy(&k).into_owned(), decode(AUTHORS, &k, &v)?)))
+        .map(|(k, v)| {
+            Ok((
+                String::from_utf8_lossy(&k).into_owned(),
+                decode(AUTHORS, &k, &v)?,
+            ))
+        })
         .collect()
 }
 

@@ -57,6 +57,9 @@ pub struct GlobalArgs {
     /// No progress bars or notes on stderr.
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Directory of signing keys (default: $FACTLEDGER_KEYS, else ~/.config/factledger/keys).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub key_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -88,6 +91,12 @@ pub enum Command {
     Audit(commands::audit::AuditArgs),
     /// Draw the provenance graph.
     Graph(commands::graph::GraphArgs),
+    /// Manage signing keys.
+    #[command(subcommand)]
+    Key(commands::key::KeyCommand),
+    /// Manage who may sign events in this ledger.
+    #[command(subcommand)]
+    Authors(commands::authors::AuthorsCommand),
     /// Load the UN-votes fixtures into a temporary ledger and show what factledger sees.
     Demo(commands::demo::DemoArgs),
 }
@@ -153,7 +162,7 @@ impl From<LedgerError> for CliError {
         let kind = match &e {
             LedgerError::Store(StoreError::Missing(_)) => ErrorKind::Usage,
             LedgerError::Store(StoreError::AlreadyExists(_)) => ErrorKind::Usage,
-            LedgerError::Invalid(_) => ErrorKind::Usage,
+            LedgerError::Invalid(_) | LedgerError::Authority(_) => ErrorKind::Usage,
             LedgerError::Store(
                 StoreError::InUse(_) | StoreError::Io { .. } | StoreError::Sled { .. },
             ) => ErrorKind::Unavailable,
@@ -165,6 +174,11 @@ impl From<LedgerError> for CliError {
                 "create one with `factledger init --ledger {}`, or point --ledger / FACTLEDGER_DIR at an existing ledger",
                 dir.display()
             )),
+            LedgerError::Authority(_) => Some(
+                "this ledger is signed: the author (--author / FACTLEDGER_AUTHOR) needs a key in the key directory \
+                 (`factledger key generate --name NAME`) that an authorised author has added (`factledger authors add NAME PUBKEY`)"
+                    .into(),
+            ),
             LedgerError::Store(StoreError::InUse(_)) => {
                 Some("wait for the other command to finish, or pass --wait SECONDS".into())
             }
@@ -240,10 +254,31 @@ impl Context {
                 .timestamp_micros(),
             Err(_) => chrono::Utc::now().timestamp_micros(),
         };
+        let key = self.key_dir().load(&author)?;
         Ok(factledger::ledger::Stamp {
             author,
             recorded_at,
+            key,
         })
+    }
+
+    /// The key directory: `--key-dir`, `FACTLEDGER_KEYS`, `$XDG_CONFIG_HOME/factledger/keys`,
+    /// or `~/.config/factledger/keys`.
+    pub fn key_dir(&self) -> factledger::signing::KeyDir {
+        let env = |k: &str| {
+            std::env::var_os(k)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
+        let dir = self
+            .global
+            .key_dir
+            .clone()
+            .or_else(|| env("FACTLEDGER_KEYS"))
+            .or_else(|| env("XDG_CONFIG_HOME").map(|c| c.join("factledger").join("keys")))
+            .or_else(|| env("HOME").map(|h| h.join(".config").join("factledger").join("keys")))
+            .unwrap_or_else(|| PathBuf::from(".factledger-keys"));
+        factledger::signing::KeyDir::new(dir)
     }
 
     pub fn json(&self) -> bool {
@@ -300,6 +335,8 @@ pub fn main() -> ExitCode {
         Command::Sources(args) => commands::sources::run(&ctx, &args),
         Command::Audit(args) => commands::audit::run(&ctx, &args),
         Command::Graph(args) => commands::graph::run(&ctx, &args),
+        Command::Key(cmd) => commands::key::run(&ctx, &cmd),
+        Command::Authors(cmd) => commands::authors::run(&ctx, &cmd),
         Command::Demo(args) => commands::demo::run(&ctx, &args),
     };
     match result {

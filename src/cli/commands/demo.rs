@@ -101,6 +101,7 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
             json: ctx.global.json,
             wait: None,
             quiet: ctx.global.quiet,
+            key_dir: ctx.global.key_dir.clone(),
         },
     };
     let ledger = load_fixtures(&demo_ctx, tmp.path())?;

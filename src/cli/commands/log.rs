@@ -66,7 +66,11 @@ pub fn line(e: &Event) -> String {
         ),
         EventBody::AuthorRevoked(a) => format!("author {} revoked", a.name),
     };
-    let signed = if e.signature.is_some() { " [signed]" } else { "" };
+    let signed = if e.signature.is_some() {
+        " [signed]"
+    } else {
+        ""
+    };
     let when = e.recorded_at_rfc3339();
     format!("{:>5}  {}  {:<10} {}{signed}", e.seq, when, e.author, what)
 }

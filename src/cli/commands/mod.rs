@@ -3,12 +3,14 @@
 
 pub mod add;
 pub mod audit;
+pub mod authors;
 pub mod demo;
 pub mod facts;
 pub mod flags;
 pub mod graph;
 pub mod import;
 pub mod init;
+pub mod key;
 pub mod log;
 pub mod replay;
 pub mod retract;

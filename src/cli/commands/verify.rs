@@ -26,8 +26,8 @@ pub fn run(ctx: &Context, _args: &VerifyArgs) -> Result<(), CliError> {
     let head = ledger.head();
     // Only a sound chain can be replayed meaningfully; then the projection must match it.
     let mut projection_digest = None;
-    if report.problem.is_none() {
-        let check = ledger.check_projection(|_| {})?;
+    if let (None, Some(replayed)) = (&report.problem, report.projection_digest) {
+        let check = ledger.compare_projection(replayed)?;
         projection_digest = Some(hex(&check.replayed));
         if let Some(message) = check.drift(head.seq) {
             report.problem = Some(ChainProblem {
@@ -43,7 +43,9 @@ pub fn run(ctx: &Context, _args: &VerifyArgs) -> Result<(), CliError> {
             "events": report.events,
             "texts": report.texts,
             "head": {"seq": head.seq, "hash": hex(&head.hash)},
-            "signed": false,
+            "signed": report.signed_from.is_some(),
+            "signed_from": report.signed_from,
+            "signed_events": report.signed_events,
             "projection_digest": projection_digest,
             "problem": report.problem.as_ref().map(|p| json!({"seq": p.seq, "code": p.code, "message": p.message})),
         }))?;
@@ -62,7 +64,16 @@ pub fn run(ctx: &Context, _args: &VerifyArgs) -> Result<(), CliError> {
                     "ok: the stored projection is exactly what the log implies (digest {})",
                     projection_digest.as_deref().unwrap_or("")
                 )?;
-                out!("note: this ledger is unsigned (events are hashed and chained, not signed)")?;
+                match report.signed_from {
+                    None => out!(
+                        "note: this ledger is unsigned: events are hashed and chained, but not signed \
+                         (sign it from now on with `factledger authors add`)"
+                    )?,
+                    Some(from) => out!(
+                        "ok: signed from seq {from}: {} signatures verified, every author authorised at its point of the log",
+                        report.signed_events
+                    )?,
+                }
             }
             Ok(())
         }
