@@ -19,13 +19,18 @@
 //! - [`dot`] — Graphviz pictures of provenance.
 //! - [`rules`] — per-subject inconsistency rules: live claims in, flags out (`docs/flags.md`).
 //! - [`merkle`] — RFC 9162 Merkle trees over event hashes: roots, inclusion and consistency proofs.
+//! - [`checkpoint`] — signed tree heads (size, Merkle root, time) a desk can publish.
+//! - [`proof`] — inclusion, consistency and evidence files, checked without the ledger.
+//! - [`bundle`] — the whole ledger as a verifiable JSON Lines bundle, and back.
 //! - [`signing`] — Ed25519 key files, event signatures, and who may sign.
 //! - [`import`] — the JSON Lines import format and the decision of what to append.
 //! - [`error`] — the library's error type.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod bundle;
 pub mod chain;
+pub mod checkpoint;
 pub mod date;
 pub mod dot;
 pub mod error;
@@ -36,6 +41,7 @@ pub mod import;
 pub mod ledger;
 pub mod merkle;
 pub mod projection;
+pub mod proof;
 pub mod provenance;
 pub mod rules;
 pub mod signing;

@@ -97,6 +97,16 @@ pub enum Command {
     /// Manage who may sign events in this ledger.
     #[command(subcommand)]
     Authors(commands::authors::AuthorsCommand),
+    /// Print a signed checkpoint (tree size, Merkle root, time) to publish.
+    Checkpoint(commands::checkpoint::CheckpointArgs),
+    /// Prove an event is in the tree, or that one tree size extends another.
+    Prove(commands::prove::ProveArgs),
+    /// Check a proof or evidence file against a checkpoint, without a ledger.
+    VerifyProof(commands::verify_proof::VerifyProofArgs),
+    /// Export the whole ledger as a verifiable bundle.
+    Export(commands::export::ExportArgs),
+    /// Write an evidence file for a claim.
+    Evidence(commands::evidence::EvidenceArgs),
     /// Load the UN-votes fixtures into a temporary ledger and show what factledger sees.
     Demo(commands::demo::DemoArgs),
 }
@@ -337,6 +347,11 @@ pub fn main() -> ExitCode {
         Command::Graph(args) => commands::graph::run(&ctx, &args),
         Command::Key(cmd) => commands::key::run(&ctx, &cmd),
         Command::Authors(cmd) => commands::authors::run(&ctx, &cmd),
+        Command::Checkpoint(args) => commands::checkpoint::run(&ctx, &args),
+        Command::Prove(args) => commands::prove::run(&ctx, &args),
+        Command::VerifyProof(args) => commands::verify_proof::run(&ctx, &args),
+        Command::Export(args) => commands::export::run(&ctx, &args),
+        Command::Evidence(args) => commands::evidence::run(&ctx, &args),
         Command::Demo(args) => commands::demo::run(&ctx, &args),
     };
     match result {

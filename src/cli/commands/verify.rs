@@ -7,9 +7,56 @@ use serde_json::json;
 
 /// Recompute every event's hash and link, and check archived texts; exit 1 at the first problem.
 #[derive(Debug, clap::Args)]
-pub struct VerifyArgs {}
+pub struct VerifyArgs {
+    /// Verify an exported bundle instead of a ledger (no store needed).
+    #[arg(long, value_name = "FILE")]
+    pub bundle: Option<std::path::PathBuf>,
+}
 
-pub fn run(ctx: &Context, _args: &VerifyArgs) -> Result<(), CliError> {
+fn verify_bundle(ctx: &Context, path: &std::path::Path) -> Result<(), CliError> {
+    let (label, input, _) = crate::cli::commands::import::read_input(path)?;
+    match factledger::bundle::verify(&input)? {
+        Ok(b) => {
+            if ctx.json() {
+                out_json(&json!({
+                    "ok": true,
+                    "bundle": label,
+                    "events": b.events.len(),
+                    "texts": b.texts.len(),
+                    "root": hex(&b.checkpoint.root),
+                    "signed": b.signed_from.is_some(),
+                    "signed_from": b.signed_from,
+                    "checkpoint_signer": b.checkpoint.signature.as_ref().map(|s| s.name.clone()),
+                }))
+            } else {
+                out!(
+                    "ok: {label}: {} events, {} archived texts; hashes, links, {}and the checkpoint root {} verified",
+                    b.events.len(),
+                    b.texts.len(),
+                    if b.signed_from.is_some() { "signatures, author authorisations, " } else { "" },
+                    hex(&b.checkpoint.root)
+                )
+            }
+        }
+        Err(p) => {
+            let seq = p.seq.map(|s| format!(" (seq {s})")).unwrap_or_default();
+            let mut e = CliError::check(format!("{label}:{}{seq}: {}", p.line, p.message));
+            if ctx.json() {
+                out_json(
+                    &json!({"ok": false, "line": p.line, "seq": p.seq, "message": p.message}),
+                )?;
+                eprintln!("error: {}", e.message);
+                e.reported = true;
+            }
+            Err(e)
+        }
+    }
+}
+
+pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<(), CliError> {
+    if let Some(b) = &args.bundle {
+        return verify_bundle(ctx, b);
+    }
     let ledger = match ctx.open() {
         Ok(l) => l,
         Err(e) if e.kind == crate::cli::ErrorKind::Check => {
