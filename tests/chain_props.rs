@@ -489,7 +489,7 @@ fn check_flip(dir: &Path, seq: u64, at: usize, mask: u8) {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 10,
+        cases: 16,
         max_shrink_iters: 50,
         ..ProptestConfig::default()
     })]

@@ -1202,7 +1202,27 @@ fn with_events<R>(ledger: &Path, f: impl FnOnce(&sled::Tree) -> R) -> R {
     db.flush().unwrap();
     drop(events);
     drop(db);
+    wait_for_sled_release(ledger);
     r
+}
+
+/// sled 0.34 can keep its flock on `store/db` for a few milliseconds after the last handle is
+/// dropped (a thread-pool job still owns the file). Wait until it is really released, so the
+/// binary run next does not fail with "could not acquire lock".
+fn wait_for_sled_release(ledger: &Path) {
+    let db = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(ledger.join("store/db"))
+        .unwrap();
+    let start = Instant::now();
+    while db.try_lock().is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "sled never let go"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
 }
 
 fn record(events: &sled::Tree, seq: u64) -> Vec<u8> {
@@ -1338,6 +1358,61 @@ fn verify_detects_a_moved_event() {
 }
 
 #[test]
+fn verify_detects_damaged_indexes_and_archived_texts() {
+    let c = Case::with_fixtures();
+    let store = |f: &dyn Fn(&sled::Db)| {
+        let db = sled::Config::new()
+            .path(c.ledger().join("store"))
+            .flush_every_ms(None)
+            .open()
+            .unwrap();
+        f(&db);
+        db.flush().unwrap();
+        drop(db);
+        wait_for_sled_release(&c.ledger());
+    };
+    // The id index entry of article-sc-title (seq 11) removed.
+    store(&|db| {
+        let ids = db.open_tree("ids").unwrap();
+        let seq = ids.remove("article-sc-title").unwrap().unwrap();
+        assert_eq!(seq.as_ref(), 11u64.to_be_bytes());
+    });
+    assert_verify_fails(&c, 11, "index-mismatch");
+    c.run(&["show", "article-sc-title"])
+        .expect(2)
+        .stderr_has("no claim or source with id 'article-sc-title'");
+    store(&|db| {
+        db.open_tree("ids")
+            .unwrap()
+            .insert("article-sc-title", &11u64.to_be_bytes())
+            .unwrap();
+    });
+    assert_eq!(c.head().0, 45);
+
+    // The archived text of wire-ga-vote (seq 4) altered, then removed.
+    let text = std::fs::read(un_votes("texts/wire-ga-vote.txt")).unwrap();
+    let key = *blake3::hash(&text).as_bytes();
+    store(&|db| {
+        let texts = db.open_tree("texts").unwrap();
+        assert_eq!(texts.get(key).unwrap().unwrap().as_ref(), &text[..]);
+        let mut altered = text.clone();
+        altered[0] ^= 0x20;
+        texts.insert(key, altered).unwrap();
+    });
+    assert_verify_fails(&c, 4, "text-mismatch");
+    c.run(&["verify"])
+        .stderr_has("its content no longer matches its hash");
+    store(&|db| {
+        db.open_tree("texts").unwrap().remove(key).unwrap().unwrap();
+    });
+    assert_verify_fails(&c, 4, "missing-text");
+    c.run(&["verify"]).stderr_has(&format!(
+        "archived text {} of source 'wire-ga-vote' is missing",
+        blake3::hash(&text).to_hex()
+    ));
+}
+
+#[test]
 fn an_altered_head_event_or_head_file_is_a_damaged_ledger() {
     // The head event itself altered: opening the ledger fails, exit 1.
     let c = Case::with_fixtures();
@@ -1464,7 +1539,7 @@ fn a_ledger_held_by_another_process_fails_fast_with_exit_3() {
     // LOCK: a dropped in-process Ledger can leave sled's own lock on store/db held for a few
     // milliseconds (a sled 0.34 thread-pool job still owns the file), which would make the
     // binary's open racy (exit 3 with a sled "could not acquire lock" error).
-    std::thread::sleep(Duration::from_millis(200));
+    wait_for_sled_release(&c.ledger());
     let lock = std::fs::OpenOptions::new()
         .write(true)
         .open(c.ledger().join("LOCK"))
