@@ -27,6 +27,14 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The binary under test: Cargo's, unless `FACTLEDGER_TEST_BIN` names another build of it (useful
+/// when several checkouts share one target directory and overwrite `target/debug/factledger`).
+fn bin() -> PathBuf {
+    std::env::var_os("FACTLEDGER_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_factledger")))
+}
+
 fn un_votes(name: &str) -> PathBuf {
     repo().join("fixtures/un-votes").join(name)
 }
@@ -99,7 +107,7 @@ impl Case {
 
     /// The binary with the test environment and no `--ledger`.
     fn bare(&self) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_factledger"));
+        let mut c = Command::new(bin());
         c.env_clear()
             .env("FACTLEDGER_NOW", NOW)
             .env("FACTLEDGER_AUTHOR", "tester")
