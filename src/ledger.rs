@@ -8,7 +8,7 @@ use crate::error::{LedgerError, Result};
 use crate::event::{Event, EventBody, Hash};
 use crate::projection::{self, Digesting, Meta, Overlay, Tables};
 use crate::signing;
-use crate::store::{AppendBatch, Head, Store};
+use crate::store::{AppendBatch, Head, Store, StoreError};
 use std::path::Path;
 use std::time::Duration;
 
@@ -100,6 +100,20 @@ impl Ledger {
                     seq: head.seq,
                     problem: "the head event's hash differs from the recorded head".into(),
                 });
+            }
+        }
+        if let Some(lag) = ledger.store.head_file_lag() {
+            let at = ledger.event(lag.seq)?;
+            let matches = match &at {
+                Some(e) => e.hash == lag.hash,
+                None => lag.seq == 0,
+            };
+            if !matches {
+                return Err(StoreError::Corrupt(format!(
+                    "the event at seq {} does not have the hash the HEAD file records",
+                    lag.seq
+                ))
+                .into());
             }
         }
         ledger.bring_projection_up_to_date()?;

@@ -128,6 +128,8 @@ pub struct Store {
     /// Set when the sled head is ahead of `HEAD` (a crash between sled's flush and the head
     /// file's rename): the next append rewrites the file.
     head_file_behind: bool,
+    /// The head the HEAD file recorded when it was found behind the store at open.
+    head_file_lag: Option<Head>,
     _lock: File,
 }
 
@@ -241,21 +243,10 @@ impl Store {
                 sled_head.seq
             )));
         }
-        if sled_head.seq > file_head.seq && file_head.seq > 0 {
+        if sled_head.seq > file_head.seq {
             // A crash after sled's flush but before the head file was replaced: fine only if the
-            // store extends what HEAD recorded.
-            let rec = store
-                .record_unbounded(file_head.seq)?
-                .ok_or(StoreError::LostEvents {
-                    store_seq: 0,
-                    head_seq: file_head.seq,
-                })?;
-            if rec.len() < 32 || rec[rec.len() - 32..] != file_head.hash {
-                return Err(StoreError::Corrupt(format!(
-                    "the event at seq {} does not have the hash the HEAD file records",
-                    file_head.seq
-                )));
-            }
+            // store extends what HEAD recorded, which the ledger checks (it knows the records).
+            store.head_file_lag = Some(file_head);
             store.head_file_behind = true;
         }
         store.head = sled_head;
@@ -283,6 +274,7 @@ impl Store {
             db,
             head: Head::EMPTY,
             head_file_behind: false,
+            head_file_lag: None,
             _lock: lock,
         })
     }
@@ -309,10 +301,6 @@ impl Store {
         if seq == 0 || seq > self.head.seq {
             return Ok(None);
         }
-        self.record_unbounded(seq)
-    }
-
-    fn record_unbounded(&self, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self
             .events
             .get(seq.to_be_bytes())
@@ -542,6 +530,12 @@ impl Store {
         Ok(())
     }
 
+    /// The head the HEAD file held at open, when it was behind the store (the ledger must check
+    /// that the store's event at that seq has that hash).
+    pub fn head_file_lag(&self) -> Option<Head> {
+        self.head_file_lag
+    }
+
     /// Rewrites `HEAD` when it was found behind the store at open.
     pub fn repair_head_file(&mut self) -> Result<(), StoreError> {
         if self.head_file_behind {
@@ -565,14 +559,27 @@ impl Store {
 }
 
 fn open_sled(path: &Path) -> Result<sled::Db, StoreError> {
-    sled::Config::new()
-        .path(path)
-        .flush_every_ms(None)
-        .open()
-        .map_err(|e| StoreError::Sled {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })
+    // We already hold LOCK, so nobody else uses the store; but a sled handle dropped a moment
+    // ago (in this process or one that just exited) can keep sled's own file lock for a few ms
+    // while its background flusher stops. Retry that one error briefly.
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        match sled::Config::new().path(path).flush_every_ms(None).open() {
+            Ok(db) => return Ok(db),
+            Err(sled::Error::Io(e))
+                if e.to_string().contains("could not acquire lock")
+                    && Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(e) => {
+                return Err(StoreError::Sled {
+                    path: path.to_path_buf(),
+                    message: e.to_string(),
+                })
+            }
+        }
+    }
 }
 
 /// Takes the ledger's lock, waiting up to `wait` for another process to release it.
@@ -584,12 +591,15 @@ fn lock(dir: &Path, wait: Option<Duration>) -> Result<File, StoreError> {
         .write(true)
         .open(&path)
         .map_err(io_err("open lock file", &path))?;
-    let deadline = wait.map(|w| Instant::now() + w);
+    // A wait too long to represent is as good as forever.
+    let deadline = wait.and_then(|w| Instant::now().checked_add(w));
+    let forever = wait.is_some() && deadline.is_none();
     loop {
         match file.try_lock() {
             Ok(()) => return Ok(file),
             Err(fs::TryLockError::WouldBlock) => match deadline {
                 Some(d) if Instant::now() < d => std::thread::sleep(Duration::from_millis(20)),
+                None if forever => std::thread::sleep(Duration::from_millis(20)),
                 _ => return Err(StoreError::InUse(dir.to_path_buf())),
             },
             Err(fs::TryLockError::Error(e)) => {

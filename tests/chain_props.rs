@@ -369,6 +369,7 @@ fn build(dir: &Path, batches: &[(Vec<Op>, usize, i64)]) -> (Vec<Event>, Vec<Json
         let stamp = Stamp {
             author: AUTHORS[*author].into(),
             recorded_at: *at,
+            key: None,
         };
         let drafts = p.appends.into_iter().map(|(_, d)| d).collect();
         let appended = ledger.append(drafts, &stamp).unwrap();

@@ -12,7 +12,19 @@ use factledger::event::{
 };
 use factledger::value::{Body, Majority, Outcome, Tally, Value, Vote};
 
+/// Rebuilds an event in record format 1 (what ledgers made before signatures hold).
+fn v1(mut e: Event) -> Event {
+    e.format = 1;
+    e.hash = e.compute_hash();
+    e
+}
+
 fn claim_event() -> Event {
+    v1(claim_event_v2())
+}
+
+/// The same claim in the current format (2): signer `None` in the hash, signature `None` after it.
+fn claim_event_v2() -> Event {
     Event::new(
         1,
         1_740_355_200_000_000, // 2025-02-24T00:00:00Z
@@ -33,7 +45,7 @@ fn claim_event() -> Event {
 const TEXT: &str = "The Security Council adopted resolution 2774 (2025) by 10 votes to none.";
 
 fn source_event() -> Event {
-    Event::new(
+    v1(Event::new(
         2,
         1_740_355_200_000_001,
         "desk".into(),
@@ -51,7 +63,7 @@ fn source_event() -> Event {
                 len: TEXT.len() as u64,
             }),
         }),
-    )
+    ))
 }
 
 /// The claim record, field by field (the same split as in docs/format.md).
@@ -140,7 +152,7 @@ fn golden_source_record_and_hash() {
 #[test]
 fn golden_hashes_follow_from_the_bytes() {
     assert_eq!(HASH_CONTEXT_V1, "factledger v1 event hash");
-    assert_eq!(FORMAT_VERSION, 1);
+    assert_eq!(FORMAT_VERSION, 2);
     for (parts, hash) in [(CLAIM_RECORD, CLAIM_HASH), (SOURCE_RECORD, SOURCE_HASH)] {
         let record = unhex(&parts.concat());
         let (input, stored) = record.split_at(record.len() - 32);
@@ -148,7 +160,7 @@ fn golden_hashes_follow_from_the_bytes() {
         h.update(input);
         assert_eq!(h.finalize().to_hex().as_str(), hash);
         assert_eq!(hex(stored), hash);
-        assert_eq!(hex(&hash_event_bytes(input)), hash);
+        assert_eq!(hex(&hash_event_bytes(1, input)), hash);
         // It is not a plain or keyed hash of the same bytes.
         assert_ne!(blake3::hash(input).to_hex().as_str(), hash);
         // The pinned bytes decode to the event they came from.
@@ -385,8 +397,12 @@ fn decoding_refuses_what_encoding_never_writes() {
     bad.extend_from_slice(&[0, 0]);
     assert_eq!(decode(&bad), Err(DecodeError::TrailingBytes(2)));
     let mut bad = good.clone();
+    bad[0] = 3;
+    assert_eq!(decode(&bad), Err(DecodeError::UnknownVersion(3)));
+    // A format-1 record relabelled as format 2 lacks the signer and signature: refused.
+    let mut bad = good.clone();
     bad[0] = 2;
-    assert_eq!(decode(&bad), Err(DecodeError::UnknownVersion(2)));
+    assert!(matches!(decode(&bad), Err(DecodeError::Malformed(_))));
     assert_eq!(decode(&[]), Err(DecodeError::Empty));
     let mut bad = good[..author - 8].to_vec();
     bad.extend_from_slice(&(MAX_RECORD_BYTES as u64 + 1).to_le_bytes());
@@ -398,3 +414,30 @@ fn decoding_refuses_what_encoding_never_writes() {
     }
     assert_eq!(MAX_RECORD_BYTES, 1 << 20);
 }
+
+/// Format 2 (the current format): the same claim, with `signer` (None) hashed after the body and
+/// `signature` (None) after the hash, under the v2 context. Pinned so we detect regressions in
+/// compatibility.
+#[test]
+fn golden_claim_record_and_hash_format_2() {
+    let e = claim_event_v2();
+    let record = e.to_record();
+    let v1_record = claim_event().to_record();
+    // Same body bytes; the format byte, the signer tag, the hash and the signature tag differ.
+    assert_eq!(record[0], 2);
+    assert_eq!(
+        &record[1..v1_record.len() - 32],
+        &v1_record[1..v1_record.len() - 32]
+    );
+    assert_eq!(record[v1_record.len() - 32], 0, "signer: None");
+    assert_eq!(*record.last().unwrap(), 0, "signature: None");
+    assert_eq!(record.len(), v1_record.len() + 2);
+    assert_eq!(hex(&e.hash), CLAIM_HASH_V2);
+    let input = &record[..record.len() - 33];
+    let mut h = blake3::Hasher::new_derive_key("factledger v2 event hash");
+    h.update(input);
+    assert_eq!(h.finalize().to_hex().as_str(), CLAIM_HASH_V2);
+    assert_eq!(Event::from_record(&record).unwrap(), e);
+}
+
+const CLAIM_HASH_V2: &str = "773f67cc3d5e0d0fe910d3cdc8ad346816d0d56b919a8ab4c31274720ec6f655";

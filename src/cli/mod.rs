@@ -223,7 +223,9 @@ impl Context {
     pub fn open(&self) -> Result<factledger::Ledger, CliError> {
         let wait = match self.global.wait {
             None => None,
-            Some(s) if s.is_finite() && s >= 0.0 => Some(Duration::from_secs_f64(s)),
+            Some(s) if s >= 0.0 && !s.is_nan() => {
+                Some(Duration::try_from_secs_f64(s).unwrap_or(Duration::MAX))
+            }
             Some(s) => {
                 return Err(CliError::usage(format!(
                     "--wait {s} is not a number of seconds"

@@ -59,11 +59,13 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<(), CliError> {
     }
     let ledger = match ctx.open() {
         Ok(l) => l,
-        Err(e) if e.kind == crate::cli::ErrorKind::Check => {
+        Err(mut e) if e.kind == crate::cli::ErrorKind::Check => {
             if ctx.json() {
                 out_json(
                     &json!({"ok": false, "problem": {"code": "store-damaged", "message": e.message}}),
                 )?;
+                eprintln!("error: {}", e.message);
+                e.reported = true;
             }
             return Err(e);
         }
