@@ -73,7 +73,14 @@ pub fn run(ctx: &Context, args: &ReplayArgs) -> Result<(), CliError> {
         o.insert("subjects".into(), json!(subjects));
     }
     let stored = ledger.projection_meta()?;
-    let matches_stored = (reached == head.seq).then(|| stored.map(|m| m.digest) == Some(digest));
+    // Both the digest recorded with the stored projection and the stored entries themselves
+    // must be what the log implies.
+    let matches_stored = if reached == head.seq {
+        let entries = projection::scan_digest(&ledger.tables())?;
+        Some(stored.map(|m| m.digest) == Some(digest) && entries == digest)
+    } else {
+        None
+    };
     if args.rebuild {
         ledger.rebuild_projection()?;
     }
