@@ -850,7 +850,6 @@ fn a_fact_whose_every_claim_is_retracted_is_retracted() {
 /// Three partial tallies: `yes: 93` and `yes: 89` disagree, and each agrees with `abstain: 73`.
 /// `flags` reports the conflict; `facts` must not call the fact consistent.
 #[test]
-#[ignore = "bug: facts::group_values groups {abstain 73},{yes 93},{yes 89} as one value, so `facts` says consistent while `flags` says conflicting-values"]
 fn facts_and_flags_agree_on_partial_tallies() {
     let env = Env::empty();
     env.ok(&["init"]);
@@ -1234,7 +1233,6 @@ fn verify_catches_a_deleted_subject_index_entry() {
 /// compares with the digest *recorded* with the projection, which editing the entries does not
 /// change, so it reports a match while `verify` reports drift.
 #[test]
-#[ignore = "bug: `replay` compares only with the recorded digest, so it says `matches_stored: true` for tampered projection entries"]
 fn replay_reports_a_tampered_projection_as_different() {
     let env = Env::fixtures();
     remove_subject_entry(&env.ledger());
