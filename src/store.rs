@@ -28,6 +28,10 @@ pub const HEAD_FILE: &str = "HEAD";
 pub const LOCK_FILE: &str = "LOCK";
 /// First line of the head file; names its format.
 const HEAD_MAGIC: &str = "factledger-head v1";
+/// Records or projection entries written per sled batch in a large append.
+const WRITE_CHUNK: usize = 20_000;
+/// sled page cache size.
+const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 /// Store layout version kept in the `meta` tree.
 pub const STORE_VERSION: u8 = 1;
 
@@ -391,8 +395,8 @@ impl Store {
     /// Appends records, all or nothing, and returns only once they are on disk: sled flush, fsync
     /// of every store file and directory, then the head file replaced atomically.
     pub fn append(&mut self, batch: AppendBatch) -> Result<(), StoreError> {
-        const CHUNK: usize = 20_000;
-        for chunk in batch.records.chunks(CHUNK) {
+        let big = batch.records.len() > WRITE_CHUNK;
+        for chunk in batch.records.chunks(WRITE_CHUNK) {
             let mut events = sled::Batch::default();
             let mut ids = sled::Batch::default();
             for (seq, record, keys) in chunk {
@@ -405,6 +409,9 @@ impl Store {
                 .apply_batch(events)
                 .map_err(|e| self.sled_err(e))?;
             self.ids.apply_batch(ids).map_err(|e| self.sled_err(e))?;
+            if big {
+                self.spill()?;
+            }
         }
         for (hash, text) in &batch.texts {
             self.texts
@@ -450,26 +457,39 @@ impl Store {
                 .insert("projection", meta)
                 .map_err(|e| self.sled_err(e))?;
         }
-        let mut batches: Vec<(&'static str, sled::Batch)> = Vec::new();
-        for (table, key, value) in writes {
-            let i = match batches.iter().position(|(n, _)| *n == table) {
-                Some(i) => i,
-                None => {
-                    batches.push((table, sled::Batch::default()));
-                    batches.len() - 1
+        let big = writes.len() > WRITE_CHUNK;
+        let mut writes = writes.into_iter().peekable();
+        while writes.peek().is_some() {
+            let mut batches: Vec<(&'static str, sled::Batch)> = Vec::new();
+            for (table, key, value) in writes.by_ref().take(WRITE_CHUNK) {
+                let i = match batches.iter().position(|(n, _)| *n == table) {
+                    Some(i) => i,
+                    None => {
+                        batches.push((table, sled::Batch::default()));
+                        batches.len() - 1
+                    }
+                };
+                match value {
+                    Some(v) => batches[i].1.insert(key, v),
+                    None => batches[i].1.remove(key),
                 }
-            };
-            match value {
-                Some(v) => batches[i].1.insert(key, v),
-                None => batches[i].1.remove(key),
+            }
+            for (table, batch) in batches {
+                self.table(table)?
+                    .apply_batch(batch)
+                    .map_err(|e| self.sled_err(e))?;
+            }
+            if big {
+                self.spill()?;
             }
         }
-        for (table, batch) in batches {
-            self.table(table)?
-                .apply_batch(batch)
-                .map_err(|e| self.sled_err(e))?;
-        }
         Ok(())
+    }
+
+    /// Writes sled's dirty pages out during a large append, so memory stays bounded by a chunk
+    /// rather than the whole import. Safe: nothing is visible until the head moves.
+    fn spill(&self) -> Result<(), StoreError> {
+        self.db.flush().map(|_| ()).map_err(|e| self.sled_err(e))
     }
 
     /// Writes projection entries outside an event append (catching up or rebuilding), durably.
@@ -564,7 +584,13 @@ fn open_sled(path: &Path) -> Result<sled::Db, StoreError> {
     // while its background flusher stops. Retry that one error briefly.
     let deadline = Instant::now() + Duration::from_secs(2);
     loop {
-        match sled::Config::new().path(path).flush_every_ms(None).open() {
+        let config = sled::Config::new()
+            .path(path)
+            .flush_every_ms(None)
+            // sled's page cache defaults to 1 GiB; the ledger reads little and mostly in order.
+            .cache_capacity(CACHE_BYTES)
+            .mode(sled::Mode::HighThroughput);
+        match config.open() {
             Ok(db) => return Ok(db),
             Err(sled::Error::Io(e))
                 if e.to_string().contains("could not acquire lock")

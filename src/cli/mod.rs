@@ -296,6 +296,24 @@ impl Context {
     pub fn json(&self) -> bool {
         self.global.json
     }
+
+    /// A progress bar on stderr for long work; hidden when stderr is not a terminal or with
+    /// `--quiet`, so scripts and pipes never see it.
+    pub fn progress(&self, len: u64, what: &str) -> indicatif::ProgressBar {
+        use std::io::IsTerminal;
+        if self.global.quiet || !std::io::stderr().is_terminal() {
+            return indicatif::ProgressBar::hidden();
+        }
+        let bar = indicatif::ProgressBar::new(len);
+        let style = indicatif::ProgressStyle::with_template(
+            "{msg:>10} [{bar:40}] {pos}/{len} events ({per_sec}, {eta} left)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> ");
+        bar.set_style(style);
+        bar.set_message(what.to_string());
+        bar
+    }
 }
 
 pub fn write_out(args: fmt::Arguments<'_>) -> Result<(), CliError> {

@@ -124,12 +124,19 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<(), CliError> {
     let file = args.file.clone().unwrap_or_else(|| PathBuf::from("-"));
     let (label, input, base) = read_input(&file)?;
     let mut ledger = ctx.open()?;
+    let lines = input.iter().filter(|&&b| b == b'\n').count() as u64;
+    let bar = ctx.progress(lines, "check");
+    bar.set_position(0);
     let (records, problems) = parse_input(&input, &base);
+    bar.set_position(lines);
+    bar.set_message("append");
+    bar.tick();
     if !problems.is_empty() {
         return Err(refuse(ctx, &label, problems));
     }
-    let applied = apply(ctx, &mut ledger, &label, records)?;
-    report(ctx, &mut ledger, &label, &applied)
+    let applied = apply(ctx, &mut ledger, &label, records);
+    bar.finish_and_clear();
+    report(ctx, &mut ledger, &label, &applied?)
 }
 
 /// Prints what an import did.

@@ -28,7 +28,13 @@ pub fn run(ctx: &Context, args: &ReplayArgs) -> Result<(), CliError> {
             )));
         }
     }
-    let (tables, reached) = projection::replay(ledger.events(1), args.to, |_| {})?;
+    let bar = ctx.progress(args.to.unwrap_or(head.seq), "replay");
+    let (tables, reached) = projection::replay(ledger.events(1), args.to, |seq| {
+        if seq % 1024 == 0 {
+            bar.set_position(seq);
+        }
+    })?;
+    bar.finish_and_clear();
     let digest = tables.digest();
     let mut counts = json!({
         "sources": tables.len(SOURCES),

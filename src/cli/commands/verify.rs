@@ -71,7 +71,13 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<(), CliError> {
         }
         Err(e) => return Err(e),
     };
-    let mut report = verify_chain(&ledger, |_| {})?;
+    let bar = ctx.progress(ledger.head().seq, "verify");
+    let mut report = verify_chain(&ledger, |seq| {
+        if seq % 1024 == 0 {
+            bar.set_position(seq);
+        }
+    })?;
+    bar.finish_and_clear();
     let head = ledger.head();
     // Only a sound chain can be replayed meaningfully; then the projection must match it.
     let mut projection_digest = None;
