@@ -106,6 +106,48 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
     };
     let ledger = load_fixtures(&demo_ctx, tmp.path())?;
     let head = ledger.head();
+    if ctx.json() {
+        // One JSON object with everything the readable demo shows.
+        let facts = facts::collect_from(&ledger, None, None)?;
+        let all_flags = flags::collect_from(&ledger, &flags_args(None, &[]))?;
+        let report = verify_chain(&ledger, |_| {})?;
+        let t = ledger.tables();
+        let mut chains = Vec::new();
+        for claim in ["article-sc-date", "un-sc-vote-us", "evening-ga7-sponsors"] {
+            if let Some(c) = factledger::projection::claim(&t, claim)? {
+                let chain = factledger::provenance::chain(&t, &c.claim.source)?;
+                chains.push(serde_json::json!({
+                    "claim": claim,
+                    "source": c.claim.source,
+                    "links": chain.links.iter().map(|l| serde_json::json!({"id": l.id, "depth": l.depth, "markers": l.markers()})).collect::<Vec<_>>(),
+                    "reaches_primary": chain.reaches_primary(),
+                    "independent_sources": chain.origins.len(),
+                }));
+            }
+        }
+        let log: Vec<serde_json::Value> = ledger
+            .events(1)
+            .map(|e| e.map(|e| e.to_json()))
+            .collect::<Result<_, _>>()?;
+        crate::cli::out_json(&serde_json::json!({
+            "log": log,
+            "facts": facts.iter().map(|(f, n)| {
+                let mut v = f.to_json();
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("independent_sources".into(), (*n).into());
+                }
+                v
+            }).collect::<Vec<_>>(),
+            "flags": all_flags.iter().map(|f| f.to_json()).collect::<Vec<_>>(),
+            "chains": chains,
+            "verify": {"ok": report.problem.is_none(), "events": report.events, "head": hex(&head.hash)},
+        }))?;
+        if args.keep {
+            let kept = tmp.keep();
+            eprintln!("the ledger is kept at {}", kept.join("ledger").display());
+        }
+        return Ok(());
+    }
     out!("factledger demo — the 24 February 2025 UN votes on Ukraine")?;
     out!(
         "A temporary ledger was filled from the fixtures (the seed article, UN records written for"
