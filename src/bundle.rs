@@ -201,6 +201,9 @@ pub fn verify(input: &[u8]) -> Result<Result<VerifiedBundle, BundleProblem>> {
                         format!("archived text {} does not match its hash", hex(&h)),
                     );
                 }
+                if texts.iter().any(|(seen, _)| seen == &h) {
+                    return fail(n, None, format!("archived text {} appears twice", hex(&h)));
+                }
                 if wanted_texts.get(&h) != Some(&(t.len() as u64)) {
                     return fail(
                         n,

@@ -275,9 +275,13 @@ impl Checkpoint {
             CheckpointError::Malformed("the JSON checkpoint has no 'note'".into())
         })?;
         let mut c = Checkpoint::parse_note(note)?;
+        let signer = c.signature.as_ref().map(|s| s.name.as_str());
         let fields_agree = v.get("size").and_then(Json::as_u64) == Some(c.size)
             && v.get("root").and_then(Json::as_str) == Some(hex(&c.root).as_str())
-            && v.get("origin").and_then(Json::as_str) == Some(c.origin.as_str());
+            && v.get("origin").and_then(Json::as_str) == Some(c.origin.as_str())
+            && v.get("time").and_then(Json::as_str) == Some(c.time.as_str())
+            && v.get("signer").map(Json::as_str) == Some(signer)
+            && v.get("type").and_then(Json::as_str) == Some("checkpoint");
         if !fields_agree {
             return Err(CheckpointError::Malformed(
                 "the JSON fields do not match the note".into(),

@@ -243,6 +243,11 @@ pub fn verify_file(
                     hex(&pk)
                 ));
             }
+            Err(crate::checkpoint::CheckpointError::Unsigned) if key.is_some() => {
+                return Err(
+                    "the checkpoint is not signed, but a signer key was pinned with --key".into(),
+                )
+            }
             Err(crate::checkpoint::CheckpointError::Unsigned) => checked.push(
                 "checkpoint is unsigned (an unsigned ledger): only its size and root are checked"
                     .into(),
@@ -400,15 +405,50 @@ pub fn verify_file(
                     .and_then(Json::as_str)
                     .ok_or("a text names no source")?;
                 let h = hash_field(t, "hash")?;
+                let len = u64_field(t, "len")?;
                 let s = seen
                     .iter()
                     .find(|s| s.id == src)
                     .ok_or_else(|| format!("text for '{src}', which is not in the evidence"))?;
-                if s.text.as_ref().map(|r| r.hash) != Some(h) {
+                if s.text.as_ref().map(|r| (r.hash, r.len)) != Some((h, len)) {
                     return Err(format!(
-                        "the text hash for '{src}' differs from its registered hash"
+                        "the text hash or length for '{src}' differs from what its source registered"
                     ));
                 }
+            }
+            if seen.iter().filter(|s| s.text.is_some()).count() != texts.len() {
+                return Err("every source with an archived text must have its text entry".into());
+            }
+            // The summary a reader sees must follow from the included events: primary sources
+            // are included sources of kind primary, and the chain reaches one exactly when any
+            // is listed. (Whether one was retracted later cannot be shown without the ledger.)
+            let primaries: Vec<String> = v
+                .get("primary_sources")
+                .and_then(Json::as_array)
+                .ok_or("evidence has no 'primary_sources'")?
+                .iter()
+                .map(|p| {
+                    p.as_str()
+                        .map(str::to_string)
+                        .ok_or("'primary_sources' must hold ids")
+                })
+                .collect::<Result<_, _>>()?;
+            for p in &primaries {
+                if !seen
+                    .iter()
+                    .any(|s| &s.id == p && s.kind == crate::event::SourceKind::Primary)
+                {
+                    return Err(format!(
+                        "'{p}' is listed as a primary source but no included primary source has that id"
+                    ));
+                }
+            }
+            let reaches = v
+                .get("reaches_primary")
+                .and_then(Json::as_bool)
+                .ok_or("evidence has no 'reaches_primary'")?;
+            if reaches == primaries.is_empty() {
+                return Err("'reaches_primary' contradicts 'primary_sources'".into());
             }
             checked.push(format!(
                 "its source chain ({}) is included in the same tree, with {} archived text hash(es) matching their sources",

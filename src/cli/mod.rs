@@ -184,6 +184,15 @@ impl From<LedgerError> for CliError {
                 "create one with `factledger init --ledger {}`, or point --ledger / FACTLEDGER_DIR at an existing ledger",
                 dir.display()
             )),
+            LedgerError::Authority(factledger::signing::AuthorityError::NotAuthorised { detail, .. })
+                if detail.contains("first authorisation") =>
+            {
+                Some(
+                    "the ledger is unsigned; the author who makes it signed must authorise themselves: \
+                     run `factledger authors add NAME PUBKEY` as NAME (--author NAME), with NAME's key in the key directory"
+                        .into(),
+                )
+            }
             LedgerError::Authority(_) => Some(
                 "this ledger is signed: the author (--author / FACTLEDGER_AUTHOR) needs a key in the key directory \
                  (`factledger key generate --name NAME`) that an authorised author has added (`factledger authors add NAME PUBKEY`)"
