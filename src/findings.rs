@@ -41,9 +41,8 @@ pub fn all_codes() -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
-/// Flags about one subject: claim rules and provenance flags for its live claims, and the source
-/// flags when the subject is a source id.
-pub fn subject_flags(
+/// The claim rules and the claim-level provenance flags for one subject's live claims.
+fn claim_flags(
     t: &dyn Tables,
     ledger: &Ledger,
     chains: &mut Chains,
@@ -65,6 +64,18 @@ pub fn subject_flags(
     }
     let archive = ViewArchive { tables: t, ledger };
     flags.extend(rules::check_subject(subject, &live, &archive)?);
+    Ok(flags)
+}
+
+/// Flags about one subject: claim rules and provenance flags for its live claims, and the source
+/// flags when the subject is a source id.
+pub fn subject_flags(
+    t: &dyn Tables,
+    ledger: &Ledger,
+    chains: &mut Chains,
+    subject: &str,
+) -> Result<Vec<Flag>> {
+    let mut flags = claim_flags(t, ledger, chains, subject)?;
     flags.extend(provenance::source_flags(t, chains, subject)?);
     flags.sort();
     Ok(flags)
@@ -80,21 +91,7 @@ pub fn all_flags(t: &dyn Tables, ledger: &Ledger) -> Result<Vec<Flag>> {
         Ok(())
     })?;
     for s in &subjects {
-        let mut live = Vec::new();
-        for c in projection::subject_claims(t, s)? {
-            if liveness(t, &c)? == Liveness::Live {
-                flags.extend(provenance::claim_flags(t, &mut chains, &c)?);
-                live.push(LiveClaim {
-                    id: c.claim.id,
-                    source: c.claim.source,
-                    subject: c.claim.subject,
-                    predicate: c.claim.predicate,
-                    value: c.claim.value,
-                });
-            }
-        }
-        let archive = ViewArchive { tables: t, ledger };
-        flags.extend(rules::check_subject(s, &live, &archive)?);
+        flags.extend(claim_flags(t, ledger, &mut chains, s)?);
     }
     let mut sources = Vec::new();
     t.scan(SOURCES, b"", &mut |k, _| {

@@ -75,16 +75,7 @@ pub fn check_id(id: &str, what: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn kind_of(v: &Json) -> &'static str {
-    match v {
-        Json::Null => "null",
-        Json::Bool(_) => "a boolean",
-        Json::Number(_) => "a number",
-        Json::String(_) => "a string",
-        Json::Array(_) => "an array",
-        Json::Object(_) => "an object",
-    }
-}
+use crate::value::describe as kind_of;
 
 struct Fields<'a> {
     map: &'a Map<String, Json>,

@@ -301,7 +301,8 @@ pub fn normalise_predicate(predicate: &str) -> Result<String, String> {
     }
 }
 
-fn describe(v: &Json) -> &'static str {
+/// How a JSON value is named in messages: "a string", "an array" and so on.
+pub fn describe(v: &Json) -> &'static str {
     match v {
         Json::Null => "null",
         Json::Bool(_) => "a boolean",
