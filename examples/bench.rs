@@ -1545,6 +1545,8 @@ fn run(opts: &Opts) -> Res<()> {
     };
     let ledger = work.join("ledger");
     let started = chrono::Utc::now();
+    // The commit measured: taken before the run, so edits made meanwhile do not count.
+    let commit = git_commit();
     let load_start = load1();
     let mut rows: Vec<Row> = Vec::new();
     let nn = n as u64;
@@ -1792,16 +1794,23 @@ fn run(opts: &Opts) -> Res<()> {
     drop(records);
     drop(tree);
     // Live keys per tree: what one event costs in sled inserts (overwrites not counted).
+    // Live bytes (keys + values) are what sled holds; its file is that plus stale versions.
     let mut keys = Map::new();
-    let mut total_keys = 0u64;
+    let (mut total_keys, mut live_bytes) = (0u64, 0u64);
     for name in db.tree_names() {
         let name = String::from_utf8_lossy(&name).into_owned();
         if name == "__sled__default" {
             continue;
         }
-        let count = db.open_tree(&name)?.iter().count() as u64;
+        let (mut count, mut bytes) = (0u64, 0u64);
+        for kv in db.open_tree(&name)?.iter() {
+            let (k, v) = kv?;
+            count += 1;
+            bytes += (k.len() + v.len()) as u64;
+        }
         total_keys += count;
-        keys.insert(name, json!(count));
+        live_bytes += bytes;
+        keys.insert(name, json!({"keys": count, "live_bytes": bytes}));
     }
     drop(db);
     if scanned != nn || decoded != nn {
@@ -1874,6 +1883,11 @@ fn run(opts: &Opts) -> Res<()> {
         .with(
             "sled_keys_per_event",
             json!(round3(total_keys as f64 / nn as f64)),
+        )
+        .with("sled_live_bytes", json!(live_bytes))
+        .with(
+            "file_to_live",
+            json!(round3(ledger_bytes as f64 / live_bytes.max(1) as f64)),
         )
         .target("≤ 1.5× raw encoded", disk_ratio <= 1.5);
     r.ratio_to_limit = Some(disk_ratio);
@@ -2041,7 +2055,6 @@ fn run(opts: &Opts) -> Res<()> {
 
     // Output.
     let load_end = load1();
-    let commit = git_commit();
     let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
     let header = format!(
         "factledger bench: {n} events, commit {commit}, {}, {cpus} × {}, load {} → {}\n\
