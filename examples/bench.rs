@@ -2112,10 +2112,14 @@ fn render_table(header: &str, rows: &[Row]) -> String {
                 (None, Some(l)) => format!("{l:.2}× limit"),
                 _ => String::new(),
             };
-            let met = match r.met {
-                Some(true) => "yes",
-                Some(false) => "NO",
-                None => "",
+            // Targets stated "at 1M" are judged at the N measured; say so below 1M.
+            let at_1m = r.target.as_deref().is_some_and(|t| t.ends_with("at 1M"));
+            let met = match (r.met, at_1m && r.events < 1_000_000) {
+                (Some(true), false) => "yes".to_string(),
+                (Some(false), false) => "NO".to_string(),
+                (Some(true), true) => format!("yes at {}", r.events),
+                (Some(false), true) => format!("NO at {}", r.events),
+                (None, _) => String::new(),
             };
             [
                 r.name.to_string(),
@@ -2123,7 +2127,7 @@ fn render_table(header: &str, rows: &[Row]) -> String {
                 r.shown.clone(),
                 ratio,
                 r.target.clone().unwrap_or_default(),
-                met.to_string(),
+                met,
             ]
         })
         .collect();
