@@ -170,8 +170,7 @@ pub fn verify_chain(ledger: &Ledger, mut progress: impl FnMut(u64)) -> Result<Ch
             return Ok(report(&v, texts, Some(p)));
         }
         if let Some(id) = event.body.id() {
-            let found = ledger.find(id)?;
-            if found.as_ref().map(|e| e.seq) != Some(seq) {
+            if ledger.indexed_seq(id)? != Some(seq) {
                 return fail(
                     &v,
                     texts,

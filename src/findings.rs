@@ -7,6 +7,8 @@ use crate::ledger::Ledger;
 use crate::projection::{self, liveness, Liveness, Tables, SOURCES};
 use crate::provenance::{self, Chains};
 use crate::rules::{self, Archive, Flag, LiveClaim, SourceText};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 
 /// Archived texts as of a view: the source's text reference comes from the view, the text from
 /// the store (texts are content-addressed and never change).
@@ -15,20 +17,41 @@ pub struct ViewArchive<'a> {
     pub tables: &'a dyn Tables,
     /// The ledger holding the texts.
     pub ledger: &'a Ledger,
+    /// Texts already read (and checked against their hash), by source: a source is usually
+    /// quoted by many claims across many subjects.
+    cache: RefCell<BTreeMap<String, SourceText>>,
+}
+
+impl<'a> ViewArchive<'a> {
+    /// An archive over a view, with an empty cache.
+    pub fn new(tables: &'a dyn Tables, ledger: &'a Ledger) -> Self {
+        ViewArchive {
+            tables,
+            ledger,
+            cache: RefCell::new(BTreeMap::new()),
+        }
+    }
 }
 
 impl Archive for ViewArchive<'_> {
     fn source_text(&self, source_id: &str) -> Result<SourceText> {
-        let Some(s) = projection::source(self.tables, source_id)? else {
-            return Ok(SourceText::NotArchived);
-        };
-        match &s.source.text {
-            None => Ok(SourceText::NotArchived),
-            Some(t) => match self.ledger.text(&t.hash)? {
-                Some(text) => Ok(SourceText::Archived(text)),
-                None => Ok(SourceText::NotArchived),
-            },
+        if let Some(t) = self.cache.borrow().get(source_id) {
+            return Ok(t.clone());
         }
+        let text = match projection::source(self.tables, source_id)? {
+            None => SourceText::NotArchived,
+            Some(s) => match &s.source.text {
+                None => SourceText::NotArchived,
+                Some(t) => match self.ledger.text(&t.hash)? {
+                    Some(text) => SourceText::Archived(text),
+                    None => SourceText::NotArchived,
+                },
+            },
+        };
+        self.cache
+            .borrow_mut()
+            .insert(source_id.to_string(), text.clone());
+        Ok(text)
     }
 }
 
@@ -44,7 +67,7 @@ pub fn all_codes() -> Vec<(&'static str, &'static str)> {
 /// The claim rules and the claim-level provenance flags for one subject's live claims.
 fn claim_flags(
     t: &dyn Tables,
-    ledger: &Ledger,
+    archive: &ViewArchive,
     chains: &mut Chains,
     subject: &str,
 ) -> Result<Vec<Flag>> {
@@ -62,8 +85,7 @@ fn claim_flags(
             });
         }
     }
-    let archive = ViewArchive { tables: t, ledger };
-    flags.extend(rules::check_subject(subject, &live, &archive)?);
+    flags.extend(rules::check_subject(subject, &live, archive)?);
     Ok(flags)
 }
 
@@ -75,7 +97,7 @@ pub fn subject_flags(
     chains: &mut Chains,
     subject: &str,
 ) -> Result<Vec<Flag>> {
-    let mut flags = claim_flags(t, ledger, chains, subject)?;
+    let mut flags = claim_flags(t, &ViewArchive::new(t, ledger), chains, subject)?;
     flags.extend(provenance::source_flags(t, chains, subject)?);
     flags.sort();
     Ok(flags)
@@ -90,8 +112,9 @@ pub fn all_flags(t: &dyn Tables, ledger: &Ledger) -> Result<Vec<Flag>> {
         subjects.push(s.to_string());
         Ok(())
     })?;
+    let archive = ViewArchive::new(t, ledger);
     for s in &subjects {
-        flags.extend(claim_flags(t, ledger, &mut chains, s)?);
+        flags.extend(claim_flags(t, &archive, &mut chains, s)?);
     }
     let mut sources = Vec::new();
     t.scan(SOURCES, b"", &mut |k, _| {

@@ -210,6 +210,12 @@ impl Ledger {
         self.event_by_key(id.as_bytes())
     }
 
+    /// The seq the id index gives for `id`, without reading the event (for `verify`, which
+    /// checks it against the event it is reading anyway).
+    pub fn indexed_seq(&self, id: &str) -> Result<Option<u64>> {
+        Ok(self.store.seq_of(id.as_bytes())?)
+    }
+
     /// The event that retracted `target`, if any.
     pub fn retraction_of(&self, target: &str) -> Result<Option<Event>> {
         self.event_by_key(&retraction_key(target))
