@@ -263,10 +263,8 @@ impl Store {
 
     fn from_db(dir: &Path, db: sled::Db, lock: File) -> Result<Store, StoreError> {
         let tree = |name: &str| {
-            db.open_tree(name).map_err(|e| StoreError::Sled {
-                path: dir.join(STORE_DIR),
-                message: e.to_string(),
-            })
+            db.open_tree(name)
+                .map_err(|e| from_sled(&dir.join(STORE_DIR), e))
         };
         let mut projection = Vec::new();
         for name in PROJECTION_TABLES {
@@ -287,10 +285,7 @@ impl Store {
     }
 
     fn sled_err(&self, e: sled::Error) -> StoreError {
-        StoreError::Sled {
-            path: self.dir.join(STORE_DIR),
-            message: e.to_string(),
-        }
+        from_sled(&self.dir.join(STORE_DIR), e)
     }
 
     /// The ledger directory.
@@ -568,10 +563,27 @@ fn open_sled(path: &Path) -> Result<sled::Db, StoreError> {
         .path(path)
         .flush_every_ms(None)
         .open()
-        .map_err(|e| StoreError::Sled {
+        .map_err(|e| from_sled(path, e))
+}
+
+/// Names a sled error by what it means here: damaged files are a damaged ledger (exit 1, like
+/// any other corruption), an OS error is an I/O failure (its message, not sled's debug dump).
+fn from_sled(path: &Path, e: sled::Error) -> StoreError {
+    match e {
+        sled::Error::Corruption { .. } => StoreError::Corrupt(format!(
+            "sled found corrupted data in {}; restore the ledger directory from a backup",
+            path.display()
+        )),
+        sled::Error::Io(source) => StoreError::Io {
+            action: "read or write the store in",
             path: path.to_path_buf(),
-            message: e.to_string(),
-        })
+            source,
+        },
+        other => StoreError::Sled {
+            path: path.to_path_buf(),
+            message: other.to_string(),
+        },
+    }
 }
 
 /// Takes the ledger's lock, waiting up to `wait` for another process to release it.
@@ -649,6 +661,12 @@ fn read_head_file(dir: &Path) -> Result<Head, StoreError> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             return Err(StoreError::Corrupt(format!(
                 "{} is missing; without it factledger cannot tell whether the store lost events",
+                path.display()
+            )))
+        }
+        Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+            return Err(StoreError::Corrupt(format!(
+                "{} is malformed (not UTF-8)",
                 path.display()
             )))
         }
