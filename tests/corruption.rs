@@ -116,14 +116,16 @@ fn judge(base: &Base, ledger: &Path) -> Verdict {
 /// A short name for an error message, for the counts.
 fn kind_of_error(code: i32, first_line: &str) -> String {
     let kinds = [
-        ("the store lost events", "store lost events"),
+        ("the store lost events", "store lost events (store behind HEAD)"),
+        ("sled found corrupted data", "sled found corrupted data"),
+        ("hash from the HEAD file", "store head differs from HEAD"),
+        ("the hash the HEAD file records", "store head differs from HEAD"),
         ("HEAD", "HEAD file damaged"),
-        ("head", "head mismatch"),
-        ("store error", "sled error"),
+        ("store error", "other sled error"),
+        ("read or write the store", "I/O error from sled"),
         ("verify failed", "verify found a bad event"),
         ("is corrupt", "event does not decode"),
         ("damaged", "ledger damaged"),
-        ("projection", "projection"),
     ];
     let kind = kinds
         .iter()
