@@ -566,12 +566,18 @@ fn open_sled(path: &Path) -> Result<sled::Db, StoreError> {
         .map_err(|e| from_sled(path, e))
 }
 
-/// Names a sled error by what it means here: damaged files are a damaged ledger (exit 1, like
-/// any other corruption), an OS error is an I/O failure (its message, not sled's debug dump).
+/// Names a sled error by what it means here: damaged or unreadable files are a damaged ledger
+/// (exit 1, like any other corruption), an OS error is an I/O failure.
 fn from_sled(path: &Path, e: sled::Error) -> StoreError {
     match e {
         sled::Error::Corruption { .. } => StoreError::Corrupt(format!(
             "sled found corrupted data in {}; restore the ledger directory from a backup",
+            path.display()
+        )),
+        // What sled cannot open (a config it does not accept, another on-disk version) this
+        // build cannot read: the same verdict as an unknown store layout version.
+        sled::Error::Unsupported(message) => StoreError::Corrupt(format!(
+            "sled 0.34 cannot open the store in {}: {message}",
             path.display()
         )),
         sled::Error::Io(source) => StoreError::Io {
