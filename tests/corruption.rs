@@ -82,6 +82,11 @@ fn judge(base: &Base, ledger: &Path) -> Verdict {
         }
     }
     match v_end {
+        // Damage is exit 1 ("a check failed / the ledger is damaged"), not 3 ("unavailable"),
+        // which would send the user looking for another process or a full disk.
+        Ending::CleanError { code, first_line } if code != 1 => Verdict::Failure(format!(
+            "damage reported with exit {code}, not 1: {first_line}"
+        )),
         Ending::CleanError { code, first_line } => {
             Verdict::Detected(kind_of_error(code, &first_line))
         }
@@ -116,10 +121,17 @@ fn judge(base: &Base, ledger: &Path) -> Verdict {
 /// A short name for an error message, for the counts.
 fn kind_of_error(code: i32, first_line: &str) -> String {
     let kinds = [
-        ("the store lost events", "store lost events (store behind HEAD)"),
+        (
+            "the store lost events",
+            "store lost events (store behind HEAD)",
+        ),
         ("sled found corrupted data", "sled found corrupted data"),
+        ("sled 0.34 cannot open", "sled cannot open the store"),
         ("hash from the HEAD file", "store head differs from HEAD"),
-        ("the hash the HEAD file records", "store head differs from HEAD"),
+        (
+            "the hash the HEAD file records",
+            "store head differs from HEAD",
+        ),
         ("HEAD", "HEAD file damaged"),
         ("store error", "other sled error"),
         ("read or write the store", "I/O error from sled"),
