@@ -198,7 +198,7 @@ proptest! {
 
     #[test]
     fn valid_dates_round_trip(
-        year in 1000i32..=9999,
+        year in 0i32..=9999,
         month in 1u32..=12,
         day in 1u32..=31,
         form in 0usize..5,
@@ -215,10 +215,10 @@ proptest! {
         let m = MONTHS[month as usize - 1];
         let body = match form {
             0 => format!("{year:04}-{month:02}-{day:02}"),
-            1 => format!("{day} {m} {year}"),
-            2 => format!("{m} {day}, {year}"),
-            3 => format!("{} {day}, {year}", &m[..3]),
-            _ => format!("{day}th {m}, {year}"),
+            1 => format!("{day} {m} {year:04}"),
+            2 => format!("{m} {day}, {year:04}"),
+            3 => format!("{} {day}, {year:04}", &m[..3]),
+            _ => format!("{day}th {m}, {year:04}"),
         };
         let text = match weekday {
             Some(w) => format!("{}, {body}", DAYS[w]),
@@ -230,7 +230,11 @@ proptest! {
         prop_assert_eq!(&d.as_written, &text);
         prop_assert_eq!(d.naive(), Some(date));
         prop_assert!(StatedDate::parse(&d.iso()).unwrap().same_day(&d));
-        prop_assert!(StatedDate::parse(&d.long()).unwrap().same_day(&d));
+        let long = d.long();
+        if year >= 1000 {
+            // Below 1000 see long_form_of_years_below_1000_reads_back (a known issue).
+            prop_assert!(StatedDate::parse(&long).unwrap().same_day(&d));
+        }
     }
 
     #[test]
@@ -380,6 +384,33 @@ fn a_line_at_exactly_the_limit_is_not_refused_for_its_length() {
     assert!(e.contains("line is"), "{e}");
 }
 
+/// Found by the `date` fuzz target (its first crash, input `0025-02-25`): the ISO form accepts
+/// years below 1000, and so do the other forms when the year is written with four digits.
+#[test]
+fn years_below_1000_parse_and_print_in_iso_form() {
+    let d = StatedDate::parse("0025-02-25").unwrap();
+    assert_eq!((d.year, d.month, d.day), (25, 2, 25));
+    assert_eq!(d.iso(), "0025-02-25");
+    assert!(StatedDate::parse(&d.iso()).unwrap().same_day(&d));
+    assert!(StatedDate::parse("25 February 0025").unwrap().same_day(&d));
+    assert!(StatedDate::parse("0000-01-01").is_ok_and(|d| d.naive().is_some()));
+    let _ = d.long();
+}
+
+/// Known issue found by the `date` fuzz target (reported, not fixed here: src/date.rs is outside
+/// this suite's remit): `StatedDate::long` prints the year unpadded, so `0025-02-25` becomes
+/// "25 February 25", which names no date in the accepted forms.
+#[test]
+#[ignore = "known issue: StatedDate::long prints years below 1000 unpadded ('25 February 25'), which does not read back"]
+fn long_form_of_years_below_1000_reads_back() {
+    let d = StatedDate::parse("0025-02-25").unwrap();
+    let long = d.long();
+    assert!(
+        StatedDate::parse(&long).is_ok_and(|b| b.same_day(&d)),
+        "{long}"
+    );
+}
+
 /// Known issue (reported, not fixed here: src/import.rs is outside this suite's remit):
 /// `text_file` is read with `std::fs::read` after a size check on its metadata, so a path to a
 /// FIFO blocks the import forever and `/dev/zero` (size 0) is read until memory runs out.
@@ -406,4 +437,29 @@ fn text_file_that_is_not_a_regular_file_is_refused() {
     let out = output_with_timeout(c, std::time::Duration::from_secs(10))
         .expect("import hung reading a FIFO named as text_file");
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// Writes the fuzz targets' seed corpus (fixture lines, stated dates, stored records) under
+/// `fuzz/corpus/`, which is not committed. See docs/reliability.md.
+#[test]
+#[ignore = "tool: writes fuzz/corpus seeds; run with `cargo test --test hostile_input -- --ignored write_fuzz_seed_corpus`"]
+fn write_fuzz_seed_corpus() {
+    let corpus = root().join("fuzz").join("corpus");
+    let write = |target: &str, name: String, bytes: &[u8]| {
+        let dir = corpus.join(target);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(name), bytes).unwrap();
+    };
+    for (i, line) in fixture_lines().iter().enumerate() {
+        write("import_line", format!("fixture-line-{i}"), line);
+        let v: serde_json::Value = serde_json::from_slice(line).unwrap();
+        for key in ["published", "value"] {
+            if let Some(s) = v[key].as_str().filter(|s| StatedDate::parse(s).is_ok()) {
+                write("date", format!("fixture-{i}-{key}"), s.as_bytes());
+            }
+        }
+    }
+    for (i, record) in fixture_records().iter().enumerate() {
+        write("record_decode", format!("fixture-seq-{}", i + 1), record);
+    }
 }
