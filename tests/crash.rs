@@ -80,6 +80,9 @@ struct Harness {
     /// Typical lifetime of an add and of an import, for the kill delays.
     t_add: Duration,
     t_import: Duration,
+    /// Estimated delay after which a kill leaves an add / an import in the ledger.
+    b_add: Duration,
+    b_import: Duration,
 }
 
 struct Op {
@@ -115,16 +118,24 @@ impl Harness {
             violations: Vec::new(),
             t_add: Duration::ZERO,
             t_import: Duration::ZERO,
+            b_add: Duration::ZERO,
+            b_import: Duration::ZERO,
         };
-        // Calibrate: how long a whole add and a whole import take on this machine and build.
-        for _ in 0..2 {
+        // Calibrate: how long a whole add and a whole import take on this machine and build
+        // (the median of three, so that one slow start does not stretch every kill delay).
+        let (mut adds, mut imports) = (Vec::new(), Vec::new());
+        for _ in 0..3 {
             let op = h.make_add();
-            let t = h.time_complete(&op);
-            h.t_add = h.t_add.max(t);
+            adds.push(h.time_complete(&op));
             let op = h.make_import(25);
-            let t = h.time_complete(&op);
-            h.t_import = h.t_import.max(t);
+            imports.push(h.time_complete(&op));
         }
+        adds.sort();
+        imports.sort();
+        h.t_add = adds[1];
+        h.t_import = imports[1];
+        h.b_add = h.t_add * 9 / 10;
+        h.b_import = h.t_import * 9 / 10;
         h.seen = h.read_log().expect("log after setup");
         h
     }
@@ -354,7 +365,8 @@ impl Harness {
     }
 
     /// After a kill: reopen with fresh processes and check every promise.
-    fn check(&mut self, cycle: u64, op: &Op, ack: Option<&Ack>) {
+    /// Returns whether the interrupted append is (wholly) in the reopened ledger.
+    fn check(&mut self, cycle: u64, op: &Op, ack: Option<&Ack>) -> bool {
         let head_file = self.head_file_seq();
         let verify = output_with_timeout(
             {
@@ -380,7 +392,7 @@ impl Harness {
             Ok(l) => l,
             Err(e) => {
                 self.violations.push(format!("cycle {cycle}: {e}"));
-                return;
+                return false;
             }
         };
         // The log only grows.
@@ -469,20 +481,42 @@ impl Harness {
             }
         }
         self.seen = log;
+        !present.is_empty()
     }
 
-    fn cycle(&mut self, cycle: u64, kill: impl Fn(&mut Rng, bool, Duration) -> Kill) {
+    /// One append, killed where `kill` says given the calibrated lifetime and the current
+    /// estimate of the moment its data reaches sled's log.
+    fn cycle(&mut self, cycle: u64, kill: impl Fn(&mut Rng, Duration, Duration) -> Kill) {
         let op = if self.rng.chance(3, 5) {
             self.make_add()
         } else {
             let n = self.rng.range(5, 50) as usize;
             self.make_import(n)
         };
-        let t = if op.import { self.t_import } else { self.t_add };
-        let k = kill(&mut self.rng, op.import, t);
-        let (ack, _) = self.run_and_kill(&op, k);
-        self.check(cycle, &op, ack.as_ref());
+        let (t, b) = if op.import {
+            (self.t_import, self.b_import)
+        } else {
+            (self.t_add, self.b_add)
+        };
+        let k = kill(&mut self.rng, t, b);
+        let (ack, killed) = self.run_and_kill(&op, k);
+        let present = self.check(cycle, &op, ack.as_ref());
         self.stats.cycles += 1;
+        // Move the estimate towards the delay at which a kill leaves the append present half
+        // the time (Robbins-Monro): that is where sled flushes and HEAD is replaced.
+        if let (Kill::After(d), true) = (k, killed) {
+            let step = t / 20;
+            let b = if op.import {
+                &mut self.b_import
+            } else {
+                &mut self.b_add
+            };
+            if present && d <= *b {
+                *b = b.saturating_sub(step);
+            } else if !present && d >= *b {
+                *b = (*b + step).min(t * 6 / 5);
+            }
+        }
     }
 
     /// Kills `op`-like appends at every call of each system call in `calls`, one kill point per
@@ -543,15 +577,17 @@ fn parse_ack(line: &str, n: usize) -> Option<Ack> {
 }
 
 /// Kill anywhere in the child's life: at a uniform random moment over 1.15 × its calibrated
-/// lifetime; or, since start-up and sled's recovery take most of a debug build's lifetime and
-/// the writes come last, in its last 35%; sometimes right after it acknowledged.
-fn anywhere(rng: &mut Rng, _import: bool, t: Duration) -> Kill {
+/// lifetime; or, since start-up and sled's recovery take most of a process's lifetime and the
+/// writes come last, close to the estimated moment its data reaches sled's log (within ±10%
+/// of the lifetime); or right after it acknowledged.
+fn anywhere(rng: &mut Rng, t: Duration, boundary: Duration) -> Kill {
     let t = t.as_micros() as u64;
+    let b = boundary.as_micros() as u64;
     match rng.below(10) {
         0..=1 => Kill::AfterAck(Duration::ZERO),
-        2..=5 => Kill::After(Duration::from_micros(rng.below(t * 115 / 100 + 1))),
+        2..=4 => Kill::After(Duration::from_micros(rng.below(t * 115 / 100 + 1))),
         _ => Kill::After(Duration::from_micros(
-            rng.range(t * 65 / 100, t * 105 / 100),
+            rng.range(b.saturating_sub(t / 10), b + t / 10),
         )),
     }
 }
@@ -569,6 +605,10 @@ fn crash_cycles(cycles: u64, seed: u64) {
             break;
         }
     }
+    eprintln!(
+        "crash: estimated flush point: add {:?} of {:?}, import {:?} of {:?}",
+        h.b_add, h.t_add, h.b_import, h.t_import
+    );
     eprintln!(
         "crash: {:?} in {:.1?}; acknowledged before the kill: {} appends, {} events; lost: {}",
         h.stats,
