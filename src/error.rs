@@ -33,6 +33,9 @@ pub enum LedgerError {
         /// What is wrong.
         problem: String,
     },
+    /// An event's signature or its author's authority is not acceptable.
+    #[error(transparent)]
+    Authority(#[from] crate::signing::AuthorityError),
     /// Input the caller gave is not acceptable (as opposed to a damaged ledger).
     #[error("{0}")]
     Invalid(String),
@@ -41,13 +44,13 @@ pub enum LedgerError {
 impl LedgerError {
     /// True when the error means the ledger itself is damaged, not that the caller asked wrongly.
     pub fn is_integrity(&self) -> bool {
-        match self {
-            LedgerError::Store(StoreError::LostEvents { .. } | StoreError::Corrupt(_)) => true,
-            LedgerError::CorruptEvent { .. }
-            | LedgerError::Inconsistent { .. }
-            | LedgerError::CorruptText { .. } => true,
-            _ => false,
-        }
+        matches!(
+            self,
+            LedgerError::Store(StoreError::LostEvents { .. } | StoreError::Corrupt(_))
+                | LedgerError::CorruptEvent { .. }
+                | LedgerError::Inconsistent { .. }
+                | LedgerError::CorruptText { .. }
+        )
     }
 }
 

@@ -13,12 +13,21 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value as Json};
 
 /// Record format version written by this build. Stored as the first byte of every record and
-/// mixed into the hash through the derive-key context, so a future format cannot be confused
-/// with this one.
-pub const FORMAT_VERSION: u8 = 1;
+/// mixed into the hash through the derive-key context, so one format cannot be confused with
+/// another. Version 1 records (no signer, no signature) are still read and verified.
+pub const FORMAT_VERSION: u8 = 2;
 
-/// blake3 derive-key context for event hashes (format version 1).
+/// blake3 derive-key context for event hashes of format version 1.
 pub const HASH_CONTEXT_V1: &str = "factledger v1 event hash";
+
+/// blake3 derive-key context for event hashes of format version 2.
+pub const HASH_CONTEXT_V2: &str = "factledger v2 event hash";
+
+/// An Ed25519 public key.
+pub type PublicKey = [u8; 32];
+
+/// An Ed25519 signature.
+pub type SignatureBytes = [u8; 64];
 
 /// Largest stored record a decode will accept. Fields are bounded far below this at import, so
 /// anything larger is corruption, and the limit keeps a crafted length from allocating gigabytes.
@@ -121,6 +130,22 @@ pub struct Retraction {
     pub reason: String,
 }
 
+/// An author allowed to sign events, from this event on.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct AuthorGrant {
+    /// The author name events carry.
+    pub name: String,
+    /// The author's Ed25519 public key.
+    pub public_key: PublicKey,
+}
+
+/// An author no longer allowed to sign events, from this event on.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct AuthorRevocation {
+    /// The author name.
+    pub name: String,
+}
+
 /// What happened. New variants are only ever appended, so old records keep their tags.
 #[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
 pub enum EventBody {
@@ -130,6 +155,10 @@ pub enum EventBody {
     ClaimAsserted(Claim),
     /// A claim or source was retracted (tag 2).
     Retracted(Retraction),
+    /// An author was authorised to sign (tag 3; format 2 and later).
+    AuthorAuthorised(AuthorGrant),
+    /// An author's authorisation was revoked (tag 4; format 2 and later).
+    AuthorRevoked(AuthorRevocation),
 }
 
 impl EventBody {
@@ -139,6 +168,8 @@ impl EventBody {
             EventBody::SourceRegistered(_) => "source",
             EventBody::ClaimAsserted(_) => "claim",
             EventBody::Retracted(_) => "retract",
+            EventBody::AuthorAuthorised(_) => "author-authorised",
+            EventBody::AuthorRevoked(_) => "author-revoked",
         }
     }
 
@@ -148,6 +179,8 @@ impl EventBody {
             EventBody::SourceRegistered(_) => "SourceRegistered",
             EventBody::ClaimAsserted(_) => "ClaimAsserted",
             EventBody::Retracted(_) => "Retracted",
+            EventBody::AuthorAuthorised(_) => "AuthorAuthorised",
+            EventBody::AuthorRevoked(_) => "AuthorRevoked",
         }
     }
 
@@ -156,14 +189,18 @@ impl EventBody {
         match self {
             EventBody::SourceRegistered(s) => Some(&s.id),
             EventBody::ClaimAsserted(c) => Some(&c.id),
-            EventBody::Retracted(_) => None,
+            EventBody::Retracted(_)
+            | EventBody::AuthorAuthorised(_)
+            | EventBody::AuthorRevoked(_) => None,
         }
     }
 }
 
 /// One event of the log, with its envelope.
-#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
+    /// Record format version (1 or 2); decides the encoding and the hash context.
+    pub format: u8,
     /// Position in the log; the first event is 1 and there are no gaps.
     pub seq: u64,
     /// When it was recorded, microseconds since the Unix epoch, UTC.
@@ -174,8 +211,38 @@ pub struct Event {
     pub prev: Hash,
     /// What happened.
     pub body: EventBody,
+    /// Public key of the author who signed it (format 2; `None` in an unsigned ledger).
+    /// Covered by the hash.
+    pub signer: Option<PublicKey>,
     /// Hash of all the above, see [`Event::compute_hash`].
     pub hash: Hash,
+    /// Ed25519 signature over `hash` by `signer` (format 2; not covered by the hash, which it
+    /// signs).
+    pub signature: Option<SignatureBytes>,
+}
+
+/// Format 1 record layout, for decoding old ledgers.
+#[derive(Decode)]
+struct RecordV1 {
+    seq: u64,
+    recorded_at: i64,
+    author: String,
+    prev: Hash,
+    body: EventBody,
+    hash: Hash,
+}
+
+/// Format 2 record layout.
+#[derive(Decode)]
+struct RecordV2 {
+    seq: u64,
+    recorded_at: i64,
+    author: String,
+    prev: Hash,
+    body: EventBody,
+    signer: Option<PublicKey>,
+    hash: Hash,
+    signature: Option<SignatureBytes>,
 }
 
 /// Why a stored record could not be read back.
@@ -202,61 +269,122 @@ fn put<T: Encode>(out: &mut Vec<u8>, v: &T) {
 }
 
 impl Event {
-    /// The bytes the hash covers: the format byte, then `seq`, `recorded_at`, `author`, `prev`
-    /// and `body` in the canonical encoding.
+    /// The bytes the hash covers: the format byte, then `seq`, `recorded_at`, `author`, `prev`,
+    /// `body` and (format 2) `signer`, in the canonical encoding.
     pub fn hash_input(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(256);
-        out.push(FORMAT_VERSION);
+        out.push(self.format);
         put(&mut out, &self.seq);
         put(&mut out, &self.recorded_at);
         put(&mut out, &self.author);
         put(&mut out, &self.prev);
         put(&mut out, &self.body);
+        if self.format >= 2 {
+            put(&mut out, &self.signer);
+        }
         out
     }
 
-    /// blake3 in derive-key mode ([`HASH_CONTEXT_V1`]) over [`Event::hash_input`].
+    /// blake3 in derive-key mode (the context of the record's format) over
+    /// [`Event::hash_input`].
     pub fn compute_hash(&self) -> Hash {
-        hash_event_bytes(&self.hash_input())
+        hash_event_bytes(self.format, &self.hash_input())
     }
 
-    /// Builds an event and computes its hash.
+    /// Builds an unsigned event of the current format and computes its hash.
     pub fn new(seq: u64, recorded_at: i64, author: String, prev: Hash, body: EventBody) -> Event {
+        Event::new_signed(seq, recorded_at, author, prev, body, None)
+    }
+
+    /// Builds an event of the current format whose hash covers `signer`; the signature is added
+    /// by the caller (see [`crate::signing`]).
+    pub fn new_signed(
+        seq: u64,
+        recorded_at: i64,
+        author: String,
+        prev: Hash,
+        body: EventBody,
+        signer: Option<PublicKey>,
+    ) -> Event {
         let mut e = Event {
+            format: FORMAT_VERSION,
             seq,
             recorded_at,
             author,
             prev,
             body,
+            signer,
             hash: ZERO_HASH,
+            signature: None,
         };
         e.hash = e.compute_hash();
         e
     }
 
-    /// The stored record: format byte, then the canonical encoding of the whole event. The hash
-    /// input is exactly the record without its last 32 bytes.
+    /// The stored record: the hash input, then `hash`, then (format 2) `signature`.
     pub fn to_record(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(288);
-        out.push(FORMAT_VERSION);
-        put(&mut out, self);
+        let mut out = self.hash_input();
+        put(&mut out, &self.hash);
+        if self.format >= 2 {
+            put(&mut out, &self.signature);
+        }
         out
     }
 
-    /// Reads a stored record with a size limit, refusing unknown versions and trailing bytes.
+    /// Reads a stored record (format 1 or 2) with a size limit, refusing unknown versions and
+    /// trailing bytes.
     pub fn from_record(bytes: &[u8]) -> Result<Event, DecodeError> {
         let (&version, rest) = bytes.split_first().ok_or(DecodeError::Empty)?;
-        if version != FORMAT_VERSION {
-            return Err(DecodeError::UnknownVersion(version));
-        }
         if rest.len() > MAX_RECORD_BYTES {
             return Err(DecodeError::Malformed(format!(
                 "{} bytes is over the {MAX_RECORD_BYTES}-byte record limit",
                 rest.len()
             )));
         }
-        let (event, used): (Event, usize) = bincode::decode_from_slice(rest, decode_config())
-            .map_err(|e| DecodeError::Malformed(e.to_string()))?;
+        let malformed = |e: bincode::error::DecodeError| DecodeError::Malformed(e.to_string());
+        let (event, used) = match version {
+            1 => {
+                let (r, used): (RecordV1, usize) =
+                    bincode::decode_from_slice(rest, decode_config()).map_err(malformed)?;
+                if matches!(
+                    r.body,
+                    EventBody::AuthorAuthorised(_) | EventBody::AuthorRevoked(_)
+                ) {
+                    return Err(DecodeError::Malformed(
+                        "format 1 records cannot hold author events".into(),
+                    ));
+                }
+                let e = Event {
+                    format: 1,
+                    seq: r.seq,
+                    recorded_at: r.recorded_at,
+                    author: r.author,
+                    prev: r.prev,
+                    body: r.body,
+                    signer: None,
+                    hash: r.hash,
+                    signature: None,
+                };
+                (e, used)
+            }
+            2 => {
+                let (r, used): (RecordV2, usize) =
+                    bincode::decode_from_slice(rest, decode_config()).map_err(malformed)?;
+                let e = Event {
+                    format: 2,
+                    seq: r.seq,
+                    recorded_at: r.recorded_at,
+                    author: r.author,
+                    prev: r.prev,
+                    body: r.body,
+                    signer: r.signer,
+                    hash: r.hash,
+                    signature: r.signature,
+                };
+                (e, used)
+            }
+            v => return Err(DecodeError::UnknownVersion(v)),
+        };
         if used != rest.len() {
             return Err(DecodeError::TrailingBytes(rest.len() - used));
         }
@@ -283,7 +411,9 @@ impl Event {
             "prev": hex(&self.prev),
             "recorded_at": self.recorded_at_rfc3339(),
             "author": self.author,
-            "format": FORMAT_VERSION,
+            "format": self.format,
+            "signer": self.signer.as_ref().map(|k| hex(k)),
+            "signature": self.signature.as_ref().map(|k| hex(k)),
             "type": self.body.kind(),
             "event": self.body.event_name(),
             "id": self.body.id(),
@@ -296,9 +426,15 @@ impl Event {
     }
 }
 
-/// The hash of an event's hash input; exposed so verifiers can hash bytes they hold.
-pub fn hash_event_bytes(input: &[u8]) -> Hash {
-    let mut h = blake3::Hasher::new_derive_key(HASH_CONTEXT_V1);
+/// The hash of an event's hash input under a format's context; exposed so verifiers can hash
+/// bytes they hold.
+pub fn hash_event_bytes(format: u8, input: &[u8]) -> Hash {
+    let context = if format >= 2 {
+        HASH_CONTEXT_V2
+    } else {
+        HASH_CONTEXT_V1
+    };
+    let mut h = blake3::Hasher::new_derive_key(context);
     h.update(input);
     *h.finalize().as_bytes()
 }
@@ -328,6 +464,13 @@ pub fn body_fields(body: &EventBody) -> Json {
         EventBody::Retracted(r) => json!({
             "target": r.target,
             "reason": r.reason,
+        }),
+        EventBody::AuthorAuthorised(a) => json!({
+            "name": a.name,
+            "public_key": hex(&a.public_key),
+        }),
+        EventBody::AuthorRevoked(a) => json!({
+            "name": a.name,
         }),
     }
 }
@@ -386,11 +529,43 @@ mod tests {
     }
 
     #[test]
-    fn hash_input_is_the_record_without_its_hash() {
+    fn hash_input_is_the_record_before_its_hash() {
         let e = sample();
         let record = e.to_record();
-        assert_eq!(&record[..record.len() - 32], &e.hash_input()[..]);
-        assert_eq!(&record[record.len() - 32..], &e.hash);
+        let n = e.hash_input().len();
+        assert_eq!(&record[..n], &e.hash_input()[..]);
+        assert_eq!(&record[n..n + 32], &e.hash);
+        // An unsigned format-2 record ends with the `None` signature tag.
+        assert_eq!(record.len(), n + 33);
+        assert_eq!(record[n + 32], 0);
+    }
+
+    #[test]
+    fn signer_is_covered_by_the_hash_and_signature_is_not() {
+        let mut e = sample();
+        let h = e.hash;
+        e.signature = Some([7; 64]);
+        assert_eq!(e.compute_hash(), h);
+        e.signer = Some([1; 32]);
+        assert_ne!(e.compute_hash(), h);
+        let e2 = Event::from_record(&e.to_record()).unwrap();
+        assert_eq!(e2.signature, Some([7; 64]));
+    }
+
+    #[test]
+    fn format_1_records_still_decode_and_hash_with_their_context() {
+        // A format-1 record: the same fields without signer and signature.
+        let e = sample();
+        let mut v1 = Event {
+            format: 1,
+            ..e.clone()
+        };
+        v1.hash = v1.compute_hash();
+        assert_ne!(v1.hash, e.hash, "the format is part of the hash");
+        let record = v1.to_record();
+        assert_eq!(record[0], 1);
+        assert_eq!(&record[record.len() - 32..], &v1.hash);
+        assert_eq!(Event::from_record(&record).unwrap(), v1);
     }
 
     #[test]

@@ -65,27 +65,49 @@ fn specificity(v: &Value) -> usize {
     }
 }
 
-/// Groups values so that each group's claims are compatible with its representative.
+/// Merges two compatible tallies: every count either states.
+fn merge(a: &Value, b: &Value) -> Value {
+    match (a, b) {
+        (Value::Tally(x), Value::Tally(y)) => Value::Tally(crate::value::Tally {
+            body: x.body,
+            yes: x.yes.or(y.yes),
+            no: x.no.or(y.no),
+            abstain: x.abstain.or(y.abstain),
+            absent: x.absent.or(y.absent),
+            procedural: x.procedural.or(y.procedural),
+            majority: x.majority.or(y.majority),
+        }),
+        _ if specificity(b) > specificity(a) => b.clone(),
+        _ => a.clone(),
+    }
+}
+
+/// Groups claims so that every claim in a group agrees with every other one in it (so a group
+/// never hides a disagreement, whatever the order); the group's value merges what its claims
+/// state. There is more than one group exactly when some pair of claims disagrees.
 fn group_values(live: &[ClaimState]) -> Vec<StatedValue> {
-    let mut groups: Vec<StatedValue> = Vec::new();
+    let mut groups: Vec<(StatedValue, Vec<&Value>)> = Vec::new();
     for c in live {
+        let v = &c.claim.value;
         match groups
             .iter_mut()
-            .find(|g| !g.value.disagrees_with(&c.claim.value))
+            .find(|(_, members)| members.iter().all(|m| !m.disagrees_with(v)))
         {
-            Some(g) => {
+            Some((g, members)) => {
                 g.claims.push(c.claim.id.clone());
-                if specificity(&c.claim.value) > specificity(&g.value) {
-                    g.value = c.claim.value.clone();
-                }
+                g.value = merge(&g.value, v);
+                members.push(v);
             }
-            None => groups.push(StatedValue {
-                value: c.claim.value.clone(),
-                claims: vec![c.claim.id.clone()],
-            }),
+            None => groups.push((
+                StatedValue {
+                    value: v.clone(),
+                    claims: vec![c.claim.id.clone()],
+                },
+                vec![v],
+            )),
         }
     }
-    groups
+    groups.into_iter().map(|(g, _)| g).collect()
 }
 
 /// Facts about one subject, in predicate order.

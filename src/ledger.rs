@@ -7,7 +7,8 @@
 use crate::error::{LedgerError, Result};
 use crate::event::{Event, EventBody, Hash};
 use crate::projection::{self, Digesting, Meta, Overlay, Tables};
-use crate::store::{AppendBatch, Head, Store};
+use crate::signing;
+use crate::store::{AppendBatch, Head, Store, StoreError};
 use std::path::Path;
 use std::time::Duration;
 
@@ -18,6 +19,8 @@ pub struct Stamp {
     pub author: String,
     /// Microseconds since the Unix epoch, UTC.
     pub recorded_at: i64,
+    /// The author's signing key; required once the ledger is signed.
+    pub key: Option<ed25519_dalek::SigningKey>,
 }
 
 /// An event body to append, with the archived text a source brings.
@@ -56,6 +59,8 @@ pub fn index_keys(body: &EventBody) -> Vec<Vec<u8>> {
             keys
         }
         EventBody::Retracted(r) => vec![retraction_key(&r.target)],
+        // Authors are looked up in the projection, not the id index.
+        EventBody::AuthorAuthorised(_) | EventBody::AuthorRevoked(_) => Vec::new(),
     }
 }
 
@@ -95,6 +100,20 @@ impl Ledger {
                     seq: head.seq,
                     problem: "the head event's hash differs from the recorded head".into(),
                 });
+            }
+        }
+        if let Some(lag) = ledger.store.head_file_lag() {
+            let at = ledger.event(lag.seq)?;
+            let matches = match &at {
+                Some(e) => e.hash == lag.hash,
+                None => lag.seq == 0,
+            };
+            if !matches {
+                return Err(StoreError::Corrupt(format!(
+                    "the event at seq {} does not have the hash the HEAD file records",
+                    lag.seq
+                ))
+                .into());
             }
         }
         ledger.bring_projection_up_to_date()?;
@@ -269,48 +288,120 @@ impl Ledger {
                 recorded_at = recorded_at.max(last.recorded_at);
             }
         }
+        let signer = stamp.key.as_ref().map(|k| k.verifying_key().to_bytes());
         let mut prev = head.hash;
         let mut seq = head.seq;
-        let mut batch = AppendBatch::default();
+        let mut texts = Vec::new();
         let mut events = Vec::with_capacity(drafts.len());
         for draft in drafts {
             seq += 1;
-            let event = Event::new(seq, recorded_at, stamp.author.clone(), prev, draft.body);
+            let mut event = Event::new_signed(
+                seq,
+                recorded_at,
+                stamp.author.clone(),
+                prev,
+                draft.body,
+                signer,
+            );
+            if let Some(key) = &stamp.key {
+                signing::sign(&mut event, key);
+            }
             prev = event.hash;
             if let Some(text) = draft.text {
                 let hash = *blake3::hash(text.as_bytes()).as_bytes();
-                batch.texts.push((hash, text.into_bytes()));
+                texts.push((hash, text.into_bytes()));
             }
-            batch
-                .records
-                .push((seq, event.to_record(), index_keys(&event.body)));
             events.push(event);
         }
+        self.commit(events, texts, defer)
+    }
+
+    /// Appends events that were made elsewhere (an exported bundle), unchanged: same hashes,
+    /// same signatures. They must continue the chain exactly and pass every check `verify` makes.
+    pub fn append_events(
+        &mut self,
+        events: Vec<Event>,
+        texts: Vec<(Hash, Vec<u8>)>,
+    ) -> Result<Vec<Event>> {
+        let head = self.head();
+        let mut prev = head.hash;
+        for (i, e) in events.iter().enumerate() {
+            let want = head.seq + 1 + i as u64;
+            if e.seq != want || e.prev != prev || e.compute_hash() != e.hash {
+                return Err(LedgerError::Invalid(format!(
+                    "event seq {} does not continue the ledger (expected seq {want} linked to {})",
+                    e.seq,
+                    crate::event::hex(&prev)
+                )));
+            }
+            prev = e.hash;
+        }
+        for (hash, text) in &texts {
+            if blake3::hash(text).as_bytes() != hash {
+                return Err(LedgerError::Invalid(format!(
+                    "archived text {} does not match its hash",
+                    crate::event::hex(hash)
+                )));
+            }
+        }
+        self.commit(events, texts, false)
+    }
+
+    /// Checks authority, folds the events into the projection, and writes everything in one
+    /// all-or-nothing step.
+    fn commit(
+        &mut self,
+        events: Vec<Event>,
+        texts: Vec<(Hash, Vec<u8>)>,
+        defer: bool,
+    ) -> Result<Vec<Event>> {
+        let head = self.head();
         if events.is_empty() {
             self.store.repair_head_file()?;
             return Ok(events);
         }
-        // Fold the new events into the projection, in the same write as the events.
         let meta = self
             .projection_meta()?
             .filter(|m| m.seq == head.seq)
             .ok_or_else(|| {
                 LedgerError::Invalid("the projection is not up to date; reopen the ledger".into())
             })?;
+        // Fold the new events into the projection, in the same write as the events; each event
+        // is checked against the state just before it (authors added earlier in the batch count).
         let (writes, digest) = {
             let stored = StoredTables(&self.store);
             let mut overlay = Overlay::new(&stored);
             let mut dig = Digesting::new(&mut overlay, meta.digest);
             for e in &events {
+                signing::check_authority(&dig, e)??;
                 projection::apply(&mut dig, e)?;
             }
             let digest = dig.digest;
             (overlay.into_writes(), digest)
         };
-        batch.projection_meta = Some(Meta { seq, digest }.to_bytes());
-        batch.projection = writes;
-        batch.head = Head { seq, hash: prev };
-        batch.defer_sync = defer;
+        let last = &events[events.len() - 1];
+        let mut batch = AppendBatch {
+            texts,
+            head: Head {
+                seq: last.seq,
+                hash: last.hash,
+            },
+            projection_meta: Some(
+                Meta {
+                    seq: last.seq,
+                    digest,
+                }
+                .to_bytes(),
+            ),
+            projection: writes,
+            defer_sync: defer,
+            ..AppendBatch::default()
+        };
+        for e in &events {
+            batch
+                .records
+                .push((e.seq, e.to_record(), index_keys(&e.body)));
+        }
         self.store.append(batch)?;
         Ok(events)
     }
@@ -464,9 +555,14 @@ impl Ledger {
     /// Replays the whole log and compares it with the stored projection.
     pub fn check_projection(&self, progress: impl FnMut(u64)) -> Result<ProjectionCheck> {
         let (tables, _) = projection::replay(self.events(1), None, progress)?;
+        self.compare_projection(tables.digest().to_bytes())
+    }
+
+    /// Compares the stored projection with the digest of a fresh replay.
+    pub fn compare_projection(&self, replayed: Hash) -> Result<ProjectionCheck> {
         let meta = self.projection_meta()?;
         Ok(ProjectionCheck {
-            replayed: tables.digest().to_bytes(),
+            replayed,
             recorded: meta.map(|m| m.digest.to_bytes()),
             stored_entries: projection::scan_digest(&self.tables())?.to_bytes(),
             stored_seq: meta.map(|m| m.seq),

@@ -33,8 +33,55 @@ pub const SUBJECTS: &str = "p_subjects";
 pub const SOURCE_CLAIMS: &str = "p_source_claims";
 /// `cited id \0 citing id` → empty: who cites a source.
 pub const CITED_BY: &str = "p_cited_by";
+/// Author name → [`AuthorState`]: who may sign, with which key.
+pub const AUTHORS: &str = "p_authors";
 /// All tables, in digest order.
-pub const TABLES: [&str; 5] = [CLAIMS, SOURCES, SUBJECTS, SOURCE_CLAIMS, CITED_BY];
+pub const TABLES: [&str; 6] = [CLAIMS, SOURCES, SUBJECTS, SOURCE_CLAIMS, CITED_BY, AUTHORS];
+
+/// An author's authorisation.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct AuthorState {
+    /// The author's Ed25519 public key.
+    pub public_key: crate::event::PublicKey,
+    /// Seq of the event that authorised this key.
+    pub authorised_at: u64,
+    /// Seq of the revocation, if revoked.
+    pub revoked_at: Option<u64>,
+}
+
+/// Reads an author's state.
+pub fn author(t: &dyn Tables, name: &str) -> Result<Option<AuthorState>> {
+    t.get(AUTHORS, name.as_bytes())?
+        .map(|b| decode(AUTHORS, name.as_bytes(), &b))
+        .transpose()
+}
+
+/// Every author, by name.
+pub fn authors(t: &dyn Tables) -> Result<Vec<(String, AuthorState)>> {
+    let mut raw = Vec::new();
+    t.scan(AUTHORS, b"", &mut |k, v| {
+        raw.push((k.to_vec(), v.to_vec()));
+        true
+    })?;
+    raw.into_iter()
+        .map(|(k, v)| {
+            Ok((
+                String::from_utf8_lossy(&k).into_owned(),
+                decode(AUTHORS, &k, &v)?,
+            ))
+        })
+        .collect()
+}
+
+/// True once any author has been authorised: from then on every event must be signed.
+pub fn is_signed(t: &dyn Tables) -> Result<bool> {
+    let mut any = false;
+    t.scan(AUTHORS, b"", &mut |_, _| {
+        any = true;
+        false
+    })?;
+    Ok(any)
+}
 
 /// A claim and what has become of it.
 #[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
@@ -476,6 +523,22 @@ pub fn apply(t: &mut dyn TablesMut, event: &Event) -> Result<()> {
                 true,
             )
         }
+        EventBody::AuthorAuthorised(a) => t.put(
+            AUTHORS,
+            a.name.as_bytes().to_vec(),
+            Some(encode(&AuthorState {
+                public_key: a.public_key,
+                authorised_at: event.seq,
+                revoked_at: None,
+            })),
+        ),
+        EventBody::AuthorRevoked(a) => match author(t, &a.name)? {
+            Some(mut st) => {
+                st.revoked_at = Some(event.seq);
+                t.put(AUTHORS, a.name.as_bytes().to_vec(), Some(encode(&st)))
+            }
+            None => Ok(()),
+        },
         EventBody::Retracted(r) => {
             if let Some(mut c) = claim(t, &r.target)? {
                 c.retracted_at = Some(event.seq);

@@ -28,6 +28,10 @@ pub const HEAD_FILE: &str = "HEAD";
 pub const LOCK_FILE: &str = "LOCK";
 /// First line of the head file; names its format.
 const HEAD_MAGIC: &str = "factledger-head v1";
+/// Records or projection entries written per sled batch in a large append.
+const WRITE_CHUNK: usize = 20_000;
+/// sled page cache size.
+const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 /// Store layout version kept in the `meta` tree.
 pub const STORE_VERSION: u8 = 1;
 
@@ -128,6 +132,8 @@ pub struct Store {
     /// Set when the sled head is ahead of `HEAD` (a crash between sled's flush and the head
     /// file's rename): the next append rewrites the file.
     head_file_behind: bool,
+    /// The head the HEAD file recorded when it was found behind the store at open.
+    head_file_lag: Option<Head>,
     _lock: File,
 }
 
@@ -160,6 +166,7 @@ pub const PROJECTION_TABLES: &[&str] = &[
     "p_subjects",
     "p_source_claims",
     "p_cited_by",
+    "p_authors",
 ];
 
 impl Store {
@@ -240,21 +247,10 @@ impl Store {
                 sled_head.seq
             )));
         }
-        if sled_head.seq > file_head.seq && file_head.seq > 0 {
+        if sled_head.seq > file_head.seq {
             // A crash after sled's flush but before the head file was replaced: fine only if the
-            // store extends what HEAD recorded.
-            let rec = store
-                .record_unbounded(file_head.seq)?
-                .ok_or(StoreError::LostEvents {
-                    store_seq: 0,
-                    head_seq: file_head.seq,
-                })?;
-            if rec.len() < 32 || rec[rec.len() - 32..] != file_head.hash {
-                return Err(StoreError::Corrupt(format!(
-                    "the event at seq {} does not have the hash the HEAD file records",
-                    file_head.seq
-                )));
-            }
+            // store extends what HEAD recorded, which the ledger checks (it knows the records).
+            store.head_file_lag = Some(file_head);
             store.head_file_behind = true;
         }
         store.head = sled_head;
@@ -280,6 +276,7 @@ impl Store {
             db,
             head: Head::EMPTY,
             head_file_behind: false,
+            head_file_lag: None,
             _lock: lock,
         })
     }
@@ -303,10 +300,6 @@ impl Store {
         if seq == 0 || seq > self.head.seq {
             return Ok(None);
         }
-        self.record_unbounded(seq)
-    }
-
-    fn record_unbounded(&self, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self
             .events
             .get(seq.to_be_bytes())
@@ -397,8 +390,8 @@ impl Store {
     /// Appends records, all or nothing, and returns only once they are on disk: sled flush, fsync
     /// of every store file and directory, then the head file replaced atomically.
     pub fn append(&mut self, batch: AppendBatch) -> Result<(), StoreError> {
-        const CHUNK: usize = 20_000;
-        for chunk in batch.records.chunks(CHUNK) {
+        let big = batch.records.len() > WRITE_CHUNK;
+        for chunk in batch.records.chunks(WRITE_CHUNK) {
             let mut events = sled::Batch::default();
             let mut ids = sled::Batch::default();
             for (seq, record, keys) in chunk {
@@ -411,6 +404,9 @@ impl Store {
                 .apply_batch(events)
                 .map_err(|e| self.sled_err(e))?;
             self.ids.apply_batch(ids).map_err(|e| self.sled_err(e))?;
+            if big {
+                self.spill()?;
+            }
         }
         for (hash, text) in &batch.texts {
             self.texts
@@ -456,26 +452,39 @@ impl Store {
                 .insert("projection", meta)
                 .map_err(|e| self.sled_err(e))?;
         }
-        let mut batches: Vec<(&'static str, sled::Batch)> = Vec::new();
-        for (table, key, value) in writes {
-            let i = match batches.iter().position(|(n, _)| *n == table) {
-                Some(i) => i,
-                None => {
-                    batches.push((table, sled::Batch::default()));
-                    batches.len() - 1
+        let big = writes.len() > WRITE_CHUNK;
+        let mut writes = writes.into_iter().peekable();
+        while writes.peek().is_some() {
+            let mut batches: Vec<(&'static str, sled::Batch)> = Vec::new();
+            for (table, key, value) in writes.by_ref().take(WRITE_CHUNK) {
+                let i = match batches.iter().position(|(n, _)| *n == table) {
+                    Some(i) => i,
+                    None => {
+                        batches.push((table, sled::Batch::default()));
+                        batches.len() - 1
+                    }
+                };
+                match value {
+                    Some(v) => batches[i].1.insert(key, v),
+                    None => batches[i].1.remove(key),
                 }
-            };
-            match value {
-                Some(v) => batches[i].1.insert(key, v),
-                None => batches[i].1.remove(key),
+            }
+            for (table, batch) in batches {
+                self.table(table)?
+                    .apply_batch(batch)
+                    .map_err(|e| self.sled_err(e))?;
+            }
+            if big {
+                self.spill()?;
             }
         }
-        for (table, batch) in batches {
-            self.table(table)?
-                .apply_batch(batch)
-                .map_err(|e| self.sled_err(e))?;
-        }
         Ok(())
+    }
+
+    /// Writes sled's dirty pages out during a large append, so memory stays bounded by a chunk
+    /// rather than the whole import. Safe: nothing is visible until the head moves.
+    fn spill(&self) -> Result<(), StoreError> {
+        self.db.flush().map(|_| ()).map_err(|e| self.sled_err(e))
     }
 
     /// Writes projection entries outside an event append (catching up or rebuilding), durably.
@@ -536,6 +545,12 @@ impl Store {
         Ok(())
     }
 
+    /// The head the HEAD file held at open, when it was behind the store (the ledger must check
+    /// that the store's event at that seq has that hash).
+    pub fn head_file_lag(&self) -> Option<Head> {
+        self.head_file_lag
+    }
+
     /// Rewrites `HEAD` when it was found behind the store at open.
     pub fn repair_head_file(&mut self) -> Result<(), StoreError> {
         if self.head_file_behind {
@@ -559,11 +574,28 @@ impl Store {
 }
 
 fn open_sled(path: &Path) -> Result<sled::Db, StoreError> {
-    sled::Config::new()
-        .path(path)
-        .flush_every_ms(None)
-        .open()
-        .map_err(|e| from_sled(path, e))
+    // We already hold LOCK, so nobody else uses the store; but a sled handle dropped a moment
+    // ago (in this process or one that just exited) can keep sled's own file lock for a few ms
+    // while its background flusher stops. Retry that one error briefly.
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        let config = sled::Config::new()
+            .path(path)
+            .flush_every_ms(None)
+            // sled's page cache defaults to 1 GiB; the ledger reads little and mostly in order.
+            .cache_capacity(CACHE_BYTES)
+            .mode(sled::Mode::HighThroughput);
+        match config.open() {
+            Ok(db) => return Ok(db),
+            Err(sled::Error::Io(e))
+                if e.to_string().contains("could not acquire lock")
+                    && Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(e) => return Err(from_sled(path, e)),
+        }
+    }
 }
 
 /// Names a sled error by what it means here: damaged or unreadable files are a damaged ledger
@@ -601,12 +633,15 @@ fn lock(dir: &Path, wait: Option<Duration>) -> Result<File, StoreError> {
         .write(true)
         .open(&path)
         .map_err(io_err("open lock file", &path))?;
-    let deadline = wait.map(|w| Instant::now() + w);
+    // A wait too long to represent is as good as forever.
+    let deadline = wait.and_then(|w| Instant::now().checked_add(w));
+    let forever = wait.is_some() && deadline.is_none();
     loop {
         match file.try_lock() {
             Ok(()) => return Ok(file),
             Err(fs::TryLockError::WouldBlock) => match deadline {
                 Some(d) if Instant::now() < d => std::thread::sleep(Duration::from_millis(20)),
+                None if forever => std::thread::sleep(Duration::from_millis(20)),
                 _ => return Err(StoreError::InUse(dir.to_path_buf())),
             },
             Err(fs::TryLockError::Error(e)) => {

@@ -184,7 +184,6 @@ const MEMBER_ALIASES: &[(&str, &str)] = &[
     ("u.s.a.", "United States"),
     ("united states", "United States"),
     ("united states of america", "United States"),
-    ("america", "United States"),
     ("the united states", "United States"),
     ("russia", "Russian Federation"),
     ("russian federation", "Russian Federation"),
@@ -205,7 +204,6 @@ const MEMBER_ALIASES: &[(&str, &str)] = &[
     ("france", "France"),
     ("french republic", "France"),
     ("south korea", "Republic of Korea"),
-    ("korea", "Republic of Korea"),
     ("republic of korea", "Republic of Korea"),
     ("north korea", "Democratic People's Republic of Korea"),
     ("dprk", "Democratic People's Republic of Korea"),
@@ -285,15 +283,18 @@ pub fn vote_member(predicate: &str) -> Option<&str> {
 /// Normalises a predicate name: lower-cased typed names, and `vote:` members by [`normalise_member`].
 pub fn normalise_predicate(predicate: &str) -> Result<String, String> {
     let collapsed = collapse(predicate);
-    let lower = collapsed.to_lowercase();
-    if let Some(member) = lower.strip_prefix("vote:") {
-        let original = &collapsed[collapsed.len() - member.len()..];
-        let m = normalise_member(original);
+    // Compare the prefix on the original string: lower-casing can change byte lengths.
+    let is_vote = collapsed
+        .get(..5)
+        .is_some_and(|p| p.eq_ignore_ascii_case("vote:"));
+    if is_vote {
+        let m = normalise_member(&collapsed[5..]);
         if m.is_empty() {
             return Err("predicate 'vote:' needs a member name, as in 'vote:United States'".into());
         }
         return Ok(format!("vote:{m}"));
     }
+    let lower = collapsed.to_lowercase();
     match lower.as_str() {
         "date" | "anniversary" | "tally" | "outcome" | "quote" => Ok(lower),
         _ => Ok(collapsed),
@@ -666,6 +667,12 @@ mod tests {
             "vote:Russian Federation"
         );
         assert!(normalise_predicate("vote: ").is_err());
+        // Lower-casing changes byte lengths here; this used to slice off a char boundary.
+        assert_eq!(
+            normalise_predicate("vote:\u{212A}enya").unwrap(),
+            "vote:\u{212A}enya"
+        );
+        assert_eq!(normalise_predicate("VOTE:İsrael").unwrap(), "vote:İsrael");
         assert_eq!(normalise_predicate("Title").unwrap(), "Title");
         assert_eq!(normalise_predicate("Date").unwrap(), "date");
     }

@@ -57,6 +57,9 @@ pub struct GlobalArgs {
     /// No progress bars or notes on stderr.
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Directory of signing keys (default: $FACTLEDGER_KEYS, else ~/.config/factledger/keys).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub key_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -78,6 +81,8 @@ pub enum Command {
     Verify(commands::verify::VerifyArgs),
     /// Show the fact state: live claims per subject and predicate, and whether they agree.
     Facts(commands::facts::FactsArgs),
+    /// Show inconsistency flags (docs/flags.md).
+    Flags(commands::flags::FlagsArgs),
     /// Rebuild the projection from the first event and report what it holds.
     Replay(commands::replay::ReplayArgs),
     /// List sources with their citations and the claims resting on them.
@@ -86,6 +91,22 @@ pub enum Command {
     Audit(commands::audit::AuditArgs),
     /// Draw the provenance graph.
     Graph(commands::graph::GraphArgs),
+    /// Manage signing keys.
+    #[command(subcommand)]
+    Key(commands::key::KeyCommand),
+    /// Manage who may sign events in this ledger.
+    #[command(subcommand)]
+    Authors(commands::authors::AuthorsCommand),
+    /// Print a signed checkpoint (tree size, Merkle root, time) to publish.
+    Checkpoint(commands::checkpoint::CheckpointArgs),
+    /// Prove an event is in the tree, or that one tree size extends another.
+    Prove(commands::prove::ProveArgs),
+    /// Check a proof or evidence file against a checkpoint, without a ledger.
+    VerifyProof(commands::verify_proof::VerifyProofArgs),
+    /// Export the whole ledger as a verifiable bundle.
+    Export(commands::export::ExportArgs),
+    /// Write an evidence file for a claim.
+    Evidence(commands::evidence::EvidenceArgs),
     /// Load the UN-votes fixtures into a temporary ledger and show what factledger sees.
     Demo(commands::demo::DemoArgs),
 }
@@ -151,7 +172,7 @@ impl From<LedgerError> for CliError {
         let kind = match &e {
             LedgerError::Store(StoreError::Missing(_)) => ErrorKind::Usage,
             LedgerError::Store(StoreError::AlreadyExists(_)) => ErrorKind::Usage,
-            LedgerError::Invalid(_) => ErrorKind::Usage,
+            LedgerError::Invalid(_) | LedgerError::Authority(_) => ErrorKind::Usage,
             LedgerError::Store(
                 StoreError::InUse(_) | StoreError::Io { .. } | StoreError::Sled { .. },
             ) => ErrorKind::Unavailable,
@@ -163,6 +184,20 @@ impl From<LedgerError> for CliError {
                 "create one with `factledger init --ledger {}`, or point --ledger / FACTLEDGER_DIR at an existing ledger",
                 dir.display()
             )),
+            LedgerError::Authority(factledger::signing::AuthorityError::NotAuthorised { detail, .. })
+                if detail.contains("first authorisation") =>
+            {
+                Some(
+                    "the ledger is unsigned; the author who makes it signed must authorise themselves: \
+                     run `factledger authors add NAME PUBKEY` as NAME (--author NAME), with NAME's key in the key directory"
+                        .into(),
+                )
+            }
+            LedgerError::Authority(_) => Some(
+                "this ledger is signed: the author (--author / FACTLEDGER_AUTHOR) needs a key in the key directory \
+                 (`factledger key generate --name NAME`) that an authorised author has added (`factledger authors add NAME PUBKEY`)"
+                    .into(),
+            ),
             LedgerError::Store(StoreError::InUse(_)) => {
                 Some("wait for the other command to finish, or pass --wait SECONDS".into())
             }
@@ -197,7 +232,9 @@ impl Context {
     pub fn open(&self) -> Result<factledger::Ledger, CliError> {
         let wait = match self.global.wait {
             None => None,
-            Some(s) if s.is_finite() && s >= 0.0 => Some(Duration::from_secs_f64(s)),
+            Some(s) if s >= 0.0 && !s.is_nan() => {
+                Some(Duration::try_from_secs_f64(s).unwrap_or(Duration::MAX))
+            }
             Some(s) => {
                 return Err(CliError::usage(format!(
                     "--wait {s} is not a number of seconds"
@@ -238,14 +275,53 @@ impl Context {
                 .timestamp_micros(),
             Err(_) => chrono::Utc::now().timestamp_micros(),
         };
+        let key = self.key_dir().load(&author)?;
         Ok(factledger::ledger::Stamp {
             author,
             recorded_at,
+            key,
         })
+    }
+
+    /// The key directory: `--key-dir`, `FACTLEDGER_KEYS`, `$XDG_CONFIG_HOME/factledger/keys`,
+    /// or `~/.config/factledger/keys`.
+    pub fn key_dir(&self) -> factledger::signing::KeyDir {
+        let env = |k: &str| {
+            std::env::var_os(k)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
+        let dir = self
+            .global
+            .key_dir
+            .clone()
+            .or_else(|| env("FACTLEDGER_KEYS"))
+            .or_else(|| env("XDG_CONFIG_HOME").map(|c| c.join("factledger").join("keys")))
+            .or_else(|| env("HOME").map(|h| h.join(".config").join("factledger").join("keys")))
+            .unwrap_or_else(|| PathBuf::from(".factledger-keys"));
+        factledger::signing::KeyDir::new(dir)
     }
 
     pub fn json(&self) -> bool {
         self.global.json
+    }
+
+    /// A progress bar on stderr for long work; hidden when stderr is not a terminal or with
+    /// `--quiet`, so scripts and pipes never see it.
+    pub fn progress(&self, len: u64, what: &str) -> indicatif::ProgressBar {
+        use std::io::IsTerminal;
+        if self.global.quiet || !std::io::stderr().is_terminal() {
+            return indicatif::ProgressBar::hidden();
+        }
+        let bar = indicatif::ProgressBar::new(len);
+        let style = indicatif::ProgressStyle::with_template(
+            "{msg:>10} [{bar:40}] {pos}/{len} events ({per_sec}, {eta} left)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> ");
+        bar.set_style(style);
+        bar.set_message(what.to_string());
+        bar
     }
 }
 
@@ -293,10 +369,18 @@ pub fn main() -> ExitCode {
         Command::Show(args) => commands::show::run(&ctx, &args),
         Command::Verify(args) => commands::verify::run(&ctx, &args),
         Command::Facts(args) => commands::facts::run(&ctx, &args),
+        Command::Flags(args) => commands::flags::run(&ctx, &args),
         Command::Replay(args) => commands::replay::run(&ctx, &args),
         Command::Sources(args) => commands::sources::run(&ctx, &args),
         Command::Audit(args) => commands::audit::run(&ctx, &args),
         Command::Graph(args) => commands::graph::run(&ctx, &args),
+        Command::Key(cmd) => commands::key::run(&ctx, &cmd),
+        Command::Authors(cmd) => commands::authors::run(&ctx, &cmd),
+        Command::Checkpoint(args) => commands::checkpoint::run(&ctx, &args),
+        Command::Prove(args) => commands::prove::run(&ctx, &args),
+        Command::VerifyProof(args) => commands::verify_proof::run(&ctx, &args),
+        Command::Export(args) => commands::export::run(&ctx, &args),
+        Command::Evidence(args) => commands::evidence::run(&ctx, &args),
         Command::Demo(args) => commands::demo::run(&ctx, &args),
     };
     match result {

@@ -50,6 +50,9 @@ pub fn draw_chain(dot: &mut Dot, chain: &Chain) {
 }
 
 pub fn run(ctx: &Context, args: &AuditArgs) -> Result<(), CliError> {
+    if args.dot && ctx.json() {
+        return Err(CliError::usage("--dot cannot be used with --json"));
+    }
     let ledger = ctx.open()?;
     let t = ledger.tables();
     let claim = projection::claim(&t, &args.id)?;

@@ -1,8 +1,10 @@
 //! `factledger demo`: loads the UN-votes fixtures (compiled into the binary) into a temporary
 //! ledger, shows what factledger makes of them, and removes the ledger afterwards.
 
+use crate::cli::commands::flags::FlagsArgs;
 use crate::cli::commands::import::apply;
 use crate::cli::commands::log::line;
+use crate::cli::commands::{facts, flags};
 use crate::cli::{CliError, Context, GlobalArgs};
 use factledger::chain::verify_chain;
 use factledger::event::hex;
@@ -15,6 +17,10 @@ pub const FIXTURES: &[(&str, &str)] = &[
     (
         "ledger.jsonl",
         include_str!("../../../fixtures/un-votes/ledger.jsonl"),
+    ),
+    (
+        "provenance.jsonl",
+        include_str!("../../../fixtures/un-votes/provenance.jsonl"),
     ),
     (
         "corrections.jsonl",
@@ -76,6 +82,14 @@ pub fn load_fixtures(ctx: &Context, dir: &Path) -> Result<Ledger, CliError> {
     Ok(ledger)
 }
 
+fn flags_args(as_of: Option<String>, codes: &[&str]) -> FlagsArgs {
+    FlagsArgs {
+        as_of,
+        code: codes.iter().map(|c| c.to_string()).collect(),
+        subject: None,
+    }
+}
+
 pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
     let tmp = tempfile::Builder::new()
         .prefix("factledger-demo-")
@@ -87,10 +101,53 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
             json: ctx.global.json,
             wait: None,
             quiet: ctx.global.quiet,
+            key_dir: ctx.global.key_dir.clone(),
         },
     };
     let ledger = load_fixtures(&demo_ctx, tmp.path())?;
     let head = ledger.head();
+    if ctx.json() {
+        // One JSON object with everything the readable demo shows.
+        let facts = facts::collect_from(&ledger, None, None)?;
+        let all_flags = flags::collect_from(&ledger, &flags_args(None, &[]))?;
+        let report = verify_chain(&ledger, |_| {})?;
+        let t = ledger.tables();
+        let mut chains = Vec::new();
+        for claim in ["article-sc-date", "un-sc-vote-us", "evening-ga7-sponsors"] {
+            if let Some(c) = factledger::projection::claim(&t, claim)? {
+                let chain = factledger::provenance::chain(&t, &c.claim.source)?;
+                chains.push(serde_json::json!({
+                    "claim": claim,
+                    "source": c.claim.source,
+                    "links": chain.links.iter().map(|l| serde_json::json!({"id": l.id, "depth": l.depth, "markers": l.markers()})).collect::<Vec<_>>(),
+                    "reaches_primary": chain.reaches_primary(),
+                    "independent_sources": chain.origins.len(),
+                }));
+            }
+        }
+        let log: Vec<serde_json::Value> = ledger
+            .events(1)
+            .map(|e| e.map(|e| e.to_json()))
+            .collect::<Result<_, _>>()?;
+        crate::cli::out_json(&serde_json::json!({
+            "log": log,
+            "facts": facts.iter().map(|(f, n)| {
+                let mut v = f.to_json();
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("independent_sources".into(), (*n).into());
+                }
+                v
+            }).collect::<Vec<_>>(),
+            "flags": all_flags.iter().map(|f| f.to_json()).collect::<Vec<_>>(),
+            "chains": chains,
+            "verify": {"ok": report.problem.is_none(), "events": report.events, "head": hex(&head.hash)},
+        }))?;
+        if args.keep {
+            let kept = tmp.keep();
+            eprintln!("the ledger is kept at {}", kept.join("ledger").display());
+        }
+        return Ok(());
+    }
     out!("factledger demo — the 24 February 2025 UN votes on Ukraine")?;
     out!(
         "A temporary ledger was filled from the fixtures (the seed article, UN records written for"
@@ -100,8 +157,67 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
     for e in ledger.events(1) {
         out!("{}", line(&e?))?;
     }
+    let before = ledger
+        .events(1)
+        .filter_map(|e| e.ok())
+        .find(|e| matches!(e.body, factledger::event::EventBody::Retracted(_)))
+        .map(|e| e.seq - 1)
+        .unwrap_or(head.seq);
+
+    out!("\n== Facts (live claims per subject and predicate) ==")?;
+    let facts = facts::collect_from(&ledger, None, None)?;
+    facts::print_facts(&facts)?;
+
+    out!("\n== Flags: weekdays, anniversaries, disagreeing sources, tallies, quotes ==")?;
+    let claim_codes: Vec<&str> = factledger::rules::CODES.iter().map(|(c, _)| *c).collect();
+    let shown = flags::collect_from(&ledger, &flags_args(None, &claim_codes))?;
+    flags::print_flags(&shown)?;
+
+    out!("\n== Flags: source chains ==")?;
+    let chain_codes: Vec<&str> = factledger::provenance::CODES
+        .iter()
+        .map(|(c, _)| *c)
+        .collect();
+    let shown = flags::collect_from(&ledger, &flags_args(None, &chain_codes))?;
+    flags::print_flags(&shown)?;
+
+    out!("\n== Disagreements as of seq {before}, before the retraction and the correction ==")?;
+    let shown = flags::collect_from(
+        &ledger,
+        &flags_args(Some(before.to_string()), &["conflicting-values"]),
+    )?;
+    flags::print_flags(&shown)?;
+
+    out!("\n== Source chains ==")?;
+    let t = ledger.tables();
+    for claim in ["article-sc-date", "un-sc-vote-us", "evening-ga7-sponsors"] {
+        if let Some(c) = factledger::projection::claim(&t, claim)? {
+            let chain = factledger::provenance::chain(&t, &c.claim.source)?;
+            out!(
+                "claim {}: {} {} = {}",
+                c.claim.id,
+                c.claim.subject,
+                c.claim.predicate,
+                c.claim.value.display()
+            )?;
+            for l in &chain.links {
+                out!(
+                    "{}└─ {}  [{}]",
+                    "   ".repeat(l.depth),
+                    l.id,
+                    l.markers().join(", ")
+                )?;
+            }
+            out!(
+                "   reaches a primary source: {}; independent origins: {}\n",
+                if chain.reaches_primary() { "yes" } else { "NO" },
+                chain.origins.len()
+            )?;
+        }
+    }
+
     let report = verify_chain(&ledger, |_| {})?;
-    out!("\n== Verify ==")?;
+    out!("== Verify ==")?;
     match report.problem {
         None => out!(
             "ok: {} events and {} archived texts; head seq {} hash {}",
@@ -111,6 +227,11 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
             hex(&head.hash)
         )?,
         Some(p) => out!("FAILED at seq {}: {}", p.seq, p.message)?,
+    }
+    let check = ledger.check_projection(|_| {})?;
+    match check.drift(head.seq) {
+        None => out!("ok: the projection is exactly what the log implies")?,
+        Some(m) => out!("FAILED: {m}")?,
     }
     if args.keep {
         let kept = tmp.keep();

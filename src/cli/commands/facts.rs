@@ -24,6 +24,15 @@ pub fn collect(
     as_of: Option<&str>,
 ) -> Result<Vec<(Fact, usize)>, CliError> {
     let ledger = ctx.open()?;
+    collect_from(&ledger, subject, as_of)
+}
+
+/// Collects facts from an open ledger.
+pub fn collect_from(
+    ledger: &factledger::Ledger,
+    subject: Option<&str>,
+    as_of: Option<&str>,
+) -> Result<Vec<(Fact, usize)>, CliError> {
     let seq = as_of.map(|s| ledger.resolve_as_of(s)).transpose()?;
     let view = ledger.view_at(seq)?;
     let mut facts = Vec::new();

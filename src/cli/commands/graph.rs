@@ -20,6 +20,9 @@ pub struct GraphArgs {
 }
 
 pub fn run(ctx: &Context, args: &GraphArgs) -> Result<(), CliError> {
+    if args.dot && ctx.json() {
+        return Err(CliError::usage("--dot cannot be used with --json"));
+    }
     let ledger = ctx.open()?;
     let t = ledger.tables();
     let mut claims = Vec::new();

@@ -13,8 +13,11 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
     /// The file to import, or - for standard input.
-    #[arg(value_name = "FILE|-")]
-    pub file: PathBuf,
+    #[arg(value_name = "FILE|-", required_unless_present = "bundle")]
+    pub file: Option<PathBuf>,
+    /// Restore an exported bundle into an empty ledger (verified first; same hashes, same root).
+    #[arg(long, value_name = "FILE", conflicts_with = "file")]
+    pub bundle: Option<PathBuf>,
 }
 
 /// What an append did, for output.
@@ -115,14 +118,25 @@ pub fn apply(
 }
 
 pub fn run(ctx: &Context, args: &ImportArgs) -> Result<(), CliError> {
-    let (label, input, base) = read_input(&args.file)?;
+    if let Some(bundle) = &args.bundle {
+        return import_bundle(ctx, bundle);
+    }
+    let file = args.file.clone().unwrap_or_else(|| PathBuf::from("-"));
+    let (label, input, base) = read_input(&file)?;
     let mut ledger = ctx.open()?;
+    let lines = input.iter().filter(|&&b| b == b'\n').count() as u64;
+    let bar = ctx.progress(lines, "check");
+    bar.set_position(0);
     let (records, problems) = parse_input(&input, &base);
+    bar.set_position(lines);
+    bar.set_message("append");
+    bar.tick();
     if !problems.is_empty() {
         return Err(refuse(ctx, &label, problems));
     }
-    let applied = apply(ctx, &mut ledger, &label, records)?;
-    report(ctx, &mut ledger, &label, &applied)
+    let applied = apply(ctx, &mut ledger, &label, records);
+    bar.finish_and_clear();
+    report(ctx, &mut ledger, &label, &applied?)
 }
 
 /// Prints what an import did.
@@ -178,4 +192,34 @@ pub fn read_input(path: &Path) -> Result<(String, Vec<u8>, PathBuf), CliError> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or_else(|| PathBuf::from("."));
     Ok((label, bytes, base))
+}
+
+fn import_bundle(ctx: &Context, path: &Path) -> Result<(), CliError> {
+    let (label, input, _) = read_input(path)?;
+    let mut ledger = ctx.open()?;
+    let verified = match factledger::bundle::verify(&input)? {
+        Ok(v) => v,
+        Err(p) => {
+            let seq = p.seq.map(|s| format!(" (seq {s})")).unwrap_or_default();
+            return Err(CliError::usage(format!(
+                "{label}:{}{seq}: {}; nothing was imported",
+                p.line, p.message
+            )));
+        }
+    };
+    let root = verified.checkpoint.root;
+    let n = factledger::bundle::import(&mut ledger, verified)?;
+    let head = ledger.head();
+    if ctx.json() {
+        out_json(
+            &json!({"ok": true, "file": label, "appended": n, "head": {"seq": head.seq, "hash": hex(&head.hash)}, "root": hex(&root)}),
+        )
+    } else {
+        out!(
+            "{label}: restored {n} events; head is seq {} ({}), Merkle root {}",
+            head.seq,
+            &hex(&head.hash)[..16],
+            hex(&root)
+        )
+    }
 }

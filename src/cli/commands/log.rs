@@ -59,7 +59,18 @@ pub fn line(e: &Event) -> String {
             t
         }
         EventBody::Retracted(r) => format!("retract {}: {}", r.target, r.reason),
+        EventBody::AuthorAuthorised(a) => format!(
+            "author {} authorised (key {})",
+            a.name,
+            &factledger::event::hex(&a.public_key)[..16]
+        ),
+        EventBody::AuthorRevoked(a) => format!("author {} revoked", a.name),
+    };
+    let signed = if e.signature.is_some() {
+        " [signed]"
+    } else {
+        ""
     };
     let when = e.recorded_at_rfc3339();
-    format!("{:>5}  {}  {:<10} {}", e.seq, when, e.author, what)
+    format!("{:>5}  {}  {:<10} {}{signed}", e.seq, when, e.author, what)
 }

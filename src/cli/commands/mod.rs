@@ -3,14 +3,22 @@
 
 pub mod add;
 pub mod audit;
+pub mod authors;
+pub mod checkpoint;
 pub mod demo;
+pub mod evidence;
+pub mod export;
 pub mod facts;
+pub mod flags;
 pub mod graph;
 pub mod import;
 pub mod init;
+pub mod key;
 pub mod log;
+pub mod prove;
 pub mod replay;
 pub mod retract;
 pub mod show;
 pub mod sources;
 pub mod verify;
+pub mod verify_proof;

@@ -28,7 +28,13 @@ pub fn run(ctx: &Context, args: &ReplayArgs) -> Result<(), CliError> {
             )));
         }
     }
-    let (tables, reached) = projection::replay(ledger.events(1), args.to, |_| {})?;
+    let bar = ctx.progress(args.to.unwrap_or(head.seq), "replay");
+    let (tables, reached) = projection::replay(ledger.events(1), args.to, |seq| {
+        if seq % 1024 == 0 {
+            bar.set_position(seq);
+        }
+    })?;
+    bar.finish_and_clear();
     let digest = tables.digest();
     let mut counts = json!({
         "sources": tables.len(SOURCES),
@@ -73,7 +79,14 @@ pub fn run(ctx: &Context, args: &ReplayArgs) -> Result<(), CliError> {
         o.insert("subjects".into(), json!(subjects));
     }
     let stored = ledger.projection_meta()?;
-    let matches_stored = (reached == head.seq).then(|| stored.map(|m| m.digest) == Some(digest));
+    // Both the digest recorded with the stored projection and the stored entries themselves
+    // must be what the log implies.
+    let matches_stored = if reached == head.seq {
+        let entries = projection::scan_digest(&ledger.tables())?;
+        Some(stored.map(|m| m.digest) == Some(digest) && entries == digest)
+    } else {
+        None
+    };
     if args.rebuild {
         ledger.rebuild_projection()?;
     }

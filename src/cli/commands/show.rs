@@ -123,6 +123,17 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> Result<(), CliError> {
             out!("  target    {}", r.target)?;
             out!("  reason    {}", r.reason)?;
         }
+        EventBody::AuthorAuthorised(a) => {
+            out!("  author    {}", a.name)?;
+            out!("  key       {}", hex(&a.public_key))?;
+        }
+        EventBody::AuthorRevoked(a) => {
+            out!("  author    {} (revoked)", a.name)?;
+        }
+    }
+    if let (Some(k), Some(sig)) = (&event.signer, &event.signature) {
+        out!("  signed by {}", hex(k))?;
+        out!("  signature {}", hex(sig))?;
     }
     if let Some(r) = &retracted {
         if let EventBody::Retracted(x) = &r.body {

@@ -7,27 +7,82 @@ use serde_json::json;
 
 /// Recompute every event's hash and link, and check archived texts; exit 1 at the first problem.
 #[derive(Debug, clap::Args)]
-pub struct VerifyArgs {}
+pub struct VerifyArgs {
+    /// Verify an exported bundle instead of a ledger (no store needed).
+    #[arg(long, value_name = "FILE")]
+    pub bundle: Option<std::path::PathBuf>,
+}
 
-pub fn run(ctx: &Context, _args: &VerifyArgs) -> Result<(), CliError> {
+fn verify_bundle(ctx: &Context, path: &std::path::Path) -> Result<(), CliError> {
+    let (label, input, _) = crate::cli::commands::import::read_input(path)?;
+    match factledger::bundle::verify(&input)? {
+        Ok(b) => {
+            if ctx.json() {
+                out_json(&json!({
+                    "ok": true,
+                    "bundle": label,
+                    "events": b.events.len(),
+                    "texts": b.texts.len(),
+                    "root": hex(&b.checkpoint.root),
+                    "signed": b.signed_from.is_some(),
+                    "signed_from": b.signed_from,
+                    "checkpoint_signer": b.checkpoint.signature.as_ref().map(|s| s.name.clone()),
+                }))
+            } else {
+                out!(
+                    "ok: {label}: {} events, {} archived texts; hashes, links, {}and the checkpoint root {} verified",
+                    b.events.len(),
+                    b.texts.len(),
+                    if b.signed_from.is_some() { "signatures, author authorisations, " } else { "" },
+                    hex(&b.checkpoint.root)
+                )
+            }
+        }
+        Err(p) => {
+            let seq = p.seq.map(|s| format!(" (seq {s})")).unwrap_or_default();
+            let mut e = CliError::check(format!("{label}:{}{seq}: {}", p.line, p.message));
+            if ctx.json() {
+                out_json(
+                    &json!({"ok": false, "line": p.line, "seq": p.seq, "message": p.message}),
+                )?;
+                eprintln!("error: {}", e.message);
+                e.reported = true;
+            }
+            Err(e)
+        }
+    }
+}
+
+pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<(), CliError> {
+    if let Some(b) = &args.bundle {
+        return verify_bundle(ctx, b);
+    }
     let ledger = match ctx.open() {
         Ok(l) => l,
-        Err(e) if e.kind == crate::cli::ErrorKind::Check => {
+        Err(mut e) if e.kind == crate::cli::ErrorKind::Check => {
             if ctx.json() {
                 out_json(
                     &json!({"ok": false, "problem": {"code": "store-damaged", "message": e.message}}),
                 )?;
+                eprintln!("error: {}", e.message);
+                e.reported = true;
             }
             return Err(e);
         }
         Err(e) => return Err(e),
     };
-    let mut report = verify_chain(&ledger, |_| {})?;
+    let bar = ctx.progress(ledger.head().seq, "verify");
+    let mut report = verify_chain(&ledger, |seq| {
+        if seq % 1024 == 0 {
+            bar.set_position(seq);
+        }
+    })?;
+    bar.finish_and_clear();
     let head = ledger.head();
     // Only a sound chain can be replayed meaningfully; then the projection must match it.
     let mut projection_digest = None;
-    if report.problem.is_none() {
-        let check = ledger.check_projection(|_| {})?;
+    if let (None, Some(replayed)) = (&report.problem, report.projection_digest) {
+        let check = ledger.compare_projection(replayed)?;
         projection_digest = Some(hex(&check.replayed));
         if let Some(message) = check.drift(head.seq) {
             report.problem = Some(ChainProblem {
@@ -43,7 +98,9 @@ pub fn run(ctx: &Context, _args: &VerifyArgs) -> Result<(), CliError> {
             "events": report.events,
             "texts": report.texts,
             "head": {"seq": head.seq, "hash": hex(&head.hash)},
-            "signed": false,
+            "signed": report.signed_from.is_some(),
+            "signed_from": report.signed_from,
+            "signed_events": report.signed_events,
             "projection_digest": projection_digest,
             "problem": report.problem.as_ref().map(|p| json!({"seq": p.seq, "code": p.code, "message": p.message})),
         }))?;
@@ -62,7 +119,16 @@ pub fn run(ctx: &Context, _args: &VerifyArgs) -> Result<(), CliError> {
                     "ok: the stored projection is exactly what the log implies (digest {})",
                     projection_digest.as_deref().unwrap_or("")
                 )?;
-                out!("note: this ledger is unsigned (events are hashed and chained, not signed)")?;
+                match report.signed_from {
+                    None => out!(
+                        "note: this ledger is unsigned: events are hashed and chained, but not signed \
+                         (sign it from now on with `factledger authors add`)"
+                    )?,
+                    Some(from) => out!(
+                        "ok: signed from seq {from}: {} signatures verified, every author authorised at its point of the log",
+                        report.signed_events
+                    )?,
+                }
             }
             Ok(())
         }

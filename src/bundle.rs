@@ -1,0 +1,329 @@
+//! Offline bundles: the whole ledger as JSON Lines — a header, every event (readable fields and
+//! stored record), every archived text, and a final checkpoint — that anyone can verify with no
+//! store, and that `import --bundle` turns back into the identical ledger.
+//!
+//! Every line must be exactly the canonical serialisation of what it holds (sorted keys, no
+//! spaces), so a change to any byte of any line is caught at that line.
+
+use crate::chain::Verifier;
+use crate::checkpoint::Checkpoint;
+use crate::error::{LedgerError, Result};
+use crate::event::{hex, parse_hash, Event, EventBody, Hash};
+use crate::ledger::Ledger;
+use crate::merkle::{Blake3Hasher, MerkleBuilder};
+use crate::projection;
+use crate::proof::{event_from_json, event_json};
+use serde_json::{json, Value as Json};
+use std::collections::BTreeMap;
+use std::io::Write;
+
+/// Bundle format version.
+pub const BUNDLE_FORMAT: u64 = 1;
+
+fn line(v: &Json) -> String {
+    // serde_json's Map is a BTreeMap here (no preserve_order), so keys are sorted.
+    v.to_string()
+}
+
+/// Writes the ledger as a bundle ending with `checkpoint` (made for the ledger's head).
+pub fn export(ledger: &Ledger, checkpoint: &Checkpoint, out: &mut dyn Write) -> Result<u64> {
+    let head = ledger.head();
+    let io = |e: std::io::Error| LedgerError::Invalid(format!("writing the bundle: {e}"));
+    let mut texts: BTreeMap<Hash, u64> = BTreeMap::new();
+    writeln!(
+        out,
+        "{}",
+        line(&json!({"type": "bundle", "format": BUNDLE_FORMAT, "origin": checkpoint.origin, "events": head.seq}))
+    )
+    .map_err(io)?;
+    let mut lines = 1;
+    for e in ledger.events(1) {
+        let e = e?;
+        if let EventBody::SourceRegistered(s) = &e.body {
+            if let Some(t) = &s.text {
+                texts.insert(t.hash, t.len);
+            }
+        }
+        let mut v = event_json(&e);
+        if let Some(o) = v.as_object_mut() {
+            o.insert("type".into(), json!("event"));
+        }
+        writeln!(out, "{}", line(&v)).map_err(io)?;
+        lines += 1;
+    }
+    for hash in texts.keys() {
+        let text = ledger.text(hash)?.ok_or_else(|| LedgerError::CorruptText {
+            hash: hex(hash),
+            problem: "missing from the store".into(),
+        })?;
+        writeln!(
+            out,
+            "{}",
+            line(&json!({"type": "text", "hash": hex(hash), "text": text}))
+        )
+        .map_err(io)?;
+        lines += 1;
+    }
+    writeln!(out, "{}", line(&checkpoint.to_json())).map_err(io)?;
+    Ok(lines + 1)
+}
+
+/// The first problem in a bundle: its line (1-based) and, for events, the seq.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BundleProblem {
+    /// Line number.
+    pub line: usize,
+    /// Seq of the event on that line, if any.
+    pub seq: Option<u64>,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// A verified bundle's content.
+pub struct VerifiedBundle {
+    /// Every event, in order.
+    pub events: Vec<Event>,
+    /// Every archived text.
+    pub texts: Vec<(Hash, Vec<u8>)>,
+    /// The final checkpoint.
+    pub checkpoint: Checkpoint,
+    /// Seq of the first author authorisation, if the ledger is signed.
+    pub signed_from: Option<u64>,
+}
+
+/// Verifies a bundle with no store: canonical lines, hashes, links, signatures, authorities,
+/// archived texts, and the checkpoint's root and signature.
+pub fn verify(input: &[u8]) -> Result<Result<VerifiedBundle, BundleProblem>> {
+    let fail = |line, seq, message: String| Ok(Err(BundleProblem { line, seq, message }));
+    let text = match std::str::from_utf8(input) {
+        Ok(t) => t,
+        Err(e) => {
+            let line = input[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            return fail(line, None, "not valid UTF-8".into());
+        }
+    };
+    let lines: Vec<&str> = text
+        .strip_suffix('\n')
+        .unwrap_or(text)
+        .split('\n')
+        .collect();
+    let mut verifier = Verifier::new();
+    let mut merkle = MerkleBuilder::<Blake3Hasher>::new();
+    let mut events = Vec::new();
+    let mut wanted_texts: BTreeMap<Hash, u64> = BTreeMap::new();
+    let mut texts: Vec<(Hash, Vec<u8>)> = Vec::new();
+    let mut declared_events = None;
+    let mut origin = String::new();
+    for (i, raw) in lines.iter().enumerate() {
+        let n = i + 1;
+        let v: Json = match serde_json::from_str(raw) {
+            Ok(v) => v,
+            Err(e) => return fail(n, None, format!("not valid JSON: {e}")),
+        };
+        let ty = v.get("type").and_then(Json::as_str).unwrap_or("");
+        if n == 1 && ty != "bundle" {
+            return fail(n, None, "the first line must be the bundle header".into());
+        }
+        match ty {
+            "bundle" if n == 1 => {
+                let fmt = v.get("format").and_then(Json::as_u64);
+                let count = v.get("events").and_then(Json::as_u64);
+                let o = v.get("origin").and_then(Json::as_str);
+                let (Some(BUNDLE_FORMAT), Some(count), Some(o)) = (fmt, count, o) else {
+                    return fail(
+                        n,
+                        None,
+                        "the header must give format 1, events and origin".into(),
+                    );
+                };
+                if line(
+                    &json!({"type": "bundle", "format": BUNDLE_FORMAT, "origin": o, "events": count}),
+                ) != *raw
+                {
+                    return fail(n, None, "the header is not in canonical form".into());
+                }
+                declared_events = Some(count);
+                origin = o.to_string();
+            }
+            "event" => {
+                let seq_hint = v.pointer("/event/seq").and_then(Json::as_u64);
+                let e = match event_from_json(&v) {
+                    Ok(e) => e,
+                    Err(m) => return fail(n, seq_hint, m),
+                };
+                let mut canon = event_json(&e);
+                if let Some(o) = canon.as_object_mut() {
+                    o.insert("type".into(), json!("event"));
+                }
+                if line(&canon) != *raw {
+                    return fail(
+                        n,
+                        Some(e.seq),
+                        "the line is not the canonical form of its event".into(),
+                    );
+                }
+                if e.seq == 1 && crate::checkpoint::origin_for(&e.hash) != origin {
+                    return fail(
+                        1,
+                        None,
+                        "the header's origin does not match the first event's hash".into(),
+                    );
+                }
+                if let Err(p) = verifier.check(&e)? {
+                    return fail(n, Some(e.seq), format!("{} ({})", p.message, p.code));
+                }
+                if let EventBody::SourceRegistered(s) = &e.body {
+                    if let Some(t) = &s.text {
+                        wanted_texts.insert(t.hash, t.len);
+                    }
+                }
+                merkle.push(&e.hash);
+                events.push(e);
+            }
+            "text" => {
+                let (Some(h), Some(t)) = (
+                    v.get("hash").and_then(Json::as_str).and_then(parse_hash),
+                    v.get("text").and_then(Json::as_str),
+                ) else {
+                    return fail(n, None, "a text line needs 'hash' and 'text'".into());
+                };
+                if line(&json!({"type": "text", "hash": hex(&h), "text": t})) != *raw {
+                    return fail(n, None, "the text line is not in canonical form".into());
+                }
+                if blake3::hash(t.as_bytes()).as_bytes() != &h {
+                    return fail(
+                        n,
+                        None,
+                        format!("archived text {} does not match its hash", hex(&h)),
+                    );
+                }
+                if texts.iter().any(|(seen, _)| seen == &h) {
+                    return fail(n, None, format!("archived text {} appears twice", hex(&h)));
+                }
+                if wanted_texts.get(&h) != Some(&(t.len() as u64)) {
+                    return fail(
+                        n,
+                        None,
+                        format!("archived text {} belongs to no source", hex(&h)),
+                    );
+                }
+                texts.push((h, t.as_bytes().to_vec()));
+            }
+            "checkpoint" => {
+                if n != lines.len() {
+                    return fail(n, None, "the checkpoint must be the last line".into());
+                }
+                let c = match Checkpoint::from_json(&v) {
+                    Ok(c) => c,
+                    Err(e) => return fail(n, None, e.to_string()),
+                };
+                if line(&c.to_json()) != *raw {
+                    return fail(
+                        n,
+                        None,
+                        "the checkpoint line is not in canonical form".into(),
+                    );
+                }
+                let (size, _) = verifier.head();
+                if c.size != size {
+                    return fail(
+                        n,
+                        None,
+                        format!(
+                            "the checkpoint is for {} events, but the bundle holds {size}",
+                            c.size
+                        ),
+                    );
+                }
+                if Some(size) != declared_events {
+                    return fail(
+                        1,
+                        None,
+                        format!(
+                            "the header says {:?} events, but the bundle holds {size}",
+                            declared_events
+                        ),
+                    );
+                }
+                if c.origin != origin {
+                    return fail(
+                        n,
+                        None,
+                        "the checkpoint's origin differs from the header's".into(),
+                    );
+                }
+                if c.root != merkle.root() {
+                    return fail(
+                        n,
+                        None,
+                        format!(
+                        "the checkpoint root {} is not the Merkle root of the bundle's events ({})",
+                        hex(&c.root),
+                        hex(&merkle.root())
+                    ),
+                    );
+                }
+                if verifier.signed_from.is_some() {
+                    let pk = match c.verify_signature(None) {
+                        Ok(pk) => pk,
+                        Err(e) => return fail(n, None, e.to_string()),
+                    };
+                    let name = c
+                        .signature
+                        .as_ref()
+                        .map(|s| s.name.clone())
+                        .unwrap_or_default();
+                    let authorised = projection::author(verifier.tables(), &name)?
+                        .is_some_and(|a| a.revoked_at.is_none() && a.public_key == pk);
+                    if !authorised {
+                        return fail(n, None, format!("the checkpoint is signed by '{name}', who is not an authorised author at the head"));
+                    }
+                } else if c.signature.is_some() {
+                    if let Err(e) = c.verify_signature(None) {
+                        return fail(n, None, e.to_string());
+                    }
+                }
+                if texts.len() != wanted_texts.len() {
+                    return fail(
+                        n,
+                        None,
+                        format!(
+                            "{} archived texts are referenced but {} are in the bundle",
+                            wanted_texts.len(),
+                            texts.len()
+                        ),
+                    );
+                }
+                return Ok(Ok(VerifiedBundle {
+                    events,
+                    texts,
+                    checkpoint: c,
+                    signed_from: verifier.signed_from,
+                }));
+            }
+            other => return fail(n, None, format!("unknown line type '{other}'")),
+        }
+    }
+    fail(
+        lines.len(),
+        None,
+        "the bundle ends without its checkpoint (it was cut short)".into(),
+    )
+}
+
+/// Imports a verified bundle into an empty ledger: same events, same hashes, same root.
+pub fn import(ledger: &mut Ledger, bundle: VerifiedBundle) -> Result<u64> {
+    if ledger.head().seq != 0 {
+        return Err(LedgerError::Invalid(format!(
+            "import --bundle needs an empty ledger; this one has {} events",
+            ledger.head().seq
+        )));
+    }
+    let n = bundle.events.len() as u64;
+    ledger.append_events(bundle.events, bundle.texts)?;
+    Ok(n)
+}

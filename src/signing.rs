@@ -1,0 +1,341 @@
+//! Authors and signatures: Ed25519 key files, signing events, and the rule for who may sign.
+//!
+//! A ledger is *unsigned* until its first `AuthorAuthorised` event (made by `init --key` or
+//! `authors add`). From that event on, every event must carry its author's public key and an
+//! Ed25519 signature over its hash, and the author must be authorised and not revoked at that
+//! point of the log. The first authorisation of an unsigned ledger must be signed by the key it
+//! authorises (proof that whoever made the ledger signed holds that key); later ones by an
+//! already authorised author.
+
+use crate::error::{LedgerError, Result};
+use crate::event::{hex, parse_hash, Event, EventBody, PublicKey};
+use crate::projection::{self, Tables};
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Why an event's signature or authority is not acceptable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuthorityError {
+    /// A signed ledger needs a signature on every event.
+    #[error(
+        "event seq {seq} by '{author}' is not signed, but the ledger is signed from seq {since}"
+    )]
+    Unsigned {
+        /// The event.
+        seq: u64,
+        /// Its author.
+        author: String,
+        /// Where signing began.
+        since: u64,
+    },
+    /// The author is not (or no longer) authorised.
+    #[error("author '{author}' is not authorised to sign at seq {seq}{detail}")]
+    NotAuthorised {
+        /// The event.
+        seq: u64,
+        /// Its author.
+        author: String,
+        /// Why.
+        detail: String,
+    },
+    /// The key in the event is not the key the author was authorised with.
+    #[error("event seq {seq} is signed with key {key}, but author '{author}' is authorised with key {expected}")]
+    WrongKey {
+        /// The event.
+        seq: u64,
+        /// Its author.
+        author: String,
+        /// Key in the event.
+        key: String,
+        /// Authorised key.
+        expected: String,
+    },
+    /// The signature does not verify.
+    #[error("the signature on event seq {seq} does not verify: {reason}")]
+    BadSignature {
+        /// The event.
+        seq: u64,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Signs an event's hash, recording the signer's public key (which must already be in the hash,
+/// see [`Event::new_signed`]).
+pub fn sign(event: &mut Event, key: &SigningKey) {
+    event.signature = Some(key.sign(&event.hash).to_bytes());
+}
+
+/// Verifies an event's signature against its own `signer` (strict Ed25519 verification).
+pub fn verify_signature(event: &Event) -> Result<(), AuthorityError> {
+    let bad = |reason: String| AuthorityError::BadSignature {
+        seq: event.seq,
+        reason,
+    };
+    let (Some(key), Some(sig)) = (&event.signer, &event.signature) else {
+        return Err(bad("the signer's key or the signature is missing".into()));
+    };
+    let key = VerifyingKey::from_bytes(key).map_err(|e| bad(format!("bad public key: {e}")))?;
+    key.verify_strict(&event.hash, &Signature::from_bytes(sig))
+        .map_err(|e| bad(e.to_string()))
+}
+
+/// Checks that `event` may follow the state `t` (the projection just before it): signed when
+/// the ledger is signed, by an authorised, unrevoked author, with the authorised key.
+pub fn check_authority(t: &dyn Tables, event: &Event) -> Result<Result<(), AuthorityError>> {
+    let signed = projection::is_signed(t)?;
+    if !signed {
+        if let EventBody::AuthorAuthorised(g) = &event.body {
+            // Bootstrap: the first author proves possession of the key being authorised.
+            if event.signer != Some(g.public_key) || event.author != g.name {
+                return Ok(Err(AuthorityError::NotAuthorised {
+                    seq: event.seq,
+                    author: event.author.clone(),
+                    detail: format!(
+                        ": the first authorisation must be made by '{}' itself, signed with the key it authorises",
+                        g.name
+                    ),
+                }));
+            }
+            return Ok(verify_signature(event));
+        }
+        // Unsigned ledger: a signature is optional, but one that is there must verify.
+        if event.signature.is_some() || event.signer.is_some() {
+            return Ok(verify_signature(event));
+        }
+        return Ok(Ok(()));
+    }
+    let Some(signer) = event.signer else {
+        let since = projection::authors(t)?
+            .iter()
+            .map(|(_, a)| a.authorised_at)
+            .min()
+            .unwrap_or(0);
+        return Ok(Err(AuthorityError::Unsigned {
+            seq: event.seq,
+            author: event.author.clone(),
+            since,
+        }));
+    };
+    match projection::author(t, &event.author)? {
+        None => Ok(Err(AuthorityError::NotAuthorised {
+            seq: event.seq,
+            author: event.author.clone(),
+            detail: " (unknown author)".into(),
+        })),
+        Some(a) if a.revoked_at.is_some() => Ok(Err(AuthorityError::NotAuthorised {
+            seq: event.seq,
+            author: event.author.clone(),
+            detail: format!(" (revoked at seq {})", a.revoked_at.unwrap_or_default()),
+        })),
+        Some(a) if a.public_key != signer => Ok(Err(AuthorityError::WrongKey {
+            seq: event.seq,
+            author: event.author.clone(),
+            key: hex(&signer),
+            expected: hex(&a.public_key),
+        })),
+        Some(_) => Ok(verify_signature(event)),
+    }
+}
+
+/// A directory of key files: `NAME.secret` (hex seed, owner-only) and `NAME.pub` (hex).
+pub struct KeyDir {
+    dir: PathBuf,
+}
+
+/// Checks a key name: the same rules as ids, so it is safe as a file name.
+pub fn check_key_name(name: &str) -> Result<()> {
+    crate::import::check_id(name, "key name").map_err(LedgerError::Invalid)
+}
+
+impl KeyDir {
+    /// The key directory at `dir`.
+    pub fn new(dir: impl Into<PathBuf>) -> KeyDir {
+        KeyDir { dir: dir.into() }
+    }
+
+    /// Where the keys live.
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    fn io(&self, action: &str, path: &Path, e: std::io::Error) -> LedgerError {
+        LedgerError::Invalid(format!("{action} {}: {e}", path.display()))
+    }
+
+    /// Generates a new key pair from the OS's randomness and writes it; refuses to overwrite.
+    pub fn generate(&self, name: &str) -> Result<PublicKey> {
+        check_key_name(name)?;
+        let mut seed = [0u8; 32];
+        getrandom::getrandom(&mut seed)
+            .map_err(|e| LedgerError::Invalid(format!("no randomness for a new key: {e}")))?;
+        self.write(name, &SigningKey::from_bytes(&seed))
+    }
+
+    /// Writes a key pair; the secret file is created readable by the owner only.
+    pub fn write(&self, name: &str, key: &SigningKey) -> Result<PublicKey> {
+        check_key_name(name)?;
+        fs::create_dir_all(&self.dir).map_err(|e| self.io("create", &self.dir, e))?;
+        let secret = self.dir.join(format!("{name}.secret"));
+        let public = self.dir.join(format!("{name}.pub"));
+        if secret.exists() || public.exists() {
+            return Err(LedgerError::Invalid(format!(
+                "a key named '{name}' already exists in {}",
+                self.dir.display()
+            )));
+        }
+        let mut opts = fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let mut f = opts
+            .open(&secret)
+            .map_err(|e| self.io("create", &secret, e))?;
+        f.write_all(format!("{}\n", hex(&key.to_bytes())).as_bytes())
+            .and_then(|_| f.sync_all())
+            .map_err(|e| self.io("write", &secret, e))?;
+        let pk = key.verifying_key().to_bytes();
+        fs::write(&public, format!("{}\n", hex(&pk))).map_err(|e| self.io("write", &public, e))?;
+        Ok(pk)
+    }
+
+    /// Loads a signing key, or `None` when there is no key of that name.
+    pub fn load(&self, name: &str) -> Result<Option<SigningKey>> {
+        if check_key_name(name).is_err() {
+            return Ok(None);
+        }
+        let path = self.dir.join(format!("{name}.secret"));
+        let text = match fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(self.io("read", &path, e)),
+        };
+        let seed = parse_hash(text.trim()).ok_or_else(|| {
+            LedgerError::Invalid(format!(
+                "{} is not a factledger secret key file",
+                path.display()
+            ))
+        })?;
+        Ok(Some(SigningKey::from_bytes(&seed)))
+    }
+
+    /// Every key pair: (name, public key).
+    pub fn list(&self) -> Result<Vec<(String, PublicKey)>> {
+        let mut out = Vec::new();
+        let entries = match fs::read_dir(&self.dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+            Err(e) => return Err(self.io("read", &self.dir, e)),
+        };
+        for entry in entries {
+            let entry = entry.map_err(|e| self.io("read", &self.dir, e))?;
+            let path = entry.path();
+            let Some(name) = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_suffix(".pub"))
+            else {
+                continue;
+            };
+            if let Some(pk) = fs::read_to_string(&path)
+                .ok()
+                .and_then(|t| parse_hash(t.trim()))
+            {
+                out.push((name.to_string(), pk));
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{AuthorGrant, ZERO_HASH};
+
+    fn key(b: u8) -> SigningKey {
+        SigningKey::from_bytes(&[b; 32])
+    }
+
+    fn grant_event(signing: &SigningKey, name: &str) -> Event {
+        let pk = signing.verifying_key().to_bytes();
+        let mut e = Event::new_signed(
+            1,
+            0,
+            name.into(),
+            ZERO_HASH,
+            EventBody::AuthorAuthorised(AuthorGrant {
+                name: name.into(),
+                public_key: pk,
+            }),
+            Some(pk),
+        );
+        sign(&mut e, signing);
+        e
+    }
+
+    #[test]
+    fn signatures_verify_and_forgeries_do_not() {
+        let mut e = grant_event(&key(1), "ana");
+        assert_eq!(verify_signature(&e), Ok(()));
+        // Signed by another key, claiming ana's key.
+        e.signature = Some(key(2).sign(&e.hash).to_bytes());
+        assert!(matches!(
+            verify_signature(&e),
+            Err(AuthorityError::BadSignature { .. })
+        ));
+        // A flipped bit in the signature.
+        let mut e = grant_event(&key(1), "ana");
+        if let Some(s) = e.signature.as_mut() {
+            s[5] ^= 1;
+        }
+        assert!(verify_signature(&e).is_err());
+    }
+
+    #[test]
+    fn first_authorisation_must_be_self_signed() {
+        let t = projection::MemTables::default();
+        assert_eq!(
+            check_authority(&t, &grant_event(&key(1), "ana")).unwrap(),
+            Ok(())
+        );
+        // ana's key, but the event says bob authorises ana.
+        let mut e = grant_event(&key(1), "ana");
+        e.author = "bob".into();
+        e.hash = e.compute_hash();
+        sign(&mut e, &key(1));
+        assert!(matches!(
+            check_authority(&t, &e).unwrap(),
+            Err(AuthorityError::NotAuthorised { .. })
+        ));
+    }
+
+    #[test]
+    fn key_files_round_trip_with_owner_only_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let kd = KeyDir::new(dir.path());
+        let pk = kd.generate("ana").unwrap();
+        assert_eq!(
+            kd.load("ana").unwrap().unwrap().verifying_key().to_bytes(),
+            pk
+        );
+        assert_eq!(kd.list().unwrap(), vec![("ana".to_string(), pk)]);
+        assert!(kd.generate("ana").is_err(), "never overwrite a key");
+        assert!(kd.load("nobody").unwrap().is_none());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(dir.path().join("ana.secret"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}
