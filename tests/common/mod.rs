@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 pub const NOW: &str = "2025-03-01T12:00:00Z";
 pub const AUTHOR: &str = "reliability-tests";
 
-/// The binary under test: `FACTLEDGER_BIN` when set (to run the suite against another build,
+/// The binary under test: `FACTLEDGER_TEST_BIN` when set (to run the suite against another build,
 /// e.g. a release binary), else the one cargo built for this test.
 pub fn bin() -> PathBuf {
-    match std::env::var_os("FACTLEDGER_BIN") {
+    match std::env::var_os("FACTLEDGER_TEST_BIN") {
         Some(p) if !p.is_empty() => PathBuf::from(p),
         _ => PathBuf::from(env!("CARGO_BIN_EXE_factledger")),
     }
