@@ -259,10 +259,8 @@ impl Store {
 
     fn from_db(dir: &Path, db: sled::Db, lock: File) -> Result<Store, StoreError> {
         let tree = |name: &str| {
-            db.open_tree(name).map_err(|e| StoreError::Sled {
-                path: dir.join(STORE_DIR),
-                message: e.to_string(),
-            })
+            db.open_tree(name)
+                .map_err(|e| from_sled(&dir.join(STORE_DIR), e))
         };
         let mut projection = Vec::new();
         for name in PROJECTION_TABLES {
@@ -284,10 +282,7 @@ impl Store {
     }
 
     fn sled_err(&self, e: sled::Error) -> StoreError {
-        StoreError::Sled {
-            path: self.dir.join(STORE_DIR),
-            message: e.to_string(),
-        }
+        from_sled(&self.dir.join(STORE_DIR), e)
     }
 
     /// The ledger directory.
@@ -598,13 +593,34 @@ fn open_sled(path: &Path) -> Result<sled::Db, StoreError> {
             {
                 std::thread::sleep(Duration::from_millis(10));
             }
-            Err(e) => {
-                return Err(StoreError::Sled {
-                    path: path.to_path_buf(),
-                    message: e.to_string(),
-                })
-            }
+            Err(e) => return Err(from_sled(path, e)),
         }
+    }
+}
+
+/// Names a sled error by what it means here: damaged or unreadable files are a damaged ledger
+/// (exit 1, like any other corruption), an OS error is an I/O failure.
+fn from_sled(path: &Path, e: sled::Error) -> StoreError {
+    match e {
+        sled::Error::Corruption { .. } => StoreError::Corrupt(format!(
+            "sled found corrupted data in {}; restore the ledger directory from a backup",
+            path.display()
+        )),
+        // What sled cannot open (a config it does not accept, another on-disk version) this
+        // build cannot read: the same verdict as an unknown store layout version.
+        sled::Error::Unsupported(message) => StoreError::Corrupt(format!(
+            "sled 0.34 cannot open the store in {}: {message}",
+            path.display()
+        )),
+        sled::Error::Io(source) => StoreError::Io {
+            action: "read or write the store in",
+            path: path.to_path_buf(),
+            source,
+        },
+        other => StoreError::Sled {
+            path: path.to_path_buf(),
+            message: other.to_string(),
+        },
     }
 }
 
@@ -686,6 +702,12 @@ fn read_head_file(dir: &Path) -> Result<Head, StoreError> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             return Err(StoreError::Corrupt(format!(
                 "{} is missing; without it factledger cannot tell whether the store lost events",
+                path.display()
+            )))
+        }
+        Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+            return Err(StoreError::Corrupt(format!(
+                "{} is malformed (not UTF-8)",
                 path.display()
             )))
         }

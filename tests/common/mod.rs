@@ -1,0 +1,254 @@
+//! Shared helpers for the reliability tests (docs/reliability.md): running the real binary
+//! against real ledgers in temporary directories, a seeded RNG, and classifying how a process
+//! ended.
+#![allow(dead_code)]
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// The fixed clock and author every test appends with.
+pub const NOW: &str = "2025-03-01T12:00:00Z";
+pub const AUTHOR: &str = "reliability-tests";
+
+/// The binary under test: `FACTLEDGER_TEST_BIN` when set (to run the suite against another build,
+/// e.g. a release binary), else the one cargo built for this test.
+pub fn bin() -> PathBuf {
+    match std::env::var_os("FACTLEDGER_TEST_BIN") {
+        Some(p) if !p.is_empty() => PathBuf::from(p),
+        _ => PathBuf::from(env!("CARGO_BIN_EXE_factledger")),
+    }
+}
+
+/// The repository's root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The UN-votes fixtures directory.
+pub fn fixtures() -> PathBuf {
+    root().join("fixtures").join("un-votes")
+}
+
+/// A command on `ledger` with the fixed clock and author, and no inherited factledger settings.
+pub fn cmd(ledger: &Path) -> Command {
+    let mut c = Command::new(bin());
+    c.arg("--ledger")
+        .arg(ledger)
+        .env("FACTLEDGER_NOW", NOW)
+        .env("FACTLEDGER_AUTHOR", AUTHOR)
+        .env_remove("FACTLEDGER_DIR")
+        .env_remove("FACTLEDGER_FAULT_ACK_BEFORE_SYNC")
+        .env("RUST_BACKTRACE", "0")
+        .stdin(Stdio::null());
+    c
+}
+
+/// Runs `factledger --ledger LEDGER ARGS...` to completion.
+pub fn run(ledger: &Path, args: &[&str]) -> Output {
+    cmd(ledger).args(args).output().expect("spawn factledger")
+}
+
+/// Runs and insists on exit 0, returning stdout.
+pub fn ok(ledger: &Path, args: &[&str]) -> String {
+    let out = run(ledger, args);
+    assert!(
+        out.status.success(),
+        "factledger {args:?} failed ({}):\nstdout: {}\nstderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("stdout is UTF-8")
+}
+
+/// Creates an empty ledger at `ledger`.
+pub fn init(ledger: &Path) {
+    ok(ledger, &["init"]);
+}
+
+/// Creates a ledger at `ledger` and imports the three UN-votes fixture files.
+pub fn init_with_fixtures(ledger: &Path) {
+    init(ledger);
+    for f in ["ledger.jsonl", "provenance.jsonl", "corrections.jsonl"] {
+        let path = fixtures().join(f);
+        ok(ledger, &["import", path.to_str().unwrap()]);
+    }
+}
+
+/// Parses one JSON line.
+pub fn json(line: &str) -> serde_json::Value {
+    serde_json::from_str(line.trim()).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"))
+}
+
+/// `verify --json` on a ledger expected to be sound: (head seq, head hash).
+pub fn verified_head(ledger: &Path) -> (u64, String) {
+    let v = json(&ok(ledger, &["--json", "verify"]));
+    assert_eq!(v["ok"], true, "verify: {v}");
+    (
+        v["head"]["seq"].as_u64().unwrap(),
+        v["head"]["hash"].as_str().unwrap().to_string(),
+    )
+}
+
+/// `log --json` of a ledger expected to be readable, one JSON object per event.
+pub fn log(ledger: &Path) -> Vec<serde_json::Value> {
+    ok(ledger, &["--json", "log"]).lines().map(json).collect()
+}
+
+/// Copies a directory tree (regular files and directories only).
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let ft = entry.file_type().unwrap();
+        let dest = to.join(entry.file_name());
+        if ft.is_dir() {
+            copy_dir(&entry.path(), &dest);
+        } else if ft.is_file() {
+            fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// Every regular file under `dir`, sorted.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).unwrap() {
+            let entry = entry.unwrap();
+            let ft = entry.file_type().unwrap();
+            if ft.is_dir() {
+                stack.push(entry.path());
+            } else if ft.is_file() {
+                out.push(entry.path());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// xorshift64*: a tiny seeded RNG so every run is reproducible from its printed seed.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed.max(1))
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    /// Uniform in `0..n` (n > 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n
+    }
+    /// Uniform in `lo..=hi`.
+    pub fn range(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.below(hi - lo + 1)
+    }
+    pub fn chance(&mut self, numerator: u64, denominator: u64) -> bool {
+        self.below(denominator) < numerator
+    }
+}
+
+/// The seed for a test: `FACTLEDGER_TEST_SEED` when set (to replay a failure), else `default`.
+pub fn seed(default: u64) -> u64 {
+    match std::env::var("FACTLEDGER_TEST_SEED") {
+        Ok(s) => s.trim().parse().expect("FACTLEDGER_TEST_SEED is a number"),
+        Err(_) => default,
+    }
+}
+
+/// How a process ended, as the reliability promises care about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ending {
+    /// Exit 0.
+    Success,
+    /// Non-zero exit with a message whose first line starts with `error:`.
+    CleanError { code: i32, first_line: String },
+    /// Anything else: a panic, a signal (abort, segfault), an exit without a proper message, or
+    /// a hang killed by the timeout.
+    Bad(String),
+}
+
+/// Classifies an ended process from its status and stderr.
+pub fn ending(status: ExitStatus, stderr: &[u8]) -> Ending {
+    let err = String::from_utf8_lossy(stderr);
+    if err.contains("panicked at") {
+        return Ending::Bad(format!("panic ({status}): {}", err.trim()));
+    }
+    match status.code() {
+        None => Ending::Bad(format!("killed by a signal ({status}): {}", err.trim())),
+        Some(0) => Ending::Success,
+        Some(code) => {
+            let first = err.lines().next().unwrap_or("").to_string();
+            if first.starts_with("error:") {
+                Ending::CleanError {
+                    code,
+                    first_line: first,
+                }
+            } else {
+                Ending::Bad(format!(
+                    "exit {code} without an 'error:' message: {}",
+                    err.trim()
+                ))
+            }
+        }
+    }
+}
+
+/// Runs a command with a time limit; a hang is killed and reported as `None`.
+pub fn output_with_timeout(mut c: Command, limit: Duration) -> Option<Output> {
+    let mut child = c
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn factledger");
+    // Drain the pipes in threads so a chatty child cannot block on a full pipe.
+    let mut so = child.stdout.take().unwrap();
+    let mut se = child.stderr.take().unwrap();
+    let t_out = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        let _ = so.read_to_end(&mut b);
+        b
+    });
+    let t_err = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        let _ = se.read_to_end(&mut b);
+        b
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break Some(s);
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let stdout = t_out.join().unwrap();
+    let stderr = t_err.join().unwrap();
+    status.map(|status| Output {
+        status,
+        stdout,
+        stderr,
+    })
+}
+
+/// Kills a child (SIGKILL on Unix) if it is still running and reaps it.
+pub fn kill(child: &mut Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
