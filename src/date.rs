@@ -211,7 +211,7 @@ impl StatedDate {
         let month = MONTHS[usize::from(self.month.clamp(1, 12) - 1)];
         let mut m = month.to_string();
         m[..1].make_ascii_uppercase();
-        format!("{} {} {}", self.day, m, self.year)
+        format!("{} {} {:04}", self.day, m, self.year)
     }
 }
 

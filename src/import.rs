@@ -313,14 +313,28 @@ fn parse_source(f: &Fields, base: &Path) -> Result<Record, String> {
 }
 
 fn read_text_file(path: &Path, as_given: &str) -> Result<String, String> {
+    use std::io::Read;
     let meta = std::fs::metadata(path).map_err(|e| format!("text_file '{as_given}': {e}"))?;
+    // Only regular files: a FIFO would block the import, /dev/zero would never end.
+    if !meta.is_file() {
+        return Err(format!("text_file '{as_given}' is not a regular file"));
+    }
     if meta.len() > MAX_TEXT_BYTES as u64 {
         return Err(format!(
             "text_file '{as_given}' is {} bytes; the limit is {MAX_TEXT_BYTES}",
             meta.len()
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("text_file '{as_given}': {e}"))?;
+    // Read through a limit too: the file may grow between the check and the read.
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_TEXT_BYTES as u64 + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("text_file '{as_given}': {e}"))?;
+    if bytes.len() > MAX_TEXT_BYTES {
+        return Err(format!(
+            "text_file '{as_given}' is over the limit of {MAX_TEXT_BYTES} bytes"
+        ));
+    }
     String::from_utf8(bytes).map_err(|e| {
         format!(
             "text_file '{as_given}' is not valid UTF-8 (byte {})",

@@ -401,7 +401,6 @@ fn years_below_1000_parse_and_print_in_iso_form() {
 /// this suite's remit): `StatedDate::long` prints the year unpadded, so `0025-02-25` becomes
 /// "25 February 25", which names no date in the accepted forms.
 #[test]
-#[ignore = "known issue: StatedDate::long prints years below 1000 unpadded ('25 February 25'), which does not read back"]
 fn long_form_of_years_below_1000_reads_back() {
     let d = StatedDate::parse("0025-02-25").unwrap();
     let long = d.long();
@@ -415,7 +414,6 @@ fn long_form_of_years_below_1000_reads_back() {
 /// `text_file` is read with `std::fs::read` after a size check on its metadata, so a path to a
 /// FIFO blocks the import forever and `/dev/zero` (size 0) is read until memory runs out.
 #[test]
-#[ignore = "known issue: import reads text_file without checking it is a regular file (FIFO hangs, /dev/zero exhausts memory)"]
 fn text_file_that_is_not_a_regular_file_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let ledger = tmp.path().join("ledger");
