@@ -102,7 +102,7 @@ impl Verifier {
                 ),
             );
         }
-        match signing::check_authority(&self.tables, event)? {
+        match signing::check_authority_in(&self.tables, event, self.signed_from.is_some())? {
             Ok(()) => {}
             Err(e @ signing::AuthorityError::BadSignature { .. }) => {
                 return problem("bad-signature", e.to_string())

@@ -378,9 +378,11 @@ impl Ledger {
             let stored = StoredTables(&self.store);
             let mut overlay = Overlay::new(&stored);
             let mut dig = Digesting::new(&mut overlay, meta.digest);
+            let mut signed = projection::is_signed(&dig)?;
             for e in &events {
-                signing::check_authority(&dig, e)??;
+                signing::check_authority_in(&dig, e, signed)??;
                 projection::apply(&mut dig, e)?;
+                signed |= matches!(e.body, EventBody::AuthorAuthorised(_));
             }
             let digest = dig.digest;
             (overlay.into_writes(), digest)

@@ -85,7 +85,16 @@ pub fn verify_signature(event: &Event) -> Result<(), AuthorityError> {
 /// Checks that `event` may follow the state `t` (the projection just before it): signed when
 /// the ledger is signed, by an authorised, unrevoked author, with the authorised key.
 pub fn check_authority(t: &dyn Tables, event: &Event) -> Result<Result<(), AuthorityError>> {
-    let signed = projection::is_signed(t)?;
+    check_authority_in(t, event, projection::is_signed(t)?)
+}
+
+/// [`check_authority`] for callers that already know whether the ledger is signed at this point
+/// (a bulk append or a verification, which track it as they go instead of asking per event).
+pub fn check_authority_in(
+    t: &dyn Tables,
+    event: &Event,
+    signed: bool,
+) -> Result<Result<(), AuthorityError>> {
     if !signed {
         if let EventBody::AuthorAuthorised(g) = &event.body {
             // Bootstrap: the first author proves possession of the key being authorised.
