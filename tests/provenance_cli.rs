@@ -2,115 +2,15 @@
 //! fixtures through the real binary, and `provenance::chain` on small hand-built graphs (plus a
 //! property check of origins against a naive reference).
 
-use assert_cmd::Command;
+mod fixture_ledger;
+
 use factledger::event::{Event, EventBody, Retraction, Source, SourceKind, ZERO_HASH};
 use factledger::projection::{self, MemTables};
 use factledger::provenance::{chain, independent_sources, ChainProblem, Chains};
+use fixture_ledger::{fixtures_dir, Env};
 use proptest::prelude::*;
 use serde_json::{json, Value as Json};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-use tempfile::TempDir;
-
-const NOW: &str = "2025-02-26T12:00:00Z";
-
-fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/un-votes")
-}
-
-/// A temporary directory with a ledger at `ledger/`, and a way to run the binary on it.
-struct Env {
-    tmp: TempDir,
-}
-
-/// The files of a ledger holding the three fixture imports, built once per test binary and kept
-/// in memory, so each test gets its own copy without re-importing.
-fn fixture_files() -> &'static Vec<(PathBuf, Vec<u8>)> {
-    static FILES: OnceLock<Vec<(PathBuf, Vec<u8>)>> = OnceLock::new();
-    FILES.get_or_init(|| {
-        let env = Env {
-            tmp: tempfile::tempdir().expect("tempdir"),
-        };
-        env.ok(&["init"]);
-        for (file, at) in [
-            ("ledger.jsonl", "2025-02-25T10:00:00Z"),
-            ("provenance.jsonl", "2025-02-25T11:00:00Z"),
-            ("corrections.jsonl", NOW),
-        ] {
-            env.cmd()
-                .env("FACTLEDGER_NOW", at)
-                .arg("import")
-                .arg(fixtures_dir().join(file))
-                .assert()
-                .success();
-        }
-        let mut files = Vec::new();
-        collect_files(&env.ledger(), Path::new(""), &mut files);
-        files
-    })
-}
-
-fn collect_files(root: &Path, rel: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
-    for entry in std::fs::read_dir(root.join(rel)).expect("read_dir") {
-        let entry = entry.expect("entry");
-        let rel = rel.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            collect_files(root, &rel, out);
-        } else {
-            out.push((rel.clone(), std::fs::read(root.join(&rel)).expect("read")));
-        }
-    }
-}
-
-impl Env {
-    fn fixtures() -> Env {
-        let env = Env {
-            tmp: tempfile::tempdir().expect("tempdir"),
-        };
-        for (rel, bytes) in fixture_files() {
-            let path = env.ledger().join(rel);
-            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-            std::fs::write(path, bytes).expect("write");
-        }
-        env
-    }
-
-    fn ledger(&self) -> PathBuf {
-        self.tmp.path().join("ledger")
-    }
-
-    fn cmd(&self) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_factledger"));
-        c.env_clear()
-            .env("HOME", self.tmp.path())
-            .env("FACTLEDGER_NOW", NOW)
-            .env("FACTLEDGER_AUTHOR", "tester")
-            .current_dir(self.tmp.path())
-            .arg("--ledger")
-            .arg(self.ledger());
-        c
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.cmd().args(args).output().expect("run");
-        assert!(
-            out.status.success(),
-            "{args:?} failed ({:?}): {}{}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).expect("utf-8 stdout")
-    }
-
-    fn json(&self, args: &[&str]) -> Json {
-        let mut all = vec!["--json"];
-        all.extend_from_slice(args);
-        let out = self.ok(&all);
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"))
-    }
-}
 
 fn strings(v: &Json) -> Vec<String> {
     v.as_array()

@@ -1,0 +1,154 @@
+//! Shared support for the CLI test binaries that work on the UN-votes fixture ledger: a temporary
+//! ledger directory, the binary run on it with a fixed clock and author, and the fixture ledger
+//! built once per test binary and copied into each test.
+// Each test binary uses a different part of this module.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use serde_json::Value as Json;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use tempfile::TempDir;
+
+/// The clock for every command, and the time of the corrections import.
+pub const NOW: &str = "2025-02-26T12:00:00Z";
+/// When `ledger.jsonl` (seq 1–43) was imported.
+pub const LEDGER_AT: &str = "2025-02-25T10:00:00Z";
+/// When `provenance.jsonl` (seq 44–54) was imported.
+pub const PROVENANCE_AT: &str = "2025-02-25T11:00:00Z";
+
+pub fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/un-votes")
+}
+
+/// A temporary directory with a ledger at `ledger/`, and a way to run the binary on it.
+pub struct Env {
+    pub tmp: TempDir,
+}
+
+/// A ledger with the three fixture imports, built once per test binary and kept in memory (its
+/// files, and the digest `replay` reports for it), so each test gets its own copy cheaply.
+pub struct Snapshot {
+    pub files: Vec<(PathBuf, Vec<u8>)>,
+    pub digest: String,
+}
+
+pub fn fixture_snapshot() -> &'static Snapshot {
+    static SNAPSHOT: OnceLock<Snapshot> = OnceLock::new();
+    SNAPSHOT.get_or_init(|| {
+        let env = Env::empty();
+        env.ok(&["init"]);
+        let fixtures = fixtures_dir();
+        for (file, at) in [
+            ("ledger.jsonl", LEDGER_AT),
+            ("provenance.jsonl", PROVENANCE_AT),
+            ("corrections.jsonl", NOW),
+        ] {
+            env.cmd()
+                .env("FACTLEDGER_NOW", at)
+                .arg("import")
+                .arg(fixtures.join(file))
+                .assert()
+                .success();
+        }
+        let digest = env.json(&["replay"])["digest"]
+            .as_str()
+            .expect("digest")
+            .to_string();
+        let mut files = Vec::new();
+        collect_files(&env.ledger(), Path::new(""), &mut files);
+        assert!(!files.is_empty());
+        Snapshot { files, digest }
+    })
+}
+
+pub fn collect_files(root: &Path, rel: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+    for entry in std::fs::read_dir(root.join(rel)).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let rel = rel.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            collect_files(root, &rel, out);
+        } else {
+            out.push((rel.clone(), std::fs::read(root.join(&rel)).expect("read")));
+        }
+    }
+}
+
+impl Env {
+    pub fn empty() -> Env {
+        Env {
+            tmp: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+
+    /// A copy of the fixture ledger (seq 1–43 at LEDGER_AT, 44–54 at PROVENANCE_AT, 55–57 at NOW).
+    pub fn fixtures() -> Env {
+        let env = Env::empty();
+        for (rel, bytes) in &fixture_snapshot().files {
+            let path = env.ledger().join(rel);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, bytes).expect("write");
+        }
+        env
+    }
+
+    pub fn import(&self, lines: &[Json]) {
+        let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        let path = self.tmp.path().join("input.jsonl");
+        std::fs::write(&path, text).expect("write input");
+        self.cmd().arg("import").arg(&path).assert().success();
+    }
+
+    pub fn ledger(&self) -> PathBuf {
+        self.tmp.path().join("ledger")
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_factledger"));
+        c.env_clear()
+            .env("HOME", self.tmp.path())
+            .env("FACTLEDGER_NOW", NOW)
+            .env("FACTLEDGER_AUTHOR", "tester")
+            .current_dir(self.tmp.path())
+            .arg("--ledger")
+            .arg(self.ledger());
+        c
+    }
+
+    /// Runs, asserts exit 0, returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.cmd().args(args).output().expect("run");
+        assert!(
+            out.status.success(),
+            "{args:?} failed ({:?}): {}{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 stdout")
+    }
+
+    /// Runs with `--json`, asserts exit 0, parses stdout.
+    pub fn json(&self, args: &[&str]) -> Json {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let out = self.ok(&all);
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"))
+    }
+
+    /// Runs, asserts the exit code, returns (stdout, stderr).
+    pub fn fails(&self, args: &[&str], code: i32) -> (String, String) {
+        let out = self.cmd().args(args).output().expect("run");
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{args:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+}
