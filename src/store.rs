@@ -1,24 +1,38 @@
 //! The only module that touches sled.
 //!
 //! A ledger directory holds:
-//! - `store/` — the sled database, with trees `events` (big-endian seq → record), `ids` (claim or
-//!   source id → big-endian seq), `texts` (blake3 hash → archived text) and `meta` (the head);
+//! - `store/` — the sled database (layout version 2), with trees
+//!   - `blocks`: events packed [`pack::BLOCK_EVENTS`] to a key (big-endian block number →
+//!     the records, each whole), because sled's cost is per key, not per byte;
+//!   - `index`: claim and source ids (and the retraction and correction keys) → seq, packed into
+//!     [`pack::BUCKETS`] hash buckets;
+//!   - `texts` (blake3 hash → archived text), `meta` (layout version, head, projection meta);
+//!   - the projection tables, whose entries are packed into groups: by the first component of
+//!     the key for tables scanned by prefix (a subject's claims are one value), by hash bucket for
+//!     tables looked up by id;
 //! - `HEAD` — the head (seq, hash) kept again outside sled, replaced atomically after every append,
 //!   because sled's recovery silently drops a damaged tail: a store that ends before `HEAD` has
 //!   lost events and is refused;
 //! - `LOCK` — held (flock) by whichever process has the ledger open, so a second process gets a
 //!   clear "in use" error instead of sled's retry loop.
 //!
-//! An append writes the events, ids and texts, then the head, in that order in sled's single log;
-//! recovery keeps a prefix of that log, so a head that survived a crash always has its events.
-//! Records above the head (left by a crash before the head was written) are invisible: reads stop
-//! at the head and later appends overwrite them.
+//! An append writes the blocks, index and texts, then the head, in that order in sled's single
+//! log; recovery keeps a prefix of that log, so a head that survived a crash always has its
+//! events. Records above the head (left by a crash before the head was written) are invisible:
+//! reads stop at the head and the next append drops them from the block and index it rewrites.
+//!
+//! A store of layout version 1 (one sled key per event and per index entry, factledger before
+//! this layout) is converted in place when it is opened; see [`Store::open`].
 
 use crate::event::Hash;
+use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+
+mod pack;
+pub use pack::BLOCK_EVENTS;
 
 /// Name of the sled directory inside a ledger directory.
 pub const STORE_DIR: &str = "store";
@@ -28,12 +42,13 @@ pub const HEAD_FILE: &str = "HEAD";
 pub const LOCK_FILE: &str = "LOCK";
 /// First line of the head file; names its format.
 const HEAD_MAGIC: &str = "factledger-head v1";
-/// Records or projection entries written per sled batch in a large append.
-const WRITE_CHUNK: usize = 20_000;
+/// Bytes of packed values per sled batch in a large append (sled holds a batch's node versions
+/// until it ends).
+const WRITE_CHUNK_BYTES: usize = 32 << 20;
 /// sled page cache size.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 /// Store layout version kept in the `meta` tree.
-pub const STORE_VERSION: u8 = 1;
+pub const STORE_VERSION: u8 = 2;
 
 /// The last event of the log.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -123,17 +138,19 @@ fn io_err<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(io::Error) ->
 pub struct Store {
     dir: PathBuf,
     db: sled::Db,
-    events: sled::Tree,
-    ids: sled::Tree,
+    blocks: sled::Tree,
+    index: sled::Tree,
     texts: sled::Tree,
     meta: sled::Tree,
-    projection: Vec<(&'static str, sled::Tree)>,
+    projection: Vec<(&'static str, Grouping, sled::Tree)>,
     head: Head,
     /// Set when the sled head is ahead of `HEAD` (a crash between sled's flush and the head
     /// file's rename): the next append rewrites the file.
     head_file_behind: bool,
     /// The head the HEAD file recorded when it was found behind the store at open.
     head_file_lag: Option<Head>,
+    /// Set when this open converted a layout-1 store; the projection must be rebuilt.
+    migrated: bool,
     _lock: File,
 }
 
@@ -159,15 +176,48 @@ pub struct AppendBatch {
 /// One write to a projection table.
 pub type ProjectionWrite = (&'static str, Vec<u8>, Option<Vec<u8>>);
 
-/// The projection's tables. The projection module gives them meaning; the store only keeps them.
-pub const PROJECTION_TABLES: &[&str] = &[
-    "p_claims",
-    "p_sources",
-    "p_subjects",
-    "p_source_claims",
-    "p_cited_by",
-    "p_authors",
+/// How a projection table's entries are packed into sled values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Grouping {
+    /// One value per first key component (up to and including the first NUL): a prefix scan
+    /// for `subject\0` reads one value, and scans come out in key order.
+    FirstPart,
+    /// One value per hash bucket of the whole key: for tables read by id.
+    Hashed,
+}
+
+/// The projection's tables and how each is packed. The projection module gives them meaning;
+/// the store only keeps them.
+const PROJECTION_TABLES: &[(&str, Grouping)] = &[
+    ("p_claims", Grouping::Hashed),
+    ("p_sources", Grouping::Hashed),
+    ("p_subjects", Grouping::FirstPart),
+    ("p_source_claims", Grouping::FirstPart),
+    ("p_cited_by", Grouping::FirstPart),
+    ("p_authors", Grouping::Hashed),
 ];
+
+/// Names of the projection's tables.
+pub fn projection_tables() -> impl Iterator<Item = &'static str> {
+    PROJECTION_TABLES.iter().map(|(n, _)| *n)
+}
+
+/// Where a logical key lives: the sled key of its group and the key within the group.
+fn locate(grouping: Grouping, key: &[u8]) -> (Vec<u8>, &[u8]) {
+    match grouping {
+        Grouping::FirstPart => {
+            let cut = key
+                .iter()
+                .position(|&b| b == 0)
+                .map_or(key.len(), |i| i + 1);
+            (key[..cut].to_vec(), &key[cut..])
+        }
+        Grouping::Hashed => (pack::bucket(key).to_vec(), key),
+    }
+}
+
+/// Groups rewritten by one write: (group key → entry key → value, `None` to delete).
+type GroupWrites = BTreeMap<Vec<u8>, BTreeMap<Vec<u8>, Option<Vec<u8>>>>;
 
 impl Store {
     /// Creates a new, empty ledger at `dir` (which must not exist or be an empty directory).
@@ -201,6 +251,11 @@ impl Store {
     }
 
     /// Opens an existing ledger. `wait` is how long to wait for another process to let go.
+    ///
+    /// A layout-1 store is converted to layout 2 first (events into blocks, the index into
+    /// buckets, the projection dropped to be rebuilt by the ledger). The conversion writes the
+    /// new trees beside the old ones and switches the version only once they are durable, so a
+    /// crash part-way leaves the old layout intact and the next open starts again.
     pub fn open(dir: &Path, wait: Option<Duration>) -> Result<Store, StoreError> {
         if !dir.join(STORE_DIR).is_dir() {
             return Err(StoreError::Missing(dir.to_path_buf()));
@@ -209,12 +264,16 @@ impl Store {
         let file_head = read_head_file(dir)?;
         let db = open_sled(&dir.join(STORE_DIR))?;
         let mut store = Store::from_db(dir, db, lock)?;
-        match store.meta.get("store_version").map_err(|e| store.sled_err(e))? {
-            Some(v) if v.as_ref() == [STORE_VERSION] => {}
+        let version = store
+            .meta
+            .get("store_version")
+            .map_err(|e| store.sled_err(e))?;
+        match version.as_deref() {
+            Some([STORE_VERSION]) => {}
+            Some([1]) => {}
             Some(v) => {
                 return Err(StoreError::Corrupt(format!(
-                    "store layout version {:?} is not one this build reads ({STORE_VERSION})",
-                    v.as_ref()
+                    "store layout version {v:?} is not one this build reads (1 or {STORE_VERSION})"
                 )))
             }
             None if file_head.seq > 0 => {
@@ -254,6 +313,9 @@ impl Store {
             store.head_file_behind = true;
         }
         store.head = sled_head;
+        if version.as_deref() == Some(&[1]) {
+            store.migrate_from_layout_1()?;
+        }
         Ok(store)
     }
 
@@ -263,13 +325,13 @@ impl Store {
                 .map_err(|e| from_sled(&dir.join(STORE_DIR), e))
         };
         let mut projection = Vec::new();
-        for name in PROJECTION_TABLES {
-            projection.push((*name, tree(name)?));
+        for (name, grouping) in PROJECTION_TABLES {
+            projection.push((*name, *grouping, tree(name)?));
         }
         Ok(Store {
             projection,
-            events: tree("events")?,
-            ids: tree("ids")?,
+            blocks: tree("blocks")?,
+            index: tree("index")?,
             texts: tree("texts")?,
             meta: tree("meta")?,
             dir: dir.to_path_buf(),
@@ -277,12 +339,88 @@ impl Store {
             head: Head::EMPTY,
             head_file_behind: false,
             head_file_lag: None,
+            migrated: false,
             _lock: lock,
         })
     }
 
+    /// Converts a layout-1 store (trees `events`: seq → record and `ids`: key → seq) to this
+    /// layout. The projection is cleared and its meta removed, so the ledger rebuilds it.
+    fn migrate_from_layout_1(&mut self) -> Result<(), StoreError> {
+        let events = self.db.open_tree("events").map_err(|e| self.sled_err(e))?;
+        let ids = self.db.open_tree("ids").map_err(|e| self.sled_err(e))?;
+        // Leftovers of an interrupted conversion.
+        self.blocks.clear().map_err(|e| self.sled_err(e))?;
+        self.index.clear().map_err(|e| self.sled_err(e))?;
+        let head = self.head.seq;
+        let mut records = Vec::new();
+        for item in events.range(1u64.to_be_bytes()..=head.to_be_bytes()) {
+            let (k, v) = item.map_err(|e| self.sled_err(e))?;
+            let seq = k.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
+            if seq != records.len() as u64 + 1 {
+                return Err(StoreError::Corrupt(format!(
+                    "event seq {} is missing from the store",
+                    records.len() + 1
+                )));
+            }
+            records.push(v.to_vec());
+        }
+        if (records.len() as u64) < head {
+            return Err(StoreError::Corrupt(format!(
+                "event seq {} is missing from the store",
+                records.len() + 1
+            )));
+        }
+        self.write_blocks(0, 1, records.iter().map(|r| r.as_slice()))?;
+        let mut entries = Vec::new();
+        for item in ids.iter() {
+            let (k, v) = item.map_err(|e| self.sled_err(e))?;
+            match <[u8; 8]>::try_from(v.as_ref()) {
+                Ok(b) if u64::from_be_bytes(b) <= head => {
+                    entries.push((k.to_vec(), u64::from_be_bytes(b)))
+                }
+                Ok(_) => {}
+                Err(_) => {
+                    return Err(StoreError::Corrupt(format!(
+                        "the index entry for '{}' is malformed",
+                        String::from_utf8_lossy(&k)
+                    )))
+                }
+            }
+        }
+        self.write_index(0, entries)?;
+        for (_, _, t) in &self.projection {
+            t.clear().map_err(|e| self.sled_err(e))?;
+        }
+        self.meta
+            .remove("projection")
+            .map_err(|e| self.sled_err(e))?;
+        self.make_durable()?;
+        self.meta
+            .insert("store_version", &[STORE_VERSION])
+            .map_err(|e| self.sled_err(e))?;
+        self.make_durable()?;
+        drop((events, ids));
+        for old in ["events", "ids"] {
+            self.db.drop_tree(old).map_err(|e| self.sled_err(e))?;
+        }
+        self.make_durable()?;
+        self.migrated = true;
+        Ok(())
+    }
+
+    /// Whether this open converted the store from layout 1 (the ledger then rebuilds the
+    /// projection, which the conversion dropped).
+    pub fn migrated(&self) -> bool {
+        self.migrated
+    }
+
     fn sled_err(&self, e: sled::Error) -> StoreError {
         from_sled(&self.dir.join(STORE_DIR), e)
+    }
+
+    fn damaged(what: String) -> StoreError {
+        StoreError::Corrupt(what)
     }
 
     /// The ledger directory.
@@ -300,30 +438,42 @@ impl Store {
         if seq == 0 || seq > self.head.seq {
             return Ok(None);
         }
-        Ok(self
-            .events
-            .get(seq.to_be_bytes())
+        let (block, i) = pack::block_of(seq);
+        let Some(b) = self
+            .blocks
+            .get(block.to_be_bytes())
             .map_err(|e| self.sled_err(e))?
-            .map(|v| v.to_vec()))
+        else {
+            return Ok(None);
+        };
+        pack::block_record(&b, i)
+            .map(|r| r.map(<[u8]>::to_vec))
+            .map_err(|m| Self::damaged(format!("event block {block}: {m}")))
     }
 
     /// The seq an index key points at (an id, or a key the ledger derives). Callers check the
     /// event really matches (an index entry can outlive a crashed append's orphan record).
     pub fn seq_of(&self, key: &[u8]) -> Result<Option<u64>, StoreError> {
-        let v = self.ids.get(key).map_err(|e| self.sled_err(e))?;
-        Ok(match v {
-            Some(b) if b.len() == 8 => {
-                let seq = u64::from_be_bytes(b.as_ref().try_into().unwrap_or([0; 8]));
-                (seq >= 1 && seq <= self.head.seq).then_some(seq)
+        let Some(b) = self
+            .index
+            .get(pack::bucket(key))
+            .map_err(|e| self.sled_err(e))?
+        else {
+            return Ok(None);
+        };
+        let malformed = || {
+            Self::damaged(format!(
+                "the index entry for '{}' is malformed",
+                String::from_utf8_lossy(key)
+            ))
+        };
+        match pack::group_get(&b, key).map_err(|_| malformed())? {
+            Some(v) => {
+                let seq = u64::from_be_bytes(v.try_into().map_err(|_| malformed())?);
+                Ok((seq >= 1 && seq <= self.head.seq).then_some(seq))
             }
-            Some(_) => {
-                return Err(StoreError::Corrupt(format!(
-                    "the index entry for '{}' is malformed",
-                    String::from_utf8_lossy(key)
-                )))
-            }
-            None => None,
-        })
+            None => Ok(None),
+        }
     }
 
     /// Stored records from `from` up to the head, in order.
@@ -334,39 +484,55 @@ impl Store {
         let start = from.max(1);
         let end = self.head.seq;
         let mut expected = start;
-        let mut iter = self.events.range(start.to_be_bytes()..=end.to_be_bytes());
+        let mut iter = self.blocks.range(pack::block_of(start).0.to_be_bytes()..);
+        let mut pending: std::collections::VecDeque<(u64, Vec<u8>)> = Default::default();
         let mut done = start > end;
-        std::iter::from_fn(move || {
-            if done {
+        let missing =
+            |seq: u64| Self::damaged(format!("event seq {seq} is missing from the store"));
+        std::iter::from_fn(move || loop {
+            if let Some(item) = pending.pop_front() {
+                return Some(Ok(item));
+            }
+            if done || expected > end {
                 return None;
             }
-            let item = match iter.next() {
+            match iter.next() {
                 Some(Ok((k, v))) => {
-                    let seq = k.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
-                    if seq != expected {
+                    let block = k.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
+                    if pack::first_seq(block) > expected {
                         done = true;
-                        return Some(Err(StoreError::Corrupt(format!(
-                            "event seq {expected} is missing from the store"
-                        ))));
+                        return Some(Err(missing(expected)));
                     }
-                    expected += 1;
-                    Ok((seq, v.to_vec()))
+                    let records = match pack::block_records(&v) {
+                        Ok(r) => r,
+                        Err(m) => {
+                            done = true;
+                            return Some(Err(Self::damaged(format!("event block {block}: {m}"))));
+                        }
+                    };
+                    for (i, r) in records.iter().enumerate() {
+                        let seq = pack::first_seq(block) + i as u64;
+                        if seq >= expected && seq <= end {
+                            pending.push_back((seq, r.to_vec()));
+                            expected = seq + 1;
+                        }
+                    }
+                    let block_end = pack::first_seq(block + 1) - 1;
+                    if expected <= end.min(block_end) {
+                        done = true;
+                        pending.clear();
+                        return Some(Err(missing(expected)));
+                    }
                 }
                 Some(Err(e)) => {
                     done = true;
-                    Err(self.sled_err(e))
+                    return Some(Err(self.sled_err(e)));
                 }
                 None => {
                     done = true;
-                    if expected <= end {
-                        return Some(Err(StoreError::Corrupt(format!(
-                            "event seq {expected} is missing from the store"
-                        ))));
-                    }
-                    return None;
+                    return Some(Err(missing(expected)));
                 }
-            };
-            Some(item)
+            }
         })
     }
 
@@ -390,24 +556,26 @@ impl Store {
     /// Appends records, all or nothing, and returns only once they are on disk: sled flush, fsync
     /// of every store file and directory, then the head file replaced atomically.
     pub fn append(&mut self, batch: AppendBatch) -> Result<(), StoreError> {
-        let big = batch.records.len() > WRITE_CHUNK;
-        for chunk in batch.records.chunks(WRITE_CHUNK) {
-            let mut events = sled::Batch::default();
-            let mut ids = sled::Batch::default();
-            for (seq, record, keys) in chunk {
-                events.insert(&seq.to_be_bytes()[..], record.as_slice());
-                for key in keys {
-                    ids.insert(key.as_slice(), &seq.to_be_bytes()[..]);
-                }
+        let old_head = self.head.seq;
+        if let Some((first, _, _)) = batch.records.first() {
+            if *first != old_head + 1 {
+                return Err(Self::damaged(format!(
+                    "an append must start at seq {}, not {first}",
+                    old_head + 1
+                )));
             }
-            self.events
-                .apply_batch(events)
-                .map_err(|e| self.sled_err(e))?;
-            self.ids.apply_batch(ids).map_err(|e| self.sled_err(e))?;
-            if big {
-                self.spill()?;
-            }
+            self.write_blocks(
+                old_head,
+                *first,
+                batch.records.iter().map(|(_, r, _)| r.as_slice()),
+            )?;
         }
+        let entries = batch
+            .records
+            .iter()
+            .flat_map(|(seq, _, keys)| keys.iter().map(move |k| (k.clone(), *seq)))
+            .collect();
+        self.write_index(old_head, entries)?;
         for (hash, text) in &batch.texts {
             self.texts
                 .insert(&hash[..], text.as_slice())
@@ -425,6 +593,108 @@ impl Store {
         self.sync()
     }
 
+    /// Writes records starting at seq `first` into blocks, keeping the records of the first
+    /// block up to `old_head` (anything above it is a crashed append's leftover).
+    fn write_blocks<'a>(
+        &self,
+        old_head: u64,
+        first: u64,
+        records: impl Iterator<Item = &'a [u8]>,
+    ) -> Result<(), StoreError> {
+        let (mut block, at) = pack::block_of(first);
+        let mut current: Vec<Vec<u8>> = Vec::with_capacity(pack::BLOCK_EVENTS as usize);
+        if at > 0 {
+            let key = block.to_be_bytes();
+            let existing = self.blocks.get(key).map_err(|e| self.sled_err(e))?;
+            let kept = match &existing {
+                Some(b) => pack::block_records(b)
+                    .map_err(|m| Self::damaged(format!("event block {block}: {m}")))?,
+                None => Vec::new(),
+            };
+            let keep = (old_head.min(first - 1) + 1 - pack::first_seq(block)) as usize;
+            if kept.len() < keep {
+                return Err(Self::damaged(format!(
+                    "event seq {} is missing from the store",
+                    pack::first_seq(block) + kept.len() as u64
+                )));
+            }
+            current.extend(kept[..keep].iter().map(|r| r.to_vec()));
+        }
+        let mut out = Batcher::new(self, &self.blocks);
+        for r in records {
+            current.push(r.to_vec());
+            if current.len() as u64 == pack::BLOCK_EVENTS {
+                out.put(
+                    block.to_be_bytes().to_vec(),
+                    Some(pack::encode_block(current.iter().map(|r| r.as_slice()))),
+                )?;
+                current.clear();
+                block += 1;
+            }
+        }
+        if !current.is_empty() {
+            out.put(
+                block.to_be_bytes().to_vec(),
+                Some(pack::encode_block(current.iter().map(|r| r.as_slice()))),
+            )?;
+        }
+        out.finish()
+    }
+
+    /// Adds index entries (key → seq), rewriting each bucket touched once; entries pointing
+    /// above `old_head` are a crashed append's leftovers and are dropped from those buckets.
+    fn write_index(&self, old_head: u64, entries: Vec<(Vec<u8>, u64)>) -> Result<(), StoreError> {
+        let mut groups: GroupWrites = BTreeMap::new();
+        for (key, seq) in entries {
+            groups
+                .entry(pack::bucket(&key).to_vec())
+                .or_default()
+                .insert(key, Some(seq.to_be_bytes().to_vec()));
+        }
+        let stale = move |_: &[u8], v: &[u8]| {
+            <[u8; 8]>::try_from(v).map_or(true, |b| u64::from_be_bytes(b) > old_head)
+        };
+        self.write_groups(&self.index, "the id index", groups, &stale)
+    }
+
+    /// Merges writes into their groups and writes each group back once, in sled batches of
+    /// bounded size. `stale` names existing entries to drop while a group is rewritten.
+    fn write_groups(
+        &self,
+        tree: &sled::Tree,
+        what: &str,
+        groups: GroupWrites,
+        stale: &dyn Fn(&[u8], &[u8]) -> bool,
+    ) -> Result<(), StoreError> {
+        let mut out = Batcher::new(self, tree);
+        for (gkey, writes) in groups {
+            let existing = tree.get(&gkey).map_err(|e| self.sled_err(e))?;
+            let mut merged: BTreeMap<&[u8], &[u8]> = BTreeMap::new();
+            if let Some(b) = &existing {
+                let entries = pack::group_entries(b).map_err(|m| {
+                    Self::damaged(format!(
+                        "{what}: the group '{}' is malformed: {m}",
+                        String::from_utf8_lossy(&gkey)
+                    ))
+                })?;
+                for (k, v) in entries {
+                    if !stale(k, v) {
+                        merged.insert(k, v);
+                    }
+                }
+            }
+            for (k, v) in &writes {
+                match v {
+                    Some(v) => merged.insert(k.as_slice(), v.as_slice()),
+                    None => merged.remove(k.as_slice()),
+                };
+            }
+            let value = (!merged.is_empty()).then(|| pack::encode_group(merged));
+            out.put(gkey, value)?;
+        }
+        out.finish()
+    }
+
     /// Makes everything appended so far durable: sled flush, fsync of the store's files and
     /// directories, then the head file. Only after this returns may an append be acknowledged.
     pub fn sync(&mut self) -> Result<(), StoreError> {
@@ -434,11 +704,11 @@ impl Store {
         Ok(())
     }
 
-    fn table(&self, name: &str) -> Result<&sled::Tree, StoreError> {
+    fn table(&self, name: &str) -> Result<(Grouping, &sled::Tree), StoreError> {
         self.projection
             .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, t)| t)
+            .find(|(n, _, _)| *n == name)
+            .map(|(_, g, t)| (*g, t))
             .ok_or_else(|| StoreError::Corrupt(format!("unknown projection table '{name}'")))
     }
 
@@ -452,31 +722,20 @@ impl Store {
                 .insert("projection", meta)
                 .map_err(|e| self.sled_err(e))?;
         }
-        let big = writes.len() > WRITE_CHUNK;
-        let mut writes = writes.into_iter().peekable();
-        while writes.peek().is_some() {
-            let mut batches: Vec<(&'static str, sled::Batch)> = Vec::new();
-            for (table, key, value) in writes.by_ref().take(WRITE_CHUNK) {
-                let i = match batches.iter().position(|(n, _)| *n == table) {
-                    Some(i) => i,
-                    None => {
-                        batches.push((table, sled::Batch::default()));
-                        batches.len() - 1
-                    }
-                };
-                match value {
-                    Some(v) => batches[i].1.insert(key, v),
-                    None => batches[i].1.remove(key),
-                }
-            }
-            for (table, batch) in batches {
-                self.table(table)?
-                    .apply_batch(batch)
-                    .map_err(|e| self.sled_err(e))?;
-            }
-            if big {
-                self.spill()?;
-            }
+        let mut per_table: BTreeMap<&'static str, GroupWrites> = BTreeMap::new();
+        for (table, key, value) in writes {
+            let (grouping, _) = self.table(table)?;
+            let (gkey, ekey) = locate(grouping, &key);
+            per_table
+                .entry(table)
+                .or_default()
+                .entry(gkey)
+                .or_default()
+                .insert(ekey.to_vec(), value);
+        }
+        for (table, groups) in per_table {
+            let (_, tree) = self.table(table)?;
+            self.write_groups(tree, table, groups, &|_, _| false)?;
         }
         Ok(())
     }
@@ -499,7 +758,7 @@ impl Store {
             self.meta
                 .insert("projection", &b"rebuilding"[..])
                 .map_err(|e| self.sled_err(e))?;
-            for (_, t) in &self.projection {
+            for (_, _, t) in &self.projection {
                 t.clear().map_err(|e| self.sled_err(e))?;
             }
         }
@@ -519,13 +778,23 @@ impl Store {
             .map(|v| v.to_vec()))
     }
 
+    fn group_damaged(table: &str, gkey: &[u8], m: String) -> StoreError {
+        Self::damaged(format!(
+            "projection table {table}: the group '{}' is malformed: {m}",
+            String::from_utf8_lossy(gkey)
+        ))
+    }
+
     /// One projection entry.
     pub fn table_get(&self, table: &str, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(self
-            .table(table)?
-            .get(key)
-            .map_err(|e| self.sled_err(e))?
-            .map(|v| v.to_vec()))
+        let (grouping, tree) = self.table(table)?;
+        let (gkey, ekey) = locate(grouping, key);
+        let Some(b) = tree.get(&gkey).map_err(|e| self.sled_err(e))? else {
+            return Ok(None);
+        };
+        pack::group_get(&b, ekey)
+            .map(|v| v.map(<[u8]>::to_vec))
+            .map_err(|m| Self::group_damaged(table, &gkey, m))
     }
 
     /// Visits the projection entries whose key starts with `prefix`, in key order, until `visit`
@@ -536,10 +805,56 @@ impl Store {
         prefix: &[u8],
         visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
     ) -> Result<(), StoreError> {
-        for item in self.table(table)?.scan_prefix(prefix) {
-            let (k, v) = item.map_err(|e| self.sled_err(e))?;
-            if !visit(&k, &v) {
-                break;
+        let (grouping, tree) = self.table(table)?;
+        let mut full = Vec::new();
+        match grouping {
+            Grouping::FirstPart => {
+                let groups: Box<dyn Iterator<Item = sled::Result<(sled::IVec, sled::IVec)>>> =
+                    if prefix.contains(&0) {
+                        // The prefix names one group.
+                        let (gkey, _) = locate(grouping, prefix);
+                        let got = tree.get(&gkey).map_err(|e| self.sled_err(e))?;
+                        Box::new(got.map(|v| Ok((sled::IVec::from(gkey), v))).into_iter())
+                    } else {
+                        Box::new(tree.scan_prefix(prefix))
+                    };
+                for item in groups {
+                    let (gkey, b) = item.map_err(|e| self.sled_err(e))?;
+                    let mut go_on = true;
+                    pack::walk_group(&b, &mut |k, v| {
+                        full.clear();
+                        full.extend_from_slice(&gkey);
+                        full.extend_from_slice(k);
+                        if full.starts_with(prefix) {
+                            go_on = visit(&full, v);
+                        }
+                        go_on
+                    })
+                    .map_err(|m| Self::group_damaged(table, &gkey, m))?;
+                    if !go_on {
+                        break;
+                    }
+                }
+            }
+            Grouping::Hashed => {
+                // Buckets are in hash order; callers get key order.
+                let mut found: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+                for item in tree.iter() {
+                    let (gkey, b) = item.map_err(|e| self.sled_err(e))?;
+                    pack::walk_group(&b, &mut |k, v| {
+                        if k.starts_with(prefix) {
+                            found.push((k.to_vec(), v.to_vec()));
+                        }
+                        true
+                    })
+                    .map_err(|m| Self::group_damaged(table, &gkey, m))?;
+                }
+                found.sort_unstable();
+                for (k, v) in &found {
+                    if !visit(k, v) {
+                        break;
+                    }
+                }
             }
         }
         Ok(())
@@ -570,6 +885,154 @@ impl Store {
     /// Bytes on disk under the store directory.
     pub fn size_on_disk(&self) -> Result<u64, StoreError> {
         self.db.size_on_disk().map_err(|e| self.sled_err(e))
+    }
+}
+
+/// Direct access to the stored bytes, below every check the ledger makes. Only for tests that
+/// damage a ledger on purpose (to show the damage is caught) and for repair work; a ledger
+/// changed through these is no longer what its log says. Call [`Store::tamper_flush`] after.
+#[doc(hidden)]
+impl Store {
+    /// Replaces (or with `None`, removes) the record at `seq` inside its block, without any check;
+    /// returns the previous record. Seqs above the head may be written (and then made visible
+    /// with [`Store::tamper_meta`] on `head` and a new `HEAD` file).
+    pub fn tamper_record(
+        &self,
+        seq: u64,
+        record: Option<Vec<u8>>,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        let (block, i) = pack::block_of(seq);
+        let key = block.to_be_bytes();
+        let existing = self.blocks.get(key).map_err(|e| self.sled_err(e))?;
+        let mut records: Vec<Vec<u8>> = match &existing {
+            Some(b) => pack::block_records(b)
+                .map_err(|m| Self::damaged(format!("event block {block}: {m}")))?
+                .into_iter()
+                .map(<[u8]>::to_vec)
+                .collect(),
+            None => Vec::new(),
+        };
+        let old = records.get(i).cloned();
+        match record {
+            Some(r) if i < records.len() => records[i] = r,
+            Some(r) if i == records.len() => records.push(r),
+            Some(_) => {
+                return Err(Self::damaged(format!(
+                    "cannot place seq {seq}: its block holds only {} records",
+                    records.len()
+                )))
+            }
+            None => records.truncate(i),
+        }
+        self.blocks
+            .insert(
+                key,
+                pack::encode_block(records.iter().map(|r| r.as_slice())),
+            )
+            .map_err(|e| self.sled_err(e))?;
+        Ok(old)
+    }
+
+    /// Sets (or removes) an index entry; returns the previous seq.
+    pub fn tamper_index(&self, key: &[u8], seq: Option<u64>) -> Result<Option<u64>, StoreError> {
+        let bucket = pack::bucket(key);
+        let old = match self.index.get(bucket).map_err(|e| self.sled_err(e))? {
+            Some(b) => pack::group_get(&b, key)
+                .map_err(Self::damaged)?
+                .and_then(|v| <[u8; 8]>::try_from(v).ok())
+                .map(u64::from_be_bytes),
+            None => None,
+        };
+        let mut groups: GroupWrites = BTreeMap::new();
+        groups
+            .entry(bucket.to_vec())
+            .or_default()
+            .insert(key.to_vec(), seq.map(|s| s.to_be_bytes().to_vec()));
+        self.write_groups(&self.index, "the id index", groups, &|_, _| false)?;
+        Ok(old)
+    }
+
+    /// Sets (or removes) a projection entry; returns the previous value.
+    pub fn tamper_table(
+        &self,
+        table: &'static str,
+        key: &[u8],
+        value: Option<Vec<u8>>,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        let old = self.table_get(table, key)?;
+        self.write_projection_unsynced(None, vec![(table, key.to_vec(), value)])?;
+        Ok(old)
+    }
+
+    /// Sets (or removes) a record of the `meta` tree (`head`, `projection`, `store_version`).
+    pub fn tamper_meta(&self, name: &str, value: Option<&[u8]>) -> Result<(), StoreError> {
+        match value {
+            Some(v) => self.meta.insert(name, v).map(|_| ()),
+            None => self.meta.remove(name).map(|_| ()),
+        }
+        .map_err(|e| self.sled_err(e))
+    }
+
+    /// Makes tampering durable (sled flush and fsync), leaving `HEAD` alone.
+    pub fn tamper_flush(&self) -> Result<(), StoreError> {
+        self.make_durable()
+    }
+}
+
+/// Writes to one tree in sled batches of bounded size. sled keeps every node version a batch
+/// replaces until the batch ends, so a large append is cut into batches, with a flush between
+/// them; nothing is visible before the head moves, so that is safe.
+struct Batcher<'a> {
+    store: &'a Store,
+    tree: &'a sled::Tree,
+    batch: sled::Batch,
+    bytes: usize,
+    cut: bool,
+}
+
+impl<'a> Batcher<'a> {
+    fn new(store: &'a Store, tree: &'a sled::Tree) -> Self {
+        Batcher {
+            store,
+            tree,
+            batch: sled::Batch::default(),
+            bytes: 0,
+            cut: false,
+        }
+    }
+
+    fn put(&mut self, key: Vec<u8>, value: Option<Vec<u8>>) -> Result<(), StoreError> {
+        match value {
+            Some(v) => {
+                self.bytes += key.len() + v.len();
+                self.batch.insert(key, v);
+            }
+            None => {
+                self.bytes += key.len();
+                self.batch.remove(key);
+            }
+        }
+        if self.bytes >= WRITE_CHUNK_BYTES {
+            self.apply()?;
+            self.store.spill()?;
+            self.cut = true;
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self) -> Result<(), StoreError> {
+        self.bytes = 0;
+        self.tree
+            .apply_batch(std::mem::take(&mut self.batch))
+            .map_err(|e| self.store.sled_err(e))
+    }
+
+    fn finish(mut self) -> Result<(), StoreError> {
+        self.apply()?;
+        if self.cut {
+            self.store.spill()?;
+        }
+        Ok(())
     }
 }
 
