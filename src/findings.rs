@@ -8,7 +8,8 @@ use crate::projection::{self, liveness, Liveness, Tables, SOURCES};
 use crate::provenance::{self, Chains};
 use crate::rules::{self, Archive, Flag, LiveClaim, SourceText};
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 
 /// Archived texts as of a view: the source's text reference comes from the view, the text from
 /// the store (texts are content-addressed and never change).
@@ -20,6 +21,8 @@ pub struct ViewArchive<'a> {
     /// Texts already read (and checked against their hash), by source: a source is usually
     /// quoted by many claims across many subjects.
     cache: RefCell<BTreeMap<String, SourceText>>,
+    /// Comparison forms of texts already normalised, by source.
+    comparable: RefCell<BTreeMap<String, Option<Rc<str>>>>,
 }
 
 impl<'a> ViewArchive<'a> {
@@ -29,6 +32,7 @@ impl<'a> ViewArchive<'a> {
             tables,
             ledger,
             cache: RefCell::new(BTreeMap::new()),
+            comparable: RefCell::new(BTreeMap::new()),
         }
     }
 }
@@ -49,6 +53,22 @@ impl Archive for ViewArchive<'_> {
             },
         };
         self.cache
+            .borrow_mut()
+            .insert(source_id.to_string(), text.clone());
+        Ok(text)
+    }
+
+    fn comparable_text(&self, source_id: &str) -> Result<Option<Rc<str>>> {
+        if let Some(t) = self.comparable.borrow().get(source_id) {
+            return Ok(t.clone());
+        }
+        let text = match self.source_text(source_id)? {
+            SourceText::Archived(t) => Some(Rc::from(rules::comparable_text(&t))),
+            SourceText::NotArchived => None,
+        };
+        // The raw text is not needed again once its comparison form is kept.
+        self.cache.borrow_mut().remove(source_id);
+        self.comparable
             .borrow_mut()
             .insert(source_id.to_string(), text.clone());
         Ok(text)
@@ -103,8 +123,42 @@ pub fn subject_flags(
     Ok(flags)
 }
 
+/// A view that remembers the sources it has read: a whole-ledger pass looks every claim's source
+/// up (for liveness and provenance), and a desk quotes the same sources across many subjects.
+struct SourceCache<'a> {
+    inner: &'a dyn Tables,
+    sources: RefCell<HashMap<Vec<u8>, Option<Vec<u8>>>>,
+}
+
+impl Tables for SourceCache<'_> {
+    fn get(&self, table: &'static str, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        if table != SOURCES {
+            return self.inner.get(table, key);
+        }
+        if let Some(v) = self.sources.borrow().get(key) {
+            return Ok(v.clone());
+        }
+        let v = self.inner.get(table, key)?;
+        self.sources.borrow_mut().insert(key.to_vec(), v.clone());
+        Ok(v)
+    }
+    fn scan(
+        &self,
+        table: &'static str,
+        prefix: &[u8],
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<()> {
+        self.inner.scan(table, prefix, visit)
+    }
+}
+
 /// Every flag in the ledger (as of the view), sorted by subject, code, predicate and claims.
 pub fn all_flags(t: &dyn Tables, ledger: &Ledger) -> Result<Vec<Flag>> {
+    let cached = SourceCache {
+        inner: t,
+        sources: RefCell::new(HashMap::new()),
+    };
+    let t: &dyn Tables = &cached;
     let mut chains = Chains::default();
     let mut flags = Vec::new();
     let mut subjects = Vec::new();

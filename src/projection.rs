@@ -18,16 +18,18 @@ use bincode::{Decode, Encode};
 use std::collections::BTreeMap;
 
 /// Version of the projection's table layout; a mismatch means rebuild.
-pub const PROJECTION_VERSION: u8 = 1;
+pub const PROJECTION_VERSION: u8 = 2;
 /// blake3 derive-key context for projection entry hashes.
 pub const ENTRY_CONTEXT: &str = "factledger v1 projection entry";
 const MAX_ENTRY_BYTES: usize = 1 << 20;
 
-/// Claim states by claim id.
+/// Claim id → `subject \0 predicate`: where the claim's state is kept in [`SUBJECTS`].
 pub const CLAIMS: &str = "p_claims";
 /// Source states by source id.
 pub const SOURCES: &str = "p_sources";
-/// `subject \0 predicate \0 claim id` → empty: what is claimed about a subject.
+/// `subject \0 predicate \0 claim id` → [`ClaimState`]: what is claimed about a subject, kept
+/// together so that a subject's facts and flags are one read (the store packs a subject's
+/// entries into one value).
 pub const SUBJECTS: &str = "p_subjects";
 /// `source id \0 claim id` → empty: claims resting on a source.
 pub const SOURCE_CLAIMS: &str = "p_source_claims";
@@ -456,11 +458,23 @@ impl<T: Tables> TablesMut for Overlay<'_, T> {
     }
 }
 
-/// Reads a claim's state.
+/// Reads a claim's state: `p_claims` says where (subject and predicate), `p_subjects` holds it.
 pub fn claim(t: &dyn Tables, id: &str) -> Result<Option<ClaimState>> {
-    t.get(CLAIMS, id.as_bytes())?
-        .map(|b| decode(CLAIMS, id.as_bytes(), &b))
-        .transpose()
+    let Some(at) = t.get(CLAIMS, id.as_bytes())? else {
+        return Ok(None);
+    };
+    let mut k = at;
+    k.push(0);
+    k.extend_from_slice(id.as_bytes());
+    match t.get(SUBJECTS, &k)? {
+        Some(b) => decode(SUBJECTS, &k, &b).map(Some),
+        None => Err(LedgerError::Inconsistent {
+            seq: 0,
+            problem: format!(
+                "the claim index places claim '{id}' under a subject that does not hold it"
+            ),
+        }),
+    }
 }
 
 /// Reads a source's state.
@@ -474,13 +488,17 @@ fn put_claim(t: &mut dyn TablesMut, state: &ClaimState, new: bool) -> Result<()>
     let c = &state.claim;
     if new {
         t.put(
-            SUBJECTS,
-            key(&[&c.subject, &c.predicate, &c.id]),
-            Some(Vec::new()),
+            CLAIMS,
+            c.id.as_bytes().to_vec(),
+            Some(key(&[&c.subject, &c.predicate])),
         )?;
         t.put(SOURCE_CLAIMS, key(&[&c.source, &c.id]), Some(Vec::new()))?;
     }
-    t.put(CLAIMS, c.id.as_bytes().to_vec(), Some(encode(state)))
+    t.put(
+        SUBJECTS,
+        key(&[&c.subject, &c.predicate, &c.id]),
+        Some(encode(state)),
+    )
 }
 
 fn put_source(t: &mut dyn TablesMut, state: &SourceState, new: bool) -> Result<()> {
@@ -592,30 +610,24 @@ pub fn liveness(t: &dyn Tables, c: &ClaimState) -> Result<Liveness> {
     }
 }
 
-/// Every claim about a subject, in predicate then id order.
+/// Every claim about a subject, in predicate then id order: one read of the subject's group.
 pub fn subject_claims(t: &dyn Tables, subject: &str) -> Result<Vec<ClaimState>> {
-    let mut ids = Vec::new();
-    t.scan(SUBJECTS, &prefix(&[subject]), &mut |k, _| {
-        if let Some(id) = k.rsplit(|&b| b == 0).next() {
-            ids.push(String::from_utf8_lossy(id).into_owned());
+    let mut out = Vec::new();
+    let mut err = None;
+    t.scan(SUBJECTS, &prefix(&[subject]), &mut |k, v| {
+        match decode::<ClaimState>(SUBJECTS, k, v) {
+            Ok(c) => out.push(c),
+            Err(e) => {
+                err = Some(e);
+                return false;
+            }
         }
         true
     })?;
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        match claim(t, &id)? {
-            Some(c) => out.push(c),
-            None => {
-                return Err(LedgerError::Inconsistent {
-                    seq: 0,
-                    problem: format!(
-                        "the subject index names claim '{id}' but the projection does not hold it"
-                    ),
-                })
-            }
-        }
+    match err {
+        Some(e) => Err(e),
+        None => Ok(out),
     }
-    Ok(out)
 }
 
 /// Every subject with at least one claim, in order, visited one at a time.

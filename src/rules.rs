@@ -16,7 +16,8 @@ use crate::value::{
 };
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
-use unicode_normalization::UnicodeNormalization;
+use std::rc::Rc;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 /// A live claim as the rules see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +47,21 @@ pub enum SourceText {
 pub trait Archive {
     /// The archived text of a source; errors mean the store is damaged, not that there is no text.
     fn source_text(&self, source_id: &str) -> crate::Result<SourceText>;
+
+    /// The archived text in the form quotes are compared against (see [`comparable_text`]), or
+    /// `None` without a text. Archives that serve many subjects override this to normalise each
+    /// text once: normalising is most of the cost of checking quotes.
+    fn comparable_text(&self, source_id: &str) -> crate::Result<Option<Rc<str>>> {
+        Ok(match self.source_text(source_id)? {
+            SourceText::Archived(t) => Some(comparable_text(&t).into()),
+            SourceText::NotArchived => None,
+        })
+    }
+}
+
+/// The form of an archived text that quotes are looked for in.
+pub fn comparable_text(text: &str) -> String {
+    normalise_for_quote(text)
 }
 
 /// One inconsistency.
@@ -751,7 +767,7 @@ fn member_votes_exceed_tally(subject: &str, claims: &[LiveClaim]) -> Vec<Flag> {
 /// What a source offers for checking quotes: its normalised text, or nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Checkable {
-    Normalised(String),
+    Normalised(Rc<str>),
     NotArchived,
 }
 
@@ -765,9 +781,9 @@ fn quoted_source_texts(
         if !matches!(c.value, Value::Quote { .. }) || texts.contains_key(&c.source) {
             continue;
         }
-        let checkable = match archive.source_text(&c.source)? {
-            SourceText::Archived(t) => Checkable::Normalised(normalise_for_quote(&t)),
-            SourceText::NotArchived => Checkable::NotArchived,
+        let checkable = match archive.comparable_text(&c.source)? {
+            Some(t) => Checkable::Normalised(t),
+            None => Checkable::NotArchived,
         };
         texts.insert(c.source.clone(), checkable);
     }
@@ -793,8 +809,18 @@ fn map_typography(c: char) -> Option<char> {
 fn normalise_for_quote(s: &str) -> String {
     // Typography first (so `″` becomes `"` rather than NFKC's `′′`), then again after NFKC (which
     // turns e.g. the non-breaking hyphen into U+2010).
-    let pre: String = s.chars().filter_map(map_typography).collect();
-    let nfkc: String = pre.nfkc().filter_map(map_typography).collect();
+    // ASCII has no typography to map and is its own NFKC; most archived text is already in
+    // NFKC, which the quick check sees without composing (normalising is most of `flags`' time).
+    let nfkc: String = if s.is_ascii() {
+        s.to_string()
+    } else {
+        let pre: String = s.chars().filter_map(map_typography).collect();
+        if unicode_normalization::is_nfkc_quick(pre.chars()) == IsNormalized::Yes {
+            pre
+        } else {
+            pre.nfkc().filter_map(map_typography).collect()
+        }
+    };
     let collapsed = nfkc.split_whitespace().collect::<Vec<_>>().join(" ");
     collapsed
         .replace(" -", "-")

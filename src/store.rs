@@ -31,7 +31,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-mod pack;
+pub mod pack;
 pub use pack::BLOCK_EVENTS;
 
 /// Name of the sled directory inside a ledger directory.
