@@ -9,6 +9,7 @@ use factledger::chain::verify_chain;
 use factledger::event::{Event, ZERO_HASH};
 use factledger::import::{parse_record, plan, Record};
 use factledger::ledger::Stamp;
+use factledger::store::Store;
 use factledger::Ledger;
 use proptest::collection::vec;
 use proptest::option;
@@ -432,24 +433,13 @@ fn check_chain(dir: &Path, appended: &[Event], records: &[Json], model: &Model) 
     assert_eq!(p.unchanged.len(), records.len());
 }
 
-fn open_events(dir: &Path) -> (sled::Db, sled::Tree) {
-    let db = retry_locked("sled open", || {
-        sled::Config::new()
-            .path(dir.join("store"))
-            .flush_every_ms(None)
-            .open()
-    })
-    .unwrap();
-    let tree = db.open_tree("events").unwrap();
-    (db, tree)
-}
-
+/// Replaces the record at `seq` through the store's tamper hook; returns the old record.
 fn put_record(dir: &Path, seq: u64, f: impl FnOnce(Vec<u8>) -> Vec<u8>) -> Vec<u8> {
-    let (db, events) = open_events(dir);
-    let old = events.get(seq.to_be_bytes()).unwrap().unwrap().to_vec();
-    events.insert(seq.to_be_bytes(), f(old.clone())).unwrap();
-    events.flush().unwrap();
-    db.flush().unwrap();
+    let store = retry_locked("store open", || Store::open(dir, None)).unwrap();
+    let old = store.record(seq).unwrap().expect("record within the head");
+    let replaced = store.tamper_record(seq, Some(f(old.clone()))).unwrap();
+    assert_eq!(replaced.as_ref(), Some(&old));
+    store.tamper_flush().unwrap();
     old
 }
 

@@ -3,6 +3,7 @@
 
 mod fixture_ledger;
 
+use factledger::store::Store;
 use fixture_ledger::{fixture_snapshot, Env, NOW, PROVENANCE_AT};
 use serde_json::{json, Value as Json};
 use std::path::Path;
@@ -992,20 +993,21 @@ fn position(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-/// Opens the ledger's sled store directly (no factledger process may hold it), then flushes and
-/// closes it.
-fn with_store(ledger: &Path, f: impl FnOnce(&sled::Db)) {
-    let db = sled::open(ledger.join("store")).expect("sled open");
-    f(&db);
-    db.flush().expect("flush");
+/// Opens the ledger's store (no factledger process may hold it; this takes its lock), runs `f`
+/// on it (the store's tamper hooks), then makes the changes durable and closes it.
+fn with_store(ledger: &Path, f: impl FnOnce(&Store)) {
+    let store = Store::open(ledger, None).expect("store open");
+    f(&store);
+    store.tamper_flush().expect("flush");
 }
 
 fn remove_subject_entry(ledger: &Path) {
-    with_store(ledger, |db| {
-        let tree = db.open_tree("p_subjects").expect("tree");
-        assert_eq!(factledger::projection::SUBJECTS, "p_subjects");
+    with_store(ledger, |store| {
         let key = factledger::projection::key(&["S/RES/2774", "tally", "un-sc-tally"]);
-        assert!(tree.remove(key).expect("remove").is_some());
+        let old = store
+            .tamper_table(factledger::projection::SUBJECTS, &key, None)
+            .expect("remove");
+        assert!(old.is_some());
     });
 }
 
@@ -1040,17 +1042,26 @@ fn assert_repaired(env: &Env) {
 #[test]
 fn verify_catches_a_changed_projection_entry_and_replay_rebuild_fixes_it() {
     let env = Env::fixtures();
-    with_store(&env.ledger(), |db| {
-        let tree = db.open_tree("p_claims").expect("tree");
-        assert_eq!(factledger::projection::CLAIMS, "p_claims");
-        let mut v = tree
-            .get(b"un-sc-tally")
-            .expect("get")
-            .expect("entry")
-            .to_vec();
-        let at = position(&v, b"S/RES/2774").expect("subject in the entry");
+    // The claim's stored state is the value of p_claims/un-sc-tally, or (when the state is kept
+    // with the subject's entries) of p_subjects/S/RES/2774\0tally\0un-sc-tally: change the
+    // subject's first byte in whichever holds it.
+    with_store(&env.ledger(), |store| {
+        use factledger::projection::{key, CLAIMS, SUBJECTS};
+        let by_subject = key(&["S/RES/2774", "tally", "un-sc-tally"]);
+        let (table, key, mut v, at) = [
+            (SUBJECTS, by_subject.as_slice()),
+            (CLAIMS, b"un-sc-tally".as_slice()),
+        ]
+        .into_iter()
+        .find_map(|(table, key)| {
+            let v = store.table_get(table, key).expect("get")?;
+            let at = position(&v, b"S/RES/2774")?;
+            Some((table, key, v, at))
+        })
+        .expect("the subject in the claim's stored state");
         v[at] = b'T';
-        tree.insert(b"un-sc-tally", v).expect("insert");
+        let old = store.tamper_table(table, key, Some(v)).expect("replace");
+        assert!(old.is_some());
     });
     // Still decodable: the claim now says T/RES/2774.
     {

@@ -9,7 +9,7 @@
 //! the binary (event hashes through the library's canonical encoding, Merkle trees and proofs
 //! from RFC 9162 written out below, checkpoint notes from the C2SP rules).
 //!
-//! Stored events are altered through sled directly, after the binary has exited.
+//! Stored events are altered through the store's tamper hooks, after the binary has exited.
 
 use assert_cmd::Command;
 use base64::Engine as _;
@@ -22,6 +22,7 @@ use factledger::event::{
 };
 use factledger::proof::event_json;
 use factledger::signing::{sign, KeyDir};
+use factledger::store::Store;
 use factledger::value::Value;
 use serde_json::{json, Value as Json};
 use sha2::{Digest as _, Sha256};
@@ -415,17 +416,15 @@ fn change_digit(s: &str, i: usize) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
-// sled access, after the binary has exited
+// store access, after the binary has exited
 
-fn with_store<R>(ledger: &Path, f: impl FnOnce(&sled::Db) -> R) -> R {
-    let db = sled::Config::new()
-        .path(ledger.join("store"))
-        .flush_every_ms(None)
-        .open()
-        .unwrap();
-    let r = f(&db);
-    db.flush().unwrap();
-    drop(db);
+/// Opens the ledger's store (taking its lock; no Ledger checks), runs `f` on it, makes the
+/// tampering durable and lets go of the store before the binary runs again.
+fn with_store<R>(ledger: &Path, f: impl FnOnce(&Store) -> R) -> R {
+    let store = Store::open(ledger, None).unwrap();
+    let r = f(&store);
+    store.tamper_flush().unwrap();
+    drop(store);
     wait_for_sled_release(ledger);
     r
 }
@@ -448,39 +447,38 @@ fn wait_for_sled_release(ledger: &Path) {
     }
 }
 
-fn stored_events(db: &sled::Db) -> Vec<Event> {
-    let events = db.open_tree("events").unwrap();
-    events
-        .iter()
-        .map(|kv| {
-            let (k, v) = kv.unwrap();
+fn stored_events(store: &Store) -> Vec<Event> {
+    let events: Vec<Event> = store
+        .records(1)
+        .map(|r| {
+            let (seq, v) = r.unwrap();
             let e = Event::from_record(&v).unwrap();
-            assert_eq!(k.as_ref(), e.seq.to_be_bytes());
+            assert_eq!(seq, e.seq);
             e
         })
-        .collect()
+        .collect();
+    assert_eq!(events.len() as u64, store.head().seq);
+    events
 }
 
-fn put_events(db: &sled::Db, events: &[Event]) {
-    let tree = db.open_tree("events").unwrap();
+/// Replaces each event's stored record (at its seq, which must be stored already).
+fn put_events(store: &Store, events: &[Event]) {
     for e in events {
-        tree.insert(e.seq.to_be_bytes(), e.to_record()).unwrap();
+        let old = store.tamper_record(e.seq, Some(e.to_record())).unwrap();
+        assert!(old.is_some(), "seq {} was stored", e.seq);
     }
 }
 
-/// Sets the head in sled's meta tree; [`write_head_file`] must follow.
-fn put_head(db: &sled::Db, seq: u64, hash: &Hash) {
+/// Sets the head in the store's meta tree; [`write_head_file`] must follow.
+fn put_head(store: &Store, seq: u64, hash: &Hash) {
     let mut b = seq.to_be_bytes().to_vec();
     b.extend_from_slice(hash);
-    db.open_tree("meta").unwrap().insert("head", b).unwrap();
+    store.tamper_meta("head", Some(&b)).unwrap();
 }
 
 /// Marks the stored projection as unreadable, so the next open rebuilds it from the log.
-fn force_projection_rebuild(db: &sled::Db) {
-    db.open_tree("meta")
-        .unwrap()
-        .insert("projection", &b"stale"[..])
-        .unwrap();
+fn force_projection_rebuild(store: &Store) {
+    store.tamper_meta("projection", Some(b"stale")).unwrap();
 }
 
 fn write_head_file(ledger: &Path, seq: u64, hash: &Hash) {
@@ -1164,7 +1162,7 @@ fn a_forged_altered_or_missing_signature_in_the_store_is_a_bad_signature_at_its_
             bad.hash,
             "the hash does not cover the signature"
         );
-        with_store(&ledger, |db| put_events(db, &[bad]));
+        with_store(&ledger, |store| put_events(store, &[bad]));
         let o = d.on("L", "", &["--json", "verify"]);
         let o = o.expect(1);
         let v = o.json();
@@ -1188,7 +1186,9 @@ fn a_forged_altered_or_missing_signature_in_the_store_is_a_bad_signature_at_its_
             )
             .stderr_has("(bad-signature)");
         // Put the original back: verified again.
-        with_store(&ledger, |db| put_events(db, std::slice::from_ref(&target)));
+        with_store(&ledger, |store| {
+            put_events(store, std::slice::from_ref(&target))
+        });
         assert_eq!(d.verify("L").0, 0, "{what}: restored");
     }
 }
@@ -1223,8 +1223,8 @@ fn a_validly_signed_event_by_a_key_that_is_not_authorised_is_an_unauthorised_aut
         let d = Desk::new();
         d.signed_start("L", TITLE);
         let ledger = d.p("L");
-        let head = with_store(&ledger, |db| {
-            let mut events = stored_events(db);
+        let head = with_store(&ledger, |store| {
+            let mut events = stored_events(store);
             let e = &mut events[2];
             let EventBody::SourceRegistered(s) = &mut e.body else {
                 panic!("seq 3 is the wire source")
@@ -1235,10 +1235,10 @@ fn a_validly_signed_event_by_a_key_that_is_not_authorised_is_an_unauthorised_aut
             rechain(&mut events, 2, |e| {
                 Some(key(if e.seq == 3 { seed } else { ANA }))
             });
-            put_events(db, &events[2..]);
+            put_events(store, &events[2..]);
             let last = events.last().unwrap();
-            put_head(db, last.seq, &last.hash);
-            force_projection_rebuild(db);
+            put_head(store, last.seq, &last.hash);
+            force_projection_rebuild(store);
             (last.seq, last.hash)
         });
         write_head_file(&ledger, head.0, &head.1);
@@ -2595,17 +2595,17 @@ fn an_unsigned_ledgers_bundle_verifies_with_an_unsigned_checkpoint() {
 /// Rewrites every stored event of an unsigned ledger as a format-1 record (no signer, no
 /// signature, the v1 hash context), re-chained, as a ledger made before signing would hold.
 fn downgrade_to_format_1(ledger: &Path) -> Vec<Event> {
-    let events = with_store(ledger, |db| {
-        let mut events = stored_events(db);
+    let events = with_store(ledger, |store| {
+        let mut events = stored_events(store);
         for e in &mut events {
             assert_eq!(e.signer, None);
             e.format = 1;
         }
         rechain(&mut events, 0, |_| None);
-        put_events(db, &events);
+        put_events(store, &events);
         let last = events.last().unwrap();
-        put_head(db, last.seq, &last.hash);
-        force_projection_rebuild(db);
+        put_head(store, last.seq, &last.hash);
+        force_projection_rebuild(store);
         events
     });
     let last = events.last().unwrap();
