@@ -1872,7 +1872,10 @@ fn run(opts: &Opts) -> Res<()> {
     rows.push(
         Row::new("scan_only", "limit", nn)
             .rate(nn as f64 / scan_s)
-            .with("what", json!("sled scan of tree blocks, records split and copied, no decode")),
+            .with(
+                "what",
+                json!("sled scan of tree blocks, records split and copied, no decode"),
+            ),
     );
     rows.push(
         Row::new("hash_only", "limit", nn)

@@ -485,13 +485,14 @@ impl Store {
         let end = self.head.seq;
         let mut expected = start;
         let mut iter = self.blocks.range(pack::block_of(start).0.to_be_bytes()..);
-        let mut pending: std::collections::VecDeque<(u64, Vec<u8>)> = Default::default();
+        type Item = Result<(u64, Vec<u8>), StoreError>;
+        let mut pending: std::collections::VecDeque<Item> = Default::default();
         let mut done = start > end;
         let missing =
             |seq: u64| Self::damaged(format!("event seq {seq} is missing from the store"));
         std::iter::from_fn(move || loop {
             if let Some(item) = pending.pop_front() {
-                return Some(Ok(item));
+                return Some(item);
             }
             if done || expected > end {
                 return None;
@@ -513,15 +514,15 @@ impl Store {
                     for (i, r) in records.iter().enumerate() {
                         let seq = pack::first_seq(block) + i as u64;
                         if seq >= expected && seq <= end {
-                            pending.push_back((seq, r.to_vec()));
+                            pending.push_back(Ok((seq, r.to_vec())));
                             expected = seq + 1;
                         }
                     }
                     let block_end = pack::first_seq(block + 1) - 1;
                     if expected <= end.min(block_end) {
+                        // The block ends early: its good records first, then the gap.
                         done = true;
-                        pending.clear();
-                        return Some(Err(missing(expected)));
+                        pending.push_back(Err(missing(expected)));
                     }
                 }
                 Some(Err(e)) => {

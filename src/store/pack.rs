@@ -156,8 +156,11 @@ pub fn encode_group<'a>(entries: impl IntoIterator<Item = (&'a [u8], &'a [u8])>)
     out
 }
 
+/// One entry of a group: key and value.
+pub type Entry<'a> = (&'a [u8], &'a [u8]);
+
 /// The entries of a group in key order, or what is wrong with it.
-pub fn group_entries(b: &[u8]) -> Result<Vec<(&[u8], &[u8])>, String> {
+pub fn group_entries(b: &[u8]) -> Result<Vec<Entry<'_>>, String> {
     let mut out = Vec::new();
     walk_group(b, &mut |k, v| {
         out.push((k, v));
