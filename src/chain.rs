@@ -73,6 +73,15 @@ impl Verifier {
 
     /// Checks the next event; on success folds it in.
     pub fn check(&mut self, event: &Event) -> Result<Result<(), ChainProblem>> {
+        self.check_stored(event, None)
+    }
+
+    /// As [`Verifier::check`], hashing the stored record the event was decoded from, when given.
+    pub fn check_stored(
+        &mut self,
+        event: &Event,
+        record: Option<&[u8]>,
+    ) -> Result<Result<(), ChainProblem>> {
         let seq = event.seq;
         let problem = |code, message| Ok(Err(ChainProblem { seq, code, message }));
         if seq != self.seq + 1 {
@@ -91,7 +100,10 @@ impl Verifier {
                 ),
             );
         }
-        let computed = event.compute_hash();
+        let computed = match record {
+            Some(r) => event.record_hash(r),
+            None => event.compute_hash(),
+        };
         if computed != event.hash {
             return problem(
                 "hash-mismatch",
@@ -138,8 +150,8 @@ pub fn verify_chain(ledger: &Ledger, mut progress: impl FnMut(u64)) -> Result<Ch
     let fail = |v: &Verifier, texts, seq, code, message: String| {
         Ok(report(v, texts, Some(ChainProblem { seq, code, message })))
     };
-    for item in ledger.events(1) {
-        let event = match item {
+    for item in ledger.stored_events(1) {
+        let (event, record) = match item {
             Ok(e) => e,
             Err(LedgerError::CorruptEvent { seq, source }) => {
                 return fail(
@@ -166,7 +178,7 @@ pub fn verify_chain(ledger: &Ledger, mut progress: impl FnMut(u64)) -> Result<Ch
             Err(e) => return Err(e),
         };
         let seq = event.seq;
-        if let Err(p) = v.check(&event)? {
+        if let Err(p) = v.check_stored(&event, Some(&record))? {
             return Ok(report(&v, texts, Some(p)));
         }
         if let Some(id) = event.body.id() {

@@ -291,6 +291,22 @@ impl Event {
         hash_event_bytes(self.format, &self.hash_input())
     }
 
+    /// The hash of this event's stored record, computed over the record's own bytes (its hash
+    /// input is its prefix, see [`Event::to_record`]) instead of a re-encoding: no encode, and
+    /// any changed byte of the hashed part changes it. `record` must be what this event was
+    /// decoded from.
+    pub fn record_hash(&self, record: &[u8]) -> Hash {
+        let signature = match (self.format >= 2, self.signature.is_some()) {
+            (false, _) => 0,
+            (true, false) => 1,
+            (true, true) => 65,
+        };
+        match record.len().checked_sub(32 + signature) {
+            Some(n) if n > 0 => hash_event_bytes(self.format, &record[..n]),
+            _ => self.compute_hash(),
+        }
+    }
+
     /// Builds an unsigned event of the current format and computes its hash.
     pub fn new(seq: u64, recorded_at: i64, author: String, prev: Hash, body: EventBody) -> Event {
         Event::new_signed(seq, recorded_at, author, prev, body, None)
@@ -538,6 +554,23 @@ mod tests {
         // An unsigned format-2 record ends with the `None` signature tag.
         assert_eq!(record.len(), n + 33);
         assert_eq!(record[n + 32], 0);
+    }
+
+    #[test]
+    fn record_hash_equals_the_hash_of_the_decoded_event() {
+        let mut e = sample();
+        let r = e.to_record();
+        assert_eq!(Event::from_record(&r).unwrap().record_hash(&r), e.hash);
+        e.signer = Some([1; 32]);
+        e.signature = Some([7; 64]);
+        e.hash = e.compute_hash();
+        let r = e.to_record();
+        let d = Event::from_record(&r).unwrap();
+        assert_eq!(d.record_hash(&r), e.hash);
+        // One changed byte of the hashed prefix changes it.
+        let mut bad = r.clone();
+        bad[3] ^= 1;
+        assert_ne!(d.record_hash(&bad), e.hash);
     }
 
     #[test]

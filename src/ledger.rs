@@ -234,6 +234,14 @@ impl Ledger {
         })
     }
 
+    /// As [`Ledger::events`], with the stored record each event was decoded from.
+    pub fn stored_events(&self, from: u64) -> impl Iterator<Item = Result<(Event, Vec<u8>)>> + '_ {
+        self.store.records(from).map(|r| {
+            let (seq, bytes) = r?;
+            decode_at(seq, &bytes).map(|e| (e, bytes))
+        })
+    }
+
     /// An archived text by hash, checked against the hash.
     pub fn text(&self, hash: &Hash) -> Result<Option<String>> {
         let hex = crate::event::hex(hash);

@@ -12,7 +12,7 @@
 //! replay of the log.
 
 use crate::error::{LedgerError, Result};
-use crate::event::{canonical_config, Claim, Event, EventBody, Hash, Source};
+use crate::event::{Claim, Event, EventBody, Hash, Source};
 use crate::store::ProjectionWrite;
 use bincode::{Decode, Encode};
 use std::collections::BTreeMap;
@@ -122,10 +122,16 @@ impl ClaimState {
     }
 }
 
+/// Projection entries are encoded with variable-length integers: unlike event records they are
+/// not hashed for the chain, and lengths and seqs in fixed 8 bytes made them most of the store.
+fn entry_config() -> bincode::config::Configuration<bincode::config::LittleEndian> {
+    bincode::config::standard().with_little_endian()
+}
+
 fn encode<T: Encode>(v: &T) -> Vec<u8> {
     let mut out = vec![PROJECTION_VERSION];
     // Encoding into a Vec cannot fail for these types.
-    bincode::encode_into_std_write(v, &mut out, canonical_config()).expect("encoding into a Vec");
+    bincode::encode_into_std_write(v, &mut out, entry_config()).expect("encoding into a Vec");
     out
 }
 
@@ -142,7 +148,7 @@ fn decode<T: Decode<()>>(table: &str, key: &[u8], bytes: &[u8]) -> Result<T> {
         return Err(corrupt(format!("version {v}")));
     }
     let (value, used) =
-        bincode::decode_from_slice(rest, canonical_config().with_limit::<MAX_ENTRY_BYTES>())
+        bincode::decode_from_slice(rest, entry_config().with_limit::<MAX_ENTRY_BYTES>())
             .map_err(|e| corrupt(e.to_string()))?;
     if used != rest.len() {
         return Err(corrupt("trailing bytes".into()));

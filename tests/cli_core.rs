@@ -24,7 +24,7 @@ const CORRECTION_EVENTS: u64 = 2;
 /// fixtures or the canonical encoding change.
 const FIXTURE_HEAD_HASH: &str = "e3123d345cb23b94325e9504abcb4d0c33d9cf4ae8d39ab2a03ef5b85dc1eea1";
 const FIXTURE_PROJECTION_DIGEST: &str =
-    "2aa493a3c42fe7ac233a0dc5e08bd1a986b04c59742a6aac50cfca1454145567";
+    "600d802ea4f00c7db9968b583161b9c5e9ab4509058b72f2d1767ba3982ac325";
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
