@@ -1460,7 +1460,7 @@ fn fsync_floor(path: &Path, runs: usize) -> Res<Vec<f64>> {
 fn open_raw_sled(store: &Path) -> Res<sled::Db> {
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
-        match sled::Config::new().path(store).flush_every_ms(None).open() {
+        match factledger::store::sled_config(store).open() {
             Ok(db) => return Ok(db),
             Err(e) if Instant::now() < deadline && e.to_string().contains("lock") => {
                 std::thread::sleep(Duration::from_millis(20))

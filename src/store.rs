@@ -1037,18 +1037,45 @@ impl<'a> Batcher<'a> {
     }
 }
 
+/// sled segment size for new stores. sled writes any node over a quarter of a segment to a file
+/// of its own under `blobs/` (a new file, and one more fsync, per rewrite); with the default
+/// 512 KiB that is every leaf of event blocks. 4 MiB keeps leaves inline, and sled's open reads
+/// one header per segment, so fewer segments also open faster.
+const SEGMENT_BYTES: usize = 1 << 20;
+
+/// The segment size a store was created with (sled refuses to open it with another), from the
+/// `conf` file sled writes; `SEGMENT_BYTES` for a new store.
+fn segment_size(path: &Path) -> usize {
+    let Ok(conf) = fs::read(path.join("conf")) else {
+        return SEGMENT_BYTES;
+    };
+    String::from_utf8_lossy(&conf)
+        .lines()
+        .find_map(|l| l.strip_prefix("segment_size: "))
+        .and_then(|v| v.trim().parse().ok())
+        // Unreadable: sled's own check will name the problem.
+        .unwrap_or(SEGMENT_BYTES)
+}
+
+/// The sled configuration a store directory (`<ledger>/store`) is opened with. Public for tools
+/// and tests that read a store with sled directly: sled refuses another segment size.
+pub fn sled_config(path: &Path) -> sled::Config {
+    sled::Config::new()
+        .path(path)
+        .segment_size(segment_size(path))
+        .flush_every_ms(None)
+        // sled's page cache defaults to 1 GiB; the ledger reads little and mostly in order.
+        .cache_capacity(CACHE_BYTES)
+        .mode(sled::Mode::HighThroughput)
+}
+
 fn open_sled(path: &Path) -> Result<sled::Db, StoreError> {
     // We already hold LOCK, so nobody else uses the store; but a sled handle dropped a moment
     // ago (in this process or one that just exited) can keep sled's own file lock for a few ms
     // while its background flusher stops. Retry that one error briefly.
     let deadline = Instant::now() + Duration::from_secs(2);
     loop {
-        let config = sled::Config::new()
-            .path(path)
-            .flush_every_ms(None)
-            // sled's page cache defaults to 1 GiB; the ledger reads little and mostly in order.
-            .cache_capacity(CACHE_BYTES)
-            .mode(sled::Mode::HighThroughput);
+        let config = sled_config(path);
         match config.open() {
             Ok(db) => return Ok(db),
             Err(sled::Error::Io(e))

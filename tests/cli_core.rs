@@ -1385,9 +1385,7 @@ fn verify_detects_damaged_indexes_and_archived_texts() {
     let c = Case::with_fixtures();
     // Archived texts have no tamper hook; tree `texts` (blake3 hash → text) is opened directly.
     let texts = |f: &dyn Fn(&sled::Tree)| {
-        let db = sled::Config::new()
-            .path(c.ledger().join("store"))
-            .flush_every_ms(None)
+        let db = factledger::store::sled_config(&c.ledger().join("store"))
             .open()
             .unwrap();
         f(&db.open_tree("texts").unwrap());

@@ -79,9 +79,7 @@ fn with_store<R>(ledger: &Path, f: impl FnOnce(&Store) -> R) -> R {
 
 /// Opens the ledger's sled database directly (no lock, no conversion) and runs `f` on it.
 fn with_sled<R>(ledger: &Path, f: impl FnOnce(&sled::Db) -> R) -> R {
-    let db = sled::Config::new()
-        .path(ledger.join("store"))
-        .flush_every_ms(None)
+    let db = factledger::store::sled_config(&ledger.join("store"))
         .open()
         .unwrap();
     let r = f(&db);

@@ -13,7 +13,7 @@
 
 /// Events per block. A block of 128 records is about 28 KB with the fixtures' record sizes: an
 /// append rewrites at most one such block, and a million events make about 7 800 keys.
-pub const BLOCK_EVENTS: u64 = 128;
+pub const BLOCK_EVENTS: u64 = 32;
 /// First byte of every block.
 pub const BLOCK_FORMAT: u8 = 1;
 /// First byte of every group.
