@@ -4,7 +4,7 @@
 
 use crate::error::Result;
 use crate::ledger::Ledger;
-use crate::projection::{self, liveness, Liveness, Tables, SOURCES};
+use crate::projection::{self, ClaimState, Tables, SOURCES};
 use crate::provenance::{self, Chains};
 use crate::rules::{self, Archive, Flag, LiveClaim, SourceText};
 use std::cell::RefCell;
@@ -91,10 +91,22 @@ fn claim_flags(
     chains: &mut Chains,
     subject: &str,
 ) -> Result<Vec<Flag>> {
+    let claims = projection::subject_claims(t, subject)?;
+    claims_flags(&SourceCache::new(t), archive, chains, subject, claims)
+}
+
+/// As [`claim_flags`], for claims already read.
+fn claims_flags(
+    t: &SourceCache,
+    archive: &ViewArchive,
+    chains: &mut Chains,
+    subject: &str,
+    claims: Vec<ClaimState>,
+) -> Result<Vec<Flag>> {
     let mut live = Vec::new();
     let mut flags = Vec::new();
-    for c in projection::subject_claims(t, subject)? {
-        if liveness(t, &c)? == Liveness::Live {
+    for c in claims {
+        if c.own_status().is_none() && t.live_source(&c.claim.source)? {
             flags.extend(provenance::claim_flags(t, chains, &c)?);
             live.push(LiveClaim {
                 id: c.claim.id,
@@ -128,6 +140,29 @@ pub fn subject_flags(
 struct SourceCache<'a> {
     inner: &'a dyn Tables,
     sources: RefCell<HashMap<Vec<u8>, Option<Vec<u8>>>>,
+    /// Whether each source looked up is registered and not retracted.
+    standing: RefCell<HashMap<String, bool>>,
+}
+
+impl<'a> SourceCache<'a> {
+    fn new(inner: &'a dyn Tables) -> Self {
+        SourceCache {
+            inner,
+            sources: RefCell::new(HashMap::new()),
+            standing: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Whether source `id` is in the ledger and not retracted: what a claim's liveness needs
+    /// of its source (see [`projection::liveness`]), decoded once per source.
+    fn live_source(&self, id: &str) -> Result<bool> {
+        if let Some(&live) = self.standing.borrow().get(id) {
+            return Ok(live);
+        }
+        let live = projection::source(self, id)?.is_some_and(|s| s.retracted_at.is_none());
+        self.standing.borrow_mut().insert(id.to_string(), live);
+        Ok(live)
+    }
 }
 
 impl Tables for SourceCache<'_> {
@@ -152,40 +187,65 @@ impl Tables for SourceCache<'_> {
     }
 }
 
-/// Every flag in the ledger (as of the view), sorted by subject, code, predicate and claims.
-pub fn all_flags(t: &dyn Tables, ledger: &Ledger) -> Result<Vec<Flag>> {
-    let cached = SourceCache {
-        inner: t,
-        sources: RefCell::new(HashMap::new()),
-    };
+/// Visits every flag in the ledger (as of the view) in order of subject, code, predicate and
+/// claims, one subject at a time: memory holds one subject's flags, not the ledger's.
+pub fn for_each_flag(
+    t: &dyn Tables,
+    ledger: &Ledger,
+    visit: &mut dyn FnMut(Flag) -> Result<()>,
+) -> Result<()> {
+    let cached = SourceCache::new(t);
     let t: &dyn Tables = &cached;
     let mut chains = Chains::default();
-    let mut flags = Vec::new();
-    let mut subjects = Vec::new();
-    projection::for_each_subject(t, &mut |s| {
-        subjects.push(s.to_string());
-        Ok(())
-    })?;
-    let archive = ViewArchive::new(t, ledger);
-    for s in &subjects {
-        flags.extend(claim_flags(t, &archive, &mut chains, s)?);
-    }
+    // Source flags are few (one pass over the sources); they are merged into the subject order
+    // below, under the source id as their subject.
     let mut sources = Vec::new();
     t.scan(SOURCES, b"", &mut |k, _| {
         sources.push(String::from_utf8_lossy(k).into_owned());
         true
     })?;
+    let mut source_flags: BTreeMap<String, Vec<Flag>> = BTreeMap::new();
     for id in &sources {
-        flags.extend(provenance::source_flags(t, &mut chains, id)?);
+        for f in provenance::source_flags(t, &mut chains, id)? {
+            source_flags.entry(f.subject.clone()).or_default().push(f);
+        }
     }
-    flags.sort_by(|a, b| {
-        (&a.subject, &a.code, &a.predicate, &a.claims).cmp(&(
-            &b.subject,
-            &b.code,
-            &b.predicate,
-            &b.claims,
-        ))
-    });
-    flags.dedup();
+    let archive = ViewArchive::new(t, ledger);
+    let mut emit = |subject: &str, mut flags: Vec<Flag>| -> Result<()> {
+        flags.sort_by(|a, b| {
+            (&a.code, &a.predicate, &a.claims).cmp(&(&b.code, &b.predicate, &b.claims))
+        });
+        flags.dedup();
+        debug_assert!(flags.iter().all(|f| f.subject == subject));
+        flags.into_iter().try_for_each(&mut *visit)
+    };
+    let mut pending = source_flags.into_iter().peekable();
+    projection::for_each_subject_claims(t, &mut |s, claims| {
+        while let Some((subject, _)) = pending.peek() {
+            if subject.as_str() >= s {
+                break;
+            }
+            let (subject, flags) = pending.next().expect("peeked");
+            emit(&subject, flags)?;
+        }
+        let mut flags = claims_flags(&cached, &archive, &mut chains, s, claims)?;
+        if pending.peek().is_some_and(|(subject, _)| subject == s) {
+            flags.extend(pending.next().expect("peeked").1);
+        }
+        emit(s, flags)
+    })?;
+    for (subject, flags) in pending {
+        emit(&subject, flags)?;
+    }
+    Ok(())
+}
+
+/// Every flag in the ledger (as of the view), sorted by subject, code, predicate and claims.
+pub fn all_flags(t: &dyn Tables, ledger: &Ledger) -> Result<Vec<Flag>> {
+    let mut flags = Vec::new();
+    for_each_flag(t, ledger, &mut |f| {
+        flags.push(f);
+        Ok(())
+    })?;
     Ok(flags)
 }

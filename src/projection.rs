@@ -655,6 +655,45 @@ pub fn for_each_subject(t: &dyn Tables, visit: &mut dyn FnMut(&str) -> Result<()
     Ok(())
 }
 
+/// Every subject with its claims (as [`subject_claims`] gives them), in subject order, read in
+/// one pass over the subject table.
+pub fn for_each_subject_claims(
+    t: &dyn Tables,
+    visit: &mut dyn FnMut(&str, Vec<ClaimState>) -> Result<()>,
+) -> Result<()> {
+    let mut current: Option<(Vec<u8>, Vec<ClaimState>)> = None;
+    let mut err = None;
+    t.scan(SUBJECTS, b"", &mut |k, v| {
+        let subject = k.split(|&b| b == 0).next().unwrap_or(k);
+        let step = (|| {
+            if current.as_ref().is_some_and(|(s, _)| s != subject) {
+                let (s, claims) = current.take().expect("checked");
+                visit(&String::from_utf8_lossy(&s), claims)?;
+            }
+            let state = decode::<ClaimState>(SUBJECTS, k, v)?;
+            current
+                .get_or_insert_with(|| (subject.to_vec(), Vec::new()))
+                .1
+                .push(state);
+            Ok(())
+        })();
+        match step {
+            Ok(()) => true,
+            Err(e) => {
+                err = Some(e);
+                false
+            }
+        }
+    })?;
+    if let Some(e) = err {
+        return Err(e);
+    }
+    if let Some((s, claims)) = current {
+        visit(&String::from_utf8_lossy(&s), claims)?;
+    }
+    Ok(())
+}
+
 /// Ids of the sources that cite `id`.
 pub fn cited_by(t: &dyn Tables, id: &str) -> Result<Vec<String>> {
     let mut out = Vec::new();

@@ -12,7 +12,7 @@ use crate::error::Result;
 use crate::event::SourceKind;
 use crate::projection::{self, ClaimState, SourceState, Tables};
 use crate::rules::Flag;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// How a link in a chain looks to a fact-checker.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -325,7 +325,7 @@ fn tarjan(nodes: &BTreeSet<&str>, succ: &BTreeMap<String, Vec<String>>) -> Vec<V
 /// Memoised chains, for commands that look at many claims.
 #[derive(Default)]
 pub struct Chains {
-    memo: BTreeMap<String, Chain>,
+    memo: HashMap<String, Chain>,
 }
 
 impl Chains {
@@ -335,7 +335,7 @@ impl Chains {
             let c = chain(t, id)?;
             self.memo.insert(id.to_string(), c);
         }
-        Ok(&self.memo[id])
+        Ok(self.memo.get(id).expect("inserted above"))
     }
 }
 

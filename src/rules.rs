@@ -15,6 +15,7 @@ use crate::value::{
     PERMANENT_MEMBERS,
 };
 use serde_json::json;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
@@ -807,25 +808,38 @@ fn map_typography(c: char) -> Option<char> {
 /// The comparison form of quote and source text: NFKC, typographic quotes/apostrophes/dashes made
 /// plain, invisible marks removed, whitespace collapsed, spaces around dashes dropped, lower-cased.
 fn normalise_for_quote(s: &str) -> String {
-    // Typography first (so `″` becomes `"` rather than NFKC's `′′`), then again after NFKC (which
-    // turns e.g. the non-breaking hyphen into U+2010).
     // ASCII has no typography to map and is its own NFKC; most archived text is already in
     // NFKC, which the quick check sees without composing (normalising is most of `flags`' time).
-    let nfkc: String = if s.is_ascii() {
-        s.to_string()
+    let nfkc: Cow<str> = if s.is_ascii() {
+        Cow::Borrowed(s)
     } else {
+        // Typography first (so `″` becomes `"` rather than NFKC's `′′`), then again after NFKC
+        // (which turns e.g. the non-breaking hyphen into U+2010).
         let pre: String = s.chars().filter_map(map_typography).collect();
         if unicode_normalization::is_nfkc_quick(pre.chars()) == IsNormalized::Yes {
-            pre
+            Cow::Owned(pre)
         } else {
-            pre.nfkc().filter_map(map_typography).collect()
+            Cow::Owned(pre.nfkc().filter_map(map_typography).collect())
         }
     };
-    let collapsed = nfkc.split_whitespace().collect::<Vec<_>>().join(" ");
-    collapsed
-        .replace(" -", "-")
-        .replace("- ", "-")
-        .to_lowercase()
+    let mut collapsed = String::with_capacity(nfkc.len());
+    for word in nfkc.split_whitespace() {
+        if !collapsed.is_empty() {
+            collapsed.push(' ');
+        }
+        collapsed.push_str(word);
+    }
+    let mut out = if collapsed.contains('-') {
+        collapsed.replace(" -", "-").replace("- ", "-")
+    } else {
+        collapsed
+    };
+    if out.is_ascii() {
+        out.make_ascii_lowercase();
+        out
+    } else {
+        out.to_lowercase()
+    }
 }
 
 /// A quote's comparison form: as [`normalise_for_quote`], without the quotation marks, ellipses or

@@ -244,6 +244,7 @@ impl Store {
             .meta
             .insert("head", &Head::EMPTY.to_bytes()[..])
             .map_err(|e| store.sled_err(e))?;
+        store.record_block_size()?;
         store.make_durable()?;
         write_head_file(dir, Head::EMPTY)?;
         store.head = Head::EMPTY;
@@ -315,6 +316,25 @@ impl Store {
         store.head = sled_head;
         if version.as_deref() == Some(&[1]) {
             store.migrate_from_layout_1()?;
+        }
+        match store
+            .meta
+            .get("block_events")
+            .map_err(|e| store.sled_err(e))?
+        {
+            Some(b) if b.as_ref() == pack::BLOCK_EVENTS.to_be_bytes() => {}
+            Some(b) => {
+                return Err(StoreError::Corrupt(format!(
+                    "the store packs {} events to a block; this build reads blocks of {}",
+                    <[u8; 8]>::try_from(b.as_ref()).map_or(0, u64::from_be_bytes),
+                    pack::BLOCK_EVENTS
+                )))
+            }
+            None => {
+                return Err(StoreError::Corrupt(
+                    "the store does not record its block size".into(),
+                ))
+            }
         }
         Ok(store)
     }
@@ -395,6 +415,7 @@ impl Store {
         self.meta
             .remove("projection")
             .map_err(|e| self.sled_err(e))?;
+        self.record_block_size()?;
         self.make_durable()?;
         self.meta
             .insert("store_version", &[STORE_VERSION])
@@ -407,6 +428,14 @@ impl Store {
         self.make_durable()?;
         self.migrated = true;
         Ok(())
+    }
+
+    /// Records how many events a block holds: a layout parameter, checked at every open.
+    fn record_block_size(&self) -> Result<(), StoreError> {
+        self.meta
+            .insert("block_events", &pack::BLOCK_EVENTS.to_be_bytes()[..])
+            .map(|_| ())
+            .map_err(|e| self.sled_err(e))
     }
 
     /// Whether this open converted the store from layout 1 (the ledger then rebuilds the

@@ -17,8 +17,9 @@ pub mod commands;
 use clap::{Parser, Subcommand};
 use factledger::store::StoreError;
 use factledger::LedgerError;
+use std::cell::RefCell;
 use std::fmt;
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -325,9 +326,28 @@ impl Context {
     }
 }
 
+thread_local! {
+    /// Standard output, buffered: Rust's stdout writes at every newline, and a whole-ledger
+    /// listing is millions of lines. Flushed by [`flush_out`] before the process exits and before
+    /// anything writes to stdout directly.
+    static OUT: RefCell<BufWriter<std::io::Stdout>> =
+        RefCell::new(BufWriter::with_capacity(64 << 10, std::io::stdout()));
+}
+
 pub fn write_out(args: fmt::Arguments<'_>) -> Result<(), CliError> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_fmt(args).and_then(|_| stdout.write_all(b"\n")) {
+    out_result(OUT.with(|o| {
+        let mut o = o.borrow_mut();
+        o.write_fmt(args).and_then(|_| o.write_all(b"\n"))
+    }))
+}
+
+/// Writes out what [`write_out`] buffered.
+pub fn flush_out() -> Result<(), CliError> {
+    out_result(OUT.with(|o| o.borrow_mut().flush()))
+}
+
+fn out_result(r: std::io::Result<()>) -> Result<(), CliError> {
+    match r {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(CliError {
             kind: ErrorKind::Check,
@@ -383,10 +403,13 @@ pub fn main() -> ExitCode {
         Command::Evidence(args) => commands::evidence::run(&ctx, &args),
         Command::Demo(args) => commands::demo::run(&ctx, &args),
     };
+    let result = result.and_then(|()| flush_out());
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.message == BROKEN_PIPE => ExitCode::SUCCESS,
         Err(e) => {
+            // What the command printed before it failed comes first.
+            let _ = flush_out();
             if !e.reported {
                 let mut err = std::io::stderr().lock();
                 for d in &e.details {

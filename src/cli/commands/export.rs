@@ -20,6 +20,7 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<(), CliError> {
     let ledger = ctx.open()?;
     let checkpoint = make(ctx, &ledger)?;
     if args.bundle.as_os_str() == "-" {
+        crate::cli::flush_out()?;
         let mut out = std::io::stdout().lock();
         factledger::bundle::export(&ledger, &checkpoint, &mut out)?;
         return Ok(());

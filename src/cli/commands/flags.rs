@@ -1,7 +1,7 @@
 //! `factledger flags`: every inconsistency the ledger raises, now or as of a point.
 
 use crate::cli::{out_json, CliError, Context};
-use factledger::findings::{all_codes, all_flags, subject_flags};
+use factledger::findings::{all_codes, all_flags, for_each_flag, subject_flags};
 use factledger::provenance::Chains;
 use factledger::rules::Flag;
 use serde_json::Value as Json;
@@ -24,6 +24,12 @@ pub struct FlagsArgs {
 
 /// Computes the flags the arguments ask for.
 pub fn collect(ctx: &Context, args: &FlagsArgs) -> Result<Vec<Flag>, CliError> {
+    check_codes(args)?;
+    let ledger = ctx.open()?;
+    collect_from(&ledger, args)
+}
+
+fn check_codes(args: &FlagsArgs) -> Result<(), CliError> {
     let codes = all_codes();
     for c in &args.code {
         if !codes.iter().any(|(k, _)| k == c) {
@@ -34,8 +40,7 @@ pub fn collect(ctx: &Context, args: &FlagsArgs) -> Result<Vec<Flag>, CliError> {
             )));
         }
     }
-    let ledger = ctx.open()?;
-    collect_from(&ledger, args)
+    Ok(())
 }
 
 /// Computes flags from an open ledger.
@@ -57,39 +62,92 @@ pub fn collect_from(ledger: &factledger::Ledger, args: &FlagsArgs) -> Result<Vec
 }
 
 pub fn run(ctx: &Context, args: &FlagsArgs) -> Result<(), CliError> {
-    let flags = collect(ctx, args)?;
-    if ctx.json() {
-        return out_json(&Json::Array(flags.iter().map(Flag::to_json).collect()));
+    if args.subject.is_some() || ctx.json() {
+        let flags = collect(ctx, args)?;
+        if ctx.json() {
+            return out_json(&Json::Array(flags.iter().map(Flag::to_json).collect()));
+        }
+        return print_flags(&flags);
     }
-    print_flags(&flags)
+    // The whole ledger: printed as found, one subject at a time (a large ledger has millions).
+    check_codes(args)?;
+    let ledger = ctx.open()?;
+    let seq = args
+        .as_of
+        .as_deref()
+        .map(|s| ledger.resolve_as_of(s))
+        .transpose()?;
+    let view = ledger.view_at(seq)?;
+    let mut printer = FlagPrinter::default();
+    let mut failed = None;
+    for_each_flag(&view, &ledger, &mut |f| {
+        if args.code.is_empty() || args.code.contains(&f.code) {
+            if let Err(e) = printer.print(&f) {
+                failed = Some(e);
+                return Err(factledger::LedgerError::Invalid("output failed".into()));
+            }
+        }
+        Ok(())
+    })
+    .or_else(|e| match failed.take() {
+        Some(out) => Err(out),
+        None => Err(CliError::from(e)),
+    })?;
+    printer.finish()
 }
 
 /// Readable flag listing with a count per code.
 pub fn print_flags(flags: &[Flag]) -> Result<(), CliError> {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut printer = FlagPrinter::default();
     for f in flags {
-        *counts.entry(&f.code).or_default() += 1;
+        printer.print(f)?;
+    }
+    printer.finish()
+}
+
+/// Prints flags one at a time, then the count per code.
+#[derive(Default)]
+struct FlagPrinter {
+    counts: BTreeMap<String, usize>,
+    total: usize,
+}
+
+impl FlagPrinter {
+    fn print(&mut self, f: &Flag) -> Result<(), CliError> {
+        match self.counts.get_mut(&f.code) {
+            Some(n) => *n += 1,
+            None => {
+                self.counts.insert(f.code.clone(), 1);
+            }
+        }
+        self.total += 1;
         out!("{:<26} {} · {}", f.code, f.subject, f.predicate)?;
         out!("    {}", f.message)?;
-        let mut refs = Vec::new();
-        if !f.claims.is_empty() {
-            refs.push(format!("claims: {}", f.claims.join(", ")));
-        }
-        if !f.sources.is_empty() {
-            refs.push(format!("sources: {}", f.sources.join(", ")));
-        }
-        if !refs.is_empty() {
-            out!("    {}", refs.join("; "))?;
+        match (f.claims.is_empty(), f.sources.is_empty()) {
+            (true, true) => Ok(()),
+            (false, true) => out!("    claims: {}", f.claims.join(", ")),
+            (true, false) => out!("    sources: {}", f.sources.join(", ")),
+            (false, false) => out!(
+                "    claims: {}; sources: {}",
+                f.claims.join(", "),
+                f.sources.join(", ")
+            ),
         }
     }
-    if flags.is_empty() {
-        out!("no flags")
-    } else {
-        let summary: Vec<String> = counts.iter().map(|(c, n)| format!("{n} {c}")).collect();
+
+    fn finish(self) -> Result<(), CliError> {
+        if self.total == 0 {
+            return out!("no flags");
+        }
+        let summary: Vec<String> = self
+            .counts
+            .iter()
+            .map(|(c, n)| format!("{n} {c}"))
+            .collect();
         out!(
             "{} flag{}: {}",
-            flags.len(),
-            if flags.len() == 1 { "" } else { "s" },
+            self.total,
+            if self.total == 1 { "" } else { "s" },
             summary.join(", ")
         )
     }

@@ -168,6 +168,7 @@ pub fn report(
     }
     if applied.needs_sync {
         // Fault injection: the acknowledgement above came before the data was durable.
+        crate::cli::flush_out()?;
         std::thread::sleep(std::time::Duration::from_millis(300));
         ledger.sync()?;
     }
