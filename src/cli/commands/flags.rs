@@ -89,10 +89,7 @@ pub fn run(ctx: &Context, args: &FlagsArgs) -> Result<(), CliError> {
         }
         Ok(())
     })
-    .or_else(|e| match failed.take() {
-        Some(out) => Err(out),
-        None => Err(CliError::from(e)),
-    })?;
+    .map_err(|e| failed.take().unwrap_or_else(|| CliError::from(e)))?;
     printer.finish()
 }
 
