@@ -456,6 +456,13 @@ impl Tables for StoredTables<'_> {
     ) -> Result<()> {
         Ok(self.0.table_scan(table, prefix, visit)?)
     }
+    fn for_each_entry(
+        &self,
+        table: &'static str,
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<()> {
+        Ok(self.0.table_entries(table, visit)?)
+    }
 }
 
 /// The projection at some point of the log: the stored one (now) or a replay (the past).

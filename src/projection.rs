@@ -15,7 +15,7 @@ use crate::error::{LedgerError, Result};
 use crate::event::{Claim, Event, EventBody, Hash, Source};
 use crate::store::ProjectionWrite;
 use bincode::{Decode, Encode};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Version of the projection's table layout; a mismatch means rebuild.
 pub const PROJECTION_VERSION: u8 = 2;
@@ -186,6 +186,15 @@ pub trait Tables {
         prefix: &[u8],
         visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
     ) -> Result<()>;
+    /// Every entry of a table in no particular order, for whole-table passes that do not need
+    /// order (digests, counts); tables whose storage is not in key order override it.
+    fn for_each_entry(
+        &self,
+        table: &'static str,
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<()> {
+        self.scan(table, b"", visit)
+    }
 }
 
 /// Write access, for the fold.
@@ -335,15 +344,24 @@ impl<T: TablesMut> TablesMut for Digesting<'_, T> {
     }
 }
 
-/// Tables held in memory (replay, `--as-of`, tests).
+/// Tables held in memory (replay, `--as-of`, tests). Hash maps, not ordered maps: a replay
+/// puts and gets millions of entries and scans rarely (a scan sorts what it visits).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct MemTables {
-    tables: BTreeMap<&'static str, BTreeMap<Vec<u8>, Vec<u8>>>,
+    tables: [HashMap<Vec<u8>, Vec<u8>>; 6],
+}
+
+/// Position of a table in [`TABLES`].
+fn table_index(table: &str) -> usize {
+    TABLES
+        .iter()
+        .position(|t| *t == table)
+        .expect("a projection table name")
 }
 
 impl Tables for MemTables {
     fn get(&self, table: &'static str, key: &[u8]) -> Result<Option<Vec<u8>>> {
-        Ok(self.tables.get(table).and_then(|t| t.get(key)).cloned())
+        Ok(self.tables[table_index(table)].get(key).cloned())
     }
     fn scan(
         &self,
@@ -351,11 +369,26 @@ impl Tables for MemTables {
         prefix: &[u8],
         visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
     ) -> Result<()> {
-        if let Some(t) = self.tables.get(table) {
-            for (k, v) in t.range(prefix.to_vec()..) {
-                if !k.starts_with(prefix) || !visit(k, v) {
-                    break;
-                }
+        let mut found: Vec<(&Vec<u8>, &Vec<u8>)> = self.tables[table_index(table)]
+            .iter()
+            .filter(|(k, _)| k.starts_with(prefix))
+            .collect();
+        found.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        for (k, v) in found {
+            if !visit(k, v) {
+                break;
+            }
+        }
+        Ok(())
+    }
+    fn for_each_entry(
+        &self,
+        table: &'static str,
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<()> {
+        for (k, v) in &self.tables[table_index(table)] {
+            if !visit(k, v) {
+                break;
             }
         }
         Ok(())
@@ -364,7 +397,7 @@ impl Tables for MemTables {
 
 impl TablesMut for MemTables {
     fn put(&mut self, table: &'static str, key: Vec<u8>, value: Option<Vec<u8>>) -> Result<()> {
-        let t = self.tables.entry(table).or_default();
+        let t = &mut self.tables[table_index(table)];
         match value {
             Some(v) => {
                 t.insert(key, v);
@@ -381,7 +414,7 @@ impl MemTables {
     /// Digest of everything held.
     pub fn digest(&self) -> Digest {
         let mut d = Digest::default();
-        for (table, entries) in &self.tables {
+        for (table, entries) in TABLES.iter().zip(&self.tables) {
             for (k, v) in entries {
                 d.add(table, k, v);
             }
@@ -391,7 +424,7 @@ impl MemTables {
 
     /// Number of entries in a table.
     pub fn len(&self, table: &str) -> usize {
-        self.tables.get(table).map_or(0, BTreeMap::len)
+        self.tables[table_index(table)].len()
     }
 }
 
@@ -616,6 +649,11 @@ pub fn liveness(t: &dyn Tables, c: &ClaimState) -> Result<Liveness> {
     }
 }
 
+/// Decodes a claim state stored in [`SUBJECTS`] under `key`.
+pub fn claim_state(key: &[u8], value: &[u8]) -> Result<ClaimState> {
+    decode(SUBJECTS, key, value)
+}
+
 /// Every claim about a subject, in predicate then id order: one read of the subject's group.
 pub fn subject_claims(t: &dyn Tables, subject: &str) -> Result<Vec<ClaimState>> {
     let mut out = Vec::new();
@@ -745,7 +783,7 @@ where
 pub fn scan_digest(t: &dyn Tables) -> Result<Digest> {
     let mut d = Digest::default();
     for table in TABLES {
-        t.scan(table, b"", &mut |k, v| {
+        t.for_each_entry(table, &mut |k, v| {
             d.add(table, k, v);
             true
         })?;

@@ -890,6 +890,32 @@ impl Store {
         Ok(())
     }
 
+    /// Visits every entry of a projection table in storage order (not key order), until
+    /// `visit` returns false: for whole-table passes such as digests.
+    pub fn table_entries(
+        &self,
+        table: &str,
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<(), StoreError> {
+        let (grouping, tree) = self.table(table)?;
+        if grouping == Grouping::FirstPart {
+            return self.table_scan(table, b"", visit);
+        }
+        for item in tree.iter() {
+            let (gkey, b) = item.map_err(|e| self.sled_err(e))?;
+            let mut go_on = true;
+            pack::walk_group(&b, &mut |k, v| {
+                go_on = visit(k, v);
+                go_on
+            })
+            .map_err(|m| Self::group_damaged(table, &gkey, m))?;
+            if !go_on {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     /// The head the HEAD file held at open, when it was behind the store (the ledger must check
     /// that the store's event at that seq has that hash).
     pub fn head_file_lag(&self) -> Option<Head> {

@@ -2,7 +2,7 @@
 
 use crate::cli::{out_json, CliError, Context};
 use factledger::event::hex;
-use factledger::projection::{self, liveness, Liveness, Tables, CLAIMS, SOURCES};
+use factledger::projection::{self, liveness, Liveness, Tables, CLAIMS, SOURCES, SUBJECTS};
 use serde_json::json;
 
 /// Rebuild the projection from the first event (streaming), and print the seq reached, counts
@@ -41,18 +41,16 @@ pub fn run(ctx: &Context, args: &ReplayArgs) -> Result<(), CliError> {
         "claims": tables.len(CLAIMS),
     });
     let (mut live, mut retracted, mut superseded, mut source_retracted) = (0u64, 0u64, 0u64, 0u64);
+    let mut subjects = std::collections::HashSet::new();
     let mut err = None;
-    tables.scan(CLAIMS, b"", &mut |k, _| {
-        let id = String::from_utf8_lossy(k).into_owned();
-        match projection::claim(&tables, &id).and_then(|c| match c {
-            Some(c) => liveness(&tables, &c).map(Some),
-            None => Ok(None),
-        }) {
-            Ok(Some(Liveness::Live)) => live += 1,
-            Ok(Some(Liveness::Retracted)) => retracted += 1,
-            Ok(Some(Liveness::Superseded)) => superseded += 1,
-            Ok(Some(Liveness::SourceRetracted)) => source_retracted += 1,
-            Ok(None) => {}
+    // One unordered pass over the claim states (kept under their subjects).
+    tables.for_each_entry(SUBJECTS, &mut |k, v| {
+        subjects.insert(k.split(|&b| b == 0).next().unwrap_or(k).to_vec());
+        match projection::claim_state(k, v).and_then(|c| liveness(&tables, &c)) {
+            Ok(Liveness::Live) => live += 1,
+            Ok(Liveness::Retracted) => retracted += 1,
+            Ok(Liveness::Superseded) => superseded += 1,
+            Ok(Liveness::SourceRetracted) => source_retracted += 1,
             Err(e) => {
                 err = Some(e);
                 return false;
@@ -63,11 +61,7 @@ pub fn run(ctx: &Context, args: &ReplayArgs) -> Result<(), CliError> {
     if let Some(e) = err {
         return Err(e.into());
     }
-    let mut subjects = 0u64;
-    projection::for_each_subject(&tables, &mut |_| {
-        subjects += 1;
-        Ok(())
-    })?;
+    let subjects = subjects.len() as u64;
     if let Some(o) = counts.as_object_mut() {
         o.insert("live_claims".into(), json!(live));
         o.insert("retracted_claims".into(), json!(retracted));
