@@ -295,14 +295,36 @@ fn a_layout_1_store_of_record_format_2_is_converted_once() {
 
 // ---------------------------------------------------------------------------------------------
 // block boundaries
+//
+// Every seq, block number and count below is derived from `B`, so the tests keep their meaning
+// for any block size of at least 16 events.
+
+/// Events per block.
+const B: u64 = BLOCK_EVENTS;
+const _: () = assert!(
+    BLOCK_EVENTS >= 16,
+    "the seqs below are chosen for blocks of at least 16 events"
+);
+
+/// The block (counted from 0) holding `seq` (counted from 1).
+fn block_holding(seq: u64) -> u64 {
+    (seq - 1) / B
+}
+
+/// The first seq stored in block `block`.
+fn first_of(block: u64) -> u64 {
+    block * B + 1
+}
+
+/// The last seq a full block `block` holds.
+fn last_of(block: u64) -> u64 {
+    (block + 1) * B
+}
 
 /// Imports and single appends that start, cross and end at block boundaries.
 #[test]
 fn appends_across_block_boundaries_read_back_whole() {
-    assert_eq!(
-        BLOCK_EVENTS, 128,
-        "the seqs below are chosen for blocks of 128"
-    );
+    let b = B as usize;
     let tmp = tempfile::tempdir().unwrap();
     let ledger = tmp.path().join("ledger");
     init(&ledger);
@@ -328,24 +350,38 @@ fn appends_across_block_boundaries_read_back_whole() {
         add_claim(&ledger, &id, ids.len());
         ids.push(id);
     };
-    // Seqs 2..=126 in one import, then single appends 127..=130 across the first boundary.
-    import(&mut ids, 125);
+    // Seqs 2..=B-2 in one import, then single appends B-1..=B+2 across the first boundary: one
+    // lands on the last seq of block 0, the next on the first seq of block 1.
+    import(&mut ids, b - 3);
+    assert_eq!(ids.len(), b - 2);
     for _ in 0..4 {
         single(&mut ids);
     }
-    // 131..=254, then single appends 255..=258 across the second.
-    import(&mut ids, 124);
+    assert_eq!(ids.len(), b + 2);
+    // B+3..=2B-2, then single appends 2B-1..=2B+2 across the second.
+    import(&mut ids, b - 4);
+    assert_eq!(ids.len(), 2 * b - 2);
     for _ in 0..4 {
         single(&mut ids);
     }
-    // More than 300 events in one import: 259..=568, across 384 and 512.
-    import(&mut ids, 310);
-    // Up to exactly the end of a block (640), then one append that starts a new block.
-    import(&mut ids, 640 - 568);
-    assert_eq!(ids.len(), 640);
+    assert_eq!(ids.len(), 2 * b + 2);
+    // One import across several boundaries: 2B+3..=5B+B/2, across 3B, 4B and 5B, ending in the
+    // middle of a block.
+    let big_end = 5 * b + b / 2;
+    import(&mut ids, big_end - (2 * b + 2));
+    assert_eq!(ids.len(), big_end);
+    assert_eq!(
+        (block_holding(2 * B + 3), block_holding(big_end as u64)),
+        (2, 5)
+    );
+    assert_ne!(big_end % b, 0, "the big import ends inside a block");
+    // Up to exactly the end of a block (6B), then one append that starts a new block.
+    import(&mut ids, 6 * b - big_end);
+    assert_eq!(ids.len(), 6 * b);
     single(&mut ids);
     let head = ids.len() as u64;
-    assert_eq!(head, 641);
+    assert_eq!(head, 6 * B + 1);
+    assert_eq!(head, first_of(6));
 
     let (seq, _) = verified_head(&ledger);
     assert_eq!(seq, head);
@@ -353,24 +389,51 @@ fn appends_across_block_boundaries_read_back_whole() {
     assert_chained(&logged);
     let logged_ids: Vec<&str> = logged.iter().map(|l| l["id"].as_str().unwrap()).collect();
     assert_eq!(logged_ids, ids);
-    // An event at both ends of every block, through show by seq and by id.
-    for s in [
-        1, 2, 127, 128, 129, 130, 255, 256, 257, 383, 384, 385, 512, 513, 568, 569, 640, 641,
-    ] {
+    // An event at both ends of every block, and next to each boundary the appends crossed,
+    // through show by seq and by id.
+    let mut seqs: Vec<u64> = vec![
+        2,
+        B - 1,
+        B + 2,
+        2 * B - 1,
+        2 * B + 2,
+        2 * B + 3,
+        3 * B - 1,
+        big_end as u64,
+        big_end as u64 + 1,
+        head,
+    ];
+    for block in 0..=block_holding(head) {
+        seqs.push(first_of(block));
+        if last_of(block) <= head {
+            seqs.push(last_of(block));
+        }
+    }
+    seqs.sort_unstable();
+    seqs.dedup();
+    for s in seqs {
         assert_eq!(show_seq(&ledger, s), ids[s as usize - 1], "seq {s}");
     }
-    let out = run(&ledger, &["show", "642"]);
+    let out = run(&ledger, &["show", &(head + 1).to_string()]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
-    // Reading from the middle of a block.
+    // Reading from the middle of a block, across the boundary after it.
+    let from_seq = 2 * b - 5;
     let from: Vec<Value> = ok(
         &ledger,
-        &["--json", "log", "--from", "250", "--limit", "10"],
+        &[
+            "--json",
+            "log",
+            "--from",
+            &from_seq.to_string(),
+            "--limit",
+            "10",
+        ],
     )
     .lines()
     .map(json)
     .collect();
     assert_eq!(from.len(), 10);
-    assert_eq!(from[..], logged[249..259]);
+    assert_eq!(from[..], logged[from_seq - 1..from_seq - 1 + 10]);
     // The store agrees: every record up to the head, none above it.
     with_store(&ledger, |store| {
         assert_eq!(store.head().seq, head);
@@ -471,16 +534,27 @@ fn leftover_above_the_head_is_replaced(n: usize) {
 
 #[test]
 fn a_record_left_above_the_head_inside_a_block_is_invisible_and_replaced() {
-    leftover_above_the_head_is_replaced(200);
+    // The head in the middle of block 3, the leftover just after it in the same block.
+    let n = 3 * B + B / 2;
+    assert_eq!(block_holding(n + 1), block_holding(n));
+    assert_ne!(n + 1, first_of(block_holding(n + 1)));
+    leftover_above_the_head_is_replaced(n as usize);
 }
 
 #[test]
 fn a_record_left_above_the_head_in_a_new_block_is_invisible_and_replaced() {
-    leftover_above_the_head_is_replaced(256);
+    // The head at the end of block 3, the leftover at the first seq of block 4.
+    let n = 4 * B;
+    assert_eq!(n, last_of(3));
+    assert_eq!(n + 1, first_of(4));
+    leftover_above_the_head_is_replaced(n as usize);
 }
 
 // ---------------------------------------------------------------------------------------------
 // damaged blocks
+
+/// The damaged ledgers' size: three full blocks and a partial fourth, the head's.
+const DAMAGED_EVENTS: u64 = 3 * B + B / 2;
 
 /// Runs the reading commands on a damaged ledger: verify must exit 1 naming `names` (one of
 /// them), and nothing may panic.
@@ -515,8 +589,18 @@ fn assert_damage_reported(ledger: &Path, names: &[String], what: &str) -> Value 
 #[test]
 fn a_garbage_record_in_a_block_is_a_corrupt_event_at_its_seq() {
     let tmp = tempfile::tempdir().unwrap();
-    let (ledger, _) = ledger_of(tmp.path(), 300);
-    for seq in [1u64, 128, 129, 200] {
+    let n = DAMAGED_EVENTS;
+    let (ledger, _) = ledger_of(tmp.path(), n as usize);
+    let head_block = block_holding(n);
+    assert_eq!(head_block, 3);
+    // The first seq; the last of block 0 and the first of block 1; the middle of a block below
+    // the head's; the middle of the head's block, below the head.
+    let mid = 2 * B + B / 2;
+    let mid_of_head_block = 3 * B + B / 4;
+    assert_eq!(block_holding(mid), 2);
+    assert_eq!(block_holding(mid_of_head_block), head_block);
+    assert!(mid_of_head_block < n);
+    for seq in [1, B, B + 1, mid, mid_of_head_block] {
         let original = with_store(&ledger, |store| {
             store
                 .tamper_record(seq, Some(b"\x02garbage, not a record".to_vec()))
@@ -531,16 +615,16 @@ fn a_garbage_record_in_a_block_is_a_corrupt_event_at_its_seq() {
         with_store(&ledger, |store| {
             store.tamper_record(seq, Some(original)).unwrap();
         });
-        assert_eq!(verified_head(&ledger).0, 300, "{what}: restored");
+        assert_eq!(verified_head(&ledger).0, n, "{what}: restored");
     }
     // The head's own record: the ledger does not open.
     with_store(&ledger, |store| {
         store
-            .tamper_record(300, Some(vec![0xff; 40]))
+            .tamper_record(n, Some(vec![0xff; 40]))
             .unwrap()
             .unwrap();
     });
-    let v = assert_damage_reported(&ledger, &["seq 300".into()], "garbage at the head");
+    let v = assert_damage_reported(&ledger, &[format!("seq {n}")], "garbage at the head");
     assert_eq!(v["problem"]["code"], "store-damaged", "{v}");
 }
 
@@ -549,7 +633,11 @@ fn a_garbage_record_in_a_block_is_a_corrupt_event_at_its_seq() {
 #[test]
 fn a_truncated_or_overwritten_block_is_a_damaged_ledger_not_a_panic() {
     let tmp = tempfile::tempdir().unwrap();
-    let (ledger, _) = ledger_of(tmp.path(), 300);
+    let n = DAMAGED_EVENTS;
+    let (ledger, _) = ledger_of(tmp.path(), n as usize);
+    let head_block = block_holding(n);
+    assert_eq!(head_block, 3);
+    let middle = 1;
     let block = |b: u64| {
         with_sled(&ledger, |db| {
             db.open_tree("blocks")
@@ -560,10 +648,20 @@ fn a_truncated_or_overwritten_block_is_a_damaged_ledger_not_a_panic() {
                 .to_vec()
         })
     };
-    for b in [1u64, 2] {
+    for b in [middle, head_block] {
         let bytes = block(b);
-        let first = b * BLOCK_EVENTS + 1;
-        let records = if b == 2 { 300 - 256 } else { 128 };
+        let first = first_of(b);
+        let records = if b == head_block {
+            (n - first + 1) as usize
+        } else {
+            B as usize
+        };
+        assert!(0 < records && records as u64 <= B, "block {b}: {records}");
+        assert_eq!(
+            u32::from_le_bytes(bytes[1..5].try_into().unwrap()) as usize,
+            records,
+            "block {b}'s record count"
+        );
         let mut damages: Vec<(String, Vec<u8>)> = vec![
             ("emptied".into(), Vec::new()),
             ("format byte changed".into(), {
@@ -578,7 +676,7 @@ fn a_truncated_or_overwritten_block_is_a_damaged_ledger_not_a_panic() {
             }),
             ("record count raised".into(), {
                 let mut v = bytes.clone();
-                v[1] = v[1].wrapping_add(1);
+                v[1..5].copy_from_slice(&(records as u32 + 1).to_le_bytes());
                 v
             }),
             ("record count far too high".into(), {
@@ -610,11 +708,11 @@ fn a_truncated_or_overwritten_block_is_a_damaged_ledger_not_a_panic() {
                 &[
                     format!("block {b}"),
                     format!("seq {first}"),
-                    "seq 300".into(),
+                    format!("seq {n}"),
                 ],
                 &what,
             );
-            if b == 2 && v["problem"]["code"] == "store-damaged" {
+            if b == head_block && v["problem"]["code"] == "store-damaged" {
                 // The head's block, damaged where the head's record is read: the ledger does
                 // not open.
             } else {
@@ -630,18 +728,23 @@ fn a_truncated_or_overwritten_block_is_a_damaged_ledger_not_a_panic() {
                     .insert(b.to_be_bytes(), bytes.clone())
                     .unwrap();
             });
-            assert_eq!(verified_head(&ledger).0, 300, "{what}: restored");
+            assert_eq!(verified_head(&ledger).0, n, "{what}: restored");
         }
     }
-    // A block removed altogether.
+    // A middle block removed altogether.
     with_sled(&ledger, |db| {
         db.open_tree("blocks")
             .unwrap()
-            .remove(1u64.to_be_bytes())
+            .remove(middle.to_be_bytes())
             .unwrap()
             .unwrap();
     });
-    let v = assert_damage_reported(&ledger, &["seq 129".into()], "block 1 removed");
-    assert_eq!(v["problem"]["seq"], 129, "{v}");
+    let first = first_of(middle);
+    let v = assert_damage_reported(
+        &ledger,
+        &[format!("seq {first}")],
+        &format!("block {middle} removed"),
+    );
+    assert_eq!(v["problem"]["seq"], first, "{v}");
     assert_eq!(v["problem"]["code"], "corrupt-event", "{v}");
 }
