@@ -11,8 +11,10 @@
 //! Both encodings start with a format byte and are parsed with bounds checks: a damaged value is
 //! an error naming what is wrong, never a panic or an out-of-range read.
 
-/// Events per block. A block of 128 records is about 28 KB with the fixtures' record sizes: an
-/// append rewrites at most one such block, and a million events make about 7 800 keys.
+/// Events per block. A block of 32 records is about 7 KB with the benchmark's record sizes: an
+/// append rewrites at most one such block, a million events make about 31 000 keys, and a sled
+/// leaf of up to 16 blocks stays under a quarter of a 1 MiB segment (larger nodes become blob
+/// files). A layout parameter: the store records it and refuses another at open.
 pub const BLOCK_EVENTS: u64 = 32;
 /// First byte of every block.
 pub const BLOCK_FORMAT: u8 = 1;
