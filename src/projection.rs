@@ -201,6 +201,11 @@ pub trait Tables {
 pub trait TablesMut: Tables {
     /// Sets (`Some`) or deletes (`None`) an entry.
     fn put(&mut self, table: &'static str, key: Vec<u8>, value: Option<Vec<u8>>) -> Result<()>;
+    /// Adds an entry under a key the fold knows is new (a claim or source id is unique once the
+    /// event is in the log), so wrappers need not read what was there.
+    fn put_new(&mut self, table: &'static str, key: Vec<u8>, value: Vec<u8>) -> Result<()> {
+        self.put(table, key, Some(value))
+    }
 }
 
 /// The order-independent digest of a set of entries.
@@ -341,6 +346,10 @@ impl<T: TablesMut> TablesMut for Digesting<'_, T> {
             self.digest.add(table, &key, new);
         }
         self.inner.put(table, key, value)
+    }
+    fn put_new(&mut self, table: &'static str, key: Vec<u8>, value: Vec<u8>) -> Result<()> {
+        self.digest.add(table, &key, &value);
+        self.inner.put_new(table, key, value)
     }
 }
 
@@ -523,29 +532,50 @@ pub fn source(t: &dyn Tables, id: &str) -> Result<Option<SourceState>> {
         .transpose()
 }
 
-fn put_claim(t: &mut dyn TablesMut, state: &ClaimState, new: bool) -> Result<()> {
-    let c = &state.claim;
+/// A claim state borrowing its claim; encodes exactly as [`ClaimState`] (bincode writes a
+/// reference as what it refers to), so folding a new claim does not copy it.
+#[derive(Encode)]
+struct ClaimStateRef<'a> {
+    seq: u64,
+    claim: &'a Claim,
+    retracted_at: Option<u64>,
+    superseded_by: Option<&'a str>,
+}
+
+impl<'a> From<&'a ClaimState> for ClaimStateRef<'a> {
+    fn from(s: &'a ClaimState) -> Self {
+        ClaimStateRef {
+            seq: s.seq,
+            claim: &s.claim,
+            retracted_at: s.retracted_at,
+            superseded_by: s.superseded_by.as_deref(),
+        }
+    }
+}
+
+fn put_claim(t: &mut dyn TablesMut, state: ClaimStateRef<'_>, new: bool) -> Result<()> {
+    let c = state.claim;
+    let subject_key = key(&[&c.subject, &c.predicate, &c.id]);
     if new {
-        t.put(
+        t.put_new(
             CLAIMS,
             c.id.as_bytes().to_vec(),
-            Some(key(&[&c.subject, &c.predicate])),
+            key(&[&c.subject, &c.predicate]),
         )?;
-        t.put(SOURCE_CLAIMS, key(&[&c.source, &c.id]), Some(Vec::new()))?;
+        t.put_new(SOURCE_CLAIMS, key(&[&c.source, &c.id]), Vec::new())?;
+        return t.put_new(SUBJECTS, subject_key, encode(&state));
     }
-    t.put(
-        SUBJECTS,
-        key(&[&c.subject, &c.predicate, &c.id]),
-        Some(encode(state)),
-    )
+    t.put(SUBJECTS, subject_key, Some(encode(&state)))
 }
 
 fn put_source(t: &mut dyn TablesMut, state: &SourceState, new: bool) -> Result<()> {
     let s = &state.source;
     if new {
         for cited in &s.cites {
+            // A source may list the same citation twice: not new the second time.
             t.put(CITED_BY, key(&[cited, &s.id]), Some(Vec::new()))?;
         }
+        return t.put_new(SOURCES, s.id.as_bytes().to_vec(), encode(state));
     }
     t.put(SOURCES, s.id.as_bytes().to_vec(), Some(encode(state)))
 }
@@ -566,14 +596,14 @@ pub fn apply(t: &mut dyn TablesMut, event: &Event) -> Result<()> {
             if let Some(old) = &c.supersedes {
                 if let Some(mut prev) = claim(t, old)? {
                     prev.superseded_by = Some(c.id.clone());
-                    put_claim(t, &prev, false)?;
+                    put_claim(t, (&prev).into(), false)?;
                 }
             }
             put_claim(
                 t,
-                &ClaimState {
+                ClaimStateRef {
                     seq: event.seq,
-                    claim: c.clone(),
+                    claim: c,
                     retracted_at: None,
                     superseded_by: None,
                 },
@@ -599,7 +629,7 @@ pub fn apply(t: &mut dyn TablesMut, event: &Event) -> Result<()> {
         EventBody::Retracted(r) => {
             if let Some(mut c) = claim(t, &r.target)? {
                 c.retracted_at = Some(event.seq);
-                put_claim(t, &c, false)
+                put_claim(t, (&c).into(), false)
             } else if let Some(mut s) = source(t, &r.target)? {
                 s.retracted_at = Some(event.seq);
                 put_source(t, &s, false)
@@ -817,6 +847,28 @@ mod tests {
         b.add(SOURCES, b"x", b"1");
         assert_eq!(a, b);
         assert_eq!(Digest::from_bytes(&a.to_bytes()), a);
+    }
+
+    #[test]
+    fn a_borrowed_claim_state_encodes_as_the_owned_one() {
+        let state = ClaimState {
+            seq: 300,
+            claim: Claim {
+                id: "c1".into(),
+                source: "s1".into(),
+                subject: "S/RES/2774".into(),
+                predicate: "tally".into(),
+                value: crate::value::Value::Text("10-0-5".into()),
+                supersedes: Some("c0".into()),
+                note: Some("n".into()),
+            },
+            retracted_at: Some(301),
+            superseded_by: Some("c2".into()),
+        };
+        assert_eq!(encode(&ClaimStateRef::from(&state)), encode(&state));
+        let back: ClaimState =
+            decode(SUBJECTS, b"k", &encode(&ClaimStateRef::from(&state))).unwrap();
+        assert_eq!(back, state);
     }
 
     #[test]

@@ -1121,7 +1121,7 @@ pub fn sled_config(path: &Path) -> sled::Config {
         .flush_every_ms(None)
         // sled's page cache defaults to 1 GiB; the ledger reads little and mostly in order.
         .cache_capacity(CACHE_BYTES)
-        .mode(sled::Mode::HighThroughput)
+        .mode(sled::Mode::LowSpace)
 }
 
 fn open_sled(path: &Path) -> Result<sled::Db, StoreError> {
