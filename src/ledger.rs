@@ -470,7 +470,7 @@ pub enum View<'a> {
     /// The stored, current projection.
     Stored(StoredTables<'a>),
     /// A projection replayed in memory up to a past seq.
-    Replayed(projection::MemTables),
+    Replayed(Box<projection::MemTables>),
 }
 
 impl Tables for View<'_> {
@@ -489,6 +489,16 @@ impl Tables for View<'_> {
         match self {
             View::Stored(t) => t.scan(table, prefix, visit),
             View::Replayed(t) => t.scan(table, prefix, visit),
+        }
+    }
+    fn for_each_entry(
+        &self,
+        table: &'static str,
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<()> {
+        match self {
+            View::Stored(t) => t.for_each_entry(table, visit),
+            View::Replayed(t) => t.for_each_entry(table, visit),
         }
     }
 }
@@ -535,7 +545,7 @@ impl Ledger {
         match seq {
             Some(s) if s < self.head().seq => {
                 let (tables, _) = projection::replay(self.events(1), Some(s), |_| {})?;
-                Ok(View::Replayed(tables))
+                Ok(View::Replayed(Box::new(tables)))
             }
             _ => Ok(View::Stored(self.tables())),
         }
