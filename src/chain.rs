@@ -61,6 +61,14 @@ impl Verifier {
         }
     }
 
+    /// A verifier expecting seq 1, its replay sized for about `events` events.
+    pub fn with_capacity(events: usize) -> Verifier {
+        Verifier {
+            tables: MemTables::with_capacity(events),
+            ..Verifier::new()
+        }
+    }
+
     /// The last event checked: (seq, hash).
     pub fn head(&self) -> (u64, Hash) {
         (self.seq, self.prev)
@@ -137,7 +145,7 @@ impl Verifier {
 /// Verifies the whole ledger from seq 1 to the head. Stops at the first problem.
 pub fn verify_chain(ledger: &Ledger, mut progress: impl FnMut(u64)) -> Result<ChainReport> {
     let head = ledger.head();
-    let mut v = Verifier::new();
+    let mut v = Verifier::with_capacity(usize::try_from(head.seq).unwrap_or(0));
     let mut texts = 0u64;
     let report = |v: &Verifier, texts, problem: Option<ChainProblem>| ChainReport {
         events: v.head().0,

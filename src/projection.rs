@@ -420,6 +420,21 @@ impl TablesMut for MemTables {
 }
 
 impl MemTables {
+    /// Empty tables sized for about `events` events (mostly claims), so a replay does not
+    /// rehash as it grows.
+    pub fn with_capacity(events: usize) -> MemTables {
+        let mut t = MemTables::default();
+        for (i, table) in TABLES.iter().enumerate() {
+            let n = match *table {
+                CLAIMS | SUBJECTS | SOURCE_CLAIMS => events,
+                AUTHORS => 0,
+                _ => events / 16,
+            };
+            t.tables[i].reserve(n);
+        }
+        t
+    }
+
     /// Digest of everything held.
     pub fn digest(&self) -> Digest {
         let mut d = Digest::default();
@@ -795,7 +810,9 @@ pub fn replay<I>(
 where
     I: IntoIterator<Item = Result<Event>>,
 {
-    let mut tables = MemTables::default();
+    let events = events.into_iter();
+    let expected = events.size_hint().1.unwrap_or(0);
+    let mut tables = MemTables::with_capacity(to.map_or(expected, |to| expected.min(to as usize)));
     let mut reached = 0;
     for e in events {
         let e = e?;

@@ -336,6 +336,21 @@ impl Store {
                 ))
             }
         }
+        match store.meta.get("buckets").map_err(|e| store.sled_err(e))? {
+            Some(b) if b.as_ref() == pack::BUCKETS.to_be_bytes() => {}
+            other => {
+                return Err(StoreError::Corrupt(format!(
+                    "the store hashes ids into {} buckets; this build uses {}",
+                    other
+                        .and_then(|b| <[u8; 2]>::try_from(b.as_ref()).ok())
+                        .map_or_else(
+                            || "an unrecorded number of".into(),
+                            |b| u16::from_be_bytes(b).to_string()
+                        ),
+                    pack::BUCKETS
+                )))
+            }
+        }
         Ok(store)
     }
 
@@ -434,6 +449,10 @@ impl Store {
     fn record_block_size(&self) -> Result<(), StoreError> {
         self.meta
             .insert("block_events", &pack::BLOCK_EVENTS.to_be_bytes()[..])
+            .and_then(|_| {
+                self.meta
+                    .insert("buckets", &pack::BUCKETS.to_be_bytes()[..])
+            })
             .map(|_| ())
             .map_err(|e| self.sled_err(e))
     }
@@ -519,7 +538,8 @@ impl Store {
         let mut done = start > end;
         let missing =
             |seq: u64| Self::damaged(format!("event seq {seq} is missing from the store"));
-        std::iter::from_fn(move || loop {
+        let most = (end + 1).saturating_sub(start) as usize;
+        let records = std::iter::from_fn(move || loop {
             if let Some(item) = pending.pop_front() {
                 return Some(item);
             }
@@ -563,7 +583,11 @@ impl Store {
                     return Some(Err(missing(expected)));
                 }
             }
-        })
+        });
+        AtMost {
+            inner: records,
+            most,
+        }
     }
 
     /// An archived text by its hash.
@@ -1032,6 +1056,24 @@ impl Store {
     /// Makes tampering durable (sled flush and fsync), leaving `HEAD` alone.
     pub fn tamper_flush(&self) -> Result<(), StoreError> {
         self.make_durable()
+    }
+}
+
+/// An iterator that knows how many items it yields at most (the seqs up to the head), so
+/// consumers can size their tables once instead of growing them.
+struct AtMost<I> {
+    inner: I,
+    most: usize,
+}
+
+impl<I: Iterator> Iterator for AtMost<I> {
+    type Item = I::Item;
+    fn next(&mut self) -> Option<I::Item> {
+        self.inner.next()
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        // One more than the seqs: a damaged store ends with an error item.
+        (0, Some(self.most + 1))
     }
 }
 

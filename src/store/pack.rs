@@ -20,8 +20,10 @@ pub const BLOCK_EVENTS: u64 = 32;
 pub const BLOCK_FORMAT: u8 = 1;
 /// First byte of every group.
 pub const GROUP_FORMAT: u8 = 1;
-/// Number of hash buckets for tables keyed by a bare id (the id index, claims, sources).
-pub const BUCKETS: u16 = 4096;
+/// Number of hash buckets for tables keyed by a bare id (the id index, claims, sources): a
+/// million events put about 60 entries (1–2 KB) in each, so a lookup walks little, and an
+/// import still writes few keys. A layout parameter, recorded in the store like the block size.
+pub const BUCKETS: u16 = 16384;
 
 /// The block holding `seq` (seqs start at 1) and the record's position in it.
 pub fn block_of(seq: u64) -> (u64, usize) {
