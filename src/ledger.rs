@@ -216,6 +216,16 @@ impl Ledger {
         Ok(self.store.seq_of(id.as_bytes())?)
     }
 
+    /// As [`Ledger::indexed_seq`], for a key given as bytes.
+    pub fn indexed_seq_bytes(&self, key: &[u8]) -> Result<Option<u64>> {
+        Ok(self.store.seq_of(key)?)
+    }
+
+    /// Every id index entry (key, seq), in storage order.
+    pub fn for_each_index_entry(&self, visit: &mut dyn FnMut(&[u8], u64)) -> Result<()> {
+        Ok(self.store.index_entries(visit)?)
+    }
+
     /// The event that retracted `target`, if any.
     pub fn retraction_of(&self, target: &str) -> Result<Option<Event>> {
         self.event_by_key(&retraction_key(target))

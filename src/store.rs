@@ -524,6 +524,31 @@ impl Store {
         }
     }
 
+    /// Every index entry (key, seq) in storage order; a malformed entry is an error.
+    pub fn index_entries(&self, visit: &mut dyn FnMut(&[u8], u64)) -> Result<(), StoreError> {
+        for item in self.index.iter() {
+            let (gkey, b) = item.map_err(|e| self.sled_err(e))?;
+            let mut bad = None;
+            pack::walk_group(&b, &mut |k, v| match <[u8; 8]>::try_from(v) {
+                Ok(s) => {
+                    visit(k, u64::from_be_bytes(s));
+                    true
+                }
+                Err(_) => {
+                    bad = Some(String::from_utf8_lossy(k).into_owned());
+                    false
+                }
+            })
+            .map_err(|m| Self::group_damaged("the id index", &gkey, m))?;
+            if let Some(k) = bad {
+                return Err(Self::damaged(format!(
+                    "the index entry for '{k}' is malformed"
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// Stored records from `from` up to the head, in order.
     pub fn records(
         &self,
