@@ -826,6 +826,262 @@ where
     Ok((tables, reached))
 }
 
+/// What a replay implies, computed without holding the projection: its digest and counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// The last seq folded in.
+    pub reached: u64,
+    /// Digest of the projection the events imply (as [`MemTables::digest`] of a [`replay`]).
+    pub digest: Digest,
+    /// Sources registered.
+    pub sources: u64,
+    /// Claims asserted.
+    pub claims: u64,
+    /// Claims neither retracted nor superseded, whose source is in the ledger and not retracted.
+    pub live_claims: u64,
+    /// Claims retracted.
+    pub retracted_claims: u64,
+    /// Claims superseded (and not retracted).
+    pub superseded_claims: u64,
+    /// Claims otherwise live whose source is missing or retracted.
+    pub claims_with_retracted_source: u64,
+    /// Distinct subjects with at least one claim.
+    pub subjects: u64,
+}
+
+/// A claim as the summary keeps it: where it is in the log and what became of it.
+struct ClaimSlot {
+    seq: u64,
+    source: u32,
+    retracted_at: Option<u64>,
+    superseded_by: Option<Box<str>>,
+}
+
+/// The same fold as [`apply`], keeping only what later events change (a claim's or source's
+/// seq and fate, the authors) and the digest; a changed entry's old bytes are rebuilt from its
+/// event, read again from the log. A million claims take about a tenth of the memory
+/// [`MemTables`] needs for them.
+struct SummaryFold {
+    digest: Digest,
+    claims: HashMap<Box<str>, ClaimSlot>,
+    /// Source id → (index, seq, retracted_at); claims refer to sources by index.
+    sources: HashMap<Box<str>, (u32, u64, Option<u64>)>,
+    source_ids: Vec<Box<str>>,
+    subjects: std::collections::HashSet<Box<str>>,
+    authors: MemTables,
+}
+
+impl SummaryFold {
+    fn source_index(&mut self, id: &str) -> u32 {
+        if let Some((i, _, _)) = self.sources.get(id) {
+            return *i;
+        }
+        // A claim may rest on a source not (yet) registered: it gets an index all the same.
+        let i = self.source_ids.len() as u32;
+        self.source_ids.push(id.into());
+        i
+    }
+
+    fn claim_entry(&self, c: &Claim, slot: &ClaimSlot) -> (Vec<u8>, Vec<u8>) {
+        let state = ClaimStateRef {
+            seq: slot.seq,
+            claim: c,
+            retracted_at: slot.retracted_at,
+            superseded_by: slot.superseded_by.as_deref(),
+        };
+        (key(&[&c.subject, &c.predicate, &c.id]), encode(&state))
+    }
+
+    /// Replaces claim `id`'s state entry in the digest after `change` updates its slot.
+    fn update_claim(
+        &mut self,
+        id: &str,
+        reread: &mut dyn FnMut(u64) -> Result<Event>,
+        change: &mut dyn FnMut(&mut ClaimSlot),
+    ) -> Result<bool> {
+        let Some(seq) = self.claims.get(id).map(|s| s.seq) else {
+            return Ok(false);
+        };
+        let event = reread(seq)?;
+        let EventBody::ClaimAsserted(c) = &event.body else {
+            return Err(LedgerError::Inconsistent {
+                seq,
+                problem: format!("claim '{id}' was asserted here, but the event is not a claim"),
+            });
+        };
+        let slot = self.claims.get(id).expect("present");
+        let (k, old) = self.claim_entry(c, slot);
+        self.digest.remove(SUBJECTS, &k, &old);
+        let slot = self.claims.get_mut(id).expect("present");
+        change(slot);
+        let slot = self.claims.get(id).expect("present");
+        let (k, new) = self.claim_entry(c, slot);
+        self.digest.add(SUBJECTS, &k, &new);
+        Ok(true)
+    }
+
+    fn apply(&mut self, event: &Event, reread: &mut dyn FnMut(u64) -> Result<Event>) -> Result<()> {
+        match &event.body {
+            EventBody::SourceRegistered(s) => {
+                let mut cited = std::collections::HashSet::new();
+                for c in &s.cites {
+                    if cited.insert(c.as_str()) {
+                        self.digest.add(CITED_BY, &key(&[c, &s.id]), &[]);
+                    }
+                }
+                let state = SourceStateRef {
+                    seq: event.seq,
+                    source: s,
+                    retracted_at: None,
+                };
+                self.digest.add(SOURCES, s.id.as_bytes(), &encode(&state));
+                let i = self.source_index(&s.id);
+                self.sources
+                    .insert(s.id.as_str().into(), (i, event.seq, None));
+            }
+            EventBody::ClaimAsserted(c) => {
+                if let Some(old) = &c.supersedes {
+                    let by: Box<str> = c.id.as_str().into();
+                    self.update_claim(old, reread, &mut |slot| {
+                        slot.superseded_by = Some(by.clone())
+                    })?;
+                }
+                self.digest
+                    .add(CLAIMS, c.id.as_bytes(), &key(&[&c.subject, &c.predicate]));
+                self.digest
+                    .add(SOURCE_CLAIMS, &key(&[&c.source, &c.id]), &[]);
+                let slot = ClaimSlot {
+                    seq: event.seq,
+                    source: self.source_index(&c.source),
+                    retracted_at: None,
+                    superseded_by: None,
+                };
+                let (k, v) = self.claim_entry(c, &slot);
+                self.digest.add(SUBJECTS, &k, &v);
+                self.claims.insert(c.id.as_str().into(), slot);
+                if !self.subjects.contains(c.subject.as_str()) {
+                    self.subjects.insert(c.subject.as_str().into());
+                }
+            }
+            EventBody::Retracted(r) => {
+                let at = event.seq;
+                if !self
+                    .update_claim(&r.target, reread, &mut |slot| slot.retracted_at = Some(at))?
+                {
+                    if let Some(&(i, seq, old_retracted)) = self.sources.get(r.target.as_str()) {
+                        let e = reread(seq)?;
+                        let EventBody::SourceRegistered(s) = &e.body else {
+                            return Err(LedgerError::Inconsistent {
+                                seq,
+                                problem: format!(
+                                    "source '{}' was registered here, but the event is not a source",
+                                    r.target
+                                ),
+                            });
+                        };
+                        let old = SourceStateRef {
+                            seq,
+                            source: s,
+                            retracted_at: old_retracted,
+                        };
+                        self.digest.remove(SOURCES, s.id.as_bytes(), &encode(&old));
+                        let new = SourceStateRef {
+                            retracted_at: Some(at),
+                            ..old
+                        };
+                        self.digest.add(SOURCES, s.id.as_bytes(), &encode(&new));
+                        self.sources
+                            .insert(r.target.as_str().into(), (i, seq, Some(at)));
+                    }
+                }
+            }
+            EventBody::AuthorAuthorised(_) | EventBody::AuthorRevoked(_) => {
+                apply(&mut self.authors, event)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self, reached: u64) -> Summary {
+        let mut digest = self.digest;
+        for (table, entries) in TABLES.iter().zip(&self.authors.tables) {
+            for (k, v) in entries {
+                digest.add(table, k, v);
+            }
+        }
+        let live_source: Vec<bool> = self
+            .source_ids
+            .iter()
+            .map(|id| matches!(self.sources.get(id), Some((_, _, None))))
+            .collect();
+        let mut sum = Summary {
+            reached,
+            digest,
+            sources: self.sources.len() as u64,
+            claims: self.claims.len() as u64,
+            subjects: self.subjects.len() as u64,
+            ..Summary::default()
+        };
+        // The same order of reasons as [`liveness`].
+        for slot in self.claims.values() {
+            if slot.retracted_at.is_some() {
+                sum.retracted_claims += 1;
+            } else if slot.superseded_by.is_some() {
+                sum.superseded_claims += 1;
+            } else if live_source[slot.source as usize] {
+                sum.live_claims += 1;
+            } else {
+                sum.claims_with_retracted_source += 1;
+            }
+        }
+        sum
+    }
+}
+
+/// A source state borrowing its source; encodes exactly as [`SourceState`].
+#[derive(Encode, Clone, Copy)]
+struct SourceStateRef<'a> {
+    seq: u64,
+    source: &'a Source,
+    retracted_at: Option<u64>,
+}
+
+/// Replays events to the digest and counts of the projection they imply, without building it
+/// (see [`Summary`]); `reread` reads an earlier event again by seq, for the few events that
+/// change an earlier claim or source.
+pub fn replay_summary<I>(
+    events: I,
+    to: Option<u64>,
+    reread: &mut dyn FnMut(u64) -> Result<Event>,
+    mut progress: impl FnMut(u64),
+) -> Result<Summary>
+where
+    I: IntoIterator<Item = Result<Event>>,
+{
+    let events = events.into_iter();
+    let expected = events.size_hint().1.unwrap_or(0);
+    let expected = to.map_or(expected, |to| expected.min(to as usize));
+    let mut fold = SummaryFold {
+        digest: Digest::default(),
+        claims: HashMap::with_capacity(expected),
+        sources: HashMap::with_capacity(expected / 16),
+        source_ids: Vec::new(),
+        subjects: Default::default(),
+        authors: MemTables::default(),
+    };
+    let mut reached = 0;
+    for e in events {
+        let e = e?;
+        if to.is_some_and(|to| e.seq > to) {
+            break;
+        }
+        fold.apply(&e, reread)?;
+        reached = e.seq;
+        progress(reached);
+    }
+    Ok(fold.finish(reached))
+}
+
 /// Digest of the entries held in any tables, computed by scanning them.
 pub fn scan_digest(t: &dyn Tables) -> Result<Digest> {
     let mut d = Digest::default();

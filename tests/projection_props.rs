@@ -404,6 +404,52 @@ fn assert_projection_sound(ledger: &Ledger) {
         ledger.tables().get(CLAIMS, b"c0").expect("get"),
         fresh.get(CLAIMS, b"c0").expect("get")
     );
+    assert_summary_matches(ledger, &fresh, None);
+}
+
+/// `replay_summary` (the digest and counts without the tables, what `factledger replay` uses)
+/// agrees with a full replay into tables.
+fn assert_summary_matches(ledger: &Ledger, fresh: &MemTables, to: Option<u64>) {
+    let summary = projection::replay_summary(
+        ledger.events(1),
+        to,
+        &mut |seq| Ok(ledger.event(seq)?.expect("an earlier event")),
+        |_| {},
+    )
+    .expect("summary");
+    assert_eq!(
+        summary.digest,
+        fresh.digest(),
+        "summary digest vs replay (to {to:?})"
+    );
+    assert_eq!(summary.claims as usize, fresh.len(CLAIMS), "claims");
+    assert_eq!(summary.sources as usize, fresh.len(SOURCES), "sources");
+    let (mut counts, mut subjects) = ([0u64; 4], std::collections::BTreeSet::new());
+    fresh
+        .for_each_entry(projection::SUBJECTS, &mut |k, v| {
+            subjects.insert(k.split(|&b| b == 0).next().unwrap().to_vec());
+            let c = projection::claim_state(k, v).expect("state");
+            let i = match projection::liveness(fresh, &c).expect("liveness") {
+                projection::Liveness::Live => 0,
+                projection::Liveness::Retracted => 1,
+                projection::Liveness::Superseded => 2,
+                projection::Liveness::SourceRetracted => 3,
+            };
+            counts[i] += 1;
+            true
+        })
+        .expect("scan");
+    assert_eq!(
+        [
+            summary.live_claims,
+            summary.retracted_claims,
+            summary.superseded_claims,
+            summary.claims_with_retracted_source
+        ],
+        counts,
+        "live, retracted, superseded, source-retracted (to {to:?})"
+    );
+    assert_eq!(summary.subjects as usize, subjects.len(), "subjects");
 }
 
 fn sorted_flags(mut flags: Vec<Flag>) -> Vec<Flag> {
@@ -454,6 +500,7 @@ proptest! {
         for n in ns {
             let view = ledger.view_at(Some(n)).expect("view");
             let replayed = replay(&ledger, Some(n));
+            assert_summary_matches(&ledger, &replayed, Some(n));
             let view_digest = projection::scan_digest(&view).expect("scan");
             prop_assert_eq!(view_digest, replayed.digest(), "as-of {} vs replay to {}", n, n);
             let from_events = projection::replay(log.iter().cloned().map(Ok), Some(n), |_| {})

@@ -2,11 +2,11 @@
 
 use crate::cli::{out_json, CliError, Context};
 use factledger::event::hex;
-use factledger::projection::{self, liveness, Liveness, Tables, CLAIMS, SOURCES, SUBJECTS};
+use factledger::projection;
 use serde_json::json;
 
-/// Rebuild the projection from the first event (streaming), and print the seq reached, counts
-/// and the digest. With --rebuild, also replace the stored projection with the result.
+/// Replay the log from the first event (streaming), and print the seq reached, counts and the
+/// digest of the projection it implies. With --rebuild, also replace the stored projection with the result.
 #[derive(Debug, clap::Args)]
 pub struct ReplayArgs {
     /// Stop after this seq.
@@ -29,73 +29,36 @@ pub fn run(ctx: &Context, args: &ReplayArgs) -> Result<(), CliError> {
         }
     }
     let bar = ctx.progress(args.to.unwrap_or(head.seq), "replay");
-    let (tables, reached) = projection::replay(ledger.events(1), args.to, |seq| {
-        if seq % 1024 == 0 {
-            bar.set_position(seq);
-        }
-    })?;
+    // The digest and counts of what the log implies, without holding the projection in memory
+    // (a million claims would take gigabytes); earlier events are read again when a retraction
+    // or correction changes them.
+    let summary = {
+        let l = &ledger;
+        let mut reread = |seq: u64| {
+            l.event(seq)?
+                .ok_or_else(|| factledger::LedgerError::Inconsistent {
+                    seq,
+                    problem: "an earlier event is missing from the store".into(),
+                })
+        };
+        projection::replay_summary(ledger.events(1), args.to, &mut reread, |seq| {
+            if seq % 1024 == 0 {
+                bar.set_position(seq);
+            }
+        })?
+    };
     bar.finish_and_clear();
-    let digest = tables.digest();
-    let mut counts = json!({
-        "sources": tables.len(SOURCES),
-        "claims": tables.len(CLAIMS),
+    let reached = summary.reached;
+    let digest = summary.digest;
+    let counts = json!({
+        "sources": summary.sources,
+        "claims": summary.claims,
+        "live_claims": summary.live_claims,
+        "retracted_claims": summary.retracted_claims,
+        "superseded_claims": summary.superseded_claims,
+        "claims_with_retracted_source": summary.claims_with_retracted_source,
+        "subjects": summary.subjects,
     });
-    let (mut live, mut retracted, mut superseded, mut source_retracted) = (0u64, 0u64, 0u64, 0u64);
-    let mut subjects = std::collections::HashSet::new();
-    // Whether each source is live, decoded once per source rather than once per claim.
-    let mut live_sources: std::collections::HashMap<String, bool> = Default::default();
-    let mut err = None;
-    // One unordered pass over the claim states (kept under their subjects).
-    tables.for_each_entry(SUBJECTS, &mut |k, v| {
-        subjects.insert(k.split(|&b| b == 0).next().unwrap_or(k).to_vec());
-        let standing = projection::claim_state(k, v).and_then(|c| {
-            if let Some(own) = c.own_status() {
-                return Ok(if own == "retracted" {
-                    Liveness::Retracted
-                } else {
-                    Liveness::Superseded
-                });
-            }
-            let live = match live_sources.get(&c.claim.source) {
-                Some(&live) => live,
-                None => {
-                    let live = liveness(&tables, &c)? == Liveness::Live;
-                    live_sources.insert(c.claim.source.clone(), live);
-                    live
-                }
-            };
-            Ok(if live {
-                Liveness::Live
-            } else {
-                Liveness::SourceRetracted
-            })
-        });
-        match standing {
-            Ok(Liveness::Live) => live += 1,
-            Ok(Liveness::Retracted) => retracted += 1,
-            Ok(Liveness::Superseded) => superseded += 1,
-            Ok(Liveness::SourceRetracted) => source_retracted += 1,
-            Err(e) => {
-                err = Some(e);
-                return false;
-            }
-        }
-        true
-    })?;
-    if let Some(e) = err {
-        return Err(e.into());
-    }
-    let subjects = subjects.len() as u64;
-    if let Some(o) = counts.as_object_mut() {
-        o.insert("live_claims".into(), json!(live));
-        o.insert("retracted_claims".into(), json!(retracted));
-        o.insert("superseded_claims".into(), json!(superseded));
-        o.insert(
-            "claims_with_retracted_source".into(),
-            json!(source_retracted),
-        );
-        o.insert("subjects".into(), json!(subjects));
-    }
     let stored = ledger.projection_meta()?;
     // Both the digest recorded with the stored projection and the stored entries themselves
     // must be what the log implies.
@@ -121,13 +84,13 @@ pub fn run(ctx: &Context, args: &ReplayArgs) -> Result<(), CliError> {
     out!("replayed seq 1 to {reached}")?;
     out!(
         "  {} sources, {} claims ({} live, {} retracted, {} superseded, {} with a retracted source), {} subjects",
-        tables.len(SOURCES),
-        tables.len(CLAIMS),
-        live,
-        retracted,
-        superseded,
-        source_retracted,
-        subjects
+        summary.sources,
+        summary.claims,
+        summary.live_claims,
+        summary.retracted_claims,
+        summary.superseded_claims,
+        summary.claims_with_retracted_source,
+        summary.subjects
     )?;
     out!("  digest {}", hex(&digest.to_bytes()))?;
     match matches_stored {
@@ -140,8 +103,5 @@ pub fn run(ctx: &Context, args: &ReplayArgs) -> Result<(), CliError> {
         }
         None => {}
     }
-    // The process ends here: freeing a million-claim replay entry by entry takes longer than
-    // the counting above, and the operating system reclaims it at once.
-    std::mem::forget(tables);
     Ok(())
 }
