@@ -6,7 +6,10 @@
 //! whatever a test sets on purpose). So hashes are deterministic and the pinned values below only
 //! change when the fixtures or the encoding change.
 
+mod common;
+
 use assert_cmd::Command;
+use common::{wait_for_sled_release, with_sled, with_store};
 use factledger::event::{Event, EventBody};
 use factledger::store::Store;
 use serde_json::{json, Value as Json};
@@ -1199,37 +1202,6 @@ fn vote_members_with_length_changing_case_are_kept() {
 // ---------------------------------------------------------------------------------------------
 // verify and corruption through sled
 
-/// Opens the ledger's store (no Ledger: no check, no projection catch-up; it takes the ledger's
-/// lock) and runs `f` on it, typically with the store's tamper hooks; then makes the changes
-/// durable and lets go of the store before the binary runs.
-fn with_store<R>(ledger: &Path, f: impl FnOnce(&Store) -> R) -> R {
-    let store = Store::open(ledger, None).unwrap();
-    let r = f(&store);
-    store.tamper_flush().unwrap();
-    drop(store);
-    wait_for_sled_release(ledger);
-    r
-}
-
-/// sled 0.34 can keep its flock on `store/db` for a few milliseconds after the last handle is
-/// dropped (a thread-pool job still owns the file). Wait until it is really released, so the
-/// binary run next does not fail with "could not acquire lock".
-fn wait_for_sled_release(ledger: &Path) {
-    let db = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(ledger.join("store/db"))
-        .unwrap();
-    let start = Instant::now();
-    while db.try_lock().is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "sled never let go"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
 fn record(store: &Store, seq: u64) -> Vec<u8> {
     store.record(seq).unwrap().expect("record within the head")
 }
@@ -1384,15 +1356,8 @@ fn verify_detects_a_moved_event() {
 fn verify_detects_damaged_indexes_and_archived_texts() {
     let c = Case::with_fixtures();
     // Archived texts have no tamper hook; tree `texts` (blake3 hash → text) is opened directly.
-    let texts = |f: &dyn Fn(&sled::Tree)| {
-        let db = factledger::store::sled_config(&c.ledger().join("store"))
-            .open()
-            .unwrap();
-        f(&db.open_tree("texts").unwrap());
-        db.flush().unwrap();
-        drop(db);
-        wait_for_sled_release(&c.ledger());
-    };
+    let texts =
+        |f: &dyn Fn(&sled::Tree)| with_sled(&c.ledger(), |db| f(&db.open_tree("texts").unwrap()));
     // The id index entry of article-sc-title (seq 11) removed.
     with_store(&c.ledger(), |store| {
         let seq = store.tamper_index(b"article-sc-title", None).unwrap();

@@ -1,9 +1,10 @@
 //! `facts`, `flags`, `replay` and `verify` driven through the real binary on temporary ledgers:
 //! the UN-votes fixtures, small end-to-end scenarios for the UN rules, and a tampered projection.
 
+mod common;
 mod fixture_ledger;
 
-use factledger::store::Store;
+use common::with_store;
 use fixture_ledger::{fixture_snapshot, Env, NOW, PROVENANCE_AT};
 use serde_json::{json, Value as Json};
 use std::path::Path;
@@ -991,14 +992,6 @@ fn replay_json_reports_seq_counts_and_digest() {
 
 fn position(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-/// Opens the ledger's store (no factledger process may hold it; this takes its lock), runs `f`
-/// on it (the store's tamper hooks), then makes the changes durable and closes it.
-fn with_store(ledger: &Path, f: impl FnOnce(&Store)) {
-    let store = Store::open(ledger, None).expect("store open");
-    f(&store);
-    store.tamper_flush().expect("flush");
 }
 
 fn remove_subject_entry(ledger: &Path) {

@@ -11,8 +11,11 @@
 //!
 //! Stored events are altered through the store's tamper hooks, after the binary has exited.
 
+mod common;
+
 use assert_cmd::Command;
 use base64::Engine as _;
+use common::with_store;
 use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
 use factledger::chain::{ChainProblem, Verifier};
 use factledger::checkpoint::{key_id, origin_for, Checkpoint};
@@ -27,7 +30,7 @@ use factledger::value::Value;
 use serde_json::{json, Value as Json};
 use sha2::{Digest as _, Sha256};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tempfile::TempDir;
 
 const NOW: &str = "2025-02-26T12:00:00Z";
@@ -417,35 +420,6 @@ fn change_digit(s: &str, i: usize) -> String {
 
 // ---------------------------------------------------------------------------------------------
 // store access, after the binary has exited
-
-/// Opens the ledger's store (taking its lock; no Ledger checks), runs `f` on it, makes the
-/// tampering durable and lets go of the store before the binary runs again.
-fn with_store<R>(ledger: &Path, f: impl FnOnce(&Store) -> R) -> R {
-    let store = Store::open(ledger, None).unwrap();
-    let r = f(&store);
-    store.tamper_flush().unwrap();
-    drop(store);
-    wait_for_sled_release(ledger);
-    r
-}
-
-/// sled 0.34 can keep its flock on `store/db` for a few milliseconds after the last handle is
-/// dropped; wait until it is released so the next run of the binary can open the store.
-fn wait_for_sled_release(ledger: &Path) {
-    let db = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(ledger.join("store/db"))
-        .unwrap();
-    let start = Instant::now();
-    while db.try_lock().is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "sled never let go"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
 
 fn stored_events(store: &Store) -> Vec<Event> {
     let events: Vec<Event> = store

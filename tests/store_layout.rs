@@ -13,7 +13,6 @@ use factledger::store::{Store, BLOCK_EVENTS};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Output;
-use std::time::{Duration, Instant};
 
 // ---------------------------------------------------------------------------------------------
 // helpers
@@ -46,47 +45,6 @@ fn succeeded(out: Output) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).unwrap()
-}
-
-/// sled 0.34 can keep its flock on `store/db` for a few milliseconds after the last handle is
-/// dropped; wait until it is released so the next run of the binary can open the store.
-fn wait_for_sled_release(ledger: &Path) {
-    let db = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(ledger.join("store/db"))
-        .unwrap();
-    let start = Instant::now();
-    while db.try_lock().is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "sled never let go"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-/// Opens the ledger's store (taking its lock), runs `f`, makes any tampering durable and lets
-/// go of the store before the binary runs again.
-fn with_store<R>(ledger: &Path, f: impl FnOnce(&Store) -> R) -> R {
-    let store = Store::open(ledger, None).unwrap();
-    let r = f(&store);
-    store.tamper_flush().unwrap();
-    drop(store);
-    wait_for_sled_release(ledger);
-    r
-}
-
-/// Opens the ledger's sled database directly (no lock, no conversion) and runs `f` on it.
-fn with_sled<R>(ledger: &Path, f: impl FnOnce(&sled::Db) -> R) -> R {
-    let db = factledger::store::sled_config(&ledger.join("store"))
-        .open()
-        .unwrap();
-    let r = f(&db);
-    db.flush().unwrap();
-    drop(db);
-    wait_for_sled_release(ledger);
-    r
 }
 
 /// The `store_version` record of the `meta` tree and the names of the database's trees.

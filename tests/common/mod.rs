@@ -252,3 +252,47 @@ pub fn kill(child: &mut Child) {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// sled 0.34 can keep its flock on `store/db` for a few milliseconds after the last handle is
+/// dropped (a thread-pool job still owns the file). Wait until it is really released, so the
+/// binary run next does not fail with "could not acquire lock".
+pub fn wait_for_sled_release(ledger: &Path) {
+    let db = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(ledger.join("store/db"))
+        .unwrap();
+    let start = Instant::now();
+    while db.try_lock().is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "sled never let go"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Opens the ledger's store (no Ledger: no checks, no projection catch-up; it takes the ledger's
+/// lock) and runs `f` on it, typically with the store's tamper hooks; then makes the changes
+/// durable and lets go of the store before the binary runs again.
+pub fn with_store<R>(ledger: &Path, f: impl FnOnce(&factledger::store::Store) -> R) -> R {
+    let store = factledger::store::Store::open(ledger, None).unwrap();
+    let r = f(&store);
+    store.tamper_flush().unwrap();
+    drop(store);
+    wait_for_sled_release(ledger);
+    r
+}
+
+/// Opens the ledger's sled database directly (no lock, no conversion) and runs `f` on it, for
+/// what the store's hooks do not reach (trees `texts`, `meta`, raw blocks).
+pub fn with_sled<R>(ledger: &Path, f: impl FnOnce(&sled::Db) -> R) -> R {
+    let db = factledger::store::sled_config(&ledger.join("store"))
+        .open()
+        .unwrap();
+    let r = f(&db);
+    db.flush().unwrap();
+    drop(db);
+    wait_for_sled_release(ledger);
+    r
+}
