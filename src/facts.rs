@@ -112,7 +112,12 @@ fn group_values(live: &[ClaimState]) -> Vec<StatedValue> {
 
 /// Facts about one subject, in predicate order.
 pub fn subject_facts(t: &dyn Tables, subject: &str) -> Result<Vec<Fact>> {
-    let claims = projection::subject_claims(t, subject)?;
+    facts_of(t, subject, projection::subject_claims(t, subject)?)
+}
+
+/// As [`subject_facts`], for a subject's claims already read (whole-ledger passes read them with
+/// [`projection::for_each_subject_claims`]).
+pub fn facts_of(t: &dyn Tables, subject: &str, claims: Vec<ClaimState>) -> Result<Vec<Fact>> {
     let mut facts: Vec<Fact> = Vec::new();
     for c in claims {
         let l = liveness(t, &c)?;

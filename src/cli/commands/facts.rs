@@ -1,8 +1,8 @@
 //! `factledger facts`: the current (or past) fact state.
 
 use crate::cli::{out_json, CliError, Context};
-use factledger::facts::{subject_facts, Fact, FactStatus};
-use factledger::projection::for_each_subject;
+use factledger::facts::{facts_of, subject_facts, Fact, FactStatus};
+use factledger::projection::for_each_subject_claims;
 use factledger::provenance::{independent_sources, Chains};
 use serde_json::Value as Json;
 
@@ -38,8 +38,8 @@ pub fn collect_from(
     let mut facts = Vec::new();
     match subject {
         Some(s) => facts.extend(subject_facts(&view, s)?),
-        None => for_each_subject(&view, &mut |s| {
-            facts.extend(subject_facts(&view, s)?);
+        None => for_each_subject_claims(&view, &mut |s, claims| {
+            facts.extend(facts_of(&view, s, claims)?);
             Ok(())
         })?,
     }

@@ -28,8 +28,8 @@ pub fn run(ctx: &Context, args: &GraphArgs) -> Result<(), CliError> {
     let mut claims = Vec::new();
     match &args.subject {
         Some(s) => claims.extend(subject_claims(&t, s)?),
-        None => projection::for_each_subject(&t, &mut |s| {
-            claims.extend(subject_claims(&t, s)?);
+        None => projection::for_each_subject_claims(&t, &mut |_, found| {
+            claims.extend(found);
             Ok(())
         })?,
     }
