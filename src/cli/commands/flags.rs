@@ -1,7 +1,7 @@
 //! `factledger flags`: every inconsistency the ledger raises, now or as of a point.
 
 use crate::cli::{out_json, CliError, Context};
-use factledger::findings::{all_codes, all_flags, for_each_flag, subject_flags};
+use factledger::findings::{all_codes, for_each_flag, subject_flags};
 use factledger::provenance::Chains;
 use factledger::rules::Flag;
 use serde_json::Value as Json;
@@ -45,51 +45,55 @@ fn check_codes(args: &FlagsArgs) -> Result<(), CliError> {
 
 /// Computes flags from an open ledger.
 pub fn collect_from(ledger: &factledger::Ledger, args: &FlagsArgs) -> Result<Vec<Flag>, CliError> {
-    let seq = args
-        .as_of
-        .as_deref()
-        .map(|s| ledger.resolve_as_of(s))
-        .transpose()?;
-    let view = ledger.view_at(seq)?;
-    let mut flags = match &args.subject {
-        Some(s) => subject_flags(&view, ledger, &mut Chains::default(), s)?,
-        None => all_flags(&view, ledger)?,
-    };
-    if !args.code.is_empty() {
-        flags.retain(|f| args.code.contains(&f.code));
-    }
+    let mut flags = Vec::new();
+    visit_flags(ledger, args, &mut |f| {
+        flags.push(f);
+        Ok(())
+    })?;
     Ok(flags)
 }
 
-pub fn run(ctx: &Context, args: &FlagsArgs) -> Result<(), CliError> {
-    if args.subject.is_some() || ctx.json() {
-        let flags = collect(ctx, args)?;
-        if ctx.json() {
-            return out_json(&Json::Array(flags.iter().map(Flag::to_json).collect()));
-        }
-        return print_flags(&flags);
-    }
-    // The whole ledger: printed as found, one subject at a time (a large ledger has millions).
-    check_codes(args)?;
-    let ledger = ctx.open()?;
+/// Visits, in order, the flags the arguments ask for; the whole ledger's one subject at a time
+/// (a large ledger has millions).
+fn visit_flags(
+    ledger: &factledger::Ledger,
+    args: &FlagsArgs,
+    visit: &mut dyn FnMut(Flag) -> Result<(), CliError>,
+) -> Result<(), CliError> {
     let seq = args
         .as_of
         .as_deref()
         .map(|s| ledger.resolve_as_of(s))
         .transpose()?;
     let view = ledger.view_at(seq)?;
-    let mut printer = FlagPrinter::default();
+    let wanted = |f: &Flag| args.code.is_empty() || args.code.contains(&f.code);
+    if let Some(s) = &args.subject {
+        let flags = subject_flags(&view, ledger, &mut Chains::default(), s)?;
+        return flags.into_iter().filter(wanted).try_for_each(visit);
+    }
+    // The library's visitor carries library errors; a failure of ours stops it and is kept.
     let mut failed = None;
-    for_each_flag(&view, &ledger, &mut |f| {
-        if args.code.is_empty() || args.code.contains(&f.code) {
-            if let Err(e) = printer.print(&f) {
+    for_each_flag(&view, ledger, &mut |f| {
+        if wanted(&f) {
+            if let Err(e) = visit(f) {
                 failed = Some(e);
-                return Err(factledger::LedgerError::Invalid("output failed".into()));
+                return Err(factledger::LedgerError::Invalid("stopped".into()));
             }
         }
         Ok(())
     })
-    .map_err(|e| failed.take().unwrap_or_else(|| CliError::from(e)))?;
+    .map_err(|e| failed.take().unwrap_or_else(|| CliError::from(e)))
+}
+
+pub fn run(ctx: &Context, args: &FlagsArgs) -> Result<(), CliError> {
+    if ctx.json() {
+        let flags = collect(ctx, args)?;
+        return out_json(&Json::Array(flags.iter().map(Flag::to_json).collect()));
+    }
+    check_codes(args)?;
+    let ledger = ctx.open()?;
+    let mut printer = FlagPrinter::default();
+    visit_flags(&ledger, args, &mut |f| printer.print(&f))?;
     printer.finish()
 }
 
