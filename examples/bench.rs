@@ -1739,16 +1739,12 @@ fn run(opts: &Opts) -> Res<()> {
         }
         drop(tables);
     }
-    phase("in-library: projection::replay_summary of the whole log");
+    phase("in-library: Ledger::replay_summary of the whole log");
     // What `factledger replay` runs: the digest and counts without holding the tables.
     let mut summary_runs = Vec::new();
     for _ in 0..2 {
         let t = Instant::now();
-        let mut reread = |seq: u64| {
-            l.event(seq)?
-                .ok_or_else(|| factledger::LedgerError::Invalid(format!("seq {seq} missing")))
-        };
-        let summary = projection::replay_summary(l.events(1), None, &mut reread, |_| {})?;
+        let summary = l.replay_summary(None, |_| {})?;
         summary_runs.push(secs(t.elapsed()));
         if summary.reached != nn {
             return Err(format!("replay_summary reached {}, expected {n}", summary.reached).into());

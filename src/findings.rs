@@ -4,7 +4,7 @@
 
 use crate::error::Result;
 use crate::ledger::Ledger;
-use crate::projection::{self, ClaimState, Tables, SOURCES};
+use crate::projection::{self, ClaimState, Liveness, Tables, SOURCES};
 use crate::provenance::{self, Chains};
 use crate::rules::{self, Archive, Flag, LiveClaim, SourceText};
 use std::cell::RefCell;
@@ -106,7 +106,7 @@ fn claims_flags(
     let mut live = Vec::new();
     let mut flags = Vec::new();
     for c in claims {
-        if c.own_status().is_none() && t.live_source(&c.claim.source)? {
+        if projection::liveness_with(&c, &mut |id| t.live_source(id))? == Liveness::Live {
             flags.extend(provenance::claim_flags(t, chains, &c)?);
             live.push(LiveClaim {
                 id: c.claim.id,
@@ -153,13 +153,12 @@ impl<'a> SourceCache<'a> {
         }
     }
 
-    /// Whether source `id` is in the ledger and not retracted: what a claim's liveness needs
-    /// of its source (see [`projection::liveness`]), decoded once per source.
+    /// [`projection::source_live`], decoded once per source.
     fn live_source(&self, id: &str) -> Result<bool> {
         if let Some(&live) = self.standing.borrow().get(id) {
             return Ok(live);
         }
-        let live = projection::source(self, id)?.is_some_and(|s| s.retracted_at.is_none());
+        let live = projection::source_live(self, id)?;
         self.standing.borrow_mut().insert(id.to_string(), live);
         Ok(live)
     }

@@ -173,6 +173,23 @@ impl Ledger {
         Ok(())
     }
 
+    /// The digest and counts of the projection the log implies up to `to` (default: the head),
+    /// without building it: see [`projection::replay_summary`]. Earlier events a retraction or
+    /// correction changes are read again from the store.
+    pub fn replay_summary(
+        &self,
+        to: Option<u64>,
+        progress: impl FnMut(u64),
+    ) -> Result<projection::Summary> {
+        let mut reread = |seq: u64| {
+            self.event(seq)?.ok_or_else(|| LedgerError::Inconsistent {
+                seq,
+                problem: "an earlier event is missing from the store".into(),
+            })
+        };
+        projection::replay_summary(self.events(1), to, &mut reread, progress)
+    }
+
     /// The stored projection, for queries.
     pub fn tables(&self) -> StoredTables<'_> {
         StoredTables(&self.store)

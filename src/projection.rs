@@ -669,6 +669,19 @@ pub enum Liveness {
 }
 
 impl Liveness {
+    /// The reason, in order: retracted, then superseded, then the source.
+    pub fn of(retracted: bool, superseded: bool, source_live: bool) -> Liveness {
+        if retracted {
+            Liveness::Retracted
+        } else if superseded {
+            Liveness::Superseded
+        } else if source_live {
+            Liveness::Live
+        } else {
+            Liveness::SourceRetracted
+        }
+    }
+
     /// Lower-case name for output.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -682,16 +695,28 @@ impl Liveness {
 
 /// Whether a claim is live: not retracted, not superseded, and its own source not retracted.
 pub fn liveness(t: &dyn Tables, c: &ClaimState) -> Result<Liveness> {
-    if c.retracted_at.is_some() {
-        return Ok(Liveness::Retracted);
+    liveness_with(c, &mut |id| source_live(t, id))
+}
+
+/// As [`liveness`], asking `source_live` (see [`source_live`]) about the claim's source only when
+/// the claim's own state leaves it live; for passes that remember their sources.
+pub fn liveness_with(
+    c: &ClaimState,
+    source_live: &mut dyn FnMut(&str) -> Result<bool>,
+) -> Result<Liveness> {
+    if c.own_status().is_some() {
+        return Ok(Liveness::of(
+            c.retracted_at.is_some(),
+            c.superseded_by.is_some(),
+            false,
+        ));
     }
-    if c.superseded_by.is_some() {
-        return Ok(Liveness::Superseded);
-    }
-    match source(t, &c.claim.source)? {
-        Some(s) if s.retracted_at.is_none() => Ok(Liveness::Live),
-        _ => Ok(Liveness::SourceRetracted),
-    }
+    Ok(Liveness::of(false, false, source_live(&c.claim.source)?))
+}
+
+/// Whether source `id` is in the ledger and not retracted: what a claim's liveness needs of it.
+pub fn source_live(t: &dyn Tables, id: &str) -> Result<bool> {
+    Ok(source(t, id)?.is_some_and(|s| s.retracted_at.is_none()))
 }
 
 /// Decodes a claim state stored in [`SUBJECTS`] under `key`.
@@ -1022,17 +1047,18 @@ impl SummaryFold {
             subjects: self.subjects.len() as u64,
             ..Summary::default()
         };
-        // The same order of reasons as [`liveness`].
         for slot in self.claims.values() {
-            if slot.retracted_at.is_some() {
-                sum.retracted_claims += 1;
-            } else if slot.superseded_by.is_some() {
-                sum.superseded_claims += 1;
-            } else if live_source[slot.source as usize] {
-                sum.live_claims += 1;
-            } else {
-                sum.claims_with_retracted_source += 1;
-            }
+            let count = match Liveness::of(
+                slot.retracted_at.is_some(),
+                slot.superseded_by.is_some(),
+                live_source[slot.source as usize],
+            ) {
+                Liveness::Live => &mut sum.live_claims,
+                Liveness::Retracted => &mut sum.retracted_claims,
+                Liveness::Superseded => &mut sum.superseded_claims,
+                Liveness::SourceRetracted => &mut sum.claims_with_retracted_source,
+            };
+            *count += 1;
         }
         sum
     }

@@ -244,7 +244,7 @@ impl Store {
             .meta
             .insert("head", &Head::EMPTY.to_bytes()[..])
             .map_err(|e| store.sled_err(e))?;
-        store.record_block_size()?;
+        store.record_layout_parameters()?;
         store.make_durable()?;
         write_head_file(dir, Head::EMPTY)?;
         store.head = Head::EMPTY;
@@ -317,40 +317,12 @@ impl Store {
         if version.as_deref() == Some(&[1]) {
             store.migrate_from_layout_1()?;
         }
-        match store
-            .meta
-            .get("block_events")
-            .map_err(|e| store.sled_err(e))?
-        {
-            Some(b) if b.as_ref() == pack::BLOCK_EVENTS.to_be_bytes() => {}
-            Some(b) => {
-                return Err(StoreError::Corrupt(format!(
-                    "the store packs {} events to a block; this build reads blocks of {}",
-                    <[u8; 8]>::try_from(b.as_ref()).map_or(0, u64::from_be_bytes),
-                    pack::BLOCK_EVENTS
-                )))
-            }
-            None => {
-                return Err(StoreError::Corrupt(
-                    "the store does not record its block size".into(),
-                ))
-            }
-        }
-        match store.meta.get("buckets").map_err(|e| store.sled_err(e))? {
-            Some(b) if b.as_ref() == pack::BUCKETS.to_be_bytes() => {}
-            other => {
-                return Err(StoreError::Corrupt(format!(
-                    "the store hashes ids into {} buckets; this build uses {}",
-                    other
-                        .and_then(|b| <[u8; 2]>::try_from(b.as_ref()).ok())
-                        .map_or_else(
-                            || "an unrecorded number of".into(),
-                            |b| u16::from_be_bytes(b).to_string()
-                        ),
-                    pack::BUCKETS
-                )))
-            }
-        }
+        store.check_layout_parameter(
+            "block_events",
+            &pack::BLOCK_EVENTS.to_be_bytes(),
+            "events per block",
+        )?;
+        store.check_layout_parameter("buckets", &pack::BUCKETS.to_be_bytes(), "id hash buckets")?;
         Ok(store)
     }
 
@@ -430,7 +402,7 @@ impl Store {
         self.meta
             .remove("projection")
             .map_err(|e| self.sled_err(e))?;
-        self.record_block_size()?;
+        self.record_layout_parameters()?;
         self.make_durable()?;
         self.meta
             .insert("store_version", &[STORE_VERSION])
@@ -445,16 +417,40 @@ impl Store {
         Ok(())
     }
 
-    /// Records how many events a block holds: a layout parameter, checked at every open.
-    fn record_block_size(&self) -> Result<(), StoreError> {
-        self.meta
-            .insert("block_events", &pack::BLOCK_EVENTS.to_be_bytes()[..])
-            .and_then(|_| {
-                self.meta
-                    .insert("buckets", &pack::BUCKETS.to_be_bytes()[..])
-            })
-            .map(|_| ())
-            .map_err(|e| self.sled_err(e))
+    /// Records the layout parameters (events per block, hash buckets), checked at every open.
+    fn record_layout_parameters(&self) -> Result<(), StoreError> {
+        for (name, value) in [
+            ("block_events", &pack::BLOCK_EVENTS.to_be_bytes()[..]),
+            ("buckets", &pack::BUCKETS.to_be_bytes()[..]),
+        ] {
+            self.meta
+                .insert(name, value)
+                .map_err(|e| self.sled_err(e))?;
+        }
+        Ok(())
+    }
+
+    /// Refuses a store whose recorded layout parameter `name` (a big-endian integer) is not
+    /// `expected`: its blocks or buckets would be read at the wrong places.
+    fn check_layout_parameter(
+        &self,
+        name: &str,
+        expected: &[u8],
+        what: &str,
+    ) -> Result<(), StoreError> {
+        let number = |b: &[u8]| b.iter().fold(0u128, |n, &d| n << 8 | u128::from(d));
+        match self.meta.get(name).map_err(|e| self.sled_err(e))? {
+            Some(b) if b.as_ref() == expected => Ok(()),
+            Some(b) if b.len() <= 16 => Err(StoreError::Corrupt(format!(
+                "the store was written with {} {what}; this build uses {}",
+                number(&b),
+                number(expected)
+            ))),
+            _ => Err(StoreError::Corrupt(format!(
+                "the store does not record its {what} (this build uses {})",
+                number(expected)
+            ))),
+        }
     }
 
     /// Whether this open converted the store from layout 1 (the ledger then rebuilds the
@@ -918,16 +914,12 @@ impl Store {
             Grouping::Hashed => {
                 // Buckets are in hash order; callers get key order.
                 let mut found: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
-                for item in tree.iter() {
-                    let (gkey, b) = item.map_err(|e| self.sled_err(e))?;
-                    pack::walk_group(&b, &mut |k, v| {
-                        if k.starts_with(prefix) {
-                            found.push((k.to_vec(), v.to_vec()));
-                        }
-                        true
-                    })
-                    .map_err(|m| Self::group_damaged(table, &gkey, m))?;
-                }
+                self.table_entries(table, &mut |k, v| {
+                    if k.starts_with(prefix) {
+                        found.push((k.to_vec(), v.to_vec()));
+                    }
+                    true
+                })?;
                 found.sort_unstable();
                 for (k, v) in &found {
                     if !visit(k, v) {

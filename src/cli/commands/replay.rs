@@ -32,21 +32,11 @@ pub fn run(ctx: &Context, args: &ReplayArgs) -> Result<(), CliError> {
     // The digest and counts of what the log implies, without holding the projection in memory
     // (a million claims would take gigabytes); earlier events are read again when a retraction
     // or correction changes them.
-    let summary = {
-        let l = &ledger;
-        let mut reread = |seq: u64| {
-            l.event(seq)?
-                .ok_or_else(|| factledger::LedgerError::Inconsistent {
-                    seq,
-                    problem: "an earlier event is missing from the store".into(),
-                })
-        };
-        projection::replay_summary(ledger.events(1), args.to, &mut reread, |seq| {
-            if seq % 1024 == 0 {
-                bar.set_position(seq);
-            }
-        })?
-    };
+    let summary = ledger.replay_summary(args.to, |seq| {
+        if seq % 1024 == 0 {
+            bar.set_position(seq);
+        }
+    })?;
     bar.finish_and_clear();
     let reached = summary.reached;
     let digest = summary.digest;
