@@ -485,4 +485,25 @@ mod tests {
             assert_eq!(mode & 0o777, 0o600);
         }
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn loose_secrets_and_links_are_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let kd = KeyDir::new(dir.path().join("keys"));
+        kd.generate("ana").unwrap();
+        let secret = dir.path().join("keys/ana.secret");
+        fs::set_permissions(&secret, fs::Permissions::from_mode(0o640)).unwrap();
+        let e = kd.load("ana").expect_err("a 0640 secret is refused");
+        assert!(matches!(e, KeyError::Exposed { mode: 0o640, .. }), "{e}");
+        assert!(!e.is_io());
+        assert!(e.to_string().contains("chmod 600"), "{e}");
+        // A dangling link where the public key goes: refused, and the secret is not left behind.
+        let target = dir.path().join("target");
+        std::os::unix::fs::symlink(&target, dir.path().join("keys/bob.pub")).unwrap();
+        assert!(matches!(kd.generate("bob"), Err(KeyError::Exists { .. })));
+        assert!(!target.exists());
+        assert!(!dir.path().join("keys/bob.secret").exists());
+    }
 }
