@@ -14,7 +14,12 @@ pub struct Dot {
     seen: BTreeSet<String>,
 }
 
-/// Escapes a string for a DOT double-quoted id or label.
+/// Escapes a string for a DOT double-quoted id or label. Inside quotes `\"` is a literal quote,
+/// and doubling every backslash keeps one from escaping the closing quote or forming `\N`-style
+/// label substitutions. A
+/// newline becomes a label line break (`\n`); other controls and bidi overrides (see
+/// [`crate::terminal`]) are shown visibly (`\x1b`), so a label can neither break out of its
+/// quotes nor drive the terminal the DOT text is printed on.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -22,7 +27,11 @@ pub fn esc(s: &str) -> String {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
-            c if c.is_control() => {}
+            c if crate::terminal::is_unsafe(c) => {
+                let mut buf = [0u8; 4];
+                let shown = crate::terminal::escape(c.encode_utf8(&mut buf));
+                out.push_str(&shown.replace('\\', "\\\\"));
+            }
             c => out.push(c),
         }
     }
@@ -163,5 +172,28 @@ impl Dot {
         }
         out.push('}');
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_cannot_leave_their_quotes_or_drive_a_terminal() {
+        assert_eq!(esc(r#"a"b\"#), r#"a\"b\\"#);
+        assert_eq!(esc("t\\"), "t\\\\");
+        assert_eq!(esc("one\ntwo"), "one\\ntwo");
+        assert_eq!(esc("x\x1b[2J\u{202e}"), "x\\\\x1b[2J\\\\u{202e}");
+        let mut d = Dot::default();
+        d.cites("a\" -> \"b", "c\x1b", false, false);
+        let text = d.finish("t\"");
+        assert!(!text
+            .chars()
+            .any(|c| crate::terminal::is_unsafe(c) && c != '\n'));
+        assert!(
+            text.contains(r#""source:a\" -> \"b" -> "source:c\\x1b""#),
+            "{text}"
+        );
     }
 }

@@ -23,6 +23,7 @@
 //! - [`proof`] — inclusion, consistency and evidence files, checked without the ledger.
 //! - [`bundle`] — the whole ledger as a verifiable JSON Lines bundle, and back.
 //! - [`signing`] — Ed25519 key files, event signatures, and who may sign.
+//! - [`terminal`] — text from ledgers, bundles and proofs escaped so it cannot drive a terminal.
 //! - [`import`] — the JSON Lines import format and the decision of what to append.
 //! - [`error`] — the library's error type.
 #![forbid(unsafe_code)]
@@ -46,6 +47,7 @@ pub mod provenance;
 pub mod rules;
 pub mod signing;
 pub mod store;
+pub mod terminal;
 pub mod value;
 
 pub use error::{LedgerError, Result};

@@ -149,7 +149,66 @@ pub fn check_authority_in(
     }
 }
 
-/// A directory of key files: `NAME.secret` (hex seed, owner-only) and `NAME.pub` (hex).
+/// Why a key file could not be made or used. I/O failures ([`KeyError::is_io`]) are the machine's
+/// problem (exit 3); the others are the user's to fix (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    /// Reading or writing a key file or the key directory failed.
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io {
+        /// What was being done ("create", "read", "write").
+        action: &'static str,
+        /// The file or directory.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A key of that name (or a file, or a link, in its place) is already there: keys are never
+    /// overwritten, and never written through a symbolic link.
+    #[error("a key named '{name}' already exists in {} ({} is in the way)", dir.display(), path.display())]
+    Exists {
+        /// The key name.
+        name: String,
+        /// The key directory.
+        dir: PathBuf,
+        /// The file (or link) that is there.
+        path: PathBuf,
+    },
+    /// A secret key that group or others can access is not used, as ssh refuses such keys.
+    #[error(
+        "{} is accessible by group or others (mode {mode:04o}); a secret key must be private: run `chmod 600 {}`",
+        path.display(),
+        path.display()
+    )]
+    Exposed {
+        /// The secret key file.
+        path: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+    },
+    /// The file does not hold a key.
+    #[error("{} is not a factledger secret key file", path.display())]
+    NotAKey {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The name is not usable as a key name.
+    #[error("{0}")]
+    BadName(String),
+    /// The OS gave no randomness for a new key.
+    #[error("no randomness for a new key: {0}")]
+    NoRandomness(String),
+}
+
+impl KeyError {
+    /// True when the machine, not the user, is at fault (exit 3).
+    pub fn is_io(&self) -> bool {
+        matches!(self, KeyError::Io { .. } | KeyError::NoRandomness(_))
+    }
+}
+
+/// A directory of key files: `NAME.secret` (hex seed, mode 0600) and `NAME.pub` (hex, 0644), in a
+/// directory created 0700. Modes are set explicitly, whatever the umask.
 pub struct KeyDir {
     dir: PathBuf,
 }
@@ -170,79 +229,158 @@ impl KeyDir {
         &self.dir
     }
 
-    fn io(&self, action: &str, path: &Path, e: std::io::Error) -> LedgerError {
-        LedgerError::Invalid(format!("{action} {}: {e}", path.display()))
+    fn io<'p>(
+        action: &'static str,
+        path: &'p Path,
+    ) -> impl FnOnce(std::io::Error) -> KeyError + 'p {
+        move |source| KeyError::Io {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    fn name_ok(name: &str) -> Result<(), KeyError> {
+        check_key_name(name).map_err(|e| KeyError::BadName(e.to_string()))
     }
 
     /// Generates a new key pair from the OS's randomness and writes it; refuses to overwrite.
-    pub fn generate(&self, name: &str) -> Result<PublicKey> {
-        check_key_name(name)?;
+    pub fn generate(&self, name: &str) -> Result<PublicKey, KeyError> {
+        Self::name_ok(name)?;
         let mut seed = [0u8; 32];
-        getrandom::getrandom(&mut seed)
-            .map_err(|e| LedgerError::Invalid(format!("no randomness for a new key: {e}")))?;
+        getrandom::getrandom(&mut seed).map_err(|e| KeyError::NoRandomness(e.to_string()))?;
         self.write(name, &SigningKey::from_bytes(&seed))
     }
 
-    /// Writes a key pair; the secret file is created readable by the owner only.
-    pub fn write(&self, name: &str, key: &SigningKey) -> Result<PublicKey> {
-        check_key_name(name)?;
-        fs::create_dir_all(&self.dir).map_err(|e| self.io("create", &self.dir, e))?;
-        let secret = self.dir.join(format!("{name}.secret"));
-        let public = self.dir.join(format!("{name}.pub"));
-        if secret.exists() || public.exists() {
-            return Err(LedgerError::Invalid(format!(
-                "a key named '{name}' already exists in {}",
-                self.dir.display()
-            )));
-        }
+    /// Creates a new key file with `mode`, refusing any existing path: `create_new` is
+    /// `O_CREAT | O_EXCL`, which also fails on a symbolic link, dangling or not, so a key is never
+    /// written through one.
+    fn create(&self, name: &str, path: &Path, mode: u32) -> Result<fs::File, KeyError> {
         let mut opts = fs::OpenOptions::new();
         opts.write(true).create_new(true);
         #[cfg(unix)]
         {
             use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
+            opts.mode(mode);
         }
-        let mut f = opts
-            .open(&secret)
-            .map_err(|e| self.io("create", &secret, e))?;
-        f.write_all(format!("{}\n", hex(&key.to_bytes())).as_bytes())
-            .and_then(|_| f.sync_all())
-            .map_err(|e| self.io("write", &secret, e))?;
-        let pk = key.verifying_key().to_bytes();
-        fs::write(&public, format!("{}\n", hex(&pk))).map_err(|e| self.io("write", &public, e))?;
-        Ok(pk)
+        let f = opts.open(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => KeyError::Exists {
+                name: name.into(),
+                dir: self.dir.clone(),
+                path: path.to_path_buf(),
+            },
+            _ => Self::io("create", path)(e),
+        })?;
+        // The umask may have taken bits from `mode` (a 0644 `.pub` under umask 077); set it
+        // exactly, on the open file, so no link can redirect the change.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            f.set_permissions(fs::Permissions::from_mode(mode))
+                .map_err(Self::io("set the permissions of", path))?;
+        }
+        #[cfg(not(unix))]
+        let _ = mode;
+        Ok(f)
     }
 
-    /// Loads a signing key, or `None` when there is no key of that name.
-    pub fn load(&self, name: &str) -> Result<Option<SigningKey>> {
+    /// Writes a key pair, both files or neither: the secret 0600, the public key 0644, in a key
+    /// directory created 0700.
+    pub fn write(&self, name: &str, key: &SigningKey) -> Result<PublicKey, KeyError> {
+        Self::name_ok(name)?;
+        let mut dir = fs::DirBuilder::new();
+        dir.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            dir.mode(0o700);
+        }
+        dir.create(&self.dir)
+            .map_err(Self::io("create", &self.dir))?;
+        let secret = self.dir.join(format!("{name}.secret"));
+        let public = self.dir.join(format!("{name}.pub"));
+        // Neither file may be there (a dangling link counts): check both before creating either.
+        for path in [&secret, &public] {
+            if fs::symlink_metadata(path).is_ok() {
+                return Err(KeyError::Exists {
+                    name: name.into(),
+                    dir: self.dir.clone(),
+                    path: path.clone(),
+                });
+            }
+        }
+        let pk = key.verifying_key().to_bytes();
+        let result = self.create(name, &secret, 0o600).and_then(|mut s| {
+            let written = self.create(name, &public, 0o644).and_then(|mut p| {
+                s.write_all(format!("{}\n", hex(&key.to_bytes())).as_bytes())
+                    .and_then(|_| s.sync_all())
+                    .map_err(Self::io("write", &secret))?;
+                p.write_all(format!("{}\n", hex(&pk)).as_bytes())
+                    .and_then(|_| p.sync_all())
+                    .map_err(Self::io("write", &public))
+            });
+            if written.is_err() {
+                // `public` may be someone else's file (AlreadyExists): only remove what we made.
+                if !matches!(written, Err(KeyError::Exists { .. })) {
+                    let _ = fs::remove_file(&public);
+                }
+                let _ = fs::remove_file(&secret);
+            }
+            written
+        });
+        result.map(|()| pk)
+    }
+
+    /// Loads a signing key, or `None` when there is no key of that name. A secret that group or
+    /// others can access is refused ([`KeyError::Exposed`]).
+    pub fn load(&self, name: &str) -> Result<Option<SigningKey>, KeyError> {
         if check_key_name(name).is_err() {
             return Ok(None);
         }
         let path = self.dir.join(format!("{name}.secret"));
-        let text = match fs::read_to_string(&path) {
-            Ok(t) => t,
+        let mut f = match fs::File::open(&path) {
+            Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(self.io("read", &path, e)),
+            Err(e) => return Err(Self::io("read", &path)(e)),
         };
-        let seed = parse_hash(text.trim()).ok_or_else(|| {
-            LedgerError::Invalid(format!(
-                "{} is not a factledger secret key file",
-                path.display()
-            ))
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = f
+                .metadata()
+                .map_err(Self::io("read", &path))?
+                .permissions()
+                .mode();
+            if mode & 0o077 != 0 {
+                return Err(KeyError::Exposed {
+                    path,
+                    mode: mode & 0o7777,
+                });
+            }
+        }
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut f, &mut text).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::InvalidData {
+                KeyError::NotAKey { path: path.clone() }
+            } else {
+                Self::io("read", &path)(e)
+            }
         })?;
+        let seed =
+            parse_hash(text.trim()).ok_or_else(|| KeyError::NotAKey { path: path.clone() })?;
         Ok(Some(SigningKey::from_bytes(&seed)))
     }
 
     /// Every key pair: (name, public key).
-    pub fn list(&self) -> Result<Vec<(String, PublicKey)>> {
+    pub fn list(&self) -> Result<Vec<(String, PublicKey)>, KeyError> {
         let mut out = Vec::new();
         let entries = match fs::read_dir(&self.dir) {
             Ok(e) => e,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
-            Err(e) => return Err(self.io("read", &self.dir, e)),
+            Err(e) => return Err(Self::io("read", &self.dir)(e)),
         };
         for entry in entries {
-            let entry = entry.map_err(|e| self.io("read", &self.dir, e))?;
+            let entry = entry.map_err(Self::io("read", &self.dir))?;
             let path = entry.path();
             let Some(name) = path
                 .file_name()
@@ -346,5 +484,26 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn loose_secrets_and_links_are_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let kd = KeyDir::new(dir.path().join("keys"));
+        kd.generate("ana").unwrap();
+        let secret = dir.path().join("keys/ana.secret");
+        fs::set_permissions(&secret, fs::Permissions::from_mode(0o640)).unwrap();
+        let e = kd.load("ana").expect_err("a 0640 secret is refused");
+        assert!(matches!(e, KeyError::Exposed { mode: 0o640, .. }), "{e}");
+        assert!(!e.is_io());
+        assert!(e.to_string().contains("chmod 600"), "{e}");
+        // A dangling link where the public key goes: refused, and the secret is not left behind.
+        let target = dir.path().join("target");
+        std::os::unix::fs::symlink(&target, dir.path().join("keys/bob.pub")).unwrap();
+        assert!(matches!(kd.generate("bob"), Err(KeyError::Exists { .. })));
+        assert!(!target.exists());
+        assert!(!dir.path().join("keys/bob.secret").exists());
     }
 }

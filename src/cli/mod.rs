@@ -5,10 +5,14 @@
 //! failed `verify`, a damaged ledger); 2 bad input or usage (including a missing ledger);
 //! 3 the ledger could not be used (in use by another process, I/O failure such as a full disk).
 
-/// Writes a line to stdout, treating a closed pipe (`factledger log | head`) as a clean end.
+/// Writes a line of text output to stdout, treating a closed pipe (`factledger log | head`) as a
+/// clean end. Renderers escape each value that came from a ledger, bundle, proof or import file
+/// ([`factledger::terminal::esc`]); on top of that the whole line passes through
+/// [`factledger::terminal`], so no control character but the newline reaches the terminal even
+/// from a value a renderer forgot.
 macro_rules! out {
     ($($arg:tt)*) => {
-        $crate::cli::write_out(format_args!($($arg)*))
+        $crate::cli::write_text(format_args!($($arg)*))
     };
 }
 
@@ -162,6 +166,23 @@ impl CliError {
     }
 }
 
+impl CliError {
+    /// Prints the error on stderr: details, `error: MESSAGE`, `hint: HINT`. Messages quote file
+    /// content (an import line, a bundle's line type, a proof's claim id), so every line is
+    /// escaped for the terminal: one hostile value cannot fake a success or a second line.
+    pub fn eprint(&self) {
+        use factledger::terminal::esc;
+        let mut err = std::io::stderr().lock();
+        for d in &self.details {
+            let _ = writeln!(err, "{}", esc(d));
+        }
+        let _ = writeln!(err, "error: {}", esc(&self.message));
+        if let Some(h) = &self.hint {
+            let _ = writeln!(err, "hint: {}", esc(h));
+        }
+    }
+}
+
 impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
@@ -210,6 +231,21 @@ impl From<LedgerError> for CliError {
             hint,
             details: Vec::new(),
             reported: false,
+        }
+    }
+}
+
+impl From<factledger::signing::KeyError> for CliError {
+    /// Key-file I/O failures exit 3; a key in the way, a secret others can read, a file that is
+    /// not a key exit 2.
+    fn from(e: factledger::signing::KeyError) -> CliError {
+        CliError {
+            kind: if e.is_io() {
+                ErrorKind::Unavailable
+            } else {
+                ErrorKind::Usage
+            },
+            ..CliError::usage(e.to_string())
         }
     }
 }
@@ -276,7 +312,12 @@ impl Context {
                 .timestamp_micros(),
             Err(_) => chrono::Utc::now().timestamp_micros(),
         };
-        let key = self.key_dir().load(&author)?;
+        // With no key directory at all (no HOME), there is no key to sign with: a signed ledger
+        // then refuses the append with its own hint.
+        let key = match self.key_dir() {
+            Ok(dir) => dir.load(&author)?,
+            Err(_) => None,
+        };
         Ok(factledger::ledger::Stamp {
             author,
             recorded_at,
@@ -285,8 +326,9 @@ impl Context {
     }
 
     /// The key directory: `--key-dir`, `FACTLEDGER_KEYS`, `$XDG_CONFIG_HOME/factledger/keys`,
-    /// or `~/.config/factledger/keys`.
-    pub fn key_dir(&self) -> factledger::signing::KeyDir {
+    /// or `~/.config/factledger/keys`. With none of them (an empty or unset `HOME`) it is an
+    /// error: keys are never written into whatever the current folder happens to be.
+    pub fn key_dir(&self) -> Result<factledger::signing::KeyDir, CliError> {
         let env = |k: &str| {
             std::env::var_os(k)
                 .filter(|v| !v.is_empty())
@@ -299,8 +341,12 @@ impl Context {
             .or_else(|| env("FACTLEDGER_KEYS"))
             .or_else(|| env("XDG_CONFIG_HOME").map(|c| c.join("factledger").join("keys")))
             .or_else(|| env("HOME").map(|h| h.join(".config").join("factledger").join("keys")))
-            .unwrap_or_else(|| PathBuf::from(".factledger-keys"));
-        factledger::signing::KeyDir::new(dir)
+            .ok_or_else(|| {
+                CliError::usage(
+                    "no key directory: HOME is empty or unset; pass --key-dir DIR or set FACTLEDGER_KEYS",
+                )
+            })?;
+        Ok(factledger::signing::KeyDir::new(dir))
     }
 
     pub fn json(&self) -> bool {
@@ -334,6 +380,37 @@ thread_local! {
         RefCell::new(BufWriter::with_capacity(64 << 10, std::io::stdout()));
 }
 
+/// Writes one line of text output, escaped for the terminal (newlines kept); see `out!`.
+pub fn write_text(args: fmt::Arguments<'_>) -> Result<(), CliError> {
+    /// Lets the escaping formatter write straight into the buffered stdout.
+    struct Adapter<'a, W: Write> {
+        inner: &'a mut W,
+        error: Option<std::io::Error>,
+    }
+    impl<W: Write> fmt::Write for Adapter<'_, W> {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            self.inner.write_all(s.as_bytes()).map_err(|e| {
+                self.error = Some(e);
+                fmt::Error
+            })
+        }
+    }
+    out_result(OUT.with(|o| {
+        let mut o = o.borrow_mut();
+        let mut a = Adapter {
+            inner: &mut *o,
+            error: None,
+        };
+        match factledger::terminal::write_fmt_escaped(&mut a, args) {
+            Ok(()) => o.write_all(b"\n"),
+            Err(_) => Err(a
+                .error
+                .unwrap_or_else(|| std::io::Error::other("formatting failed"))),
+        }
+    }))
+}
+
+/// Writes one line to stdout as it is: JSON, which serde_json has already escaped.
 pub fn write_out(args: fmt::Arguments<'_>) -> Result<(), CliError> {
     out_result(OUT.with(|o| {
         let mut o = o.borrow_mut();
@@ -411,14 +488,7 @@ pub fn main() -> ExitCode {
             // What the command printed before it failed comes first.
             let _ = flush_out();
             if !e.reported {
-                let mut err = std::io::stderr().lock();
-                for d in &e.details {
-                    let _ = writeln!(err, "{d}");
-                }
-                let _ = writeln!(err, "error: {}", e.message);
-                if let Some(h) = &e.hint {
-                    let _ = writeln!(err, "hint: {h}");
-                }
+                e.eprint();
                 if json {
                     let _ = writeln!(
                         std::io::stdout(),

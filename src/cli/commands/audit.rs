@@ -4,6 +4,7 @@ use crate::cli::{out_json, CliError, Context};
 use factledger::dot::Dot;
 use factledger::projection::{self, liveness, Liveness, Tables};
 use factledger::provenance::{chain, Chain, ChainProblem};
+use factledger::terminal::esc;
 use serde_json::json;
 
 /// Show the chain of sources behind a claim or source: where it reaches primary sources, where
@@ -63,7 +64,7 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> Result<(), CliError> {
             None => {
                 return Err(CliError::usage(format!(
                     "no claim or source with id '{}' in the ledger",
-                    args.id
+                    esc(&args.id)
                 )))
             }
         },
@@ -116,13 +117,13 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> Result<(), CliError> {
         };
         out!(
             "claim {}: {} {} = {}{status}",
-            c.claim.id,
-            c.claim.subject,
-            c.claim.predicate,
-            c.claim.value.display()
+            esc(&c.claim.id),
+            esc(&c.claim.subject),
+            esc(&c.claim.predicate),
+            esc(c.claim.value.display())
         )?;
     } else {
-        out!("source {}", root)?;
+        out!("source {}", esc(&root))?;
     }
     for l in &chain.links {
         let indent = "   ".repeat(l.depth);
@@ -130,12 +131,12 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> Result<(), CliError> {
             .state
             .as_ref()
             .and_then(|s| s.source.title.clone().or(s.source.publisher.clone()))
-            .map(|t| format!(" “{t}”"))
+            .map(|t| format!(" “{}”", esc(&t)))
             .unwrap_or_default();
         let repeat = if l.repeat { "  (shown above)" } else { "" };
         out!(
             "{indent}└─ {}{title}  [{}]{repeat}",
-            l.id,
+            esc(&l.id),
             l.markers().join(", ")
         )?;
     }
@@ -144,12 +145,12 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> Result<(), CliError> {
         if chain.reaches_primary() {
             format!(
                 "yes ({})",
-                chain
+                esc(chain
                     .primary_sources
                     .iter()
                     .cloned()
                     .collect::<Vec<_>>()
-                    .join(", ")
+                    .join(", "))
             )
         } else {
             "NO".into()
@@ -158,14 +159,14 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> Result<(), CliError> {
     out!(
         "origins ({}): {}",
         chain.origins.len(),
-        chain.origins.iter().cloned().collect::<Vec<_>>().join(", ")
+        esc(chain.origins.iter().cloned().collect::<Vec<_>>().join(", "))
     )?;
     if chain.problems.is_empty() {
         out!("problems: none")?;
     } else {
         out!("problems:")?;
         for p in &chain.problems {
-            out!("  {}: {}", p.code(), p.message())?;
+            out!("  {}: {}", p.code(), esc(p.message()))?;
         }
     }
     Ok(())

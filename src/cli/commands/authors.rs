@@ -7,6 +7,7 @@ use crate::cli::{out_json, CliError, Context};
 use factledger::event::{hex, parse_hash, AuthorGrant, AuthorRevocation, EventBody};
 use factledger::ledger::Draft;
 use factledger::projection;
+use factledger::terminal::esc;
 use serde_json::json;
 
 #[derive(Debug, clap::Subcommand)]
@@ -59,7 +60,8 @@ pub fn run(ctx: &Context, cmd: &AuthorsCommand) -> Result<(), CliError> {
                     None => "authorised".into(),
                 };
                 out!(
-                    "{n:<20} {}  since seq {}, {status}",
+                    "{:<20} {}  since seq {}, {status}",
+                    esc(n),
                     hex(&a.public_key),
                     a.authorised_at
                 )?;

@@ -24,7 +24,9 @@ pub fn make(ctx: &Context, ledger: &Ledger) -> Result<Checkpoint, CliError> {
         CliError::usage(format!(
             "this ledger is signed, so its checkpoints must be too, but author '{}' has no key in {}",
             stamp.author,
-            ctx.key_dir().path().display()
+            ctx.key_dir()
+                .map(|k| k.path().display().to_string())
+                .unwrap_or_else(|e| e.message)
         ))
     })?;
     let pk = key.verifying_key().to_bytes();

@@ -4,6 +4,7 @@ use crate::cli::{out_json, CliError, Context};
 use factledger::facts::{facts_of, subject_facts, Fact, FactStatus};
 use factledger::projection::for_each_subject_claims;
 use factledger::provenance::{independent_sources, Chains};
+use factledger::terminal::esc;
 use serde_json::Value as Json;
 
 /// Show what the ledger holds about each subject: live claims, values, sources, agreement.
@@ -70,7 +71,7 @@ pub fn run(ctx: &Context, args: &FactsArgs) -> Result<(), CliError> {
     }
     if facts.is_empty() {
         match &args.subject {
-            Some(s) => out!("no claims about '{s}'")?,
+            Some(s) => out!("no claims about '{}'", esc(s))?,
             None => out!("no claims in the ledger")?,
         }
         return Ok(());
@@ -86,7 +87,7 @@ pub fn print_facts(facts: &[(Fact, usize)]) -> Result<(), CliError> {
             if last_subject.is_some() {
                 out!("")?;
             }
-            out!("{}", f.subject)?;
+            out!("{}", esc(&f.subject))?;
             last_subject = Some(&f.subject);
         }
         let status = match f.status {
@@ -97,13 +98,13 @@ pub fn print_facts(facts: &[(Fact, usize)]) -> Result<(), CliError> {
         let values: Vec<String> = f
             .values
             .iter()
-            .map(|v| format!("{} [{}]", v.value.display(), v.claims.join(", ")))
+            .map(|v| format!("{} [{}]", esc(v.value.display()), esc(v.claims.join(", "))))
             .collect();
         let shown = if values.is_empty() {
             let ids: Vec<String> = f
                 .inactive
                 .iter()
-                .map(|(c, l)| format!("{} {}", c.claim.id, l.as_str()))
+                .map(|(c, l)| format!("{} {}", esc(&c.claim.id), l.as_str()))
                 .collect();
             format!("(nothing live: {})", ids.join(", "))
         } else if f.predicate == "quote" {
@@ -120,7 +121,7 @@ pub fn print_facts(facts: &[(Fact, usize)]) -> Result<(), CliError> {
                 if *independent == 1 { "" } else { "s" }
             )
         };
-        out!("{status}{:<22} {shown}{origins}", f.predicate)?;
+        out!("{status}{:<22} {shown}{origins}", esc(&f.predicate))?;
     }
     Ok(())
 }

@@ -4,6 +4,7 @@ use crate::cli::{out_json, CliError, Context};
 use factledger::findings::{all_codes, for_each_flag, subject_flags};
 use factledger::provenance::Chains;
 use factledger::rules::Flag;
+use factledger::terminal::esc;
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
 
@@ -122,16 +123,16 @@ impl FlagPrinter {
             }
         }
         self.total += 1;
-        out!("{:<26} {} · {}", f.code, f.subject, f.predicate)?;
-        out!("    {}", f.message)?;
+        out!("{:<26} {} · {}", f.code, esc(&f.subject), esc(&f.predicate))?;
+        out!("    {}", esc(&f.message))?;
         match (f.claims.is_empty(), f.sources.is_empty()) {
             (true, true) => Ok(()),
-            (false, true) => out!("    claims: {}", f.claims.join(", ")),
-            (true, false) => out!("    sources: {}", f.sources.join(", ")),
+            (false, true) => out!("    claims: {}", esc(f.claims.join(", "))),
+            (true, false) => out!("    sources: {}", esc(f.sources.join(", "))),
             (false, false) => out!(
                 "    claims: {}; sources: {}",
-                f.claims.join(", "),
-                f.sources.join(", ")
+                esc(f.claims.join(", ")),
+                esc(f.sources.join(", "))
             ),
         }
     }

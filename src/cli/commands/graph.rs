@@ -5,6 +5,7 @@ use crate::cli::{out_json, CliError, Context};
 use factledger::dot::Dot;
 use factledger::projection::{self, liveness, subject_claims, Tables, SOURCES};
 use factledger::provenance::Chains;
+use factledger::terminal::esc;
 use serde_json::json;
 use std::collections::BTreeSet;
 
@@ -78,7 +79,7 @@ pub fn run(ctx: &Context, args: &GraphArgs) -> Result<(), CliError> {
         edges.len()
     )?;
     for (a, b) in &edges {
-        out!("  {a} cites {b}")?;
+        out!("  {} cites {}", esc(a), esc(b))?;
     }
     out!("(use --dot for a Graphviz picture: factledger graph --dot | dot -Tsvg > graph.svg)")
 }

@@ -75,13 +75,8 @@ pub fn refuse(ctx: &Context, label: &str, problems: Vec<Problem>) -> CliError {
 impl CliError {
     fn json_reported(mut self, json: bool) -> CliError {
         if json {
-            // The JSON object is already on stdout; keep the human lines on stderr.
-            let mut err = std::io::stderr().lock();
-            use std::io::Write;
-            for d in &self.details {
-                let _ = writeln!(err, "{d}");
-            }
-            let _ = writeln!(err, "error: {}", self.message);
+            // The JSON object is already on stdout; keep the human lines on stderr (escaped).
+            self.eprint();
             self.reported = true;
         }
         self

@@ -19,7 +19,7 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<(), CliError> {
     // Load the key before creating anything, so a missing key leaves nothing behind.
     let key = match &args.key {
         Some(name) => {
-            let keys = ctx.key_dir();
+            let keys = ctx.key_dir()?;
             let key = keys.load(name)?.ok_or_else(|| {
                 CliError::usage(format!(
                     "no key named '{name}' in {} (create one with `factledger key generate --name {name}`)",

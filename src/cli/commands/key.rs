@@ -2,6 +2,7 @@
 
 use crate::cli::{out_json, CliError, Context};
 use factledger::event::hex;
+use factledger::terminal::esc;
 use serde_json::json;
 
 #[derive(Debug, clap::Subcommand)]
@@ -21,7 +22,7 @@ pub struct GenerateArgs {
 }
 
 pub fn run(ctx: &Context, cmd: &KeyCommand) -> Result<(), CliError> {
-    let keys = ctx.key_dir();
+    let keys = ctx.key_dir()?;
     match cmd {
         KeyCommand::Generate(a) => {
             let pk = keys.generate(&a.name)?;
@@ -47,7 +48,7 @@ pub fn run(ctx: &Context, cmd: &KeyCommand) -> Result<(), CliError> {
                 out!("no keys in {}", keys.path().display())?;
             }
             for (n, pk) in &list {
-                out!("{n:<20} {}", hex(pk))?;
+                out!("{:<20} {}", esc(n), hex(pk))?;
             }
             Ok(())
         }

@@ -2,6 +2,7 @@
 
 use crate::cli::{out_json, CliError, Context};
 use factledger::event::{Event, EventBody};
+use factledger::terminal::esc;
 
 /// Print the log of events, oldest first.
 #[derive(Debug, clap::Args)]
@@ -35,36 +36,38 @@ pub fn run(ctx: &Context, args: &LogArgs) -> Result<(), CliError> {
 pub fn line(e: &Event) -> String {
     let what = match &e.body {
         EventBody::SourceRegistered(s) => {
-            let mut t = format!("source {} ({})", s.id, s.kind.as_str());
+            let mut t = format!("source {} ({})", esc(&s.id), s.kind.as_str());
             if let Some(title) = &s.title {
-                t.push_str(&format!(" \u{201c}{title}\u{201d}"));
+                t.push_str(&format!(" \u{201c}{}\u{201d}", esc(title)));
             }
             if !s.cites.is_empty() {
-                t.push_str(&format!(" cites {}", s.cites.join(", ")));
+                t.push_str(&format!(" cites {}", esc(s.cites.join(", "))));
             }
             t
         }
         EventBody::ClaimAsserted(c) => {
             let mut t = format!(
                 "claim  {} {} {} = {} [from {}]",
-                c.id,
-                c.subject,
-                c.predicate,
-                c.value.display(),
-                c.source
+                esc(&c.id),
+                esc(&c.subject),
+                esc(&c.predicate),
+                esc(c.value.display()),
+                esc(&c.source)
             );
             if let Some(old) = &c.supersedes {
-                t.push_str(&format!(" corrects {old}"));
+                t.push_str(&format!(" corrects {}", esc(old)));
             }
             t
         }
-        EventBody::Retracted(r) => format!("retract {}: {}", r.target, r.reason),
+        EventBody::Retracted(r) => {
+            format!("retract {}: {}", esc(&r.target), esc(&r.reason))
+        }
         EventBody::AuthorAuthorised(a) => format!(
             "author {} authorised (key {})",
-            a.name,
+            esc(&a.name),
             &factledger::event::hex(&a.public_key)[..16]
         ),
-        EventBody::AuthorRevoked(a) => format!("author {} revoked", a.name),
+        EventBody::AuthorRevoked(a) => format!("author {} revoked", esc(&a.name)),
     };
     let signed = if e.signature.is_some() {
         " [signed]"
@@ -72,5 +75,11 @@ pub fn line(e: &Event) -> String {
         ""
     };
     let when = e.recorded_at_rfc3339();
-    format!("{:>5}  {}  {:<10} {}{signed}", e.seq, when, e.author, what)
+    format!(
+        "{:>5}  {}  {:<10} {}{signed}",
+        e.seq,
+        when,
+        esc(&e.author),
+        what
+    )
 }

@@ -2,6 +2,7 @@
 
 use crate::cli::{out_json, CliError, Context};
 use factledger::event::{hex, EventBody};
+use factledger::terminal::{esc, esc_text};
 use serde_json::json;
 
 /// Show one event by claim/source id or by seq.
@@ -29,7 +30,7 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> Result<(), CliError> {
             Err(_) => {
                 return Err(CliError::usage(format!(
                     "no claim or source with id '{}' in the ledger",
-                    args.target
+                    esc(&args.target)
                 )))
             }
         },
@@ -78,13 +79,13 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> Result<(), CliError> {
     out!(
         "  recorded  {} by {}",
         event.recorded_at_rfc3339(),
-        event.author
+        esc(&event.author)
     )?;
     out!("  hash      {}", hex(&event.hash))?;
     out!("  prev      {}", hex(&event.prev))?;
     match &event.body {
         EventBody::SourceRegistered(s) => {
-            out!("  id        {}", s.id)?;
+            out!("  id        {}", esc(&s.id))?;
             out!("  kind      {}", s.kind.as_str())?;
             for (k, v) in [
                 ("publisher", &s.publisher),
@@ -92,14 +93,14 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> Result<(), CliError> {
                 ("url", &s.url),
             ] {
                 if let Some(v) = v {
-                    out!("  {k:<9} {v}")?;
+                    out!("  {k:<9} {}", esc(v))?;
                 }
             }
             if let Some(p) = &s.published {
-                out!("  published {} ('{}')", p.iso(), p.as_written)?;
+                out!("  published {} ('{}')", p.iso(), esc(&p.as_written))?;
             }
             if !s.cites.is_empty() {
-                out!("  cites     {}", s.cites.join(", "))?;
+                out!("  cites     {}", esc(s.cites.join(", ")))?;
             }
             match &s.text {
                 Some(t) => out!("  text      {} bytes, blake3 {}", t.len, hex(&t.hash))?,
@@ -107,28 +108,28 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> Result<(), CliError> {
             }
         }
         EventBody::ClaimAsserted(c) => {
-            out!("  id        {}", c.id)?;
-            out!("  source    {}", c.source)?;
-            out!("  subject   {}", c.subject)?;
-            out!("  predicate {}", c.predicate)?;
-            out!("  value     {}", c.value.display())?;
+            out!("  id        {}", esc(&c.id))?;
+            out!("  source    {}", esc(&c.source))?;
+            out!("  subject   {}", esc(&c.subject))?;
+            out!("  predicate {}", esc(&c.predicate))?;
+            out!("  value     {}", esc(c.value.display()))?;
             if let Some(old) = &c.supersedes {
-                out!("  corrects  {old}")?;
+                out!("  corrects  {}", esc(old))?;
             }
             if let Some(n) = &c.note {
-                out!("  note      {n}")?;
+                out!("  note      {}", esc(n))?;
             }
         }
         EventBody::Retracted(r) => {
-            out!("  target    {}", r.target)?;
-            out!("  reason    {}", r.reason)?;
+            out!("  target    {}", esc(&r.target))?;
+            out!("  reason    {}", esc(&r.reason))?;
         }
         EventBody::AuthorAuthorised(a) => {
-            out!("  author    {}", a.name)?;
+            out!("  author    {}", esc(&a.name))?;
             out!("  key       {}", hex(&a.public_key))?;
         }
         EventBody::AuthorRevoked(a) => {
-            out!("  author    {} (revoked)", a.name)?;
+            out!("  author    {} (revoked)", esc(&a.name))?;
         }
     }
     if let (Some(k), Some(sig)) = (&event.signer, &event.signature) {
@@ -137,18 +138,18 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> Result<(), CliError> {
     }
     if let Some(r) = &retracted {
         if let EventBody::Retracted(x) = &r.body {
-            out!("  RETRACTED at seq {}: {}", r.seq, x.reason)?;
+            out!("  RETRACTED at seq {}: {}", r.seq, esc(&x.reason))?;
         }
     }
     if let Some(s) = &superseded {
         out!(
             "  SUPERSEDED by {} (seq {})",
-            s.body.id().unwrap_or("?"),
+            esc(s.body.id().unwrap_or("?")),
             s.seq
         )?;
     }
     if let Some(t) = text {
-        out!("\n{t}")?;
+        out!("\n{}", esc_text(&t))?;
     }
     Ok(())
 }

@@ -4,6 +4,7 @@ use crate::cli::{out_json, CliError, Context};
 use factledger::projection::{
     self, cited_by, claims_of_source, liveness, Liveness, Tables, SOURCES,
 };
+use factledger::terminal::esc;
 use serde_json::{json, Value as Json};
 
 /// List the sources: kind, publisher, published date, citations both ways, live claims resting
@@ -70,21 +71,21 @@ pub fn run(ctx: &Context, _args: &SourcesArgs) -> Result<(), CliError> {
         };
         out!(
             "{}  [{}{}]  {}{}",
-            r["id"].as_str().unwrap_or(""),
+            esc(r["id"].as_str().unwrap_or("")),
             r["kind"].as_str().unwrap_or(""),
             if r["retracted"] == json!(true) {
                 ", RETRACTED"
             } else {
                 ""
             },
-            r["publisher"].as_str().unwrap_or("(no publisher)"),
+            esc(r["publisher"].as_str().unwrap_or("(no publisher)")),
             r["published"]
                 .as_str()
-                .map(|p| format!(", {p}"))
+                .map(|p| format!(", {}", esc(p)))
                 .unwrap_or_default()
         )?;
         if let Some(t) = r["title"].as_str() {
-            out!("    “{t}”")?;
+            out!("    “{}”", esc(t))?;
         }
         let cites = list("cites");
         if !cites.is_empty() {
@@ -92,13 +93,13 @@ pub fn run(ctx: &Context, _args: &SourcesArgs) -> Result<(), CliError> {
             let note = if missing.is_empty() {
                 String::new()
             } else {
-                format!("  (not in the ledger: {missing})")
+                format!("  (not in the ledger: {})", esc(&missing))
             };
-            out!("    cites: {cites}{note}")?;
+            out!("    cites: {}{note}", esc(&cites))?;
         }
         let by = list("cited_by");
         if !by.is_empty() {
-            out!("    cited by: {by}")?;
+            out!("    cited by: {}", esc(&by))?;
         }
         out!(
             "    live claims resting on it: {}; archived text: {}",

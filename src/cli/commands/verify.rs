@@ -3,6 +3,7 @@
 use crate::cli::{out_json, CliError, Context};
 use factledger::chain::{verify_chain, ChainProblem};
 use factledger::event::hex;
+use factledger::terminal::esc;
 use serde_json::json;
 
 /// Recompute every event's hash and link, and check archived texts; exit 1 at the first problem.
@@ -30,7 +31,8 @@ fn verify_bundle(ctx: &Context, path: &std::path::Path) -> Result<(), CliError> 
                 }))
             } else {
                 out!(
-                    "ok: {label}: {} events, {} archived texts; hashes, links, {}and the checkpoint root {} verified",
+                    "ok: {}: {} events, {} archived texts; hashes, links, {}and the checkpoint root {} verified",
+                    esc(&label),
                     b.events.len(),
                     b.texts.len(),
                     if b.signed_from.is_some() { "signatures, author authorisations, " } else { "" },
@@ -45,7 +47,7 @@ fn verify_bundle(ctx: &Context, path: &std::path::Path) -> Result<(), CliError> 
                 out_json(
                     &json!({"ok": false, "line": p.line, "seq": p.seq, "message": p.message}),
                 )?;
-                eprintln!("error: {}", e.message);
+                eprintln!("error: {}", esc(&e.message));
                 e.reported = true;
             }
             Err(e)
@@ -64,7 +66,7 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<(), CliError> {
                 out_json(
                     &json!({"ok": false, "problem": {"code": "store-damaged", "message": e.message}}),
                 )?;
-                eprintln!("error: {}", e.message);
+                eprintln!("error: {}", esc(&e.message));
                 e.reported = true;
             }
             return Err(e);
@@ -139,7 +141,7 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<(), CliError> {
             ));
             e.reported = ctx.json();
             if ctx.json() {
-                eprintln!("error: {}", e.message);
+                eprintln!("error: {}", esc(&e.message));
             }
             Err(e)
         }

@@ -4,6 +4,7 @@ use crate::cli::{out_json, CliError, Context};
 use factledger::checkpoint::Checkpoint;
 use factledger::event::parse_hash;
 use factledger::proof::verify_file;
+use factledger::terminal::esc;
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -56,7 +57,7 @@ pub fn run(ctx: &Context, args: &VerifyProofArgs) -> Result<(), CliError> {
             } else {
                 out!("valid")?;
                 for c in &verdict.checked {
-                    out!("  ok: {c}")?;
+                    out!("  ok: {}", esc(c))?;
                 }
                 if key.is_none() && verdict.checkpoint_key.is_some() {
                     out!("  note: the checkpoint's key came from the file; pass --key to pin the key you trust")?;
@@ -68,7 +69,7 @@ pub fn run(ctx: &Context, args: &VerifyProofArgs) -> Result<(), CliError> {
             let mut e = CliError::check(format!("invalid: {reason}"));
             if ctx.json() {
                 out_json(&json!({"ok": false, "reason": reason}))?;
-                eprintln!("error: invalid: {reason}");
+                eprintln!("error: invalid: {}", esc(&reason));
                 e.reported = true;
             }
             Err(e)
