@@ -596,4 +596,109 @@ mod tests {
         );
         assert!(claim_codes().iter().all(|(_, d)| !d.is_empty()));
     }
+
+    // --- the registry ----------------------------------------------------------------------
+
+    #[test]
+    fn every_code_round_trips_through_its_string() {
+        for code in FlagCode::all() {
+            assert_eq!(code.as_str().parse::<FlagCode>(), Ok(code));
+            assert_eq!(code.to_string(), code.as_str());
+            assert_eq!(
+                serde_json::to_value(code).expect("serialise"),
+                json!(code.as_str())
+            );
+            assert_eq!(code.rule().code, code);
+        }
+        let distinct: BTreeSet<&str> = FlagCode::all().map(FlagCode::as_str).collect();
+        assert_eq!(distinct.len(), RULES.len());
+    }
+
+    #[test]
+    fn an_unknown_code_is_named_with_every_valid_code() {
+        let e = "weekday".parse::<FlagCode>().expect_err("not a code");
+        assert_eq!(e.given, "weekday");
+        assert_eq!(
+            e.to_string(),
+            "weekday: no such flag code (codes: conflicting-values, weekday-mismatch, anniversary-mismatch, tally-exceeds-body, outcome-contradicts-tally, veto-contradiction, member-votes-exceed-tally, quote-not-in-source, quote-unverifiable, dangling-citation, circular-citation, no-primary-source, retracted-source)"
+        );
+        assert!("Conflicting-Values".parse::<FlagCode>().is_err());
+    }
+
+    #[test]
+    fn codes_sort_and_pad_as_their_strings() {
+        // Flags sort by code; they must keep the order they had when codes were strings.
+        let mut codes: Vec<FlagCode> = FlagCode::all().collect();
+        codes.sort();
+        let mut strings: Vec<&str> = FlagCode::all().map(FlagCode::as_str).collect();
+        strings.sort();
+        assert_eq!(
+            codes.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+            strings
+        );
+        assert_eq!(
+            format!("{:<20}|", FlagCode::CircularCitation),
+            "circular-citation   |"
+        );
+    }
+
+    #[test]
+    fn claim_rules_have_a_check_and_provenance_codes_do_not() {
+        for r in RULES {
+            assert_eq!(
+                r.check.is_none(),
+                r.family == Family::Provenance,
+                "{}",
+                r.code
+            );
+            assert!(!r.summary.is_empty(), "{}", r.code);
+        }
+    }
+
+    #[test]
+    fn docs_describe_every_code() {
+        let docs = include_str!("../../docs/flags.md");
+        for r in RULES {
+            let entry = match r.family {
+                Family::Provenance => format!("- `{}` — {}.", r.code, r.summary),
+                _ => format!("### `{}`", r.code),
+            };
+            assert!(docs.contains(&entry), "docs/flags.md lacks {entry:?}");
+        }
+    }
+
+    #[test]
+    fn check_reads_only_the_texts_it_is_given() {
+        let claims = [
+            claim(
+                "q",
+                "speech",
+                "DiCarlo briefing",
+                "quote",
+                json!({"speaker": "Rosemary DiCarlo", "text": "a blatant violation"}),
+            ),
+            claim(
+                "q-wire",
+                "wire",
+                "DiCarlo briefing",
+                "quote",
+                json!({"speaker": "Rosemary DiCarlo", "text": "a somber milestone"}),
+            ),
+        ];
+        let mut texts = SourceTexts::default();
+        texts.insert("speech", Some(comparable_text("A clear violation.").into()));
+        let flags = check("DiCarlo briefing", &claims, &texts);
+        // `wire` was never fetched: neither checked nor reported as unverifiable.
+        assert_eq!(
+            flags
+                .iter()
+                .map(|f| (f.code.as_str(), f.claims.join(",")))
+                .collect::<Vec<_>>(),
+            [("quote-not-in-source", "q".to_string())]
+        );
+        texts.insert("wire", None);
+        let flags = check("DiCarlo briefing", &claims, &texts);
+        assert_eq!(flags.len(), 2);
+        assert_eq!(flags[1].code, FlagCode::QuoteUnverifiable);
+    }
 }
