@@ -122,7 +122,9 @@ fn claims_flags(
             });
         }
     }
-    flags.extend(check_subject(subject, &live, archive)?);
+    // Texts first, then the pure rules: `check` cannot reach the store.
+    let texts = SourceTexts::fetch(subject, &live, archive)?;
+    flags.extend(check(subject, &live, &texts));
     Ok(flags)
 }
 

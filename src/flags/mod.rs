@@ -266,26 +266,21 @@ impl fmt::Display for FlagCode {
     }
 }
 
-/// A `--code` (or any text) that names no flag code.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A `--code` (or any text) that names no flag code; the message lists the valid ones.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{given}: no such flag code (codes: {codes})", codes = code_list())]
 pub struct UnknownFlagCode {
     /// The text given.
     pub given: String,
 }
 
-impl fmt::Display for UnknownFlagCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let codes: Vec<&str> = FlagCode::all().map(FlagCode::as_str).collect();
-        write!(
-            f,
-            "{}: no such flag code (codes: {})",
-            self.given,
-            codes.join(", ")
-        )
-    }
+/// Every code, comma-separated, in registry order.
+fn code_list() -> String {
+    FlagCode::all()
+        .map(FlagCode::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
-
-impl std::error::Error for UnknownFlagCode {}
 
 impl FromStr for FlagCode {
     type Err = UnknownFlagCode;
@@ -360,7 +355,7 @@ pub fn check(subject: &str, claims: &[LiveClaim], texts: &SourceTexts) -> Vec<Fl
 }
 
 /// Claims in a fixed order (by id, then the rest), so messages do not depend on input order.
-pub(crate) fn sorted(claims: &[LiveClaim]) -> Vec<&LiveClaim> {
+fn sorted(claims: &[LiveClaim]) -> Vec<&LiveClaim> {
     let mut v: Vec<&LiveClaim> = claims.iter().collect();
     v.sort_by(|a, b| {
         (&a.id, &a.source, &a.subject, &a.predicate).cmp(&(
@@ -374,7 +369,7 @@ pub(crate) fn sorted(claims: &[LiveClaim]) -> Vec<&LiveClaim> {
 }
 
 /// `id1, id2` for messages.
-pub(crate) fn ids<'a>(claims: impl IntoIterator<Item = &'a LiveClaim>) -> String {
+fn ids<'a>(claims: impl IntoIterator<Item = &'a LiveClaim>) -> String {
     claims
         .into_iter()
         .map(|c| c.id.as_str())
