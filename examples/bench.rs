@@ -17,6 +17,7 @@
 //!
 //! Nothing here runs under `cargo test`: examples are only built there.
 
+use factledger::date::{month_name, weekday_name};
 use factledger::event::{Event, EventBody};
 use factledger::import::{lines, parse_line, parse_record, Record};
 use factledger::ledger::{index_keys, Draft, Stamp};
@@ -218,30 +219,6 @@ const MEMBERS: &[&[&str]] = &[
     &["Moldova"],
 ];
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-const WEEKDAYS: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
-
 /// A calendar date (days 1–28 only, so anniversaries always exist).
 #[derive(Clone, Copy)]
 struct Day {
@@ -274,7 +251,7 @@ fn write_date(rng: &mut Rng, day: Day, wrong_weekday: bool) -> String {
     if wrong_weekday {
         wd = (wd + 1 + rng.below(6)) % 7;
     }
-    let month = MONTHS[m - 1];
+    let month = month_name(m as u8);
     let abbr = &month[..3];
     let suffix = match d {
         1 | 21 => "st",
@@ -289,8 +266,8 @@ fn write_date(rng: &mut Rng, day: Day, wrong_weekday: bool) -> String {
         3 => format!("{d} {abbr} {y}"),
         4 => format!("{month} {d}, {y}"),
         5 => format!("{abbr}. {d}, {y}"),
-        6 => format!("{}, {month} {d}, {y}", WEEKDAYS[wd]),
-        _ => format!("{} {d} {abbr} {y}", &WEEKDAYS[wd][..3]),
+        6 => format!("{}, {month} {d}, {y}", weekday_name(wd as u8)),
+        _ => format!("{} {d} {abbr} {y}", &weekday_name(wd as u8)[..3]),
     }
 }
 

@@ -34,43 +34,55 @@ pub enum DateError {
     Impossible(String),
 }
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
+/// English month names, January first: the one list for parsing (case-insensitively, or by their
+/// first three letters) and for messages.
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
-const WEEKDAYS: [&str; 7] = [
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
+/// English name of a month (1 = January); out-of-range months are clamped, so a record decoded
+/// from a damaged store still prints.
+pub fn month_name(month: u8) -> &'static str {
+    MONTH_NAMES[usize::from(month.clamp(1, 12) - 1)]
+}
+
+/// Proleptic Gregorian leap year.
+pub fn is_leap(year: i64) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+/// English weekday names, Monday first (chrono's and ISO 8601's order).
+const WEEKDAY_NAMES: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
 ];
 
 /// English name of a weekday index (0 = Monday).
 pub fn weekday_name(index: u8) -> &'static str {
-    const NAMES: [&str; 7] = [
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ];
-    NAMES[usize::from(index % 7)]
+    WEEKDAY_NAMES[usize::from(index % 7)]
+}
+
+/// `name` starts with `prefix`, ignoring ASCII case.
+fn starts_with_ignore_case(name: &str, prefix: &str) -> bool {
+    name.len() >= prefix.len()
+        && name.is_char_boundary(prefix.len())
+        && name[..prefix.len()].eq_ignore_ascii_case(prefix)
 }
 
 fn month_index(token: &str) -> Option<u8> {
@@ -81,9 +93,11 @@ fn month_index(token: &str) -> Option<u8> {
     if t == "sept" {
         return Some(9);
     }
-    MONTHS
+    MONTH_NAMES
         .iter()
-        .position(|m| *m == t || (t.len() == 3 && m.starts_with(&t)))
+        .position(|m| {
+            m.eq_ignore_ascii_case(&t) || (t.len() == 3 && starts_with_ignore_case(m, &t))
+        })
         .map(|i| i as u8 + 1)
 }
 
@@ -93,10 +107,11 @@ fn weekday_index(token: &str) -> Option<u8> {
         return None;
     }
     let short = matches!(t.as_str(), "tues" | "wed" | "thur" | "thurs");
-    WEEKDAYS
+    WEEKDAY_NAMES
         .iter()
         .position(|w| {
-            *w == t || (t.len() == 3 && w.starts_with(&t)) || (short && w.starts_with(&t))
+            w.eq_ignore_ascii_case(&t)
+                || ((t.len() == 3 || short) && starts_with_ignore_case(w, &t))
         })
         .map(|i| i as u8)
 }
@@ -208,10 +223,7 @@ impl StatedDate {
 
     /// Human form used in messages: `25 February 2025`.
     pub fn long(&self) -> String {
-        let month = MONTHS[usize::from(self.month.clamp(1, 12) - 1)];
-        let mut m = month.to_string();
-        m[..1].make_ascii_uppercase();
-        format!("{} {} {:04}", self.day, m, self.year)
+        format!("{} {} {:04}", self.day, month_name(self.month), self.year)
     }
 }
 
@@ -324,5 +336,41 @@ mod tests {
             StatedDate::parse("2025-02-25").unwrap().long(),
             "25 February 2025"
         );
+    }
+
+    #[test]
+    fn month_names_parse_in_any_case_and_print_capitalised() {
+        for m in 1..=12u8 {
+            let name = month_name(m);
+            assert_eq!(month_index(name), Some(m), "{name}");
+            assert_eq!(month_index(&name.to_uppercase()), Some(m), "{name}");
+            assert_eq!(month_index(&name[..3].to_lowercase()), Some(m), "{name}");
+        }
+        assert_eq!(month_name(1), "January");
+        assert_eq!(month_name(12), "December");
+        // Damaged records clamp rather than panic.
+        assert_eq!(month_name(0), "January");
+        assert_eq!(month_name(13), "December");
+    }
+
+    #[test]
+    fn weekday_names_parse_in_any_case() {
+        for w in 0..7u8 {
+            let name = weekday_name(w);
+            assert_eq!(weekday_index(name), Some(w), "{name}");
+            assert_eq!(weekday_index(&name.to_lowercase()), Some(w), "{name}");
+            assert_eq!(weekday_index(&name[..3].to_uppercase()), Some(w), "{name}");
+        }
+        assert_eq!(weekday_index("Thurs."), Some(3));
+        assert_eq!(weekday_index("Mond"), None);
+    }
+
+    #[test]
+    fn gregorian_leap_years() {
+        assert!(is_leap(2024));
+        assert!(is_leap(2000));
+        assert!(!is_leap(1900));
+        assert!(!is_leap(2025));
+        assert!(is_leap(0));
     }
 }

@@ -13,11 +13,12 @@
 //! - [`ledger`] — the append-only log over the store: decode, chain, look up.
 //! - [`chain`] — verification of the hash chain.
 //! - [`facts`] — the fact state per subject and predicate: live claims, values, agreement.
-//! - [`findings`] — every flag for a subject or the whole ledger: claim rules plus provenance.
+//! - [`flags`] — inconsistency flags: the registry of codes, the claim rules by family (values,
+//!   dates, votes, quotes, provenance), and every flag for a subject or the whole ledger
+//!   (`docs/flags.md`).
 //! - [`projection`] — the log folded into the current state of claims and sources, kept in sled.
 //! - [`provenance`] — source chains, citation problems, independent origins.
 //! - [`dot`] — Graphviz pictures of provenance.
-//! - [`rules`] — per-subject inconsistency rules: live claims in, flags out (`docs/flags.md`).
 //! - [`merkle`] — RFC 9162 Merkle trees over event hashes: roots, inclusion and consistency proofs.
 //! - [`checkpoint`] — signed tree heads (size, Merkle root, time) a desk can publish.
 //! - [`proof`] — inclusion, consistency and evidence files, checked without the ledger.
@@ -37,14 +38,13 @@ pub mod dot;
 pub mod error;
 pub mod event;
 pub mod facts;
-pub mod findings;
+pub mod flags;
 pub mod import;
 pub mod ledger;
 pub mod merkle;
 pub mod projection;
 pub mod proof;
 pub mod provenance;
-pub mod rules;
 pub mod signing;
 pub mod store;
 pub mod terminal;

@@ -6,12 +6,13 @@
 //! sources are not independent: a fact's `independent_sources` counts distinct *origins*, where a
 //! chain's origins are the live primary sources it reaches, or, when it reaches none, the places
 //! where it ends — sources citing nothing in the ledger, or a citation loop with no way out
-//! (counted once, named by its smallest id). See `docs/provenance.md`.
+//! (counted once, named by its smallest id). See `docs/provenance.md`. The flags these problems
+//! raise are built in `flags` (its `provenance` family).
 
 use crate::error::Result;
 use crate::event::SourceKind;
-use crate::projection::{self, ClaimState, SourceState, Tables};
-use crate::rules::Flag;
+use crate::flags::FlagCode;
+use crate::projection::{self, SourceState, Tables};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// How a link in a chain looks to a fact-checker.
@@ -81,12 +82,12 @@ pub enum ChainProblem {
 
 impl ChainProblem {
     /// Flag code for this problem.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> FlagCode {
         match self {
-            ChainProblem::Dangling { .. } => "dangling-citation",
-            ChainProblem::Loop(_) => "circular-citation",
-            ChainProblem::Retracted(_) => "retracted-source",
-            ChainProblem::NoPrimary => "no-primary-source",
+            ChainProblem::Dangling { .. } => FlagCode::DanglingCitation,
+            ChainProblem::Loop(_) => FlagCode::CircularCitation,
+            ChainProblem::Retracted(_) => FlagCode::RetractedSource,
+            ChainProblem::NoPrimary => FlagCode::NoPrimarySource,
         }
     }
 
@@ -350,122 +351,4 @@ pub fn independent_sources(
         origins.extend(chains.get(t, s)?.origins.iter().cloned());
     }
     Ok(origins.len())
-}
-
-/// Flag codes raised by provenance, with one-line descriptions.
-pub const CODES: &[(&str, &str)] = &[
-    (
-        "dangling-citation",
-        "a source cites an id that is not in the ledger",
-    ),
-    ("circular-citation", "citations form a loop"),
-    (
-        "no-primary-source",
-        "a live claim whose chain reaches no live primary source",
-    ),
-    (
-        "retracted-source",
-        "a live claim whose chain passes through a retracted source",
-    ),
-];
-
-fn flag(
-    code: &str,
-    subject: &str,
-    predicate: &str,
-    claims: Vec<String>,
-    mut sources: Vec<String>,
-    message: String,
-) -> Flag {
-    sources.sort();
-    sources.dedup();
-    Flag {
-        code: code.to_string(),
-        subject: subject.to_string(),
-        predicate: predicate.to_string(),
-        claims,
-        sources,
-        message,
-    }
-}
-
-/// `no-primary-source` and `retracted-source` for one live claim.
-pub fn claim_flags(t: &dyn Tables, chains: &mut Chains, c: &ClaimState) -> Result<Vec<Flag>> {
-    let claim = &c.claim;
-    let chain = chains.get(t, &claim.source)?;
-    let mut out = Vec::new();
-    if !chain.reaches_primary() {
-        let origins: Vec<String> = chain.origins.iter().cloned().collect();
-        out.push(flag(
-            "no-primary-source",
-            &claim.subject,
-            &claim.predicate,
-            vec![claim.id.clone()],
-            vec![claim.source.clone()],
-            format!(
-                "{} {}: claim {} rests on {}, whose chain reaches no live primary source (it ends at {})",
-                claim.subject,
-                claim.predicate,
-                claim.id,
-                claim.source,
-                if origins.is_empty() { "nothing".to_string() } else { origins.join(", ") }
-            ),
-        ));
-    }
-    for p in &chain.problems {
-        if let ChainProblem::Retracted(r) = p {
-            if r != &claim.source {
-                out.push(flag(
-                    "retracted-source",
-                    &claim.subject,
-                    &claim.predicate,
-                    vec![claim.id.clone()],
-                    vec![claim.source.clone(), r.clone()],
-                    format!(
-                        "{} {}: claim {} rests on {}, whose chain passes through retracted source {r}",
-                        claim.subject, claim.predicate, claim.id, claim.source
-                    ),
-                ));
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// `dangling-citation` for one (non-retracted) source, and `circular-citation` for the loops
-/// whose smallest member it is (so each loop is reported once, under that id).
-pub fn source_flags(t: &dyn Tables, chains: &mut Chains, id: &str) -> Result<Vec<Flag>> {
-    let mut out = Vec::new();
-    let Some(state) = projection::source(t, id)? else {
-        return Ok(out);
-    };
-    if state.retracted_at.is_none() {
-        for cited in &state.source.cites {
-            if projection::source(t, cited)?.is_none() {
-                out.push(flag(
-                    "dangling-citation",
-                    id,
-                    "cites",
-                    Vec::new(),
-                    vec![id.to_string(), cited.clone()],
-                    format!("{id} cites '{cited}', which is not in the ledger"),
-                ));
-            }
-        }
-    }
-    for p in &chains.get(t, id)?.problems {
-        if let ChainProblem::Loop(ids) = p {
-            if ids.first().map(String::as_str) == Some(id) {
-                out.push(flag(
-                    "circular-citation",
-                    id,
-                    "cites",
-                    Vec::new(),
-                    ids.clone(),
-                    p.message(),
-                ));
-            }
-        }
-    }
-    Ok(out)
 }

@@ -12,14 +12,14 @@
 
 use factledger::event::{Event, EventBody, ZERO_HASH};
 use factledger::facts::{subject_facts, Fact};
-use factledger::findings::all_flags;
+use factledger::flags::all_flags;
+use factledger::flags::Flag;
 use factledger::import::{parse_record, Record};
 use factledger::ledger::{Draft, Stamp};
 use factledger::projection::{
     self, for_each_subject, Digest, Digesting, MemTables, Overlay, Tables, TablesMut, CLAIMS,
     SOURCES,
 };
-use factledger::rules::Flag;
 use factledger::Ledger;
 use proptest::prelude::*;
 use serde_json::{json, Value as Json};
@@ -711,9 +711,9 @@ fn t_len(t: &dyn Tables, table: &'static str) -> usize {
 
 struct NoTexts;
 
-impl factledger::rules::Archive for NoTexts {
-    fn source_text(&self, _: &str) -> factledger::Result<factledger::rules::SourceText> {
-        Ok(factledger::rules::SourceText::NotArchived)
+impl factledger::flags::Archive for NoTexts {
+    fn source_text(&self, _: &str) -> factledger::Result<factledger::flags::SourceText> {
+        Ok(factledger::flags::SourceText::NotArchived)
     }
 }
 
@@ -737,10 +737,10 @@ fn facts_of(claims: &[(usize, Json)]) -> (Vec<Fact>, Vec<Flag>) {
         projection::apply(&mut t, &e).expect("apply");
     }
     let facts = subject_facts(&t, "X").expect("facts");
-    let live: Vec<factledger::rules::LiveClaim> = facts
+    let live: Vec<factledger::flags::LiveClaim> = facts
         .iter()
         .flat_map(|f| f.live.iter())
-        .map(|c| factledger::rules::LiveClaim {
+        .map(|c| factledger::flags::LiveClaim {
             id: c.claim.id.clone(),
             source: c.claim.source.clone(),
             subject: c.claim.subject.clone(),
@@ -748,7 +748,7 @@ fn facts_of(claims: &[(usize, Json)]) -> (Vec<Fact>, Vec<Flag>) {
             value: c.claim.value.clone(),
         })
         .collect();
-    let flags = factledger::rules::check_subject("X", &live, &NoTexts).expect("rules");
+    let flags = factledger::flags::check_subject("X", &live, &NoTexts).expect("rules");
     (facts, flags)
 }
 

@@ -169,15 +169,19 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
     facts::print_facts(&facts)?;
 
     out!("\n== Flags: weekdays, anniversaries, disagreeing sources, tallies, quotes ==")?;
-    let claim_codes: Vec<&str> = factledger::rules::CODES.iter().map(|(c, _)| *c).collect();
+    let codes = |chains: bool| -> Vec<&str> {
+        factledger::flags::RULES
+            .iter()
+            .filter(|r| (r.family == factledger::flags::Family::Provenance) == chains)
+            .map(|r| r.code.as_str())
+            .collect()
+    };
+    let claim_codes = codes(false);
     let shown = flags::collect_from(&ledger, &flags_args(None, &claim_codes))?;
     flags::print_flags(&shown)?;
 
     out!("\n== Flags: source chains ==")?;
-    let chain_codes: Vec<&str> = factledger::provenance::CODES
-        .iter()
-        .map(|(c, _)| *c)
-        .collect();
+    let chain_codes = codes(true);
     let shown = flags::collect_from(&ledger, &flags_args(None, &chain_codes))?;
     flags::print_flags(&shown)?;
 

@@ -1,9 +1,8 @@
 //! `factledger flags`: every inconsistency the ledger raises, now or as of a point.
 
 use crate::cli::{out_json, CliError, Context};
-use factledger::findings::{all_codes, for_each_flag, subject_flags};
+use factledger::flags::{for_each_flag, subject_flags, Flag, FlagCode};
 use factledger::provenance::Chains;
-use factledger::rules::Flag;
 use factledger::terminal::esc;
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
@@ -31,15 +30,9 @@ pub fn collect(ctx: &Context, args: &FlagsArgs) -> Result<Vec<Flag>, CliError> {
 }
 
 fn check_codes(args: &FlagsArgs) -> Result<(), CliError> {
-    let codes = all_codes();
     for c in &args.code {
-        if !codes.iter().any(|(k, _)| k == c) {
-            let list: Vec<&str> = codes.iter().map(|(k, _)| *k).collect();
-            return Err(CliError::usage(format!(
-                "--code {c}: no such flag code (codes: {})",
-                list.join(", ")
-            )));
-        }
+        c.parse::<FlagCode>()
+            .map_err(|e| CliError::usage(format!("--code {e}")))?;
     }
     Ok(())
 }
@@ -67,7 +60,7 @@ fn visit_flags(
         .map(|s| ledger.resolve_as_of(s))
         .transpose()?;
     let view = ledger.view_at(seq)?;
-    let wanted = |f: &Flag| args.code.is_empty() || args.code.contains(&f.code);
+    let wanted = |f: &Flag| args.code.is_empty() || args.code.iter().any(|c| f.code == c.as_str());
     if let Some(s) = &args.subject {
         let flags = subject_flags(&view, ledger, &mut Chains::default(), s)?;
         return flags.into_iter().filter(wanted).try_for_each(visit);
@@ -116,10 +109,10 @@ struct FlagPrinter {
 
 impl FlagPrinter {
     fn print(&mut self, f: &Flag) -> Result<(), CliError> {
-        match self.counts.get_mut(&f.code) {
+        match self.counts.get_mut(f.code.as_str()) {
             Some(n) => *n += 1,
             None => {
-                self.counts.insert(f.code.clone(), 1);
+                self.counts.insert(f.code.as_str().to_string(), 1);
             }
         }
         self.total += 1;

@@ -1,12 +1,14 @@
-//! Every flag the ledger raises, for one subject or all: the per-subject claim rules
-//! ([`rules`](crate::rules)) over the live claims, plus the provenance flags
-//! ([`provenance`](crate::provenance)) for those claims and for the sources.
+//! Every flag the ledger raises, for one subject or all, over a projection view: the claim
+//! rules ([`check`]) over each subject's live claims, with the texts their quotes cite fetched
+//! first, plus the provenance flags for those claims and for the sources.
 
+use super::provenance as chain_flags;
+use super::quotes::comparable_text;
+use super::{check, Archive, Flag, LiveClaim, SourceText, SourceTexts};
 use crate::error::Result;
 use crate::ledger::Ledger;
 use crate::projection::{self, ClaimState, Liveness, Tables, SOURCES};
-use crate::provenance::{self, Chains};
-use crate::rules::{self, Archive, Flag, LiveClaim, SourceText};
+use crate::provenance::Chains;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
@@ -63,7 +65,7 @@ impl Archive for ViewArchive<'_> {
             return Ok(t.clone());
         }
         let text = match self.source_text(source_id)? {
-            SourceText::Archived(t) => Some(Rc::from(rules::comparable_text(&t))),
+            SourceText::Archived(t) => Some(Rc::from(comparable_text(&t))),
             SourceText::NotArchived => None,
         };
         // The raw text is not needed again once its comparison form is kept.
@@ -75,13 +77,16 @@ impl Archive for ViewArchive<'_> {
     }
 }
 
-/// Every flag code, with its description: claim rules first, then provenance.
-pub fn all_codes() -> Vec<(&'static str, &'static str)> {
-    rules::CODES
-        .iter()
-        .chain(provenance::CODES.iter())
-        .copied()
-        .collect()
+/// Every claim rule over one subject's live claims, reading the texts their quotes cite from
+/// `archive` first (once per source); see [`check`]. Errors come only from the archive (a
+/// damaged store).
+pub fn check_subject(
+    subject: &str,
+    claims: &[LiveClaim],
+    archive: &dyn Archive,
+) -> Result<Vec<Flag>> {
+    let texts = SourceTexts::fetch(subject, claims, archive)?;
+    Ok(check(subject, claims, &texts))
 }
 
 /// The claim rules and the claim-level provenance flags for one subject's live claims.
@@ -107,7 +112,7 @@ fn claims_flags(
     let mut flags = Vec::new();
     for c in claims {
         if projection::liveness_with(&c, &mut |id| t.live_source(id))? == Liveness::Live {
-            flags.extend(provenance::claim_flags(t, chains, &c)?);
+            flags.extend(chain_flags::claim_flags(t, chains, &c)?);
             live.push(LiveClaim {
                 id: c.claim.id,
                 source: c.claim.source,
@@ -117,7 +122,9 @@ fn claims_flags(
             });
         }
     }
-    flags.extend(rules::check_subject(subject, &live, archive)?);
+    // Texts first, then the pure rules: `check` cannot reach the store.
+    let texts = SourceTexts::fetch(subject, &live, archive)?;
+    flags.extend(check(subject, &live, &texts));
     Ok(flags)
 }
 
@@ -130,7 +137,7 @@ pub fn subject_flags(
     subject: &str,
 ) -> Result<Vec<Flag>> {
     let mut flags = claim_flags(t, &ViewArchive::new(t, ledger), chains, subject)?;
-    flags.extend(provenance::source_flags(t, chains, subject)?);
+    flags.extend(chain_flags::source_flags(t, chains, subject)?);
     flags.sort();
     Ok(flags)
 }
@@ -205,7 +212,7 @@ pub fn for_each_flag(
     })?;
     let mut source_flags: BTreeMap<String, Vec<Flag>> = BTreeMap::new();
     for id in &sources {
-        for f in provenance::source_flags(t, &mut chains, id)? {
+        for f in chain_flags::source_flags(t, &mut chains, id)? {
             source_flags.entry(f.subject.clone()).or_default().push(f);
         }
     }
