@@ -19,7 +19,8 @@
 //! - [`projection`] — the log folded into the current state of claims and sources, kept in sled.
 //! - [`provenance`] — source chains, citation problems, independent origins.
 //! - [`dot`] — Graphviz pictures of provenance.
-//! - [`merkle`] — RFC 9162 Merkle trees over event hashes: roots, inclusion and consistency proofs.
+//! - [`merkle`] — RFC 9162 Merkle trees over event hashes: roots, inclusion and consistency proofs,
+//!   and the tree head (size and root bound together) that verifies them.
 //! - [`checkpoint`] — signed tree heads (size, Merkle root, time) a desk can publish.
 //! - [`proof`] — inclusion, consistency and evidence files, checked without the ledger.
 //! - [`bundle`] — the whole ledger as a verifiable JSON Lines bundle, and back.

@@ -1,13 +1,14 @@
 //! Exhaustive and property tests of `factledger::merkle` with the ledger's hasher: every
 //! inclusion proof in every tree of 1..=300 leaves and every consistency proof between trees of
-//! 1..=150 leaves is made and verified, and corrupted ones are rejected.
+//! 1..=150 leaves is made and verified, and corrupted ones are rejected. Random trees are also
+//! checked through [`TreeHead`], the size and root bound together.
 //!
 //! Test names start with `merkle_` so `cargo test merkle` selects them.
 
 use factledger::merkle::{
     consistency_proof, consistency_proof_with, inclusion_proof, inclusion_proof_with,
     verify_consistency, verify_inclusion, Blake3Hasher, ConsistencyProof, InclusionProof,
-    LeafIndex, MerkleBuilder, MerkleHasher, TreeSize,
+    LeafIndex, MerkleBuilder, MerkleHasher, TreeHead, TreeSize, VerifyError,
 };
 use proptest::prelude::*;
 
@@ -231,6 +232,141 @@ proptest! {
         }
         if let Ok(p) = ConsistencyProof::try_from_bytes(&bytes) {
             prop_assert!(!cons(old, size, &[2; 32], &root, &p));
+        }
+    }
+}
+
+/// Leaves of a random tree: distinct by construction (each is a hash of the seed and its
+/// position), so no two subtrees of different ranges share a hash.
+fn seeded_leaves(seed: u64, n: u64) -> Vec<[u8; 32]> {
+    (0..n)
+        .map(|i| *blake3::hash(&[seed.to_le_bytes(), i.to_le_bytes()].concat()).as_bytes())
+        .collect()
+}
+
+/// The shape of RFC 9162 §2.1.3.1 `PATH(m, D[n])`, read from its recursive definition (not from
+/// the code under test): for each element, bottom-up, whether the sibling is on the right.
+/// Verification folds the proof by this shape alone, so a head with the same root and another
+/// size accepts the proof exactly when the shapes agree.
+fn path_shape(m: u64, n: u64) -> Vec<bool> {
+    if n <= 1 {
+        return Vec::new();
+    }
+    let k = 1u64 << (63 - (n - 1).leading_zeros());
+    let (mut shape, right) = if m < k {
+        (path_shape(m, k), true)
+    } else {
+        (path_shape(m - k, n - k), false)
+    };
+    shape.push(right);
+    shape
+}
+
+/// How far past the tree the tampered sizes go.
+const EXTRA: u64 = 24;
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// Every index of a random tree is proved and verifies through the tree head; then the head
+    /// is tampered with. A flipped root bit always fails. A different size fails with that
+    /// size's own root always, and with this root exactly when the path shape changes (RFC 9162
+    /// verification reads the size only through the shape; a head binds the two so a reader
+    /// cannot be handed a mismatched pair).
+    #[test]
+    fn merkle_prop_tree_head_every_index(seed: u64, n in 1u64..=96, bit in 0usize..256) {
+        let leaves = seeded_leaves(seed, n + EXTRA);
+        let leaf_hashes: Vec<[u8; 32]> = leaves.iter().map(|l| B::leaf(l)).collect();
+        let mut b = MerkleBuilder::<B>::new();
+        let mut heads = vec![b.head()];
+        for leaf in &leaves {
+            b.push(leaf);
+            heads.push(b.head());
+        }
+        let head = heads[n as usize];
+        prop_assert_eq!(head, TreeHead::<B>::of_leaves(&leaves[..n as usize]));
+        let mut flipped = head.root();
+        flipped[bit / 8] ^= 1 << (bit % 8);
+        let bad_root = TreeHead::<B>::new(head.size(), flipped);
+
+        for index in 0..n {
+            let leaf = &leaves[index as usize];
+            let proof = inclusion_proof_with::<B>(
+                |i| leaf_hashes[i as usize],
+                LeafIndex(index),
+                head.size(),
+            )
+            .expect("index below size");
+            prop_assert_eq!(head.verify_inclusion(leaf, LeafIndex(index), &proof), Ok(()));
+            let other_leaf = &leaves[(index as usize + 1) % n as usize];
+            prop_assert_eq!(
+                head.verify_inclusion(other_leaf, LeafIndex(index), &proof).is_err(),
+                n > 1,
+                "another leaf at {} in {}", index, n
+            );
+            prop_assert!(
+                matches!(
+                    bad_root.verify_inclusion(leaf, LeafIndex(index), &proof),
+                    Err(VerifyError::RootMismatch { .. })
+                ),
+                "flipped root bit {} at {} in {}", bit, index, n
+            );
+            let shape = path_shape(index, n);
+            for other in (0..=n + EXTRA).filter(|&s| s != n) {
+                let same_root = TreeHead::<B>::new(TreeSize(other), head.root());
+                let accepted = same_root.verify_inclusion(leaf, LeafIndex(index), &proof).is_ok();
+                prop_assert_eq!(
+                    accepted,
+                    index < other && path_shape(index, other) == shape,
+                    "size {} for {} in {}, same root", other, index, n
+                );
+                prop_assert!(
+                    heads[other as usize].verify_inclusion(leaf, LeafIndex(index), &proof).is_err(),
+                    "size {} with its own root for {} in {}", other, index, n
+                );
+            }
+        }
+
+        for old in 0..=n {
+            let older = heads[old as usize];
+            let proof = consistency_proof_with::<B>(
+                |i| leaf_hashes[i as usize],
+                older.size(),
+                head.size(),
+            )
+            .expect("old <= new");
+            prop_assert_eq!(head.verify_consistency(&older, &proof), Ok(()), "{} -> {}", old, n);
+            // The newer head with a flipped root: only the empty old tree, which every tree
+            // extends with no proof, does not look at the new root.
+            prop_assert_eq!(
+                bad_root.verify_consistency(&older, &proof).is_err(),
+                old > 0,
+                "{} -> {} with flipped new root", old, n
+            );
+            let mut flipped_old = older.root();
+            flipped_old[bit / 8] ^= 1 << (bit % 8);
+            prop_assert!(
+                head.verify_consistency(&TreeHead::new(older.size(), flipped_old), &proof).is_err(),
+                "{} -> {} with flipped old root", old, n
+            );
+            // A neighbouring old size with its own root: the proof is about `old` only.
+            for other in [old.wrapping_sub(1), old + 1].into_iter().filter(|&o| o <= n) {
+                let accepted = head.verify_consistency(&heads[other as usize], &proof).is_ok();
+                let own = consistency_proof::<B>(&leaves, TreeSize(other), head.size())
+                    .expect("other <= n");
+                prop_assert_eq!(
+                    accepted,
+                    own == proof,
+                    "old size {} with its own root, proof for {} -> {}", other, old, n
+                );
+            }
+            // Crossed: the newer head passed as the older one.
+            if old < n {
+                prop_assert_eq!(
+                    older.verify_consistency(&head, &proof),
+                    Err(VerifyError::OldSizeExceedsNew { old_size: n, new_size: old })
+                );
+            }
         }
     }
 }
