@@ -6,6 +6,8 @@
 //! against it.
 //!
 //! # Layout
+//! - [`desk`] — the use cases (import, add, verify, facts, flags, audit…) that the CLI and the
+//!   desk server call; each returns a typed, serialisable result.
 //! - [`date`] — calendar dates as reporters write them, with the stated weekday kept.
 //! - [`value`] — typed claim values (tallies, outcomes, votes, quotes…) and their normalisation.
 //! - [`event`] — events, their canonical encoding and hashes (`docs/format.md`).
@@ -35,6 +37,7 @@ pub mod bundle;
 pub mod chain;
 pub mod checkpoint;
 pub mod date;
+pub mod desk;
 pub mod dot;
 pub mod error;
 pub mod event;
