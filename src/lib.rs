@@ -24,6 +24,7 @@
 //! - [`bundle`] — the whole ledger as a verifiable JSON Lines bundle, and back.
 //! - [`signing`] — Ed25519 key files, event signatures, and who may sign.
 //! - [`import`] — the JSON Lines import format and the decision of what to append.
+//! - [`validate`] — the field rules every event meets, by whichever route it enters.
 //! - [`error`] — the library's error type.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -46,6 +47,7 @@ pub mod provenance;
 pub mod rules;
 pub mod signing;
 pub mod store;
+pub mod validate;
 pub mod value;
 
 pub use error::{LedgerError, Result};

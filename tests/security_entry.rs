@@ -25,7 +25,11 @@ fn refused(ledger: &Path, args: &[&str]) -> String {
     let err = String::from_utf8_lossy(&out.stderr).to_string();
     assert_eq!(out.status.code(), Some(2), "factledger {args:?}: {err}");
     assert!(!err.contains("panicked"), "{err}");
-    assert_eq!(log(ledger).len(), before, "a refused command appended: {err}");
+    assert_eq!(
+        log(ledger).len(),
+        before,
+        "a refused command appended: {err}"
+    );
     err
 }
 
@@ -80,8 +84,11 @@ fn text_file_outside_the_import_directory_is_refused() {
 #[test]
 fn text_file_symlink_leaving_the_import_directory_is_refused() {
     let (tmp, ledger, imports) = desk();
-    std::os::unix::fs::symlink(tmp.path().join("ana.secret"), imports.join("texts/innocent.txt"))
-        .unwrap();
+    std::os::unix::fs::symlink(
+        tmp.path().join("ana.secret"),
+        imports.join("texts/innocent.txt"),
+    )
+    .unwrap();
     // A symlinked directory inside that points outside is no way round either.
     std::os::unix::fs::symlink(tmp.path(), imports.join("up")).unwrap();
     let file = write_import(
@@ -97,7 +104,10 @@ fn text_file_symlink_leaving_the_import_directory_is_refused() {
         err.contains("in.jsonl:1: text_file 'texts/innocent.txt'") && err.contains("outside"),
         "{err}"
     );
-    assert!(err.contains("in.jsonl:2: text_file 'up/ana.secret'"), "{err}");
+    assert!(
+        err.contains("in.jsonl:2: text_file 'up/ana.secret'"),
+        "{err}"
+    );
 }
 
 #[cfg(unix)]
@@ -233,7 +243,8 @@ fn bundle_refused(events: Vec<EventBody>, line: usize, needle: &str) {
     assert!(err.contains(&format!("b.jsonl:{line}")), "{err}");
     assert!(err.contains(needle), "wanted {needle:?} in: {err}");
     let out = run(&ledger, &["verify", "--bundle", path]);
-    let verr = String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+    let verr =
+        String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
     assert!(!out.status.success(), "verify --bundle passed: {verr}");
     assert!(verr.contains(needle), "wanted {needle:?} in: {verr}");
 }
@@ -345,7 +356,12 @@ fn control_characters_in_import_fields_are_refused_naming_the_field() {
         src("title", "ding\u{7}"),
         src("url", "https://example.org/\u{9b}2J"),
         src("title", "two\nlines"),
-        clm("c-note", "outcome", json!("adopted"), Some("nul \u{0} here")),
+        clm(
+            "c-note",
+            "outcome",
+            json!("adopted"),
+            Some("nul \u{0} here"),
+        ),
         clm("c-text", "colour", json!("red\u{1b}]0;owned\u{7}"), None),
         clm(
             "c-speaker",
@@ -369,10 +385,10 @@ fn control_characters_in_import_fields_are_refused_naming_the_field() {
         (9, "'reason'", "U+001B"),
         (10, "'text'", "U+001B"),
     ] {
-        let located = format!("ctl.jsonl:{line}: ");
+        let located = format!("/ctl.jsonl:{line}: ");
         let hit = err
             .lines()
-            .find(|l| l.starts_with(&located))
+            .find(|l| l.contains(&located))
             .unwrap_or_else(|| panic!("line {line} not refused: {err}"));
         assert!(
             hit.contains(field) && hit.contains(cp) && hit.contains("control character"),
@@ -415,15 +431,24 @@ fn control_characters_in_add_are_refused_naming_the_field() {
     let err = refused(
         &ledger,
         &[
-            "add", "claim", "--id", "c1", "--source", "s1", "--subject", "S/1", "--predicate",
-            "colour", "--value", "red", "--note", "\u{85}",
+            "add",
+            "claim",
+            "--id",
+            "c1",
+            "--source",
+            "s1",
+            "--subject",
+            "S/1",
+            "--predicate",
+            "colour",
+            "--value",
+            "red",
+            "--note",
+            "\u{85}",
         ],
     );
     assert!(err.contains("'note'") && err.contains("U+0085"), "{err}");
-    let err = refused(
-        &ledger,
-        &["retract", "s1", "--reason", "bell\u{7}"],
-    );
+    let err = refused(&ledger, &["retract", "s1", "--reason", "bell\u{7}"]);
     assert!(err.contains("'reason'") && err.contains("U+0007"), "{err}");
 }
 
@@ -475,10 +500,10 @@ fn numbers_that_would_be_rounded_are_refused_naming_the_key() {
     let file = write_import(tmp.path(), "num.jsonl", &lines);
     let err = refused(&ledger, &["import", &file]);
     for line in 2..=6 {
-        let located = format!("num.jsonl:{line}: ");
+        let located = format!("/num.jsonl:{line}: ");
         let hit = err
             .lines()
-            .find(|l| l.starts_with(&located))
+            .find(|l| l.contains(&located))
             .unwrap_or_else(|| panic!("line {line} not refused: {err}"));
         assert!(hit.contains("'value'") && hit.contains("exactly"), "{hit}");
     }
@@ -507,7 +532,11 @@ fn exact_numbers_are_still_accepted() {
         .skip(1)
         .map(|e| e["value"].to_string())
         .collect();
-    assert_eq!(values, ["100000.0", "0.1", "9007199254740993", "-0.0"], "{values:?}");
+    assert_eq!(
+        values,
+        ["100000.0", "0.1", "9007199254740993", "-0.0"],
+        "{values:?}"
+    );
 }
 
 #[test]
@@ -519,8 +548,18 @@ fn add_claim_value_with_duplicate_keys_is_refused() {
     let err = refused(
         &ledger,
         &[
-            "add", "claim", "--id", "c1", "--source", "s1", "--subject", "S/1", "--predicate",
-            "tally", "--value", r#"{"body":"UNSC","yes":10,"yes":15}"#,
+            "add",
+            "claim",
+            "--id",
+            "c1",
+            "--source",
+            "s1",
+            "--subject",
+            "S/1",
+            "--predicate",
+            "tally",
+            "--value",
+            r#"{"body":"UNSC","yes":10,"yes":15}"#,
         ],
     );
     assert!(err.contains("duplicate key 'yes'"), "{err}");
