@@ -260,7 +260,7 @@ fn bundle_id_with_nul_cannot_pose_as_a_retraction() {
             EventBody::SourceRegistered(source("\u{0}retracted\u{0}c1")),
         ],
         4,
-        "'id'",
+        "b.jsonl:4 (seq 3): source 'id' '\\0retracted\\0c1' contains '\\0'",
     );
 }
 
