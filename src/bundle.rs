@@ -155,6 +155,10 @@ pub fn verify(input: &[u8]) -> Result<Result<VerifiedBundle, BundleProblem>> {
                     Ok(e) => e,
                     Err(m) => return fail(n, seq_hint, m),
                 };
+                // The field rules an import line meets: a bundle is no way round them.
+                if let Err(m) = entry_check(&e) {
+                    return fail(n, Some(e.seq), m);
+                }
                 let mut canon = event_json(&e);
                 if let Some(o) = canon.as_object_mut() {
                     o.insert("type".into(), json!("event"));
@@ -315,6 +319,17 @@ pub fn verify(input: &[u8]) -> Result<Result<VerifiedBundle, BundleProblem>> {
     )
 }
 
+/// The checks every event entering a ledger meets ([`crate::validate`]), as one message.
+fn entry_check(e: &Event) -> std::result::Result<(), String> {
+    let mut problems = crate::validate::event(&e.body).err().unwrap_or_default();
+    problems.extend(crate::validate::author(&e.author).err());
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(crate::validate::describe(&problems))
+    }
+}
+
 /// Imports a verified bundle into an empty ledger: same events, same hashes, same root.
 pub fn import(ledger: &mut Ledger, bundle: VerifiedBundle) -> Result<u64> {
     if ledger.head().seq != 0 {
@@ -322,6 +337,26 @@ pub fn import(ledger: &mut Ledger, bundle: VerifiedBundle) -> Result<u64> {
             "import --bundle needs an empty ledger; this one has {} events",
             ledger.head().seq
         )));
+    }
+    // `verify` has checked all this; a `VerifiedBundle` can also be built by hand, so the
+    // import checks again what enters the ledger.
+    for e in &bundle.events {
+        entry_check(e)
+            .map_err(|m| LedgerError::Invalid(format!("bundle event seq {}: {m}", e.seq)))?;
+    }
+    for (hash, text) in &bundle.texts {
+        let problem = match std::str::from_utf8(text) {
+            Ok(t) => crate::validate::archived_text(t)
+                .err()
+                .map(|r| r.to_string()),
+            Err(_) => Some("is not valid UTF-8".to_string()),
+        };
+        if let Some(p) = problem {
+            return Err(LedgerError::Invalid(format!(
+                "bundle archived text {}: {p}",
+                hex(hash)
+            )));
+        }
     }
     let n = bundle.events.len() as u64;
     ledger.append_events(bundle.events, bundle.texts)?;

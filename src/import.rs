@@ -8,21 +8,16 @@ use crate::date::StatedDate;
 use crate::error::Result;
 use crate::event::{Claim, EventBody, Retraction, Source, SourceKind, TextRef};
 use crate::ledger::{Draft, Ledger};
-use crate::value::{collapse, normalise_predicate, Value, MAX_TEXT_VALUE};
+use crate::validate;
+use crate::value::{collapse, normalise_predicate, Value};
 use serde_json::{Map, Value as Json};
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+pub use crate::validate::{check_id, MAX_CITES, MAX_ID_CHARS, MAX_NAME_CHARS, MAX_TEXT_BYTES};
 
 /// Longest accepted line, in bytes (archived texts travel inline, so this is generous).
 pub const MAX_LINE_BYTES: usize = 8 * 1024 * 1024;
-/// Longest archived text, in bytes (inline or from `text_file`).
-pub const MAX_TEXT_BYTES: usize = 8 * 1024 * 1024;
-/// Longest id, in characters.
-pub const MAX_ID_CHARS: usize = 128;
-/// Longest subject or predicate, in characters.
-pub const MAX_NAME_CHARS: usize = 512;
-/// Most citations one source may list.
-pub const MAX_CITES: usize = 1000;
 /// Most problems reported for one import before the rest are only counted.
 pub const MAX_REPORTED_PROBLEMS: usize = 50;
 
@@ -55,26 +50,6 @@ pub struct Plan {
     pub unchanged: Vec<usize>,
 }
 
-/// Checks an id: 1–128 letters, digits and `._:-`.
-pub fn check_id(id: &str, what: &str) -> Result<(), String> {
-    if id.is_empty() {
-        return Err(format!("{what} must not be empty"));
-    }
-    if id.chars().count() > MAX_ID_CHARS {
-        return Err(format!("{what} is longer than {MAX_ID_CHARS} characters"));
-    }
-    if let Some(c) = id
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '-')))
-    {
-        return Err(format!(
-            "{what} '{}' contains {c:?}; ids use only letters, digits and . _ : -",
-            id.escape_debug()
-        ));
-    }
-    Ok(())
-}
-
 use crate::value::describe as kind_of;
 
 struct Fields<'a> {
@@ -104,56 +79,19 @@ impl<'a> Fields<'a> {
             .ok_or_else(|| format!("{} record is missing required field '{key}'", self.kind))
     }
 
-    fn id(&self, key: &str) -> Result<String, String> {
-        let id = self.str_req(key)?;
-        check_id(id, &format!("{} '{key}'", self.kind))?;
-        Ok(id.to_string())
+    // Ids, texts and names are only read here; their rules are `validate::event`'s, checked
+    // once the record is built.
+    fn string(&self, key: &str) -> Result<String, String> {
+        self.str_req(key).map(str::to_string)
     }
 
-    fn id_opt(&self, key: &str) -> Result<Option<String>, String> {
-        match self.str_opt(key)? {
-            None => Ok(None),
-            Some(id) => {
-                check_id(id, &format!("{} '{key}'", self.kind))?;
-                Ok(Some(id.to_string()))
-            }
-        }
+    fn string_opt(&self, key: &str) -> Result<Option<String>, String> {
+        Ok(self.str_opt(key)?.map(str::to_string))
     }
 
-    fn text_opt(&self, key: &str) -> Result<Option<String>, String> {
-        match self.str_opt(key)? {
-            None => Ok(None),
-            Some(s) if s.len() > MAX_TEXT_VALUE => Err(format!(
-                "{} field '{key}' is {} bytes; the limit is {MAX_TEXT_VALUE}",
-                self.kind,
-                s.len()
-            )),
-            Some(s) if collapse(s).is_empty() => {
-                Err(format!("{} field '{key}' must not be empty", self.kind))
-            }
-            Some(s) => Ok(Some(s.to_string())),
-        }
-    }
-
+    /// A subject or predicate, whitespace collapsed.
     fn name(&self, key: &str) -> Result<String, String> {
-        let s = collapse(self.str_req(key)?);
-        let n = s.chars().count();
-        if n == 0 {
-            return Err(format!("{} field '{key}' must not be empty", self.kind));
-        }
-        if s.chars().any(char::is_control) {
-            return Err(format!(
-                "{} field '{key}' contains a control character",
-                self.kind
-            ));
-        }
-        if n > MAX_NAME_CHARS {
-            return Err(format!(
-                "{} field '{key}' is {n} characters; the limit is {MAX_NAME_CHARS}",
-                self.kind
-            ));
-        }
-        Ok(s)
+        Ok(collapse(self.str_req(key)?))
     }
 
     fn only(&self, allowed: &[&str]) -> Result<(), String> {
@@ -168,9 +106,27 @@ impl<'a> Fields<'a> {
     }
 }
 
-/// Parses one JSON object (a line of the import format, or flags of `add`) into a record.
-/// `base` is the directory `text_file` paths are relative to.
+impl Record {
+    /// The event body this record becomes (a copy).
+    pub fn to_body(&self) -> EventBody {
+        match self {
+            Record::Source(s, _) => EventBody::SourceRegistered(s.clone()),
+            Record::Claim(c) => EventBody::ClaimAsserted(c.clone()),
+            Record::Retract(r) => EventBody::Retracted(r.clone()),
+        }
+    }
+}
+
+/// Parses one JSON object (a line of the import format, or flags of `add`) into a record, and
+/// checks it against the field rules of [`validate::event`].
+/// `base` is the directory `text_file` paths are relative to and must stay under.
 pub fn parse_record(obj: &Json, base: &Path) -> Result<Record, String> {
+    let record = read_record(obj, base)?;
+    validate::event(&record.to_body()).map_err(|p| validate::describe(&p))?;
+    Ok(record)
+}
+
+fn read_record(obj: &Json, base: &Path) -> Result<Record, String> {
     let map = obj
         .as_object()
         .ok_or_else(|| format!("expected a JSON object, found {}", kind_of(obj)))?;
@@ -199,9 +155,9 @@ pub fn parse_record(obj: &Json, base: &Path) -> Result<Record, String> {
                 kind: "retract",
             };
             f.only(&["type", "target", "reason"])?;
-            let target = f.id("target")?;
+            let target = f.string("target")?;
             let reason = f
-                .text_opt("reason")?
+                .string_opt("reason")?
                 .ok_or("retract record is missing required field 'reason'")?;
             Ok(Record::Retract(Retraction { target, reason }))
         }
@@ -225,7 +181,7 @@ fn parse_source(f: &Fields, base: &Path) -> Result<Record, String> {
         "text",
         "text_file",
     ])?;
-    let id = f.id("id")?;
+    let id = f.string("id")?;
     let kind = match f.str_opt("kind")? {
         None => SourceKind::Secondary,
         Some("primary") => SourceKind::Primary,
@@ -260,10 +216,6 @@ fn parse_source(f: &Fields, base: &Path) -> Result<Record, String> {
                         kind_of(item)
                     )
                 })?;
-                check_id(cited, "a cited id")?;
-                if cited == id {
-                    return Err(format!("source '{id}' cites itself"));
-                }
                 if !cites.iter().any(|c| c == cited) {
                     cites.push(cited.to_string());
                 }
@@ -279,19 +231,15 @@ fn parse_source(f: &Fields, base: &Path) -> Result<Record, String> {
     let text = match (f.str_opt("text")?, f.str_opt("text_file")?) {
         (Some(_), Some(_)) => return Err("source has both 'text' and 'text_file'; give one".into()),
         (Some(t), None) => Some(t.to_string()),
-        (None, Some(p)) => Some(read_text_file(&base.join(p), p)?),
+        (None, Some(p)) => {
+            let t = read_text_file(base, p)?;
+            validate::archived_text(&t).map_err(|r| format!("text_file '{p}' {r}"))?;
+            Some(t)
+        }
         (None, None) => None,
     };
-    if let Some(t) = &text {
-        if t.len() > MAX_TEXT_BYTES {
-            return Err(format!(
-                "archived text is {} bytes; the limit is {MAX_TEXT_BYTES}",
-                t.len()
-            ));
-        }
-        if t.contains('\0') {
-            return Err("archived text contains a NUL byte".into());
-        }
+    if let (Some(t), None) = (&text, f.get("text_file")) {
+        validate::archived_text(t).map_err(|r| format!("source field 'text' {r}"))?;
     }
     let text_ref = text.as_ref().map(|t| TextRef {
         hash: *blake3::hash(t.as_bytes()).as_bytes(),
@@ -301,9 +249,9 @@ fn parse_source(f: &Fields, base: &Path) -> Result<Record, String> {
         Source {
             id,
             kind,
-            publisher: f.text_opt("publisher")?,
-            title: f.text_opt("title")?,
-            url: f.text_opt("url")?,
+            publisher: f.string_opt("publisher")?,
+            title: f.string_opt("title")?,
+            url: f.string_opt("url")?,
             published,
             cites,
             text: text_ref,
@@ -312,9 +260,26 @@ fn parse_source(f: &Fields, base: &Path) -> Result<Record, String> {
     ))
 }
 
-fn read_text_file(path: &Path, as_given: &str) -> Result<String, String> {
+/// Reads a `text_file`, which must resolve (after symlinks) to a regular file under `base`: an
+/// import line must not be able to archive `~/.ssh/id_ed25519` or `../../etc/passwd` into a
+/// ledger that is then published in every bundle.
+fn read_text_file(base: &Path, as_given: &str) -> Result<String, String> {
     use std::io::Read;
-    let meta = std::fs::metadata(path).map_err(|e| format!("text_file '{as_given}': {e}"))?;
+    let fail = |e: std::io::Error| format!("text_file '{as_given}': {e}");
+    let root = std::fs::canonicalize(base)
+        .map_err(|e| format!("text_file '{as_given}': its base directory: {e}"))?;
+    let path = std::fs::canonicalize(base.join(as_given)).map_err(fail)?;
+    let outside = |resolved: &Path| {
+        format!(
+            "text_file '{as_given}' is outside the import file's directory {} (it resolves to {}); archived texts must be under it",
+            root.display(),
+            resolved.display()
+        )
+    };
+    if !path.starts_with(&root) {
+        return Err(outside(&path));
+    }
+    let meta = std::fs::metadata(&path).map_err(fail)?;
     // Only regular files: a FIFO would block the import, /dev/zero would never end.
     if !meta.is_file() {
         return Err(format!("text_file '{as_given}' is not a regular file"));
@@ -325,11 +290,19 @@ fn read_text_file(path: &Path, as_given: &str) -> Result<String, String> {
             meta.len()
         ));
     }
+    let file = std::fs::File::open(&path).map_err(fail)?;
+    // A directory on the way may have been swapped for a symlink since the check: ask the
+    // kernel what was actually opened, where it can say.
+    if let Some(opened) = opened_path(&file) {
+        if !opened.starts_with(&root) {
+            return Err(outside(&opened));
+        }
+    }
     // Read through a limit too: the file may grow between the check and the read.
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_TEXT_BYTES as u64 + 1).read_to_end(&mut bytes))
-        .map_err(|e| format!("text_file '{as_given}': {e}"))?;
+    file.take(MAX_TEXT_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(fail)?;
     if bytes.len() > MAX_TEXT_BYTES {
         return Err(format!(
             "text_file '{as_given}' is over the limit of {MAX_TEXT_BYTES} bytes"
@@ -343,6 +316,18 @@ fn read_text_file(path: &Path, as_given: &str) -> Result<String, String> {
     })
 }
 
+/// The path of an open file as the kernel has it (Linux `/proc/self/fd`); `None` elsewhere.
+#[cfg(target_os = "linux")]
+fn opened_path(file: &std::fs::File) -> Option<PathBuf> {
+    use std::os::unix::io::AsRawFd;
+    std::fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd())).ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn opened_path(_file: &std::fs::File) -> Option<PathBuf> {
+    None
+}
+
 fn parse_claim(f: &Fields) -> Result<Record, String> {
     f.only(&[
         "type",
@@ -354,18 +339,15 @@ fn parse_claim(f: &Fields) -> Result<Record, String> {
         "supersedes",
         "note",
     ])?;
-    let id = f.id("id")?;
-    let source = f.id("source")?;
+    let id = f.string("id")?;
+    let source = f.string("source")?;
     let subject = f.name("subject")?;
     let predicate = normalise_predicate(&f.name("predicate")?)?;
     let raw = f
         .get("value")
         .ok_or("claim record is missing required field 'value'")?;
     let value = Value::from_json(&predicate, raw)?;
-    let supersedes = f.id_opt("supersedes")?;
-    if supersedes.as_deref() == Some(id.as_str()) {
-        return Err(format!("claim '{id}' supersedes itself"));
-    }
+    let supersedes = f.string_opt("supersedes")?;
     Ok(Record::Claim(Claim {
         id,
         source,
@@ -373,7 +355,7 @@ fn parse_claim(f: &Fields) -> Result<Record, String> {
         predicate,
         value,
         supersedes,
-        note: f.text_opt("note")?,
+        note: f.string_opt("note")?,
     }))
 }
 
@@ -394,19 +376,224 @@ pub fn parse_line(bytes: &[u8], base: &Path) -> Result<Option<Record>, String> {
     if text.trim().is_empty() {
         return Ok(None);
     }
-    let json: Json = serde_json::from_str(text).map_err(|e| {
-        let mut m = e.to_string();
-        // serde_json says "at line 1 column N"; the line is ours to give, keep the column.
-        if let Some(i) = m.find(" at line 1 column ") {
-            m = format!(
-                "{} (column {})",
-                &m[..i],
-                &m[i + " at line 1 column ".len()..]
-            );
+    parse_record(&parse_json(text)?, base).map(Some)
+}
+
+/// Parses one JSON value, refusing what serde_json's `Value` would change without a word: a key
+/// given twice in one object (it keeps the last, so `"type":"claim","type":"source"` would be a
+/// source) and a number it cannot hold exactly (it rounds `9007199254740993.0` and `1e-400`).
+pub fn parse_json(text: &str) -> Result<Json, String> {
+    match serde_json::from_str(text) {
+        Ok(json) => {
+            lossless(text)?;
+            Ok(json)
         }
-        format!("malformed JSON: {m}")
-    })?;
-    parse_record(&json, base).map(Some)
+        Err(e) => {
+            // An out-of-range number is a serde_json error without the key; name it.
+            lossless(text)?;
+            let mut m = e.to_string();
+            // serde_json says "at line 1 column N"; the line is ours to give, keep the column.
+            if let Some(i) = m.find(" at line 1 column ") {
+                m = format!(
+                    "{} (column {})",
+                    &m[..i],
+                    &m[i + " at line 1 column ".len()..]
+                );
+            }
+            Err(format!("malformed JSON: {m}"))
+        }
+    }
+}
+
+/// Where the scan of [`lossless`] is: inside an object (the keys seen, the current key, and
+/// whether a key comes next) or an array (the current index).
+enum Frame {
+    Object {
+        seen: BTreeSet<String>,
+        key: Option<String>,
+        want_key: bool,
+    },
+    Array(usize),
+}
+
+/// Path of the value being scanned, as `value.yes` or `cites[2]`.
+fn json_path(stack: &[Frame]) -> String {
+    let mut path = String::new();
+    for frame in stack {
+        match frame {
+            Frame::Object { key: Some(k), .. } => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(&k.escape_debug().to_string());
+            }
+            Frame::Object { key: None, .. } => {}
+            Frame::Array(i) => path.push_str(&format!("[{i}]")),
+        }
+    }
+    path
+}
+
+/// One scan over the JSON text for repeated keys and inexact numbers. It trusts serde_json for
+/// the syntax: on anything it does not expect it stops and lets serde_json report.
+fn lossless(text: &str) -> Result<(), String> {
+    let b = text.as_bytes();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            open @ (b'{' | b'[') => {
+                // Deeper than serde_json's recursion limit is its error to report.
+                if stack.len() >= 128 {
+                    return Ok(());
+                }
+                stack.push(if open == b'{' {
+                    Frame::Object {
+                        seen: BTreeSet::new(),
+                        key: None,
+                        want_key: true,
+                    }
+                } else {
+                    Frame::Array(0)
+                });
+                i += 1;
+            }
+            b'}' | b']' => {
+                stack.pop();
+                i += 1;
+            }
+            b',' => {
+                match stack.last_mut() {
+                    Some(Frame::Object { want_key, .. }) => *want_key = true,
+                    Some(Frame::Array(n)) => *n += 1,
+                    None => {}
+                }
+                i += 1;
+            }
+            b':' => {
+                if let Some(Frame::Object { want_key, .. }) = stack.last_mut() {
+                    *want_key = false;
+                }
+                i += 1;
+            }
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                if i >= b.len() {
+                    return Ok(());
+                }
+                i += 1;
+                // Both ends are ASCII quotes, so the slice is on character boundaries.
+                let token = &text[start..i];
+                let depth = stack.len();
+                if let Some(Frame::Object {
+                    seen,
+                    key,
+                    want_key: true,
+                }) = stack.last_mut()
+                {
+                    let k = if token.contains('\\') {
+                        match serde_json::from_str::<String>(token) {
+                            Ok(k) => k,
+                            Err(_) => return Ok(()),
+                        }
+                    } else {
+                        token[1..token.len() - 1].to_string()
+                    };
+                    if seen.contains(&k) {
+                        let shown = k.escape_debug().to_string();
+                        let within = json_path(&stack[..depth - 1]);
+                        return Err(if within.is_empty() {
+                            format!("duplicate key '{shown}' (a key may appear once in an object)")
+                        } else {
+                            format!("duplicate key '{shown}' in '{within}' (a key may appear once in an object)")
+                        });
+                    }
+                    seen.insert(k.clone());
+                    *key = Some(k);
+                }
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while i < b.len() && matches!(b[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
+                {
+                    i += 1;
+                }
+                if let Err(why) = exact_number(&text[start..i]) {
+                    let path = json_path(&stack);
+                    return Err(if path.is_empty() {
+                        format!("the number {} {why}", &text[start..i])
+                    } else {
+                        format!("'{path}': the number {} {why}", &text[start..i])
+                    });
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    Ok(())
+}
+
+/// Whether serde_json holds the number written as `token` exactly: as the same decimal value
+/// (`1e5` is held as `100000.0`, which is fine; `9007199254740993.0` as `9007199254740994.0`,
+/// which is not). Tokens that are not JSON numbers are left to serde_json to report.
+fn exact_number(token: &str) -> Result<(), String> {
+    let is_number = {
+        let t = token.strip_prefix('-').unwrap_or(token);
+        let (mant, exp) = match t.find(['e', 'E']) {
+            Some(p) => (&t[..p], Some(&t[p + 1..])),
+            None => (t, None),
+        };
+        let (int, frac) = match mant.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (mant, None),
+        };
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+        digits(int)
+            && (int == "0" || !int.starts_with('0'))
+            && frac.is_none_or(digits)
+            && exp.is_none_or(|e| digits(e.strip_prefix(['+', '-']).unwrap_or(e)))
+    };
+    if !is_number {
+        return Ok(());
+    }
+    match serde_json::from_str::<serde_json::Number>(token) {
+        Err(_) => Err("cannot be held exactly (it is out of range)".into()),
+        Ok(n) => {
+            let held = n.to_string();
+            match (decimal(token), decimal(&held)) {
+                (Some(a), Some(b)) if a == b => Ok(()),
+                _ => Err(format!("cannot be held exactly (it would become {held})")),
+            }
+        }
+    }
+}
+
+/// A decimal number's exact value as (negative, significant digits, power of ten); zero is
+/// `(false, "", 0)` whatever its sign. `None` when the exponent does not fit.
+fn decimal(s: &str) -> Option<(bool, String, i64)> {
+    let (neg, s) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let (mant, exp) = match s.find(['e', 'E']) {
+        Some(p) => (&s[..p], s[p + 1..].parse::<i64>().ok()?),
+        None => (s, 0),
+    };
+    let (int, frac) = mant.split_once('.').unwrap_or((mant, ""));
+    let all = format!("{int}{frac}");
+    let digits = all.trim_start_matches('0');
+    if digits.is_empty() {
+        return Some((false, String::new(), 0));
+    }
+    let significant = digits.trim_end_matches('0');
+    let exp = exp
+        .checked_sub(frac.len() as i64)?
+        .checked_add((digits.len() - significant.len()) as i64)?;
+    Some((neg, significant.to_string(), exp))
 }
 
 /// Splits input into lines, numbering from 1, tolerating a final line without a newline.
@@ -599,6 +786,11 @@ pub fn plan(ledger: &Ledger, records: Vec<(usize, Record)>) -> Result<Result<Pla
                 text: None,
             },
         };
+        // The gate every append passes: records built by hand reach `plan` without `parse_record`.
+        if let Err(p) = validate::event(&draft.body) {
+            problem(validate::describe(&p));
+            continue;
+        }
         plan.appends.push((line, draft));
     }
     Ok(if problems.is_empty() {

@@ -29,6 +29,7 @@
 //! - [`signing`] — Ed25519 key files, event signatures, and who may sign.
 //! - [`terminal`] — text from ledgers, bundles and proofs escaped so it cannot drive a terminal.
 //! - [`import`] — the JSON Lines import format and the decision of what to append.
+//! - [`validate`] — the field rules every event meets, by whichever route it enters.
 //! - [`error`] — the library's error type.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -52,6 +53,7 @@ pub mod provenance;
 pub mod signing;
 pub mod store;
 pub mod terminal;
+pub mod validate;
 pub mod value;
 
 pub use error::{LedgerError, Result};

@@ -4,7 +4,7 @@
 
 use crate::cli::commands::import::{apply, report};
 use crate::cli::{CliError, Context};
-use factledger::import::parse_record;
+use factledger::import::{parse_json, parse_record};
 use serde_json::{json, Map, Value as Json};
 use std::path::Path;
 
@@ -98,9 +98,14 @@ pub fn run(ctx: &Context, cmd: &AddCommand) -> Result<(), CliError> {
             map.insert("source".into(), json!(a.source));
             map.insert("subject".into(), json!(a.subject));
             map.insert("predicate".into(), json!(a.predicate));
-            // Structured values arrive as JSON objects; anything else is the text as given.
+            // Structured values arrive as JSON objects; anything else is the text as given. An
+            // object is read as strictly as an import line (no repeated keys, exact numbers).
             let value = match serde_json::from_str::<Json>(&a.value) {
-                Ok(v @ Json::Object(_)) => v,
+                Ok(Json::Object(_)) => parse_json(&a.value).map_err(|m| {
+                    CliError::usage(format!(
+                        "<arguments>: claim field 'value': {m}; nothing was appended"
+                    ))
+                })?,
                 _ => json!(a.value),
             };
             map.insert("value".into(), value);
@@ -111,7 +116,8 @@ pub fn run(ctx: &Context, cmd: &AddCommand) -> Result<(), CliError> {
     add_record(ctx, Json::Object(map))
 }
 
-/// Validates and appends one record given on the command line.
+/// Validates and appends one record given on the command line. A `--text-file` must resolve to a
+/// file under the working directory, as for `import -`.
 pub fn add_record(ctx: &Context, obj: Json) -> Result<(), CliError> {
     let label = "<arguments>";
     let record = parse_record(&obj, Path::new("."))
