@@ -6,9 +6,9 @@
 
 use crate::error::{LedgerError, Result};
 use crate::event::{Event, EventBody, Hash};
-use crate::projection::{self, Digesting, Meta, Overlay, Tables};
+use crate::projection::{self, Digesting, Meta, Overlay, Table, Tables, META_RECORD, REBUILDING};
 use crate::signing;
-use crate::store::{AppendBatch, Head, Store, StoreError};
+use crate::store::{AppendBatch, Backend, Head, KeyWrite, KeyspaceUpdate, Store, StoreError};
 use std::path::Path;
 use std::time::Duration;
 
@@ -64,9 +64,18 @@ pub fn index_keys(body: &EventBody) -> Vec<Vec<u8>> {
     }
 }
 
+/// Projection writes as the store takes them: each table is a keyspace.
+fn keyspace_writes(writes: Vec<(Table, Vec<u8>, Option<Vec<u8>>)>) -> Vec<KeyWrite> {
+    writes
+        .into_iter()
+        .map(|(t, k, v)| (t.keyspace(), k, v))
+        .collect()
+}
+
 /// An open ledger.
 pub struct Ledger {
-    store: Store,
+    /// The store below; sled ([`Store`]) is the only backend for now.
+    store: Box<dyn Backend>,
 }
 
 impl Ledger {
@@ -77,15 +86,20 @@ impl Ledger {
             seq: 0,
             digest: projection::Digest::default(),
         };
-        store.write_projection(empty.to_bytes(), Vec::new(), false)?;
-        Ok(Ledger { store })
+        store.update_keyspaces(KeyspaceUpdate {
+            after: vec![(META_RECORD, empty.to_bytes())],
+            ..KeyspaceUpdate::default()
+        })?;
+        Ok(Ledger {
+            store: Box::new(store),
+        })
     }
 
     /// Opens the ledger in `dir`, waiting up to `wait` for another process to release it, and
     /// checks that the head event is present and carries the head's hash.
     pub fn open(dir: &Path, wait: Option<Duration>) -> Result<Ledger> {
         let mut ledger = Ledger {
-            store: Store::open(dir, wait)?,
+            store: Box::new(Store::open(dir, wait)?),
         };
         let head = ledger.head();
         if head.seq > 0 {
@@ -102,7 +116,7 @@ impl Ledger {
                 });
             }
         }
-        if let Some(lag) = ledger.store.head_file_lag() {
+        if let Some(lag) = ledger.store.head_lag() {
             let at = ledger.event(lag.seq)?;
             let matches = match &at {
                 Some(e) => e.hash == lag.hash,
@@ -124,7 +138,7 @@ impl Ledger {
     pub fn projection_meta(&self) -> Result<Option<Meta>> {
         Ok(self
             .store
-            .projection_meta()?
+            .owner_record(META_RECORD)?
             .and_then(|b| Meta::from_bytes(&b)))
     }
 
@@ -136,7 +150,7 @@ impl Ledger {
             Some(meta) if meta.seq == head.seq => Ok(()),
             Some(meta) if meta.seq < head.seq => {
                 let (writes, digest) = {
-                    let stored = StoredTables(&self.store);
+                    let stored = StoredTables(&*self.store);
                     let mut overlay = Overlay::new(&stored);
                     let mut dig = Digesting::new(&mut overlay, meta.digest);
                     for e in self.events(meta.seq + 1) {
@@ -149,8 +163,11 @@ impl Ledger {
                     seq: head.seq,
                     digest,
                 };
-                self.store
-                    .write_projection(meta.to_bytes(), writes, false)?;
+                self.store.update_keyspaces(KeyspaceUpdate {
+                    writes: keyspace_writes(writes),
+                    after: vec![(META_RECORD, meta.to_bytes())],
+                    ..KeyspaceUpdate::default()
+                })?;
                 Ok(())
             }
             _ => self.rebuild_projection(),
@@ -164,12 +181,17 @@ impl Ledger {
         let mut writes = Vec::new();
         for table in projection::TABLES {
             tables.scan(table, b"", &mut |k, v| {
-                writes.push((table, k.to_vec(), Some(v.to_vec())));
+                writes.push((table.keyspace(), k.to_vec(), Some(v.to_vec())));
                 true
             })?;
         }
-        self.store
-            .write_projection(Meta { seq, digest }.to_bytes(), writes, true)?;
+        // The marker first: a crash part-way leaves it, and the next open rebuilds again.
+        self.store.update_keyspaces(KeyspaceUpdate {
+            before: vec![(META_RECORD, REBUILDING.to_vec())],
+            clear: projection::TABLES.iter().map(|t| t.keyspace()).collect(),
+            writes,
+            after: vec![(META_RECORD, Meta { seq, digest }.to_bytes())],
+        })?;
         Ok(())
     }
 
@@ -192,7 +214,7 @@ impl Ledger {
 
     /// The stored projection, for queries.
     pub fn tables(&self) -> StoredTables<'_> {
-        StoredTables(&self.store)
+        StoredTables(&*self.store)
     }
 
     /// The ledger directory.
@@ -398,7 +420,7 @@ impl Ledger {
     ) -> Result<Vec<Event>> {
         let head = self.head();
         if events.is_empty() {
-            self.store.repair_head_file()?;
+            self.store.repair_head()?;
             return Ok(events);
         }
         let meta = self
@@ -410,7 +432,7 @@ impl Ledger {
         // Fold the new events into the projection, in the same write as the events; each event
         // is checked against the state just before it (authors added earlier in the batch count).
         let (writes, digest) = {
-            let stored = StoredTables(&self.store);
+            let stored = StoredTables(&*self.store);
             let mut overlay = Overlay::new(&stored);
             let mut dig = Digesting::new(&mut overlay, meta.digest);
             let mut signed = projection::is_signed(&dig)?;
@@ -429,14 +451,20 @@ impl Ledger {
                 seq: last.seq,
                 hash: last.hash,
             },
-            projection_meta: Some(
-                Meta {
-                    seq: last.seq,
-                    digest,
-                }
-                .to_bytes(),
-            ),
-            projection: writes,
+            // The meta ahead of the entries: a crash part-way leaves a meta whose seq is past
+            // the head, which means rebuild.
+            keyspaces: KeyspaceUpdate {
+                before: vec![(
+                    META_RECORD,
+                    Meta {
+                        seq: last.seq,
+                        digest,
+                    }
+                    .to_bytes(),
+                )],
+                writes: keyspace_writes(writes),
+                ..KeyspaceUpdate::default()
+            },
             defer_sync: defer,
             ..AppendBatch::default()
         };
@@ -468,27 +496,27 @@ pub fn decode_at(seq: u64, bytes: &[u8]) -> Result<Event> {
     Ok(event)
 }
 
-/// The projection tables as the store keeps them.
-pub struct StoredTables<'a>(&'a Store);
+/// The projection tables as the store keeps them: each table a keyspace.
+pub struct StoredTables<'a>(&'a dyn Backend);
 
 impl Tables for StoredTables<'_> {
-    fn get(&self, table: &'static str, key: &[u8]) -> Result<Option<Vec<u8>>> {
-        Ok(self.0.table_get(table, key)?)
+    fn get(&self, table: Table, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        Ok(self.0.get(table.keyspace(), key)?)
     }
     fn scan(
         &self,
-        table: &'static str,
+        table: Table,
         prefix: &[u8],
         visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
     ) -> Result<()> {
-        Ok(self.0.table_scan(table, prefix, visit)?)
+        Ok(self.0.scan(table.keyspace(), prefix, visit)?)
     }
     fn for_each_entry(
         &self,
-        table: &'static str,
+        table: Table,
         visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
     ) -> Result<()> {
-        Ok(self.0.table_entries(table, visit)?)
+        Ok(self.0.entries(table.keyspace(), visit)?)
     }
 }
 
@@ -501,7 +529,7 @@ pub enum View<'a> {
 }
 
 impl Tables for View<'_> {
-    fn get(&self, table: &'static str, key: &[u8]) -> Result<Option<Vec<u8>>> {
+    fn get(&self, table: Table, key: &[u8]) -> Result<Option<Vec<u8>>> {
         match self {
             View::Stored(t) => t.get(table, key),
             View::Replayed(t) => t.get(table, key),
@@ -509,7 +537,7 @@ impl Tables for View<'_> {
     }
     fn scan(
         &self,
-        table: &'static str,
+        table: Table,
         prefix: &[u8],
         visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
     ) -> Result<()> {
@@ -520,7 +548,7 @@ impl Tables for View<'_> {
     }
     fn for_each_entry(
         &self,
-        table: &'static str,
+        table: Table,
         visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
     ) -> Result<()> {
         match self {

@@ -699,7 +699,7 @@ fn every_odd_case_in_one_ledger() {
     }
 }
 
-fn t_len(t: &dyn Tables, table: &'static str) -> usize {
+fn t_len(t: &dyn Tables, table: projection::Table) -> usize {
     let mut n = 0;
     t.scan(table, b"", &mut |_, _| {
         n += 1;

@@ -172,7 +172,7 @@ impl<'a> SourceCache<'a> {
 }
 
 impl Tables for SourceCache<'_> {
-    fn get(&self, table: &'static str, key: &[u8]) -> Result<Option<Vec<u8>>> {
+    fn get(&self, table: projection::Table, key: &[u8]) -> Result<Option<Vec<u8>>> {
         if table != SOURCES {
             return self.inner.get(table, key);
         }
@@ -185,7 +185,7 @@ impl Tables for SourceCache<'_> {
     }
     fn scan(
         &self,
-        table: &'static str,
+        table: projection::Table,
         prefix: &[u8],
         visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
     ) -> Result<()> {

@@ -99,7 +99,9 @@ pub fn apply(
     let drafts = plan.appends.into_iter().map(|(_, d)| d).collect();
     // Fault injection for the crash tests' negative control only: append without syncing, so
     // that `report` acknowledges before the data is durable. Never set this in real use.
-    let fault = std::env::var_os("FACTLEDGER_FAULT_ACK_BEFORE_SYNC").is_some();
+    // Only in builds with the `testing` feature (the tests' build).
+    let fault =
+        cfg!(feature = "testing") && std::env::var_os("FACTLEDGER_FAULT_ACK_BEFORE_SYNC").is_some();
     let appended = if fault {
         ledger.append_unsynced(drafts, &stamp)?
     } else {

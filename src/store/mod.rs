@@ -1,0 +1,221 @@
+//! The storage layer: bytes on disk, with no knowledge of what they mean.
+//!
+//! The ledger needs little of its store, and [`Backend`] is exactly that: append a batch of
+//! records, index entries and keyspace writes all or nothing and durably; read a record by seq
+//! or a range of them; look a seq up by index key; get and scan keyspaces; the head; archived
+//! texts. [`Store`] is the sled backend, the default and for now the only one.
+//!
+//! A ledger directory holds:
+//! - `store/` — the sled database (layout version 2), with trees
+//!   - `blocks`: events packed [`pack::BLOCK_EVENTS`] to a key (big-endian block number →
+//!     the records, each whole), because sled's cost is per key, not per byte ([`blocks`]);
+//!   - `index`: claim and source ids (and the retraction and correction keys) → seq, packed into
+//!     [`pack::BUCKETS`] hash buckets;
+//!   - `texts` (blake3 hash → archived text), `meta` (layout version, head, and the records the
+//!     keyspaces' owner keeps there: the projection's meta);
+//!   - one tree per keyspace (the projection's tables), whose entries are packed into groups
+//!     ([`keyspace`]);
+//! - `HEAD` — the head (seq, hash) kept again outside sled, replaced atomically after every append,
+//!   because sled's recovery silently drops a damaged tail: a store that ends before `HEAD` has
+//!   lost events and is refused ([`files`]);
+//! - `LOCK` — held (flock) by whichever process has the ledger open, so a second process gets a
+//!   clear "in use" error instead of sled's retry loop.
+//!
+//! An append writes the blocks, index and texts, then the head, in that order in sled's single
+//! log; recovery keeps a prefix of that log, so a head that survived a crash always has its
+//! events. Records above the head (left by a crash before the head was written) are invisible:
+//! reads stop at the head and the next append drops them from the block and index it rewrites.
+//!
+//! A store of layout version 1 (one sled key per event and per index entry, factledger before
+//! this layout) is converted in place when it is opened ([`migration`]).
+
+use crate::event::Hash;
+use std::io;
+use std::path::{Path, PathBuf};
+
+pub mod blocks;
+mod db;
+pub mod files;
+#[cfg(feature = "testing")]
+mod hooks;
+pub mod keyspace;
+mod migration;
+pub mod pack;
+
+#[cfg(feature = "testing")]
+pub use db::sled_config;
+pub use db::Store;
+pub use files::{HEAD_FILE, LOCK_FILE, STORE_DIR};
+pub use keyspace::{Grouping, KeyWrite, Keyspace, KeyspaceUpdate};
+pub use pack::BLOCK_EVENTS;
+
+/// Store layout version kept in the `meta` tree.
+pub const STORE_VERSION: u8 = 2;
+
+/// The last event of the log.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Head {
+    /// Seq of the last event; 0 for an empty ledger.
+    pub seq: u64,
+    /// Its hash; zero for an empty ledger.
+    pub hash: Hash,
+}
+
+impl Head {
+    /// The head of an empty ledger.
+    pub const EMPTY: Head = Head {
+        seq: 0,
+        hash: [0; 32],
+    };
+
+    fn to_bytes(self) -> [u8; 40] {
+        let mut out = [0u8; 40];
+        out[..8].copy_from_slice(&self.seq.to_be_bytes());
+        out[8..].copy_from_slice(&self.hash);
+        out
+    }
+
+    fn from_bytes(b: &[u8]) -> Option<Head> {
+        if b.len() != 40 {
+            return None;
+        }
+        let seq = u64::from_be_bytes(b[..8].try_into().ok()?);
+        let hash: Hash = b[8..].try_into().ok()?;
+        Some(Head { seq, hash })
+    }
+}
+
+/// What can go wrong below the ledger.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No ledger at that path.
+    #[error("no ledger at {}", .0.display())]
+    Missing(PathBuf),
+    /// `init` on a path that already holds something.
+    #[error("{} already exists; refusing to create a ledger over it", .0.display())]
+    AlreadyExists(PathBuf),
+    /// Another process holds the lock.
+    #[error("ledger is in use by another process ({})", .0.display())]
+    InUse(PathBuf),
+    /// A file operation failed.
+    #[error("{action} {}: {source}", .path.display())]
+    Io {
+        /// What we were doing.
+        action: &'static str,
+        /// On which file.
+        path: PathBuf,
+        /// The OS error.
+        source: io::Error,
+    },
+    /// sled reported an error.
+    #[error("store error in {}: {message}", .path.display())]
+    Sled {
+        /// The store directory.
+        path: PathBuf,
+        /// sled's message.
+        message: String,
+    },
+    /// The store is shorter than the head recorded outside it.
+    #[error("the store lost events: it ends at seq {store_seq} but the ledger's HEAD file records seq {head_seq}. Restore the ledger directory from a backup, or create a new ledger and import an exported bundle")]
+    LostEvents {
+        /// Where the store ends.
+        store_seq: u64,
+        /// Where it should end.
+        head_seq: u64,
+    },
+    /// The store or head file is damaged in a way we can name.
+    #[error("the ledger is damaged: {0}")]
+    Corrupt(String),
+}
+
+fn io_err<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> StoreError + 'a {
+    move |source| StoreError::Io {
+        action,
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Events, texts and keyspace writes to append in one all-or-nothing step.
+#[derive(Debug, Default)]
+pub struct AppendBatch {
+    /// (seq, encoded record, index keys that should point at this seq).
+    pub records: Vec<(u64, Vec<u8>, Vec<Vec<u8>>)>,
+    /// Archived texts by hash.
+    pub texts: Vec<(Hash, Vec<u8>)>,
+    /// The head after these records.
+    pub head: Head,
+    /// Keyspace writes made in the same step (the projection folded forward). Its `before`
+    /// records are written ahead of its entries, so a crash part-way leaves them saying so.
+    pub keyspaces: KeyspaceUpdate,
+    /// Leave the append in memory until [`Backend::sync`]. Only for the fault-injection test
+    /// that shows the crash harness notices acknowledgements made before the data is on disk.
+    pub defer_sync: bool,
+}
+
+/// Stored records in seq order; see [`Backend::records`].
+pub type Records<'a> = Box<dyn Iterator<Item = Result<(u64, Vec<u8>), StoreError>> + 'a>;
+
+/// What the ledger needs of a store, and nothing more: the boundary a second backend (a
+/// PostgreSQL store for desks that outgrow one machine) would implement beside sled.
+///
+/// Object-safe on purpose, and the ledger holds a `Box<dyn Backend>`: the backend is chosen
+/// when a ledger is opened, not when the program is compiled, and a generic parameter would
+/// spread through `Ledger` and every command for no gain — each call here is a sled lookup or
+/// more, next to which one indirect call is nothing. Visitors (`&mut dyn FnMut`) instead of
+/// iterators where a backend may hold a cursor or a lock while it walks.
+///
+/// Keyspaces are named and described by the caller ([`Keyspace`]): the store packs and keeps
+/// their bytes, the caller (the projection) gives them meaning.
+pub trait Backend {
+    /// Where the ledger lives (for messages).
+    fn dir(&self) -> &Path;
+    /// The current head.
+    fn head(&self) -> Head;
+    /// The stored record at `seq`, if `seq` is within the head.
+    fn record(&self, seq: u64) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Stored records from `from` up to the head, in order; a gap is an error item, after which
+    /// the iterator ends. Its size hint bounds the count, so consumers can size tables once.
+    fn records(&self, from: u64) -> Records<'_>;
+    /// The seq an index key points at, if within the head. Callers check the event really
+    /// matches (an index entry can outlive a crashed append's orphan record).
+    fn seq_of(&self, key: &[u8]) -> Result<Option<u64>, StoreError>;
+    /// Every index entry (key, seq) in storage order; a malformed entry is an error.
+    fn index_entries(&self, visit: &mut dyn FnMut(&[u8], u64)) -> Result<(), StoreError>;
+    /// An archived text by its hash.
+    fn text(&self, hash: &Hash) -> Result<Option<Vec<u8>>, StoreError>;
+    /// The hash of every archived text, for verification.
+    fn text_hashes(&self) -> Box<dyn Iterator<Item = Result<Vec<u8>, StoreError>> + '_>;
+    /// One keyspace entry.
+    fn get(&self, space: Keyspace, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
+    /// The keyspace entries whose key starts with `prefix`, in key order, until `visit`
+    /// returns false.
+    fn scan(
+        &self,
+        space: Keyspace,
+        prefix: &[u8],
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<(), StoreError>;
+    /// Every entry of a keyspace in storage order (not key order), until `visit` returns false.
+    fn entries(
+        &self,
+        space: Keyspace,
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<(), StoreError>;
+    /// A record the keyspaces' owner keeps beside them (the projection's meta), by name.
+    fn owner_record(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Appends records, all or nothing, and returns only once they are durable (unless
+    /// [`AppendBatch::defer_sync`]).
+    fn append(&mut self, batch: AppendBatch) -> Result<(), StoreError>;
+    /// Writes keyspaces outside an event append (catching up, rebuilding), durably.
+    fn update_keyspaces(&mut self, update: KeyspaceUpdate) -> Result<(), StoreError>;
+    /// Makes everything appended so far durable. Only after this may an append be acknowledged.
+    fn sync(&mut self) -> Result<(), StoreError>;
+    /// The head recorded outside the store at open, when it was behind the store: the ledger
+    /// must check that the store's event at that seq has that hash.
+    fn head_lag(&self) -> Option<Head>;
+    /// Brings the outside head record up to the store's head after [`Backend::head_lag`].
+    fn repair_head(&mut self) -> Result<(), StoreError>;
+    /// Bytes the store takes on disk.
+    fn size_on_disk(&self) -> Result<u64, StoreError>;
+}
