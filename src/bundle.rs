@@ -323,6 +323,20 @@ pub fn import(ledger: &mut Ledger, bundle: VerifiedBundle) -> Result<u64> {
             ledger.head().seq
         )));
     }
+    // `verify` refuses a repeated id; a bundle built by hand must not slip one in either.
+    let mut seen: std::collections::HashMap<Vec<u8>, u64> = std::collections::HashMap::new();
+    for e in &bundle.events {
+        for key in crate::ledger::index_keys(&e.body) {
+            if let Some(first) = seen.get(&key) {
+                return Err(LedgerError::Invalid(format!(
+                    "{} at seq {} repeats seq {first}; nothing was imported",
+                    crate::chain::describe_key(&key),
+                    e.seq
+                )));
+            }
+            seen.insert(key, e.seq);
+        }
+    }
     let n = bundle.events.len() as u64;
     ledger.append_events(bundle.events, bundle.texts)?;
     Ok(n)
