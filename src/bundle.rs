@@ -8,7 +8,7 @@
 use crate::chain::Verifier;
 use crate::checkpoint::Checkpoint;
 use crate::error::{LedgerError, Result};
-use crate::event::{hex, parse_hash, Event, EventBody, Hash};
+use crate::event::{hex, parse_hash, Event, EventBody, Hash, PublicKey};
 use crate::ledger::Ledger;
 use crate::merkle::{Blake3Hasher, MerkleBuilder};
 use crate::projection;
@@ -89,11 +89,20 @@ pub struct VerifiedBundle {
     pub checkpoint: Checkpoint,
     /// Seq of the first author authorisation, if the ledger is signed.
     pub signed_from: Option<u64>,
+    /// The key the final checkpoint's signature was verified with, if it is signed.
+    pub checkpoint_key: Option<PublicKey>,
 }
 
 /// Verifies a bundle with no store: canonical lines, hashes, links, signatures, authorities,
-/// archived texts, and the checkpoint's root and signature.
+/// archived texts, and the checkpoint's root and signature. The checkpoint's time is not
+/// compared with a clock; see [`verify_at`].
 pub fn verify(input: &[u8]) -> Result<Result<VerifiedBundle, BundleProblem>> {
+    verify_at(input, None)
+}
+
+/// As [`verify`]; with `now` (microseconds since the epoch), a checkpoint dated after it (beyond
+/// [`crate::checkpoint::FUTURE_SLACK_MICROS`]) is refused too.
+pub fn verify_at(input: &[u8], now: Option<i64>) -> Result<Result<VerifiedBundle, BundleProblem>> {
     let fail = |line, seq, message: String| Ok(Err(BundleProblem { line, seq, message }));
     let text = match std::str::from_utf8(input) {
         Ok(t) => t,
@@ -106,11 +115,14 @@ pub fn verify(input: &[u8]) -> Result<Result<VerifiedBundle, BundleProblem>> {
             return fail(line, None, "not valid UTF-8".into());
         }
     };
-    let lines: Vec<&str> = text
-        .strip_suffix('\n')
-        .unwrap_or(text)
-        .split('\n')
-        .collect();
+    let Some(content) = text.strip_suffix('\n') else {
+        return fail(
+            text.split('\n').count(),
+            None,
+            "the last line does not end with a newline".into(),
+        );
+    };
+    let lines: Vec<&str> = content.split('\n').collect();
     let mut verifier = Verifier::new();
     let mut merkle = MerkleBuilder::<Blake3Hasher>::new();
     let mut events = Vec::new();
@@ -148,6 +160,13 @@ pub fn verify(input: &[u8]) -> Result<Result<VerifiedBundle, BundleProblem>> {
                 }
                 declared_events = Some(count);
                 origin = o.to_string();
+            }
+            "event" if !texts.is_empty() => {
+                return fail(
+                    n,
+                    None,
+                    "an event line after the text lines: every event comes first".into(),
+                );
             }
             "event" => {
                 let seq_hint = v.pointer("/event/seq").and_then(Json::as_u64);
@@ -204,6 +223,9 @@ pub fn verify(input: &[u8]) -> Result<Result<VerifiedBundle, BundleProblem>> {
                 if texts.iter().any(|(seen, _)| seen == &h) {
                     return fail(n, None, format!("archived text {} appears twice", hex(&h)));
                 }
+                if texts.last().is_some_and(|(prev, _)| prev > &h) {
+                    return fail(n, None, "text lines must be in order of their hash".into());
+                }
                 if wanted_texts.get(&h) != Some(&(t.len() as u64)) {
                     return fail(
                         n,
@@ -227,6 +249,11 @@ pub fn verify(input: &[u8]) -> Result<Result<VerifiedBundle, BundleProblem>> {
                         None,
                         "the checkpoint line is not in canonical form".into(),
                     );
+                }
+                if let Some(now) = now {
+                    if let Err(e) = c.check_time(now) {
+                        return fail(n, None, e.to_string());
+                    }
                 }
                 let (size, _) = verifier.head();
                 if c.size != size {
@@ -267,6 +294,7 @@ pub fn verify(input: &[u8]) -> Result<Result<VerifiedBundle, BundleProblem>> {
                     ),
                     );
                 }
+                let mut checkpoint_key = None;
                 if verifier.signed_from.is_some() {
                     let pk = match c.verify_signature(None) {
                         Ok(pk) => pk,
@@ -282,9 +310,11 @@ pub fn verify(input: &[u8]) -> Result<Result<VerifiedBundle, BundleProblem>> {
                     if !authorised {
                         return fail(n, None, format!("the checkpoint is signed by '{name}', who is not an authorised author at the head"));
                     }
+                    checkpoint_key = Some(pk);
                 } else if c.signature.is_some() {
-                    if let Err(e) = c.verify_signature(None) {
-                        return fail(n, None, e.to_string());
+                    match c.verify_signature(None) {
+                        Ok(pk) => checkpoint_key = Some(pk),
+                        Err(e) => return fail(n, None, e.to_string()),
                     }
                 }
                 if texts.len() != wanted_texts.len() {
@@ -303,6 +333,7 @@ pub fn verify(input: &[u8]) -> Result<Result<VerifiedBundle, BundleProblem>> {
                     texts,
                     checkpoint: c,
                     signed_from: verifier.signed_from,
+                    checkpoint_key,
                 }));
             }
             other => return fail(n, None, format!("unknown line type '{other}'")),
@@ -313,6 +344,80 @@ pub fn verify(input: &[u8]) -> Result<Result<VerifiedBundle, BundleProblem>> {
         None,
         "the bundle ends without its checkpoint (it was cut short)".into(),
     )
+}
+
+/// What a published checkpoint vouches for in a verified bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    /// The published checkpoint's size: the bundle's first `size` events are what was published.
+    pub size: u64,
+    /// Its root.
+    pub root: Hash,
+    /// Its signer's name and the key its signature was verified with (`None`: unsigned).
+    pub signer: Option<(String, PublicKey)>,
+}
+
+/// Checks a verified bundle against a checkpoint the desk published: same origin, the Merkle
+/// root of the bundle's first `size` events is the checkpoint's root, and its signature verifies
+/// with `key` (the key the reader trusts) or, without `key`, with the key a JSON checkpoint
+/// carries. An unsigned checkpoint passes only without `key`. The error says what differs.
+pub fn check_published(
+    bundle: &VerifiedBundle,
+    published: &Checkpoint,
+    key: Option<&PublicKey>,
+) -> std::result::Result<Anchor, String> {
+    let origin = &bundle.checkpoint.origin;
+    if &published.origin != origin {
+        return Err(format!(
+            "the published checkpoint's origin is {}, but the bundle's is {origin}: another ledger",
+            published.origin
+        ));
+    }
+    let held = bundle.events.len() as u64;
+    if published.size > held {
+        return Err(format!(
+            "the published checkpoint is for size {}, but the bundle holds only {held} events",
+            published.size
+        ));
+    }
+    let mut merkle = MerkleBuilder::<Blake3Hasher>::new();
+    for e in bundle.events.iter().take(published.size as usize) {
+        merkle.push(&e.hash);
+    }
+    if merkle.root() != published.root {
+        return Err(format!(
+            "the bundle's first {} events have the Merkle root {}, but the published checkpoint's root is {}: this is not the history that was published",
+            published.size,
+            hex(&merkle.root()),
+            hex(&published.root)
+        ));
+    }
+    let signer =
+        match published.verify_signature(key) {
+            Ok(pk) => {
+                let name = published.signature.as_ref().map(|s| s.name.clone());
+                let name = match key {
+                    // The name on the line of the trusted key.
+                    Some(k) => published
+                        .signatures()
+                        .find(|s| crate::checkpoint::key_id(&s.name, k) == s.key_id)
+                        .map(|s| s.name.clone()),
+                    None => name,
+                };
+                Some((name.unwrap_or_default(), pk))
+            }
+            Err(crate::checkpoint::CheckpointError::Unsigned) if key.is_some() => return Err(
+                "the published checkpoint is not signed, but a signer key was pinned with --key"
+                    .into(),
+            ),
+            Err(crate::checkpoint::CheckpointError::Unsigned) => None,
+            Err(e) => return Err(e.to_string()),
+        };
+    Ok(Anchor {
+        size: published.size,
+        root: published.root,
+        signer,
+    })
 }
 
 /// Imports a verified bundle into an empty ledger: same events, same hashes, same root.
