@@ -25,17 +25,46 @@ fn line(v: &Json) -> String {
     v.to_string()
 }
 
+fn header_line(origin: &str, events: u64) -> String {
+    line(&json!({"type": "bundle", "format": BUNDLE_FORMAT, "origin": origin, "events": events}))
+}
+
+fn event_line(e: &Event) -> String {
+    let mut v = event_json(e);
+    if let Some(o) = v.as_object_mut() {
+        o.insert("type".into(), json!("event"));
+    }
+    line(&v)
+}
+
+fn text_line(hash: &Hash, text: &str) -> String {
+    line(&json!({"type": "text", "hash": hex(hash), "text": text}))
+}
+
+/// The canonical bytes of a verified bundle: what [`export`] writes for the same content, and
+/// the only bytes [`verify`] accepts for it.
+pub fn render(bundle: &VerifiedBundle) -> String {
+    let mut out = header_line(&bundle.checkpoint.origin, bundle.events.len() as u64);
+    out.push('\n');
+    for e in &bundle.events {
+        out.push_str(&event_line(e));
+        out.push('\n');
+    }
+    for (hash, text) in &bundle.texts {
+        out.push_str(&text_line(hash, &String::from_utf8_lossy(text)));
+        out.push('\n');
+    }
+    out.push_str(&line(&bundle.checkpoint.to_json()));
+    out.push('\n');
+    out
+}
+
 /// Writes the ledger as a bundle ending with `checkpoint` (made for the ledger's head).
 pub fn export(ledger: &Ledger, checkpoint: &Checkpoint, out: &mut dyn Write) -> Result<u64> {
     let head = ledger.head();
     let io = |e: std::io::Error| LedgerError::Invalid(format!("writing the bundle: {e}"));
     let mut texts: BTreeMap<Hash, u64> = BTreeMap::new();
-    writeln!(
-        out,
-        "{}",
-        line(&json!({"type": "bundle", "format": BUNDLE_FORMAT, "origin": checkpoint.origin, "events": head.seq}))
-    )
-    .map_err(io)?;
+    writeln!(out, "{}", header_line(&checkpoint.origin, head.seq)).map_err(io)?;
     let mut lines = 1;
     for e in ledger.events(1) {
         let e = e?;
@@ -44,11 +73,7 @@ pub fn export(ledger: &Ledger, checkpoint: &Checkpoint, out: &mut dyn Write) -> 
                 texts.insert(t.hash, t.len);
             }
         }
-        let mut v = event_json(&e);
-        if let Some(o) = v.as_object_mut() {
-            o.insert("type".into(), json!("event"));
-        }
-        writeln!(out, "{}", line(&v)).map_err(io)?;
+        writeln!(out, "{}", event_line(&e)).map_err(io)?;
         lines += 1;
     }
     for hash in texts.keys() {
@@ -56,12 +81,7 @@ pub fn export(ledger: &Ledger, checkpoint: &Checkpoint, out: &mut dyn Write) -> 
             hash: hex(hash),
             problem: "missing from the store".into(),
         })?;
-        writeln!(
-            out,
-            "{}",
-            line(&json!({"type": "text", "hash": hex(hash), "text": text}))
-        )
-        .map_err(io)?;
+        writeln!(out, "{}", text_line(hash, &text)).map_err(io)?;
         lines += 1;
     }
     writeln!(out, "{}", line(&checkpoint.to_json())).map_err(io)?;
@@ -152,10 +172,7 @@ pub fn verify_at(input: &[u8], now: Option<i64>) -> Result<Result<VerifiedBundle
                         "the header must give format 1, events and origin".into(),
                     );
                 };
-                if line(
-                    &json!({"type": "bundle", "format": BUNDLE_FORMAT, "origin": o, "events": count}),
-                ) != *raw
-                {
+                if header_line(o, count) != *raw {
                     return fail(n, None, "the header is not in canonical form".into());
                 }
                 declared_events = Some(count);
@@ -174,11 +191,7 @@ pub fn verify_at(input: &[u8], now: Option<i64>) -> Result<Result<VerifiedBundle
                     Ok(e) => e,
                     Err(m) => return fail(n, seq_hint, m),
                 };
-                let mut canon = event_json(&e);
-                if let Some(o) = canon.as_object_mut() {
-                    o.insert("type".into(), json!("event"));
-                }
-                if line(&canon) != *raw {
+                if event_line(&e) != *raw {
                     return fail(
                         n,
                         Some(e.seq),
@@ -210,7 +223,7 @@ pub fn verify_at(input: &[u8], now: Option<i64>) -> Result<Result<VerifiedBundle
                 ) else {
                     return fail(n, None, "a text line needs 'hash' and 'text'".into());
                 };
-                if line(&json!({"type": "text", "hash": hex(&h), "text": t})) != *raw {
+                if text_line(&h, t) != *raw {
                     return fail(n, None, "the text line is not in canonical form".into());
                 }
                 if blake3::hash(t.as_bytes()).as_bytes() != &h {
@@ -445,4 +458,97 @@ pub fn import(ledger: &mut Ledger, bundle: VerifiedBundle) -> Result<u64> {
     let n = bundle.events.len() as u64;
     ledger.append_events(bundle.events, bundle.texts)?;
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{Source, SourceKind, TextRef, ZERO_HASH};
+
+    /// A two-source bundle with two archived texts, as `render` writes it.
+    fn sample() -> String {
+        let mut events: Vec<Event> = Vec::new();
+        let mut texts = Vec::new();
+        for (id, t) in [("a", "first text"), ("b", "second text")] {
+            let hash = *blake3::hash(t.as_bytes()).as_bytes();
+            let body = EventBody::SourceRegistered(Source {
+                id: id.into(),
+                kind: SourceKind::Primary,
+                publisher: None,
+                title: None,
+                url: None,
+                published: None,
+                cites: Vec::new(),
+                text: Some(TextRef {
+                    hash,
+                    len: t.len() as u64,
+                }),
+            });
+            let prev = events.last().map_or(ZERO_HASH, |e| e.hash);
+            events.push(Event::new(
+                events.len() as u64 + 1,
+                0,
+                "d".into(),
+                prev,
+                body,
+            ));
+            texts.push((hash, t.as_bytes().to_vec()));
+        }
+        texts.sort();
+        let mut m = MerkleBuilder::<Blake3Hasher>::new();
+        for e in &events {
+            m.push(&e.hash);
+        }
+        let checkpoint = Checkpoint {
+            origin: crate::checkpoint::origin_for(&events[0].hash),
+            size: 2,
+            root: m.root(),
+            time: "2025-02-26T12:00:00Z".into(),
+            signature: None,
+            cosignatures: Vec::new(),
+        };
+        render(&VerifiedBundle {
+            events,
+            texts,
+            checkpoint,
+            signed_from: None,
+            checkpoint_key: None,
+        })
+    }
+
+    fn problem(text: &str) -> BundleProblem {
+        match verify(text.as_bytes()).unwrap() {
+            Ok(_) => panic!("accepted: {text}"),
+            Err(p) => p,
+        }
+    }
+
+    #[test]
+    fn only_the_rendered_bytes_verify() {
+        let text = sample();
+        let b = verify(text.as_bytes()).unwrap().unwrap();
+        assert_eq!(render(&b), text);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(problem(text.trim_end()).line, 6);
+        let swapped =
+            [lines[0], lines[1], lines[2], lines[4], lines[3], lines[5]].join("\n") + "\n";
+        assert_eq!(problem(&swapped).line, 5);
+        let early = [lines[0], lines[1], lines[3], lines[2], lines[4], lines[5]].join("\n") + "\n";
+        assert_eq!(problem(&early).line, 4);
+        assert_eq!(problem(&format!("{text}\n")).line, 6);
+    }
+
+    #[test]
+    fn a_checkpoint_from_the_future_fails_only_with_a_clock() {
+        let text = sample();
+        let at = crate::checkpoint::parse_time("2025-02-26T12:00:00Z").unwrap();
+        assert!(verify_at(text.as_bytes(), Some(at)).unwrap().is_ok());
+        let early = at - crate::checkpoint::FUTURE_SLACK_MICROS - 1;
+        let p = verify_at(text.as_bytes(), Some(early))
+            .unwrap()
+            .err()
+            .unwrap();
+        assert_eq!(p.line, 6);
+        assert!(p.message.contains("future"), "{}", p.message);
+    }
 }
