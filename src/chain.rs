@@ -183,8 +183,8 @@ pub fn describe_key(key: &[u8]) -> String {
 }
 
 /// The first index problem (lowest seq) among events up to `bound`: an entry of an event's key
-/// that is missing or leads elsewhere, or an entry at or below `bound` that no event up to there
-/// holds. Found in one sequential pass over the index instead of one random read per event (a
+/// that is missing or leads elsewhere. Entries of keys no event holds are left alone: a crashed
+/// append leaves them, at seqs later appends reuse, and lookups ignore them. Found in one sequential pass over the index instead of one random read per event (a
 /// million random reads miss sled's cache, which the scan of the log fills). Entries above the
 /// head are a crashed append's leftovers, which reads never reach; they are not problems.
 fn first_index_mismatch(
@@ -193,6 +193,7 @@ fn first_index_mismatch(
     bound: u64,
 ) -> Result<Option<(u64, String)>> {
     let limit = bound.min(ledger.head().seq);
+    let keys_past_bound = |key: &[u8]| keys.get(key).is_some_and(|&s| s > bound);
     let mut want: HashMap<&[u8], u64> = keys
         .iter()
         .filter(|(_, &seq)| seq <= bound)
@@ -213,13 +214,16 @@ fn first_index_mismatch(
             ),
         ),
         Some(_) => {}
-        None if seq <= limit => note(
+        // The key of an event past `bound`, indexed at or below it: it leads to the wrong event.
+        None if seq <= limit && keys_past_bound(key) => note(
             seq,
             format!(
-                "the id index holds an entry for {} at seq {seq}, but event seq {seq} is not it",
+                "the id index leads {} to seq {seq}, which is not its event",
                 describe_key(key)
             ),
         ),
+        // A key no event holds: a crashed append's leftover (the store keeps those, and every
+        // lookup checks that the event it reaches holds the key), so not a problem of the log.
         None => {}
     })?;
     for (key, at) in want {
