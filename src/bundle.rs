@@ -8,7 +8,7 @@
 use crate::chain::Verifier;
 use crate::checkpoint::Checkpoint;
 use crate::error::{LedgerError, Result};
-use crate::event::{hex, parse_hash, Event, EventBody, Hash};
+use crate::event::{hex, parse_hash, Event, EventBody, Hash, PublicKey};
 use crate::ledger::Ledger;
 use crate::merkle::{Blake3Hasher, MerkleBuilder};
 use crate::projection;
@@ -25,17 +25,46 @@ fn line(v: &Json) -> String {
     v.to_string()
 }
 
+fn header_line(origin: &str, events: u64) -> String {
+    line(&json!({"type": "bundle", "format": BUNDLE_FORMAT, "origin": origin, "events": events}))
+}
+
+fn event_line(e: &Event) -> String {
+    let mut v = event_json(e);
+    if let Some(o) = v.as_object_mut() {
+        o.insert("type".into(), json!("event"));
+    }
+    line(&v)
+}
+
+fn text_line(hash: &Hash, text: &str) -> String {
+    line(&json!({"type": "text", "hash": hex(hash), "text": text}))
+}
+
+/// The canonical bytes of a verified bundle: what [`export`] writes for the same content, and
+/// the only bytes [`verify`] accepts for it.
+pub fn render(bundle: &VerifiedBundle) -> String {
+    let mut out = header_line(&bundle.checkpoint.origin, bundle.events.len() as u64);
+    out.push('\n');
+    for e in &bundle.events {
+        out.push_str(&event_line(e));
+        out.push('\n');
+    }
+    for (hash, text) in &bundle.texts {
+        out.push_str(&text_line(hash, &String::from_utf8_lossy(text)));
+        out.push('\n');
+    }
+    out.push_str(&line(&bundle.checkpoint.to_json()));
+    out.push('\n');
+    out
+}
+
 /// Writes the ledger as a bundle ending with `checkpoint` (made for the ledger's head).
 pub fn export(ledger: &Ledger, checkpoint: &Checkpoint, out: &mut dyn Write) -> Result<u64> {
     let head = ledger.head();
     let io = |e: std::io::Error| LedgerError::Invalid(format!("writing the bundle: {e}"));
     let mut texts: BTreeMap<Hash, u64> = BTreeMap::new();
-    writeln!(
-        out,
-        "{}",
-        line(&json!({"type": "bundle", "format": BUNDLE_FORMAT, "origin": checkpoint.origin, "events": head.seq}))
-    )
-    .map_err(io)?;
+    writeln!(out, "{}", header_line(&checkpoint.origin, head.seq)).map_err(io)?;
     let mut lines = 1;
     for e in ledger.events(1) {
         let e = e?;
@@ -44,11 +73,7 @@ pub fn export(ledger: &Ledger, checkpoint: &Checkpoint, out: &mut dyn Write) -> 
                 texts.insert(t.hash, t.len);
             }
         }
-        let mut v = event_json(&e);
-        if let Some(o) = v.as_object_mut() {
-            o.insert("type".into(), json!("event"));
-        }
-        writeln!(out, "{}", line(&v)).map_err(io)?;
+        writeln!(out, "{}", event_line(&e)).map_err(io)?;
         lines += 1;
     }
     for hash in texts.keys() {
@@ -56,12 +81,7 @@ pub fn export(ledger: &Ledger, checkpoint: &Checkpoint, out: &mut dyn Write) -> 
             hash: hex(hash),
             problem: "missing from the store".into(),
         })?;
-        writeln!(
-            out,
-            "{}",
-            line(&json!({"type": "text", "hash": hex(hash), "text": text}))
-        )
-        .map_err(io)?;
+        writeln!(out, "{}", text_line(hash, &text)).map_err(io)?;
         lines += 1;
     }
     writeln!(out, "{}", line(&checkpoint.to_json())).map_err(io)?;
@@ -89,11 +109,20 @@ pub struct VerifiedBundle {
     pub checkpoint: Checkpoint,
     /// Seq of the first author authorisation, if the ledger is signed.
     pub signed_from: Option<u64>,
+    /// The key the final checkpoint's signature was verified with, if it is signed.
+    pub checkpoint_key: Option<PublicKey>,
 }
 
 /// Verifies a bundle with no store: canonical lines, hashes, links, signatures, authorities,
-/// archived texts, and the checkpoint's root and signature.
+/// archived texts, and the checkpoint's root and signature. The checkpoint's time is not
+/// compared with a clock; see [`verify_at`].
 pub fn verify(input: &[u8]) -> Result<Result<VerifiedBundle, BundleProblem>> {
+    verify_at(input, None)
+}
+
+/// As [`verify`]; with `now` (microseconds since the epoch), a checkpoint dated after it (beyond
+/// [`crate::checkpoint::FUTURE_SLACK_MICROS`]) is refused too.
+pub fn verify_at(input: &[u8], now: Option<i64>) -> Result<Result<VerifiedBundle, BundleProblem>> {
     let fail = |line, seq, message: String| Ok(Err(BundleProblem { line, seq, message }));
     let text = match std::str::from_utf8(input) {
         Ok(t) => t,
@@ -106,11 +135,14 @@ pub fn verify(input: &[u8]) -> Result<Result<VerifiedBundle, BundleProblem>> {
             return fail(line, None, "not valid UTF-8".into());
         }
     };
-    let lines: Vec<&str> = text
-        .strip_suffix('\n')
-        .unwrap_or(text)
-        .split('\n')
-        .collect();
+    let Some(content) = text.strip_suffix('\n') else {
+        return fail(
+            text.split('\n').count(),
+            None,
+            "the last line does not end with a newline".into(),
+        );
+    };
+    let lines: Vec<&str> = content.split('\n').collect();
     let mut verifier = Verifier::new();
     let mut merkle = MerkleBuilder::<Blake3Hasher>::new();
     let mut events = Vec::new();
@@ -140,14 +172,18 @@ pub fn verify(input: &[u8]) -> Result<Result<VerifiedBundle, BundleProblem>> {
                         "the header must give format 1, events and origin".into(),
                     );
                 };
-                if line(
-                    &json!({"type": "bundle", "format": BUNDLE_FORMAT, "origin": o, "events": count}),
-                ) != *raw
-                {
+                if header_line(o, count) != *raw {
                     return fail(n, None, "the header is not in canonical form".into());
                 }
                 declared_events = Some(count);
                 origin = o.to_string();
+            }
+            "event" if !texts.is_empty() => {
+                return fail(
+                    n,
+                    None,
+                    "an event line after the text lines: every event comes first".into(),
+                );
             }
             "event" => {
                 let seq_hint = v.pointer("/event/seq").and_then(Json::as_u64);
@@ -159,11 +195,7 @@ pub fn verify(input: &[u8]) -> Result<Result<VerifiedBundle, BundleProblem>> {
                 if let Err(m) = entry_check(&e) {
                     return fail(n, Some(e.seq), m);
                 }
-                let mut canon = event_json(&e);
-                if let Some(o) = canon.as_object_mut() {
-                    o.insert("type".into(), json!("event"));
-                }
-                if line(&canon) != *raw {
+                if event_line(&e) != *raw {
                     return fail(
                         n,
                         Some(e.seq),
@@ -195,7 +227,7 @@ pub fn verify(input: &[u8]) -> Result<Result<VerifiedBundle, BundleProblem>> {
                 ) else {
                     return fail(n, None, "a text line needs 'hash' and 'text'".into());
                 };
-                if line(&json!({"type": "text", "hash": hex(&h), "text": t})) != *raw {
+                if text_line(&h, t) != *raw {
                     return fail(n, None, "the text line is not in canonical form".into());
                 }
                 if blake3::hash(t.as_bytes()).as_bytes() != &h {
@@ -207,6 +239,9 @@ pub fn verify(input: &[u8]) -> Result<Result<VerifiedBundle, BundleProblem>> {
                 }
                 if texts.iter().any(|(seen, _)| seen == &h) {
                     return fail(n, None, format!("archived text {} appears twice", hex(&h)));
+                }
+                if texts.last().is_some_and(|(prev, _)| prev > &h) {
+                    return fail(n, None, "text lines must be in order of their hash".into());
                 }
                 if wanted_texts.get(&h) != Some(&(t.len() as u64)) {
                     return fail(
@@ -231,6 +266,11 @@ pub fn verify(input: &[u8]) -> Result<Result<VerifiedBundle, BundleProblem>> {
                         None,
                         "the checkpoint line is not in canonical form".into(),
                     );
+                }
+                if let Some(now) = now {
+                    if let Err(e) = c.check_time(now) {
+                        return fail(n, None, e.to_string());
+                    }
                 }
                 let (size, _) = verifier.head();
                 if c.size != size {
@@ -271,6 +311,7 @@ pub fn verify(input: &[u8]) -> Result<Result<VerifiedBundle, BundleProblem>> {
                     ),
                     );
                 }
+                let mut checkpoint_key = None;
                 if verifier.signed_from.is_some() {
                     let pk = match c.verify_signature(None) {
                         Ok(pk) => pk,
@@ -286,9 +327,11 @@ pub fn verify(input: &[u8]) -> Result<Result<VerifiedBundle, BundleProblem>> {
                     if !authorised {
                         return fail(n, None, format!("the checkpoint is signed by '{name}', who is not an authorised author at the head"));
                     }
+                    checkpoint_key = Some(pk);
                 } else if c.signature.is_some() {
-                    if let Err(e) = c.verify_signature(None) {
-                        return fail(n, None, e.to_string());
+                    match c.verify_signature(None) {
+                        Ok(pk) => checkpoint_key = Some(pk),
+                        Err(e) => return fail(n, None, e.to_string()),
                     }
                 }
                 if texts.len() != wanted_texts.len() {
@@ -307,6 +350,7 @@ pub fn verify(input: &[u8]) -> Result<Result<VerifiedBundle, BundleProblem>> {
                     texts,
                     checkpoint: c,
                     signed_from: verifier.signed_from,
+                    checkpoint_key,
                 }));
             }
             other => return fail(n, None, format!("unknown line type '{other}'")),
@@ -328,6 +372,80 @@ fn entry_check(e: &Event) -> std::result::Result<(), String> {
     } else {
         Err(crate::validate::describe(&problems))
     }
+}
+
+/// What a published checkpoint vouches for in a verified bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    /// The published checkpoint's size: the bundle's first `size` events are what was published.
+    pub size: u64,
+    /// Its root.
+    pub root: Hash,
+    /// Its signer's name and the key its signature was verified with (`None`: unsigned).
+    pub signer: Option<(String, PublicKey)>,
+}
+
+/// Checks a verified bundle against a checkpoint the desk published: same origin, the Merkle
+/// root of the bundle's first `size` events is the checkpoint's root, and its signature verifies
+/// with `key` (the key the reader trusts) or, without `key`, with the key a JSON checkpoint
+/// carries. An unsigned checkpoint passes only without `key`. The error says what differs.
+pub fn check_published(
+    bundle: &VerifiedBundle,
+    published: &Checkpoint,
+    key: Option<&PublicKey>,
+) -> std::result::Result<Anchor, String> {
+    let origin = &bundle.checkpoint.origin;
+    if &published.origin != origin {
+        return Err(format!(
+            "the published checkpoint's origin is {}, but the bundle's is {origin}: another ledger",
+            published.origin
+        ));
+    }
+    let held = bundle.events.len() as u64;
+    if published.size > held {
+        return Err(format!(
+            "the published checkpoint is for size {}, but the bundle holds only {held} events",
+            published.size
+        ));
+    }
+    let mut merkle = MerkleBuilder::<Blake3Hasher>::new();
+    for e in bundle.events.iter().take(published.size as usize) {
+        merkle.push(&e.hash);
+    }
+    if merkle.root() != published.root {
+        return Err(format!(
+            "the bundle's first {} events have the Merkle root {}, but the published checkpoint's root is {}: this is not the history that was published",
+            published.size,
+            hex(&merkle.root()),
+            hex(&published.root)
+        ));
+    }
+    let signer =
+        match published.verify_signature(key) {
+            Ok(pk) => {
+                let name = published.signature.as_ref().map(|s| s.name.clone());
+                let name = match key {
+                    // The name on the line of the trusted key.
+                    Some(k) => published
+                        .signatures()
+                        .find(|s| crate::checkpoint::key_id(&s.name, k) == s.key_id)
+                        .map(|s| s.name.clone()),
+                    None => name,
+                };
+                Some((name.unwrap_or_default(), pk))
+            }
+            Err(crate::checkpoint::CheckpointError::Unsigned) if key.is_some() => return Err(
+                "the published checkpoint is not signed, but a signer key was pinned with --key"
+                    .into(),
+            ),
+            Err(crate::checkpoint::CheckpointError::Unsigned) => None,
+            Err(e) => return Err(e.to_string()),
+        };
+    Ok(Anchor {
+        size: published.size,
+        root: published.root,
+        signer,
+    })
 }
 
 /// Imports a verified bundle into an empty ledger: same events, same hashes, same root.
@@ -358,7 +476,114 @@ pub fn import(ledger: &mut Ledger, bundle: VerifiedBundle) -> Result<u64> {
             )));
         }
     }
+    // `verify` refuses a repeated id; a bundle built by hand must not slip one in either.
+    let mut seen: std::collections::HashMap<Vec<u8>, u64> = std::collections::HashMap::new();
+    for e in &bundle.events {
+        for key in crate::ledger::index_keys(&e.body) {
+            if let Some(first) = seen.get(&key) {
+                return Err(LedgerError::Invalid(format!(
+                    "{} at seq {} repeats seq {first}; nothing was imported",
+                    crate::chain::describe_key(&key),
+                    e.seq
+                )));
+            }
+            seen.insert(key, e.seq);
+        }
+    }
     let n = bundle.events.len() as u64;
     ledger.append_events(bundle.events, bundle.texts)?;
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{Source, SourceKind, TextRef, ZERO_HASH};
+
+    /// A two-source bundle with two archived texts, as `render` writes it.
+    fn sample() -> String {
+        let mut events: Vec<Event> = Vec::new();
+        let mut texts = Vec::new();
+        for (id, t) in [("a", "first text"), ("b", "second text")] {
+            let hash = *blake3::hash(t.as_bytes()).as_bytes();
+            let body = EventBody::SourceRegistered(Source {
+                id: id.into(),
+                kind: SourceKind::Primary,
+                publisher: None,
+                title: None,
+                url: None,
+                published: None,
+                cites: Vec::new(),
+                text: Some(TextRef {
+                    hash,
+                    len: t.len() as u64,
+                }),
+            });
+            let prev = events.last().map_or(ZERO_HASH, |e| e.hash);
+            events.push(Event::new(
+                events.len() as u64 + 1,
+                0,
+                "d".into(),
+                prev,
+                body,
+            ));
+            texts.push((hash, t.as_bytes().to_vec()));
+        }
+        texts.sort();
+        let mut m = MerkleBuilder::<Blake3Hasher>::new();
+        for e in &events {
+            m.push(&e.hash);
+        }
+        let checkpoint = Checkpoint {
+            origin: crate::checkpoint::origin_for(&events[0].hash),
+            size: 2,
+            root: m.root(),
+            time: "2025-02-26T12:00:00Z".into(),
+            signature: None,
+            cosignatures: Vec::new(),
+        };
+        render(&VerifiedBundle {
+            events,
+            texts,
+            checkpoint,
+            signed_from: None,
+            checkpoint_key: None,
+        })
+    }
+
+    fn problem(text: &str) -> BundleProblem {
+        match verify(text.as_bytes()).unwrap() {
+            Ok(_) => panic!("accepted: {text}"),
+            Err(p) => p,
+        }
+    }
+
+    #[test]
+    fn only_the_rendered_bytes_verify() {
+        let text = sample();
+        let b = verify(text.as_bytes()).unwrap().unwrap();
+        assert_eq!(render(&b), text);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(problem(text.trim_end()).line, 6);
+        let swapped =
+            [lines[0], lines[1], lines[2], lines[4], lines[3], lines[5]].join("\n") + "\n";
+        assert_eq!(problem(&swapped).line, 5);
+        let early = [lines[0], lines[1], lines[3], lines[2], lines[4], lines[5]].join("\n") + "\n";
+        assert_eq!(problem(&early).line, 4);
+        assert_eq!(problem(&format!("{text}\n")).line, 6);
+    }
+
+    #[test]
+    fn a_checkpoint_from_the_future_fails_only_with_a_clock() {
+        let text = sample();
+        let at = crate::checkpoint::parse_time("2025-02-26T12:00:00Z").unwrap();
+        assert!(verify_at(text.as_bytes(), Some(at)).unwrap().is_ok());
+        let early = at - crate::checkpoint::FUTURE_SLACK_MICROS - 1;
+        let p = verify_at(text.as_bytes(), Some(early))
+            .unwrap()
+            .err()
+            .unwrap();
+        assert_eq!(p.line, 6);
+        assert!(p.message.contains("future"), "{}", p.message);
+    }
 }

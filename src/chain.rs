@@ -5,7 +5,7 @@
 
 use crate::error::{LedgerError, Result};
 use crate::event::{hex, Event, EventBody, Hash, ZERO_HASH};
-use crate::ledger::Ledger;
+use crate::ledger::{index_keys, Ledger};
 use crate::projection::{self, MemTables};
 use crate::signing;
 use std::collections::HashMap;
@@ -33,8 +33,8 @@ pub struct ChainProblem {
     /// The seq of the first bad event (0 when the problem is not tied to one event).
     pub seq: u64,
     /// Short code: `corrupt-event`, `hash-mismatch`, `broken-link`, `bad-signature`,
-    /// `unauthorised-author`, `head-mismatch`, `index-mismatch`, `text-mismatch`, `missing-text`,
-    /// `projection-drift`.
+    /// `unauthorised-author`, `duplicate-id`, `head-mismatch`, `index-mismatch`, `text-mismatch`,
+    /// `missing-text`, `projection-drift`.
     pub code: &'static str,
     /// What is wrong, for a person.
     pub message: String,
@@ -47,6 +47,10 @@ pub struct Verifier {
     prev: Hash,
     seq: u64,
     tables: MemTables,
+    /// Every index key (ids, retraction and correction keys) seen so far → the seq that holds it.
+    /// A key seen twice is refused: lookups by id would find only one of the two events, so
+    /// two proofs could show two different claims under one id.
+    keys: HashMap<Box<[u8]>, u64>,
     /// Seq of the first author authorisation.
     pub signed_from: Option<u64>,
     /// Events with a verified signature.
@@ -66,6 +70,7 @@ impl Verifier {
     pub fn with_capacity(events: usize) -> Verifier {
         Verifier {
             tables: MemTables::with_capacity(events),
+            keys: HashMap::with_capacity(events),
             ..Verifier::new()
         }
     }
@@ -78,6 +83,12 @@ impl Verifier {
     /// The projection replayed so far.
     pub fn tables(&self) -> &MemTables {
         &self.tables
+    }
+
+    /// Every index key of the events checked so far, with the seq of the event that holds it:
+    /// exactly what the id index must hold.
+    pub fn index_seqs(&self) -> &HashMap<Box<[u8]>, u64> {
+        &self.keys
     }
 
     /// Checks the next event; on success folds it in.
@@ -130,6 +141,21 @@ impl Verifier {
             }
             Err(e) => return problem("unauthorised-author", e.to_string()),
         }
+        let keys = index_keys(&event.body);
+        for k in &keys {
+            if let Some(&first) = self.keys.get(k.as_slice()) {
+                return problem(
+                    "duplicate-id",
+                    format!(
+                        "{} at seq {seq} repeats seq {first}: every id, and every retraction and \
+                         correction of one, is unique in the log",
+                        describe_key(k)
+                    ),
+                );
+            }
+        }
+        self.keys
+            .extend(keys.into_iter().map(|k| (k.into_boxed_slice(), seq)));
         if event.signature.is_some() {
             self.signed_events += 1;
         }
@@ -143,52 +169,71 @@ impl Verifier {
     }
 }
 
-/// An id-bearing event whose index entry must lead back to it, with what the report says if the
-/// entry does not (the counts as they stood when the old per-event check would have stopped).
-struct IndexCheck {
-    key: Box<[u8]>,
-    seq: u64,
-    texts: u64,
-    signed_events: u64,
+/// What an index key is, for a person: `id 'c1'`, `the retraction of 'c1'`, `the correction of
+/// 'c1'` (see [`crate::ledger::retraction_key`] and [`crate::ledger::supersession_key`]).
+pub fn describe_key(key: &[u8]) -> String {
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    if let Some(t) = key.strip_prefix(b"\0retracted\0") {
+        format!("the retraction of '{}'", text(t))
+    } else if let Some(t) = key.strip_prefix(b"\0superseded\0") {
+        format!("the correction of '{}'", text(t))
+    } else {
+        format!("id '{}'", text(key))
+    }
 }
 
-/// The first event (in seq order, up to `bound`) whose id the index does not lead back to, found
-/// in one sequential pass over the index instead of one random read per event (a million random
-/// reads miss sled's cache, which the scan of the log fills).
+/// The first index problem (lowest seq) among events up to `bound`: an entry of an event's key
+/// that is missing or leads elsewhere. Entries of keys no event holds are left alone: a crashed
+/// append leaves them, at seqs later appends reuse, and lookups ignore them. Found in one sequential pass over the index instead of one random read per event (a
+/// million random reads miss sled's cache, which the scan of the log fills). Entries above the
+/// head are a crashed append's leftovers, which reads never reach; they are not problems.
 fn first_index_mismatch(
     ledger: &Ledger,
-    checks: &[IndexCheck],
+    keys: &HashMap<Box<[u8]>, u64>,
     bound: u64,
-) -> Result<Option<usize>> {
-    let mut want: HashMap<&[u8], usize> = HashMap::with_capacity(checks.len());
-    let mut repeated = Vec::new();
-    for (i, c) in checks
+) -> Result<Option<(u64, String)>> {
+    let limit = bound.min(ledger.head().seq);
+    let keys_past_bound = |key: &[u8]| keys.get(key).is_some_and(|&s| s > bound);
+    let mut want: HashMap<&[u8], u64> = keys
         .iter()
-        .enumerate()
-        .take_while(|(_, c)| c.seq <= bound)
-    {
-        if want.insert(&c.key, i).is_some() {
-            // Only a damaged log repeats an id; check those the slow way below.
-            repeated.push(i);
+        .filter(|(_, &seq)| seq <= bound)
+        .map(|(k, &seq)| (&**k, seq))
+        .collect();
+    let mut first: Option<(u64, String)> = None;
+    let mut note = |seq: u64, message: String| {
+        if first.as_ref().is_none_or(|(f, _)| seq < *f) {
+            first = Some((seq, message));
         }
-    }
-    let mut first: Option<usize> = None;
-    let mut note = |i: usize| first = Some(first.map_or(i, |f| f.min(i)));
-    for &i in &repeated {
-        if ledger.indexed_seq_bytes(&checks[i].key)? != Some(checks[i].seq) {
-            note(i);
-        }
-    }
-    ledger.for_each_index_entry(&mut |key, seq| {
-        if let Some(i) = want.remove(key) {
-            if seq != checks[i].seq {
-                note(i);
-            }
-        }
+    };
+    ledger.for_each_index_entry(&mut |key, seq| match want.remove(key) {
+        Some(at) if at != seq => note(
+            at,
+            format!(
+                "the id index leads {} to seq {seq}, not to event seq {at}",
+                describe_key(key)
+            ),
+        ),
+        Some(_) => {}
+        // The key of an event past `bound`, indexed at or below it: it leads to the wrong event.
+        None if seq <= limit && keys_past_bound(key) => note(
+            seq,
+            format!(
+                "the id index leads {} to seq {seq}, which is not its event",
+                describe_key(key)
+            ),
+        ),
+        // A key no event holds: a crashed append's leftover (the store keeps those, and every
+        // lookup checks that the event it reaches holds the key), so not a problem of the log.
+        None => {}
     })?;
-    // Ids the index does not hold at all.
-    for (_, i) in want {
-        note(i);
+    for (key, at) in want {
+        note(
+            at,
+            format!(
+                "the id index has no entry for {} (event seq {at})",
+                describe_key(key)
+            ),
+        );
     }
     Ok(first)
 }
@@ -198,7 +243,9 @@ pub fn verify_chain(ledger: &Ledger, mut progress: impl FnMut(u64)) -> Result<Ch
     let head = ledger.head();
     let mut v = Verifier::with_capacity(usize::try_from(head.seq).unwrap_or(0));
     let mut texts = 0u64;
-    let mut checks: Vec<IndexCheck> = Vec::new();
+    // Per event (index seq - 1): the archived texts and signatures counted when its index entries
+    // are checked, for the report of an index problem there.
+    let mut counts: Vec<(u64, u64)> = Vec::with_capacity(usize::try_from(head.seq).unwrap_or(0));
     let report = |v: &Verifier, texts, problem: Option<ChainProblem>| ChainReport {
         events: v.head().0,
         texts,
@@ -209,25 +256,25 @@ pub fn verify_chain(ledger: &Ledger, mut progress: impl FnMut(u64)) -> Result<Ch
     };
     // Before reporting anything found at seq `bound` or later, an index problem at an earlier
     // (or, for `bound` inclusive, the same) seq comes first, as it would have in seq order.
-    let finish = |v: &Verifier, checks: &[IndexCheck], bound: u64, found: ChainReport| {
-        let Some(i) = first_index_mismatch(ledger, checks, bound)? else {
+    let finish = |v: &Verifier, counts: &[(u64, u64)], bound: u64, found: ChainReport| {
+        let Some((seq, message)) = first_index_mismatch(ledger, v.index_seqs(), bound)? else {
             return Ok(found);
         };
-        let c = &checks[i];
-        let id = String::from_utf8_lossy(&c.key);
+        let (texts, signed_events) = seq
+            .checked_sub(1)
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| counts.get(i).copied())
+            .unwrap_or_default();
         Ok(ChainReport {
-            events: c.seq,
-            texts: c.texts,
-            signed_from: v.signed_from.filter(|&s| s <= c.seq),
-            signed_events: c.signed_events,
+            events: seq,
+            texts,
+            signed_from: v.signed_from.filter(|&s| s <= seq),
+            signed_events,
             projection_digest: None,
             problem: Some(ChainProblem {
-                seq: c.seq,
+                seq,
                 code: "index-mismatch",
-                message: format!(
-                    "the id index does not lead to event seq {} for '{id}'",
-                    c.seq
-                ),
+                message,
             }),
         })
     };
@@ -245,7 +292,7 @@ pub fn verify_chain(ledger: &Ledger, mut progress: impl FnMut(u64)) -> Result<Ch
                     "corrupt-event",
                     format!("event seq {seq} does not decode: {source}"),
                 );
-                return finish(&v, &checks, seq.saturating_sub(1), r);
+                return finish(&v, &counts, seq.saturating_sub(1), r);
             }
             Err(LedgerError::Inconsistent { seq, problem }) => {
                 let r = fail(
@@ -255,28 +302,21 @@ pub fn verify_chain(ledger: &Ledger, mut progress: impl FnMut(u64)) -> Result<Ch
                     "corrupt-event",
                     format!("event seq {seq}: {problem}"),
                 );
-                return finish(&v, &checks, seq.saturating_sub(1), r);
+                return finish(&v, &counts, seq.saturating_sub(1), r);
             }
             Err(LedgerError::Store(crate::store::StoreError::Corrupt(m))) => {
                 let seq = v.head().0 + 1;
                 let r = fail(&v, texts, seq, "corrupt-event", m);
-                return finish(&v, &checks, seq - 1, r);
+                return finish(&v, &counts, seq - 1, r);
             }
             Err(e) => return Err(e),
         };
         let seq = event.seq;
         if let Err(p) = v.check_stored(&event, Some(&record))? {
             let r = report(&v, texts, Some(p));
-            return finish(&v, &checks, seq.saturating_sub(1), r);
+            return finish(&v, &counts, seq.saturating_sub(1), r);
         }
-        if let Some(id) = event.body.id() {
-            checks.push(IndexCheck {
-                key: id.as_bytes().into(),
-                seq,
-                texts,
-                signed_events: v.signed_events,
-            });
-        }
+        counts.push((texts, v.signed_events));
         if let EventBody::SourceRegistered(s) = &event.body {
             if let Some(t) = &s.text {
                 let problem = match ledger.text(&t.hash) {
@@ -299,7 +339,7 @@ pub fn verify_chain(ledger: &Ledger, mut progress: impl FnMut(u64)) -> Result<Ch
                     None => texts += 1,
                     Some((code, message)) => {
                         let r = fail(&v, texts, seq, code, message);
-                        return finish(&v, &checks, seq, r);
+                        return finish(&v, &counts, seq, r);
                     }
                 }
             }
@@ -320,8 +360,68 @@ pub fn verify_chain(ledger: &Ledger, mut progress: impl FnMut(u64)) -> Result<Ch
                 hex(&head.hash)
             ),
         );
-        return finish(&v, &checks, u64::MAX, r);
+        return finish(&v, &counts, u64::MAX, r);
     }
     let r = report(&v, texts, None);
-    finish(&v, &checks, u64::MAX, r)
+    finish(&v, &counts, u64::MAX, r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{Claim, Retraction};
+    use crate::value::Value;
+
+    fn claim(id: &str) -> EventBody {
+        EventBody::ClaimAsserted(Claim {
+            id: id.into(),
+            source: "s".into(),
+            subject: "x".into(),
+            predicate: "p".into(),
+            value: Value::Text(id.into()),
+            supersedes: None,
+            note: None,
+        })
+    }
+
+    fn retract(target: &str) -> EventBody {
+        EventBody::Retracted(Retraction {
+            target: target.into(),
+            reason: "r".into(),
+        })
+    }
+
+    /// Runs a verifier over bodies chained in order; the first problem.
+    fn first_problem(bodies: Vec<EventBody>) -> Option<ChainProblem> {
+        let mut v = Verifier::new();
+        let mut prev = ZERO_HASH;
+        for (i, body) in bodies.into_iter().enumerate() {
+            let e = Event::new(i as u64 + 1, 0, "a".into(), prev, body);
+            prev = e.hash;
+            if let Err(p) = v.check(&e).unwrap() {
+                return Some(p);
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn a_repeated_id_or_retraction_is_a_duplicate_id_at_the_second_event() {
+        assert_eq!(
+            first_problem(vec![claim("a"), claim("b"), retract("a")]),
+            None
+        );
+        let p = first_problem(vec![claim("a"), claim("b"), claim("a")]).unwrap();
+        assert_eq!((p.seq, p.code), (3, "duplicate-id"));
+        assert!(
+            p.message.starts_with("id 'a' at seq 3 repeats seq 1"),
+            "{}",
+            p.message
+        );
+        let p = first_problem(vec![claim("a"), retract("a"), retract("a")]).unwrap();
+        assert_eq!((p.seq, p.code), (3, "duplicate-id"));
+        assert!(p
+            .message
+            .starts_with("the retraction of 'a' at seq 3 repeats seq 2"));
+    }
 }

@@ -232,6 +232,11 @@ pub fn verify_file(
         }
     }
     let cp = checkpoint.or(embedded.as_ref());
+    if key.is_some() && cp.is_none() {
+        return Err(
+            "a signer key was given, but there is no checkpoint to check it against".into(),
+        );
+    }
     let mut checkpoint_key = None;
     if let Some(c) = cp {
         match c.verify_signature(key) {

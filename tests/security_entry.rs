@@ -200,6 +200,7 @@ fn bundle_of(events: &[Event]) -> String {
         root,
         time: NOW.into(),
         signature: None,
+        cosignatures: Vec::new(),
     };
     out.push_str(&format!("{}\n", c.to_json()));
     out
