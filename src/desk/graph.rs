@@ -128,10 +128,12 @@ pub fn graph(ledger: &Ledger, options: &GraphOptions) -> Result<Graph, DeskError
     };
     for r in &roots {
         let chain = memo.get(&t, r)?.clone();
-        graph.sources.extend(chain.links.iter().map(|l| GraphSource {
-            id: l.id.clone(),
-            in_ledger: l.state.is_some(),
-        }));
+        graph
+            .sources
+            .extend(chain.links.iter().map(|l| GraphSource {
+                id: l.id.clone(),
+                in_ledger: l.state.is_some(),
+            }));
         graph
             .citations
             .extend(chain.edges.iter().map(|(from, to)| Citation {
