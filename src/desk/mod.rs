@@ -124,3 +124,78 @@ impl fmt::Display for AsOf {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn empty_ledger() -> (tempfile::TempDir, Ledger) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ledger = Ledger::init(&dir.path().join("ledger")).expect("init");
+        (dir, ledger)
+    }
+
+    #[test]
+    fn as_of_parses_a_seq_or_a_time_and_names_what_is_neither() {
+        assert_eq!(" 42 ".parse::<AsOf>().expect("seq"), AsOf::Seq(42));
+        let t = "2025-02-25T10:00:00.5Z".parse::<AsOf>().expect("time");
+        assert_eq!(t.to_string(), "2025-02-25T10:00:00.500Z");
+        for bad in ["banana", "2025-02-30T00:00:00Z", "2025-02-26"] {
+            match bad.parse::<AsOf>() {
+                Err(DeskError::BadAsOf { given, .. }) => assert_eq!(given, bad),
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn as_of_past_the_head_is_a_typed_error() {
+        let (_dir, ledger) = empty_ledger();
+        assert_eq!(AsOf::Seq(0).resolve(&ledger).expect("seq 0"), 0);
+        match AsOf::Seq(1).resolve(&ledger) {
+            Err(DeskError::AsOfPastHead { seq: 1, head: 0 }) => {}
+            other => panic!("{other:?}"),
+        }
+        let before = "2000-01-01T00:00:00Z".parse::<AsOf>().expect("time");
+        assert_eq!(before.resolve(&ledger).expect("time"), 0);
+    }
+
+    #[test]
+    fn unknown_ids_and_seqs_are_typed_errors_naming_them() {
+        let (_dir, ledger) = empty_ledger();
+        match show::show(&ledger, "nope", &show::ShowOptions::default()) {
+            Err(DeskError::NoSuchId { id }) => assert_eq!(id, "nope"),
+            other => panic!("{other:?}"),
+        }
+        match show::show(&ledger, "3", &show::ShowOptions::default()) {
+            Err(DeskError::NoSuchSeq { seq: 3, head: 0 }) => {}
+            other => panic!("{other:?}"),
+        }
+        match audit::audit(&ledger, "nope") {
+            Err(DeskError::NoSuchId { id }) => assert_eq!(id, "nope"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_empty_ledger_has_no_facts_flags_sources_or_events() {
+        let (_dir, ledger) = empty_ledger();
+        assert!(facts::facts(&ledger, &facts::FactsOptions::default())
+            .expect("facts")
+            .is_empty());
+        let summary = flags::flags(&ledger, &flags::FlagsOptions::default(), &mut |_| {
+            Err::<(), DeskError>(DeskError::NoSuchId {
+                id: "visited".into(),
+            })
+        })
+        .expect("no flag visited");
+        assert_eq!(summary, flags::FlagSummary::default());
+        assert!(sources::sources(&ledger).expect("sources").is_empty());
+        assert_eq!(log::log(&ledger, log::LogOptions::default()).count(), 0);
+        let g = graph::graph(&ledger, &graph::GraphOptions::default()).expect("graph");
+        assert_eq!(
+            serde_json::to_string(&g).expect("json"),
+            r#"{"citations":[],"claims":[],"sources":[]}"#
+        );
+    }
+}
