@@ -102,7 +102,7 @@ pub(crate) fn find(doc: &Doc, out: &mut Vec<Found>) {
     let mut absolute_spans = Vec::new();
     for m in ABSOLUTE.find_iter(doc.text) {
         absolute_spans.push((m.start(), m.end()));
-        if anniversaries.iter().any(|&(s, e)| m.start() >= s && m.end() <= e) {
+        if super::overlaps_sorted(&anniversaries, m.start(), m.end()) {
             continue;
         }
         let Ok(date) = StatedDate::parse(m.as_str()) else {
@@ -124,10 +124,7 @@ pub(crate) fn find(doc: &Doc, out: &mut Vec<Found>) {
     };
     for c in RELATIVE.captures_iter(doc.text) {
         let Some(whole) = c.get(0) else { continue };
-        if absolute_spans
-            .iter()
-            .any(|&(s, e)| whole.start() < e && s < whole.end())
-        {
+        if super::overlaps_sorted(&absolute_spans, whole.start(), whole.end()) {
             continue;
         }
         if !VOTE_CONTEXT.is_match(doc.sentence_text(whole.start()))

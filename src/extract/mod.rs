@@ -163,7 +163,12 @@ pub(crate) struct Doc<'a> {
     paragraphs: Vec<(usize, usize)>,
     line_starts: Vec<usize>,
     pub mentions: Vec<Mention>,
+    /// Index of the main subject in `mentions`: any body, the Council's, the Assembly's.
+    main: [Option<usize>; 3],
 }
+
+/// Longest stretch of text read as one sentence, in bytes.
+const MAX_SENTENCE: usize = 2000;
 
 /// Words before a full stop that do not end a sentence.
 const ABBREVIATIONS: [&str; 16] = [
@@ -181,9 +186,28 @@ impl<'a> Doc<'a> {
                 .map(|(i, _)| i + 1),
         );
         let paragraphs = split_paragraphs(text);
-        let mut sentences = Vec::new();
+        let mut long = Vec::new();
         for &(s, e) in &paragraphs {
-            split_sentences(text, s, e, &mut sentences);
+            split_sentences(text, s, e, &mut long);
+        }
+        // Context is read per sentence; bounding its length keeps the whole pass linear even
+        // on text with no full stops.
+        let mut sentences = Vec::with_capacity(long.len());
+        for (mut s, e) in long {
+            while e - s > MAX_SENTENCE {
+                let mut cut = s + MAX_SENTENCE;
+                while !text.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                sentences.push((s, cut));
+                s = cut;
+            }
+            sentences.push((s, e));
+        }
+        let mentions = subjects::mentions(text);
+        let mut main = [None, None, None];
+        for (i, body) in [None, Some(Body::Unsc), Some(Body::Unga)].into_iter().enumerate() {
+            main[i] = subjects::main_subject_index(&mentions, body);
         }
         Doc {
             text,
@@ -191,7 +215,8 @@ impl<'a> Doc<'a> {
             sentences,
             paragraphs,
             line_starts,
-            mentions: subjects::mentions(text),
+            mentions,
+            main,
         }
     }
 
@@ -236,7 +261,11 @@ impl<'a> Doc<'a> {
             return Some(b);
         }
         let (ps, _) = self.paragraph(pos);
-        if let Some(b) = subjects::last_body_named(&self.text[ps..pos.min(self.text.len())]) {
+        let mut from = ps.max(pos.saturating_sub(MAX_SENTENCE));
+        while !self.text.is_char_boundary(from) {
+            from += 1;
+        }
+        if let Some(b) = subjects::last_body_named(&self.text[from..pos.min(self.text.len())]) {
             return Some(b);
         }
         self.subject_mention(pos, None).map(|m| m.body)
@@ -246,10 +275,12 @@ impl<'a> Doc<'a> {
     pub fn subject_mention(&self, pos: usize, body: Option<Body>) -> Option<&Mention> {
         let fits = |m: &&Mention| body.is_none_or(|b| b == m.body);
         let (ss, se) = self.sentence(pos);
+        let first = self.mentions.partition_point(|m| m.start < ss);
         let in_sentence = || {
-            self.mentions
+            self.mentions[first..]
                 .iter()
-                .filter(|m| m.start >= ss && m.end <= se)
+                .take_while(|m| m.start < se)
+                .filter(|m| m.end <= se)
                 .filter(fits)
         };
         if let Some(m) = in_sentence().filter(|m| m.start <= pos).last() {
@@ -259,18 +290,22 @@ impl<'a> Doc<'a> {
             return Some(m);
         }
         let (ps, _) = self.paragraph(pos);
-        if let Some(m) = self
-            .mentions
+        let upto = self.mentions.partition_point(|m| m.start < pos);
+        if let Some(m) = self.mentions[..upto]
             .iter()
-            .filter(|m| m.start >= ps && m.end <= pos)
-            .filter(fits)
-            .last()
+            .rev()
+            .take_while(|m| m.start >= ps)
+            .filter(|m| m.end <= pos)
+            .find(fits)
         {
             return Some(m);
         }
-        let fitting: Vec<Mention> = self.mentions.iter().filter(fits).cloned().collect();
-        let main = subjects::main_subject(&fitting)?;
-        self.mentions.iter().find(|m| m.start == main.start)
+        let slot = match body {
+            None => 0,
+            Some(Body::Unsc) => 1,
+            Some(Body::Unga) => 2,
+        };
+        self.main[slot].map(|i| &self.mentions[i])
     }
 }
 
@@ -310,7 +345,15 @@ fn split_sentences(text: &str, start: usize, end: usize, out: &mut Vec<(usize, u
     while i < end {
         let b = bytes[i];
         let is_stop = matches!(b, b'.' | b'!' | b'?');
-        let heading_break = b == b'\n' && {
+        // A line without a stop is a heading when a capital or a bracket opens the next line
+        // ("Security Council Adopts …\n[Written …]"); otherwise the sentence runs on.
+        let heading_break = b == b'\n'
+            && (s == 0 || bytes[s - 1] == b'\n')
+            && text[i + 1..end]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c == '[')
+            && {
             let line = &text[s..i];
             !line.trim_end().ends_with(['.', '!', '?', ',', ';', ':', '"', '\u{201d}'])
                 && !line.contains(['.', '!', '?'])
@@ -373,6 +416,12 @@ pub fn import_value(v: &Value) -> Json {
         Value::Anniversary { of, nth } => json!({"of": of.as_written, "nth": nth}),
         other => other.to_json(),
     }
+}
+
+/// Whether `(s, e)` overlaps any of `spans`, which are sorted and do not overlap each other.
+pub(crate) fn overlaps_sorted(spans: &[(usize, usize)], s: usize, e: usize) -> bool {
+    let i = spans.partition_point(|&(a, _)| a < e);
+    i > 0 && spans[i - 1].1 > s
 }
 
 /// Key under which two candidates are the same claim.

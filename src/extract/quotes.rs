@@ -41,6 +41,11 @@ static PARAPHRASE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+static DELEGATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?P<role>(?i:representative|delegate|ambassador|envoy|delegation))\s+of\s+(?P<member>(?:the\s+)?\p{Lu}[\p{L}'’.\-]*(?:\s+(?:of\s+|and\s+)?\p{Lu}[\p{L}'’.\-]*)*)\s*$")
+        .expect("valid regex")
+});
+
 static CAPITALISED_RUN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\p{Lu}[\p{L}'’\-]*(?:\s+(?:(?:de|da|van|von|al|bin|el|le|la|du|dos)\s+)?\p{Lu}[\p{L}'’\-]*)*")
         .expect("valid regex")
@@ -104,6 +109,17 @@ fn last_full_name(doc: &Doc, pos: usize) -> Option<String> {
 /// that ends with it.
 fn resolve_speaker(doc: &Doc, np: &str, pos: usize) -> Option<String> {
     let trimmed = np.trim();
+    // UN coverage names delegations, not people: "the representative of France said".
+    if let Some(c) = DELEGATE.captures(trimmed) {
+        if let (Some(role), Some(member)) = (c.name("role"), c.name("member")) {
+            let member = member.as_str().trim_start_matches("the ");
+            return Some(format!(
+                "{} of {}",
+                role.as_str().to_lowercase(),
+                crate::value::normalise_member(member)
+            ));
+        }
+    }
     let last_word = trimmed
         .rsplit(char::is_whitespace)
         .next()
@@ -174,7 +190,7 @@ fn quoted_spans(text: &str) -> Vec<(usize, usize, usize, usize)> {
 
 fn looks_like_title(doc: &Doc, open: usize, content: &str) -> bool {
     let before = doc.text[..open].trim_end().to_ascii_lowercase();
-    if ["titled", "entitled", "named", "called", "dubbed", "headlined", "text", "resolution"]
+    if ["titled", "entitled", "named", "called", "dubbed", "headlined"]
         .iter()
         .any(|w| before.ends_with(w))
     {
@@ -205,28 +221,28 @@ pub(crate) fn find(doc: &Doc, out: &mut Vec<Found>) {
         let (ss, _) = doc.sentence(open);
         let mut speaker = None;
         let mut confidence = 0.85;
+        // Before it in the sentence: "X said: “…”", "X called the invasion “…”"; this wins
+        // over what follows the quote, which may attribute the next one.
+        let from = ss.max(ps).min(open);
+        let before = &text[from..open];
+        if let Some(c) = BEFORE.captures(before) {
+            speaker = c.name("np").and_then(|m| resolve_speaker(doc, m.as_str(), open));
+        } else if let Some(c) = ACCORDING.captures(before) {
+            speaker = c.name("np").and_then(|m| resolve_speaker(doc, m.as_str(), open));
+        }
         // After the quote: "…,” X said" (or "…. ” said X").
-        let after_end = (close + 160).min(pe);
-        let mut after_end_b = after_end;
-        while !text.is_char_boundary(after_end_b) {
-            after_end_b -= 1;
-        }
-        if close <= after_end_b {
-            let after = &text[close..after_end_b];
-            let ended = raw.trim_end().ends_with('.');
-            if let Some(c) = AFTER.captures(after) {
-                let np = c.name("np1").or(if ended { None } else { c.name("np2") });
-                speaker = np.and_then(|m| resolve_speaker(doc, m.as_str(), open));
-            }
-        }
-        // Before it in the sentence: "X said: “…”", "X called the invasion “…”".
         if speaker.is_none() {
-            let from = ss.max(ps).min(open);
-            let before = &text[from..open];
-            if let Some(c) = BEFORE.captures(before) {
-                speaker = c.name("np").and_then(|m| resolve_speaker(doc, m.as_str(), open));
-            } else if let Some(c) = ACCORDING.captures(before) {
-                speaker = c.name("np").and_then(|m| resolve_speaker(doc, m.as_str(), open));
+            let mut after_end = (close + 160).min(pe);
+            while !text.is_char_boundary(after_end) {
+                after_end -= 1;
+            }
+            if close <= after_end {
+                let after = &text[close..after_end];
+                let ended = raw.trim_end().ends_with('.');
+                if let Some(c) = AFTER.captures(after) {
+                    let np = c.name("np1").or(if ended { None } else { c.name("np2") });
+                    speaker = np.and_then(|m| resolve_speaker(doc, m.as_str(), open));
+                }
             }
         }
         // Otherwise the speaker of the quote before it in the same paragraph.
@@ -260,7 +276,7 @@ pub(crate) fn find(doc: &Doc, out: &mut Vec<Found>) {
         let (Some(whole), Some(who)) = (c.get(0), c.name("who")) else {
             continue;
         };
-        if quoted.iter().any(|&(s, e)| whole.start() < e && s < whole.end()) {
+        if super::overlaps_sorted(&quoted, whole.start(), whole.end()) {
             continue;
         }
         let (_, se) = doc.sentence(whole.start());

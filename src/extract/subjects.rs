@@ -82,14 +82,22 @@ fn document(symbol: &str, draft: bool) -> String {
 
 /// The main subject: named most often, the first named on a tie.
 pub fn main_subject(mentions: &[Mention]) -> Option<&Mention> {
-    let mut best: Option<(&Mention, usize)> = None;
-    for m in mentions {
-        let n = mentions.iter().filter(|o| o.subject == m.subject).count();
-        if best.is_none_or(|(_, b)| n > b) {
-            best = Some((m, n));
+    main_subject_index(mentions, None).map(|i| &mentions[i])
+}
+
+/// Index of the main subject among the mentions of one body (or of any body).
+pub fn main_subject_index(mentions: &[Mention], body: Option<Body>) -> Option<usize> {
+    let mut counts: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    for (i, m) in mentions.iter().enumerate() {
+        if body.is_some_and(|b| b != m.body) {
+            continue;
         }
+        counts.entry(m.subject.as_str()).or_insert((0, i)).0 += 1;
     }
-    best.map(|(m, _)| m)
+    counts
+        .values()
+        .max_by_key(|(n, first)| (*n, std::cmp::Reverse(*first)))
+        .map(|(_, first)| *first)
 }
 
 static BODY_WORD: LazyLock<Regex> = LazyLock::new(|| {

@@ -66,8 +66,8 @@ static HEDGE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-fn overlaps(spans: &[(usize, usize)], s: usize, e: usize) -> bool {
-    spans.iter().any(|&(a, b)| s < b && a < e)
+fn overlaps(spans: &std::collections::BTreeMap<usize, usize>, s: usize, e: usize) -> bool {
+    spans.range(..e).next_back().is_some_and(|(_, &end)| end > s)
 }
 
 /// The body for counts at `pos`: the total when it rules the Council out, else the words.
@@ -89,13 +89,20 @@ fn body_for(doc: &Doc, pos: usize, counts: &Counts) -> (Option<Body>, Vec<Altern
     (Some(Body::Unsc), vec![alt], 0.5)
 }
 
-fn push_tally(doc: &Doc, out: &mut Vec<Found>, spans: &mut Vec<(usize, usize)>, s: usize, e: usize, counts: Counts) {
+fn push_tally(
+    doc: &Doc,
+    out: &mut Vec<Found>,
+    spans: &mut std::collections::BTreeMap<usize, usize>,
+    s: usize,
+    e: usize,
+    counts: Counts,
+) {
     if counts.total() > Body::Unga.membership() || overlaps(spans, s, e) {
         return;
     }
     let (body, alternatives, confidence) = body_for(doc, s, &counts);
     let Some(body) = body else { return };
-    spans.push((s, e));
+    spans.insert(s, e);
     let mut f = Found::new("tally", Value::Tally(counts.into_tally(body)), (s, e));
     f.body = Some(body);
     f.alternatives = alternatives;
@@ -105,7 +112,7 @@ fn push_tally(doc: &Doc, out: &mut Vec<Found>, spans: &mut Vec<(usize, usize)>, 
 
 pub(crate) fn find(doc: &Doc, out: &mut Vec<Found>) {
     let text = doc.text;
-    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let mut spans = std::collections::BTreeMap::new();
 
     // Runs of labelled counts, joined by separators and perhaps lists in parentheses.
     let items: Vec<_> = ITEM.find_iter(text).map(|m| (m.start(), m.end())).collect();
@@ -166,6 +173,11 @@ pub(crate) fn find(doc: &Doc, out: &mut Vec<Found>) {
             continue;
         };
         let Some(n) = number(n.as_str()) else { continue };
+        // "among the 18 countries that voted against" restates a count, it does not give one.
+        let before = text[..whole.start()].trim_end().to_ascii_lowercase();
+        if before.ends_with("among the") || before.ends_with("among") {
+            continue;
+        }
         let how = how.as_str().to_ascii_lowercase();
         let mut counts = Counts::default();
         if how.starts_with("against") {
@@ -230,10 +242,10 @@ fn find_outcomes(doc: &Doc, out: &mut Vec<Found>) {
             continue;
         }
         let sentence = &text[ss..se];
-        let names_subject = doc
-            .mentions
-            .iter()
-            .any(|m| m.start >= ss && m.end <= se);
+        let first = doc.mentions.partition_point(|m| m.start < ss);
+        let names_subject = doc.mentions[first..]
+            .first()
+            .is_some_and(|m| m.end <= se);
         if !names_subject && !VOTE_OBJECT.is_match(sentence) {
             continue;
         }
