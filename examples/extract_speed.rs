@@ -34,8 +34,8 @@ fn main() {
         published: StatedDate::parse("2025-02-26").ok(),
         default_subject: None,
     };
-    for (label, text) in std::iter::once(("reporting", &reporting))
-        .chain(hostile.iter().map(|h| ("hostile", h)))
+    for (label, text) in
+        std::iter::once(("reporting", &reporting)).chain(hostile.iter().map(|h| ("hostile", h)))
     {
         let start = Instant::now();
         let n = extract(text, &opts).len();

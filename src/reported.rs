@@ -104,9 +104,27 @@ pub fn number(word: &str) -> Option<u32> {
         return word.parse().ok();
     }
     const WORDS: [&str; 21] = [
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-        "nineteen", "twenty",
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
     ];
     let w = word.to_ascii_lowercase();
     if w == "none" || w == "no" || w == "nil" {
@@ -287,14 +305,23 @@ mod tests {
         assert_eq!(t("93-18-65"), ga);
         assert_eq!(t("93 in favour, 18 against, 65 abstentions"), ga);
         assert_eq!(t("93 in favour, 18 against and 65 abstentions"), ga);
-        assert_eq!(t("93 votes in favour to 18 against, with 65 abstentions"), ga);
+        assert_eq!(
+            t("93 votes in favour to 18 against, with 65 abstentions"),
+            ga
+        );
         assert_eq!(t("UNGA 93-18-65"), ga);
         assert_eq!(t("general assembly: 93–18–65"), ga);
         let sc = (Body::Unsc, Some(10), Some(0), Some(5));
         assert_eq!(t("Security Council: 10 votes to 0, with 5 abstentions"), sc);
         assert_eq!(t("UNSC adopted 10-0-5"), sc);
-        assert_eq!(t("unsc 10 in favour to none against, with 5 abstentions"), sc);
-        assert_eq!(t("The Security Council, by a vote of 10 to 0, with 5 abstentions"), sc);
+        assert_eq!(
+            t("unsc 10 in favour to none against, with 5 abstentions"),
+            sc
+        );
+        assert_eq!(
+            t("The Security Council, by a vote of 10 to 0, with 5 abstentions"),
+            sc
+        );
     }
 
     #[test]

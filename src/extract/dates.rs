@@ -93,7 +93,11 @@ fn excluded_before(doc: &Doc, pos: usize) -> bool {
 /// Whether the words just after `end` say the date is another event's ("… 2022 invasion").
 fn excluded_after(doc: &Doc, end: usize) -> bool {
     let rest = &doc.text[end..];
-    let next: String = rest.chars().take(20).collect::<String>().to_ascii_lowercase();
+    let next: String = rest
+        .chars()
+        .take(20)
+        .collect::<String>()
+        .to_ascii_lowercase();
     next.trim_start().starts_with("invasion")
 }
 
@@ -223,7 +227,15 @@ fn find_anniversaries(doc: &Doc, out: &mut Vec<Found>) -> Vec<(usize, usize)> {
         };
         // The event phrase ends at a comma or a joining word.
         let mut ev = event.as_str();
-        for stop in [",", " and ", " when ", " as ", " with ", " on which ", " in which "] {
+        for stop in [
+            ",",
+            " and ",
+            " when ",
+            " as ",
+            " with ",
+            " on which ",
+            " in which ",
+        ] {
             if let Some(i) = ev.find(stop) {
                 ev = &ev[..i];
             }
@@ -238,8 +250,7 @@ fn find_anniversaries(doc: &Doc, out: &mut Vec<Found>) -> Vec<(usize, usize)> {
             Some(d) => (d, None),
             None => {
                 let lower = ev.to_lowercase();
-                let Some((name, iso)) = KNOWN_EVENTS.iter().find(|(k, _)| lower.contains(k))
-                else {
+                let Some((name, iso)) = KNOWN_EVENTS.iter().find(|(k, _)| lower.contains(k)) else {
                     continue;
                 };
                 let Ok(d) = StatedDate::parse(iso) else {
@@ -285,11 +296,17 @@ mod tests {
     #[test]
     fn written_dates_keep_their_weekday() {
         assert_eq!(
-            dates("The Council voted on Monday, February 25, 2025, in New York.", "2025-02-26"),
+            dates(
+                "The Council voted on Monday, February 25, 2025, in New York.",
+                "2025-02-26"
+            ),
             [json!("Monday, February 25, 2025")]
         );
         assert_eq!(
-            dates("The resolution was adopted on 24 February 2025.", "2025-02-26"),
+            dates(
+                "The resolution was adopted on 24 February 2025.",
+                "2025-02-26"
+            ),
             [json!("24 February 2025")]
         );
     }
@@ -299,8 +316,15 @@ mod tests {
         // 26 February 2025 was a Wednesday.
         let c = extract("The Council voted on Monday.", &opts("2025-02-26"));
         assert_eq!(c[0].value, json!("2025-02-24"));
-        assert!(c[0].resolution.as_deref().unwrap().contains("Monday 2025-02-24"));
-        assert_eq!(dates("The vote was yesterday.", "2025-02-26"), [json!("2025-02-25")]);
+        assert!(c[0]
+            .resolution
+            .as_deref()
+            .unwrap()
+            .contains("Monday 2025-02-24"));
+        assert_eq!(
+            dates("The vote was yesterday.", "2025-02-26"),
+            [json!("2025-02-25")]
+        );
         let c = extract("The draft was vetoed last Tuesday.", &opts("2025-02-26"));
         let d = c.iter().find(|c| c.predicate == "date").unwrap();
         assert_eq!(d.value, json!("2025-02-25"));
@@ -329,7 +353,10 @@ mod tests {
         );
         let a = c.iter().find(|c| c.predicate == "anniversary").unwrap();
         assert_eq!(a.value, json!({"of":"2022-02-24","nth":3}));
-        assert_eq!(a.excerpt, "the third anniversary of Russia's full-scale invasion of Ukraine");
+        assert_eq!(
+            a.excerpt,
+            "the third anniversary of Russia's full-scale invasion of Ukraine"
+        );
         assert!(a.resolution.is_some());
         let c = extract(
             "It was adopted on the 2nd anniversary of the ceasefire of 3 May 2023.",
@@ -338,8 +365,10 @@ mod tests {
         let a = c.iter().find(|c| c.predicate == "anniversary").unwrap();
         assert_eq!(a.value, json!({"of":"3 May 2023","nth":2}));
         assert!(!c.iter().any(|c| c.predicate == "date"));
-        assert!(!extract("the anniversary of something vague", &opts("2025-05-03"))
-            .iter()
-            .any(|c| c.predicate == "anniversary"));
+        assert!(
+            !extract("the anniversary of something vague", &opts("2025-05-03"))
+                .iter()
+                .any(|c| c.predicate == "anniversary")
+        );
     }
 }

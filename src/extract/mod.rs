@@ -99,7 +99,11 @@ impl Candidate {
             .chars()
             .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '-'))
             .collect();
-        let source = if source.is_empty() { "text".into() } else { source };
+        let source = if source.is_empty() {
+            "text".into()
+        } else {
+            source
+        };
         let id = format!("{source}-{}-{}", pred.trim_matches('-'), self.ordinal);
         id.chars().take(crate::import::MAX_ID_CHARS).collect()
     }
@@ -206,7 +210,10 @@ impl<'a> Doc<'a> {
         }
         let mentions = subjects::mentions(text);
         let mut main = [None, None, None];
-        for (i, body) in [None, Some(Body::Unsc), Some(Body::Unga)].into_iter().enumerate() {
+        for (i, body) in [None, Some(Body::Unsc), Some(Body::Unga)]
+            .into_iter()
+            .enumerate()
+        {
             main[i] = subjects::main_subject_index(&mentions, body);
         }
         Doc {
@@ -354,10 +361,12 @@ fn split_sentences(text: &str, start: usize, end: usize, out: &mut Vec<(usize, u
                 .next()
                 .is_some_and(|c| c.is_uppercase() || c == '[')
             && {
-            let line = &text[s..i];
-            !line.trim_end().ends_with(['.', '!', '?', ',', ';', ':', '"', '\u{201d}'])
-                && !line.contains(['.', '!', '?'])
-        };
+                let line = &text[s..i];
+                !line
+                    .trim_end()
+                    .ends_with(['.', '!', '?', ',', ';', ':', '"', '\u{201d}'])
+                    && !line.contains(['.', '!', '?'])
+            };
         if heading_break {
             out.push((s, i));
             s = i + 1;
@@ -376,7 +385,9 @@ fn split_sentences(text: &str, start: usize, end: usize, out: &mut Vec<(usize, u
             let next = text[ws_end..end].chars().next();
             let starts_new = ws_end > j
                 && next.is_some_and(|c| {
-                    c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '\u{201c}' | '\u{2018}')
+                    c.is_uppercase()
+                        || c.is_ascii_digit()
+                        || matches!(c, '"' | '\u{201c}' | '\u{2018}')
                 });
             if starts_new && b == b'.' && is_abbreviation(&text[s..i]) {
                 i += 1;
@@ -436,7 +447,12 @@ fn same_claim_key(f: &Found, subject: &str) -> String {
         ),
         other => other.to_json().to_string(),
     };
-    format!("{}\u{0}{}\u{0}{}", f.predicate, crate::value::text_key(subject), value)
+    format!(
+        "{}\u{0}{}\u{0}{}",
+        f.predicate,
+        crate::value::text_key(subject),
+        value
+    )
 }
 
 /// Reads candidate claims out of a text. Never panics; linear in the text's length.
@@ -469,7 +485,10 @@ pub fn extract(text: &str, opts: &ExtractOptions) -> Vec<Candidate> {
             c.confidence = c.confidence.max(f.confidence);
             continue;
         }
-        let claimant = f.claimant.clone().or_else(|| quotes::attributed_to(&doc, start));
+        let claimant = f
+            .claimant
+            .clone()
+            .or_else(|| quotes::attributed_to(&doc, start));
         seen.insert(key, out.len());
         out.push(Candidate {
             value: import_value(&f.value),
@@ -518,7 +537,10 @@ mod tests {
         let opts = ExtractOptions::default();
         let doc = Doc::new(text, &opts);
         assert_eq!(doc.sentence_text(5), "The U.N. Security Council met.");
-        assert_eq!(doc.sentence_text(35), "Mr. Smith spoke at 3 p.m. on Monday.");
+        assert_eq!(
+            doc.sentence_text(35),
+            "Mr. Smith spoke at 3 p.m. on Monday."
+        );
         assert_eq!(doc.paragraph(text.len() - 3).0, text.find("New").unwrap());
         assert_eq!(doc.line(text.len() - 1), 3);
     }
@@ -538,7 +560,10 @@ mod tests {
         assert_eq!(line["id"], "wire-1-tally-1");
         assert_eq!(line["subject"], "S/RES/2774");
         assert_eq!(line["excerpt"], "10 votes to 0, with 5 abstentions");
-        assert_eq!(line["value"], json!({"body":"UNSC","yes":10,"no":0,"abstain":5}));
+        assert_eq!(
+            line["value"],
+            json!({"body":"UNSC","yes":10,"no":0,"abstain":5})
+        );
         // The value reads back through the import's own parser as the same typed value.
         let v = Value::from_json("tally", &line["value"]).unwrap();
         assert_eq!(import_value(&v), line["value"]);
@@ -547,7 +572,10 @@ mod tests {
     #[test]
     fn guessed_subjects_are_marked() {
         let opts = ExtractOptions::default();
-        let c = extract("The General Assembly adopted the text by 93 in favour, 18 against and 65 abstentions.", &opts);
+        let c = extract(
+            "The General Assembly adopted the text by 93 in favour, 18 against and 65 abstentions.",
+            &opts,
+        );
         let tally = c.iter().find(|c| c.predicate == "tally").unwrap();
         assert!(tally.subject_guessed);
         assert!(tally.subject.contains("General Assembly"));
@@ -555,8 +583,13 @@ mod tests {
             default_subject: Some("A/RES/ES-11/7".into()),
             ..Default::default()
         };
-        let c = extract("The General Assembly adopted the text by 93 in favour, 18 against and 65 abstentions.", &with_default);
-        assert!(c.iter().all(|c| c.subject == "A/RES/ES-11/7" && !c.subject_guessed));
+        let c = extract(
+            "The General Assembly adopted the text by 93 in favour, 18 against and 65 abstentions.",
+            &with_default,
+        );
+        assert!(c
+            .iter()
+            .all(|c| c.subject == "A/RES/ES-11/7" && !c.subject_guessed));
     }
 
     #[test]

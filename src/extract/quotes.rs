@@ -53,18 +53,74 @@ static CAPITALISED_RUN: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words that open a name but are not part of it.
 const TITLES: [&str; 40] = [
-    "Ambassador", "Envoy", "President", "Minister", "Secretary-General", "Under-Secretary-General",
-    "Assistant", "Deputy", "Representative", "Permanent", "Foreign", "Prime", "Mr", "Ms", "Mrs",
-    "Dr", "Spokesperson", "Spokesman", "Spokeswoman", "Chancellor", "Senator", "Secretary",
-    "Speaking", "Introducing", "According", "Later", "Then", "But", "And", "Meanwhile", "The",
-    "A", "An", "In", "On", "At", "Her", "His", "This", "That",
+    "Ambassador",
+    "Envoy",
+    "President",
+    "Minister",
+    "Secretary-General",
+    "Under-Secretary-General",
+    "Assistant",
+    "Deputy",
+    "Representative",
+    "Permanent",
+    "Foreign",
+    "Prime",
+    "Mr",
+    "Ms",
+    "Mrs",
+    "Dr",
+    "Spokesperson",
+    "Spokesman",
+    "Spokeswoman",
+    "Chancellor",
+    "Senator",
+    "Secretary",
+    "Speaking",
+    "Introducing",
+    "According",
+    "Later",
+    "Then",
+    "But",
+    "And",
+    "Meanwhile",
+    "The",
+    "A",
+    "An",
+    "In",
+    "On",
+    "At",
+    "Her",
+    "His",
+    "This",
+    "That",
 ];
 
 /// Words that make a capitalised run an organisation or a place, not a person.
 const NOT_PERSON: [&str; 24] = [
-    "Council", "Assembly", "Nations", "United", "States", "Security", "General", "Federation",
-    "Republic", "Union", "Charter", "Resolution", "UN", "Kingdom", "Russia", "Ukraine", "China",
-    "France", "European", "Allies", "Monday", "Tuesday", "Wednesday", "Thursday",
+    "Council",
+    "Assembly",
+    "Nations",
+    "United",
+    "States",
+    "Security",
+    "General",
+    "Federation",
+    "Republic",
+    "Union",
+    "Charter",
+    "Resolution",
+    "UN",
+    "Kingdom",
+    "Russia",
+    "Ukraine",
+    "China",
+    "France",
+    "European",
+    "Allies",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
 ];
 
 /// The person a noun phrase names: its last capitalised run, titles dropped.
@@ -190,9 +246,16 @@ fn quoted_spans(text: &str) -> Vec<(usize, usize, usize, usize)> {
 
 fn looks_like_title(doc: &Doc, open: usize, content: &str) -> bool {
     let before = doc.text[..open].trim_end().to_ascii_lowercase();
-    if ["titled", "entitled", "named", "called", "dubbed", "headlined"]
-        .iter()
-        .any(|w| before.ends_with(w))
+    if [
+        "titled",
+        "entitled",
+        "named",
+        "called",
+        "dubbed",
+        "headlined",
+    ]
+    .iter()
+    .any(|w| before.ends_with(w))
     {
         return true;
     }
@@ -226,9 +289,13 @@ pub(crate) fn find(doc: &Doc, out: &mut Vec<Found>) {
         let from = ss.max(ps).min(open);
         let before = &text[from..open];
         if let Some(c) = BEFORE.captures(before) {
-            speaker = c.name("np").and_then(|m| resolve_speaker(doc, m.as_str(), open));
+            speaker = c
+                .name("np")
+                .and_then(|m| resolve_speaker(doc, m.as_str(), open));
         } else if let Some(c) = ACCORDING.captures(before) {
-            speaker = c.name("np").and_then(|m| resolve_speaker(doc, m.as_str(), open));
+            speaker = c
+                .name("np")
+                .and_then(|m| resolve_speaker(doc, m.as_str(), open));
         }
         // After the quote: "…,” X said" (or "…. ” said X").
         if speaker.is_none() {

@@ -170,7 +170,10 @@ mod tests {
 
     #[test]
     fn bodies_named() {
-        assert_eq!(body_named("the U.N. Security Council adopted"), Some(Body::Unsc));
+        assert_eq!(
+            body_named("the U.N. Security Council adopted"),
+            Some(Body::Unsc)
+        );
         assert_eq!(body_named("the Assembly voted"), Some(Body::Unga));
         assert_eq!(body_named("the Council and the Assembly"), None);
         assert_eq!(body_named("the vote"), None);

@@ -57,8 +57,10 @@ static OUTCOME: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static VOTE_OBJECT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:resolution|draft|text|amendment|proposal|motion|initiative|Council|Assembly)\b")
-        .expect("valid regex")
+    Regex::new(
+        r"(?i)\b(?:resolution|draft|text|amendment|proposal|motion|initiative|Council|Assembly)\b",
+    )
+    .expect("valid regex")
 });
 
 static HEDGE: LazyLock<Regex> = LazyLock::new(|| {
@@ -67,7 +69,10 @@ static HEDGE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 fn overlaps(spans: &std::collections::BTreeMap<usize, usize>, s: usize, e: usize) -> bool {
-    spans.range(..e).next_back().is_some_and(|(_, &end)| end > s)
+    spans
+        .range(..e)
+        .next_back()
+        .is_some_and(|(_, &end)| end > s)
 }
 
 /// The body for counts at `pos`: the total when it rules the Council out, else the words.
@@ -172,7 +177,9 @@ pub(crate) fn find(doc: &Doc, out: &mut Vec<Found>) {
         let (Some(whole), Some(n), Some(how)) = (c.get(0), c.get(1), c.get(2)) else {
             continue;
         };
-        let Some(n) = number(n.as_str()) else { continue };
+        let Some(n) = number(n.as_str()) else {
+            continue;
+        };
         // "among the 18 countries that voted against" restates a count, it does not give one.
         let before = text[..whole.start()].trim_end().to_ascii_lowercase();
         if before.ends_with("among the") || before.ends_with("among") {
@@ -243,9 +250,7 @@ fn find_outcomes(doc: &Doc, out: &mut Vec<Found>) {
         }
         let sentence = &text[ss..se];
         let first = doc.mentions.partition_point(|m| m.start < ss);
-        let names_subject = doc.mentions[first..]
-            .first()
-            .is_some_and(|m| m.end <= se);
+        let names_subject = doc.mentions[first..].first().is_some_and(|m| m.end <= se);
         if !names_subject && !VOTE_OBJECT.is_match(sentence) {
             continue;
         }
@@ -305,11 +310,20 @@ mod tests {
     #[test]
     fn the_usual_forms() {
         let ga = json!({"body":"UNGA","yes":93,"no":18,"abstain":65});
-        assert_eq!(tallies("It passed with 93 in favour, 18 against and 65 abstentions."), [ga.clone()]);
+        assert_eq!(
+            tallies("It passed with 93 in favour, 18 against and 65 abstentions."),
+            [ga.clone()]
+        );
         assert_eq!(tallies("The Assembly adopted it 93-18-65."), [ga]);
         let sc = json!({"body":"UNSC","yes":10,"no":0,"abstain":5});
-        assert_eq!(tallies("The Council adopted it by a vote of 10 to 0, with 5 abstentions."), [sc.clone()]);
-        assert_eq!(tallies("The Security Council adopted 10-0-5 the text."), [sc.clone()]);
+        assert_eq!(
+            tallies("The Council adopted it by a vote of 10 to 0, with 5 abstentions."),
+            [sc.clone()]
+        );
+        assert_eq!(
+            tallies("The Security Council adopted 10-0-5 the text."),
+            [sc.clone()]
+        );
         assert_eq!(tallies("The Council voted 10 in favour to none against, with 5 abstentions (Denmark, France)."), [sc]);
         assert_eq!(
             tallies("In the Council, the draft received 12 votes in favour, 1 against (Russia) and 2 abstentions."),
@@ -324,7 +338,10 @@ mod tests {
     #[test]
     fn no_body_in_the_words_offers_both() {
         let opts = ExtractOptions::default();
-        let c = extract("It was adopted by a vote of 10 to 0, with 5 abstentions.", &opts);
+        let c = extract(
+            "It was adopted by a vote of 10 to 0, with 5 abstentions.",
+            &opts,
+        );
         let t = c.iter().find(|c| c.predicate == "tally").unwrap();
         assert_eq!(t.value["body"], "UNSC");
         assert_eq!(t.alternatives[0].value["body"], "UNGA");
@@ -345,9 +362,17 @@ mod tests {
 
     #[test]
     fn outcomes() {
-        let o = |t: &str| found(t, "outcome").into_iter().map(|(v, _)| v).collect::<Vec<_>>();
+        let o = |t: &str| {
+            found(t, "outcome")
+                .into_iter()
+                .map(|(v, _)| v)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(o("The Council adopted the resolution."), [json!("adopted")]);
-        assert_eq!(o("The draft resolution failed to pass."), [json!("rejected")]);
+        assert_eq!(
+            o("The draft resolution failed to pass."),
+            [json!("rejected")]
+        );
         assert_eq!(o("The draft was not adopted."), [json!("rejected")]);
         assert_eq!(
             o("The draft failed owing to the negative vote of a permanent member."),
@@ -357,7 +382,10 @@ mod tests {
         assert!(o("Russia's veto power as a permanent member.").is_empty());
         assert!(o("If adopted, the text would bind members.").is_empty());
         assert!(o("The claim was rejected by analysts.").is_empty());
-        let vetoed = found("A draft resolution failed to pass owing to the negative vote of a permanent member.", "outcome");
+        let vetoed = found(
+            "A draft resolution failed to pass owing to the negative vote of a permanent member.",
+            "outcome",
+        );
         assert_eq!(vetoed.len(), 1);
     }
 }

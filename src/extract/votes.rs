@@ -10,29 +10,166 @@ use std::sync::LazyLock;
 
 /// Member names as reports write them (canonical names are found through `normalise_member`).
 const NAMES: &[&str] = &[
-    "United States of America", "United States", "U.S.A.", "U.S.", "USA", "US",
-    "Russian Federation", "Russia", "United Kingdom", "U.K.", "UK", "Great Britain", "Britain",
-    "People's Republic of China", "China", "France", "Republic of Korea", "South Korea",
-    "Democratic People's Republic of Korea", "North Korea", "DPRK", "Iran", "Syria", "Venezuela",
-    "Bolivia", "Viet Nam", "Vietnam", "Laos", "Moldova", "Tanzania", "Czech Republic", "Czechia",
-    "Türkiye", "Turkey", "Côte d'Ivoire", "Ivory Coast", "Belarus", "Ukraine", "Algeria",
-    "Denmark", "Greece", "Guyana", "Pakistan", "Panama", "Sierra Leone", "Slovenia", "Somalia",
-    "Hungary", "Israel", "Nicaragua", "Sudan", "Mali", "Niger", "Burkina Faso", "Eritrea",
-    "Germany", "Japan", "India", "Brazil", "Switzerland", "Ecuador", "Malta", "Mozambique",
-    "Gabon", "Ghana", "United Arab Emirates", "UAE", "Albania", "Norway", "Ireland", "Mexico",
-    "Canada", "Italy", "Spain", "Poland", "South Africa", "Saudi Arabia", "Egypt", "Cuba",
-    "Argentina", "Australia", "Indonesia", "Kenya", "Nigeria", "Ethiopia", "Burundi",
-    "Central African Republic", "Equatorial Guinea", "Haiti", "Marshall Islands", "Palau",
-    "Belgium", "Netherlands", "Austria", "Sweden", "Finland", "Estonia", "Latvia", "Lithuania",
-    "Romania", "Bulgaria", "Serbia", "Georgia", "Armenia", "Azerbaijan", "Kazakhstan",
-    "Qatar", "Kuwait", "Jordan", "Lebanon", "Iraq", "Afghanistan", "Bangladesh", "Sri Lanka",
-    "Thailand", "Malaysia", "Singapore", "Philippines", "New Zealand", "Chile", "Colombia",
-    "Peru", "Uruguay", "Paraguay", "Guatemala", "Honduras", "El Salvador", "Costa Rica",
-    "Morocco", "Tunisia", "Libya", "Senegal", "Cameroon", "Angola", "Zimbabwe", "Zambia",
-    "Uganda", "Rwanda", "Namibia", "Botswana", "Madagascar", "Mongolia", "Myanmar", "Cambodia",
-    "Nepal", "Bhutan", "Maldives", "Portugal", "Luxembourg", "Iceland", "Cyprus", "Croatia",
-    "Bosnia and Herzegovina", "Montenegro", "North Macedonia", "Slovakia", "Liechtenstein",
-    "Monaco", "San Marino", "Andorra",
+    "United States of America",
+    "United States",
+    "U.S.A.",
+    "U.S.",
+    "USA",
+    "US",
+    "Russian Federation",
+    "Russia",
+    "United Kingdom",
+    "U.K.",
+    "UK",
+    "Great Britain",
+    "Britain",
+    "People's Republic of China",
+    "China",
+    "France",
+    "Republic of Korea",
+    "South Korea",
+    "Democratic People's Republic of Korea",
+    "North Korea",
+    "DPRK",
+    "Iran",
+    "Syria",
+    "Venezuela",
+    "Bolivia",
+    "Viet Nam",
+    "Vietnam",
+    "Laos",
+    "Moldova",
+    "Tanzania",
+    "Czech Republic",
+    "Czechia",
+    "Türkiye",
+    "Turkey",
+    "Côte d'Ivoire",
+    "Ivory Coast",
+    "Belarus",
+    "Ukraine",
+    "Algeria",
+    "Denmark",
+    "Greece",
+    "Guyana",
+    "Pakistan",
+    "Panama",
+    "Sierra Leone",
+    "Slovenia",
+    "Somalia",
+    "Hungary",
+    "Israel",
+    "Nicaragua",
+    "Sudan",
+    "Mali",
+    "Niger",
+    "Burkina Faso",
+    "Eritrea",
+    "Germany",
+    "Japan",
+    "India",
+    "Brazil",
+    "Switzerland",
+    "Ecuador",
+    "Malta",
+    "Mozambique",
+    "Gabon",
+    "Ghana",
+    "United Arab Emirates",
+    "UAE",
+    "Albania",
+    "Norway",
+    "Ireland",
+    "Mexico",
+    "Canada",
+    "Italy",
+    "Spain",
+    "Poland",
+    "South Africa",
+    "Saudi Arabia",
+    "Egypt",
+    "Cuba",
+    "Argentina",
+    "Australia",
+    "Indonesia",
+    "Kenya",
+    "Nigeria",
+    "Ethiopia",
+    "Burundi",
+    "Central African Republic",
+    "Equatorial Guinea",
+    "Haiti",
+    "Marshall Islands",
+    "Palau",
+    "Belgium",
+    "Netherlands",
+    "Austria",
+    "Sweden",
+    "Finland",
+    "Estonia",
+    "Latvia",
+    "Lithuania",
+    "Romania",
+    "Bulgaria",
+    "Serbia",
+    "Georgia",
+    "Armenia",
+    "Azerbaijan",
+    "Kazakhstan",
+    "Qatar",
+    "Kuwait",
+    "Jordan",
+    "Lebanon",
+    "Iraq",
+    "Afghanistan",
+    "Bangladesh",
+    "Sri Lanka",
+    "Thailand",
+    "Malaysia",
+    "Singapore",
+    "Philippines",
+    "New Zealand",
+    "Chile",
+    "Colombia",
+    "Peru",
+    "Uruguay",
+    "Paraguay",
+    "Guatemala",
+    "Honduras",
+    "El Salvador",
+    "Costa Rica",
+    "Morocco",
+    "Tunisia",
+    "Libya",
+    "Senegal",
+    "Cameroon",
+    "Angola",
+    "Zimbabwe",
+    "Zambia",
+    "Uganda",
+    "Rwanda",
+    "Namibia",
+    "Botswana",
+    "Madagascar",
+    "Mongolia",
+    "Myanmar",
+    "Cambodia",
+    "Nepal",
+    "Bhutan",
+    "Maldives",
+    "Portugal",
+    "Luxembourg",
+    "Iceland",
+    "Cyprus",
+    "Croatia",
+    "Bosnia and Herzegovina",
+    "Montenegro",
+    "North Macedonia",
+    "Slovakia",
+    "Liechtenstein",
+    "Monaco",
+    "San Marino",
+    "Andorra",
 ];
 
 fn name_alternation() -> String {
@@ -126,7 +263,14 @@ fn vote_word(w: &str) -> Option<Vote> {
     }
 }
 
-fn push(doc: &Doc, out: &mut Vec<Found>, name: &str, vote: Vote, span: (usize, usize), confidence: f32) {
+fn push(
+    doc: &Doc,
+    out: &mut Vec<Found>,
+    name: &str,
+    vote: Vote,
+    span: (usize, usize),
+    confidence: f32,
+) {
     let cleaned = name.trim().trim_end_matches([',', ';']);
     let cleaned = cleaned
         .strip_prefix("the ")
@@ -192,9 +336,13 @@ fn list_items(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
         } else if list[i..].starts_with(" and ") && !list[item_start..i].trim().is_empty() {
             // "Bosnia and Herzegovina" and "Antigua and Barbuda" stay whole.
             let before = list[item_start..i].trim();
-            let joined_name = NAMES.iter().any(|n| {
-                n.contains(" and ") && list[item_start..].trim_start().starts_with(n)
-            }) || before == "Antigua" || before == "Trinidad" || before == "Saint Kitts" || before == "Sao Tome";
+            let joined_name = NAMES
+                .iter()
+                .any(|n| n.contains(" and ") && list[item_start..].trim_start().starts_with(n))
+                || before == "Antigua"
+                || before == "Trinidad"
+                || before == "Saint Kitts"
+                || before == "Sao Tome";
             if !joined_name {
                 push_item(item_start, i);
                 item_start = i + 1;
@@ -221,7 +369,14 @@ pub(crate) fn find(doc: &Doc, out: &mut Vec<Found>) {
                 continue;
             };
             for (s, e) in members_in(text, who.start(), who.end()) {
-                push(doc, out, &text[s..e], vote, (whole.start(), whole.end()), conf);
+                push(
+                    doc,
+                    out,
+                    &text[s..e],
+                    vote,
+                    (whole.start(), whole.end()),
+                    conf,
+                );
             }
         }
     }
@@ -238,7 +393,14 @@ pub(crate) fn find(doc: &Doc, out: &mut Vec<Found>) {
         };
         for list in [who, with] {
             for (s, e) in members_in(text, list.start(), list.end()) {
-                push(doc, out, &text[s..e], vote, (whole.start(), whole.end()), 0.85);
+                push(
+                    doc,
+                    out,
+                    &text[s..e],
+                    vote,
+                    (whole.start(), whole.end()),
+                    0.85,
+                );
             }
         }
     }
@@ -247,7 +409,14 @@ pub(crate) fn find(doc: &Doc, out: &mut Vec<Found>) {
             continue;
         };
         if let Some(vote) = vote_word(how.as_str()) {
-            push(doc, out, who.as_str(), vote, (whole.start(), whole.end()), 0.7);
+            push(
+                doc,
+                out,
+                who.as_str(),
+                vote,
+                (whole.start(), whole.end()),
+                0.7,
+            );
         }
     }
     for re in [&*PAREN_LIST, &*COLON_LIST] {
@@ -294,16 +463,26 @@ mod tests {
 
     #[test]
     fn sentences_naming_votes() {
-        assert_eq!(votes("The US voted against the text."), pairs(&[("United States", "no")]));
+        assert_eq!(
+            votes("The US voted against the text."),
+            pairs(&[("United States", "no")])
+        );
         assert_eq!(
             votes("The United States joined Russia in voting against a resolution."),
             pairs(&[("United States", "no"), ("Russian Federation", "no")])
         );
         assert_eq!(
             votes("Russia, China and the U.K. abstained."),
-            pairs(&[("Russian Federation", "abstain"), ("China", "abstain"), ("United Kingdom", "abstain")])
+            pairs(&[
+                ("Russian Federation", "abstain"),
+                ("China", "abstain"),
+                ("United Kingdom", "abstain")
+            ])
         );
-        assert_eq!(votes("The US ‘No’ vote was a surprise."), pairs(&[("United States", "no")]));
+        assert_eq!(
+            votes("The US ‘No’ vote was a surprise."),
+            pairs(&[("United States", "no")])
+        );
         assert_eq!(
             votes("It passed, with France and Britain voting in favour."),
             pairs(&[("France", "yes"), ("United Kingdom", "yes")])
@@ -329,7 +508,9 @@ mod tests {
 
     #[test]
     fn words_that_are_not_votes() {
-        assert!(votes("Asked about us, the envoy voted for lunch in Ukraine's capital.").is_empty());
+        assert!(
+            votes("Asked about us, the envoy voted for lunch in Ukraine's capital.").is_empty()
+        );
         assert!(votes("The US-drafted text (the path to peace) was discussed.").is_empty());
     }
 }
