@@ -152,7 +152,7 @@ static VOTES_TO: LazyLock<Regex> = LazyLock::new(|| {
 /// One labelled count: `93 in favour`, `18 against`, `65 abstentions`.
 static ITEM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)({NUM})\s+(?:votes?\s+|members?\s+|countries\s+|states\s+|nations\s+)?(in\s+favou?r|for|yes|against|no|abstentions?|abstaining|abstained|absent|not\s+voting|non-voting)\b"
+        r"(?i)({NUM})\s+(?:votes?\s+|members?\s+|countries\s+|states\s+|nations\s+)?(in\s+favou?r|for|yes|against|no|abstentions?|abstaining|abstained|absent|not\s+voting|non-voting)(?-u:\b)"
     ))
     .expect("valid regex")
 });

@@ -16,7 +16,7 @@ const VERBS: &str = r"said|says|told|added|stated|declared|warned|insisted|wrote
 
 static AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^\s*,?\s*(?:(?:{VERBS})\s+(?P<np1>[^,.;:“”\x22\n]{{1,80}})|(?P<np2>[^,;:“”\x22\n]{{1,100}}?)\s+(?:{VERBS})\b)"
+        r"^\s*,?\s*(?:(?:{VERBS})\s+(?P<np1>[^,.;:“”\x22\n]{{1,80}})|(?P<np2>[^,;:“”\x22\n]{{1,100}}?)\s+(?:{VERBS})(?-u:\b))"
     ))
     .expect("valid regex")
 });
@@ -29,20 +29,20 @@ static BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static ACCORDING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\baccording\s+to\s+(?P<np>[^,.;:“”\x22]{2,80})").expect("valid regex")
+    Regex::new(r"(?i)(?-u:\b)according\s+to\s+(?P<np>[^,.;:“”\x22]{2,80})").expect("valid regex")
 });
 
 static SAID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?P<np>[^,.;:“”\x22]{2,100}?)\s+(?:said|says|told)\b").expect("valid regex")
+    Regex::new(r"(?P<np>[^,.;:“”\x22]{2,100}?)\s+(?:said|says|told)(?-u:\b)").expect("valid regex")
 });
 
 static PARAPHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?P<who>\p{Lu}[\p{L}'’\-]+(?:\s+\p{Lu}[\p{L}'’\-]+){0,3}|[Ss]he|[Hh]e)\s+(?:\p{Ll}+ly\s+)?(?:described|called|termed|characteri[sz]ed)\s+[^“”\x22\n.]{1,160}?\s+as\s+")
+    Regex::new(r"(?-u:\b)(?P<who>\p{Lu}[\p{L}'’\-]+(?:\s+\p{Lu}[\p{L}'’\-]+){0,3}|[Ss]he|[Hh]e)\s+(?:\p{Ll}+ly\s+)?(?:described|called|termed|characteri[sz]ed)\s+[^“”\x22\n.]{1,160}?\s+as\s+")
         .expect("valid regex")
 });
 
 static DELEGATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?P<role>(?i:representative|delegate|ambassador|envoy|delegation))\s+of\s+(?P<member>(?:the\s+)?\p{Lu}[\p{L}'’.\-]*(?:\s+(?:of\s+|and\s+)?\p{Lu}[\p{L}'’.\-]*)*)\s*$")
+    Regex::new(r"(?-u:\b)(?P<role>(?i:representative|delegate|ambassador|envoy|delegation))\s+of\s+(?P<member>(?:the\s+)?\p{Lu}[\p{L}'’.\-]*(?:\s+(?:of\s+|and\s+)?\p{Lu}[\p{L}'’.\-]*)*)\s*$")
         .expect("valid regex")
 });
 

@@ -25,14 +25,14 @@ pub struct Mention {
 
 static SYMBOL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?i)\b(?P<draft>draft\s+(?:resolution\s+)?)?",
+        r"(?i)(?-u:\b)(?P<draft>draft\s+(?:resolution\s+)?)?",
         r"(?:(?P<sres>S/RES/\d{1,5})(?:\s*\(\d{4}\))?",
         r"|(?P<ares>A/RES/(?:ES-\d{1,2}/\d{1,3}|\d{1,3}/\d{1,4}))",
         r"|(?P<sdoc>S/\d{4}/\d{1,5})",
         r"|(?P<adoc>A/(?:ES-\d{1,2}/|\d{1,3}/)L\.\d{1,4}(?:/Rev\.\d)?)",
         r"|resolution\s+(?P<gares>ES-\d{1,2}/\d{1,3}|\d{2,3}/\d{1,4})",
         r"|resolution\s+(?P<scres>\d{3,4})(?:\s*\(\d{4}\))?)",
-        r"(?P<tail>\b|$)"
+        r"(?P<tail>(?-u:\b)|$)"
     ))
     .expect("valid regex")
 });
@@ -101,7 +101,7 @@ pub fn main_subject_index(mentions: &[Mention], body: Option<Body>) -> Option<us
 }
 
 static BODY_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:(?:UN\s+|U\.N\.\s+)?(Security\s+Council|Council|UNSC)|(?:UN\s+|U\.N\.\s+)?(General\s+Assembly|Assembly|UNGA))\b")
+    Regex::new(r"(?-u:\b)(?:(?:UN\s+|U\.N\.\s+)?(Security\s+Council|Council|UNSC)|(?:UN\s+|U\.N\.\s+)?(General\s+Assembly|Assembly|UNGA))(?-u:\b)")
         .expect("valid regex")
 });
 

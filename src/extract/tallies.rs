@@ -17,54 +17,55 @@ use std::sync::LazyLock;
 
 static ITEM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b({NUM})\s+(?:votes?\s+|members?\s+|countries\s+|states\s+|nations\s+)?(in\s+favou?r|against|abstentions?|abstaining|absent|not\s+voting)\b"
+        r"(?i)(?-u:\b)({NUM})\s+(?:votes?\s+|members?\s+|countries\s+|states\s+|nations\s+)?(in\s+favou?r|against|abstentions?|abstaining|absent|not\s+voting)(?-u:\b)"
     ))
     .expect("valid regex")
 });
 
 static VOTES_TO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(?:by\s+a\s+(?:recorded\s+)?vote\s+of\s+)?({NUM})(?:\s+votes?)?\s+to\s+({NUM})(?:\s+(?:votes?\s+)?against)?(?:,?\s+with\s+({NUM})\s+abstentions?)?"
+        r"(?i)(?-u:\b)(?:by\s+a\s+(?:recorded\s+)?vote\s+of\s+)?({NUM})(?:\s+votes?)?\s+to\s+({NUM})(?:\s+(?:votes?\s+)?against)?(?:,?\s+with\s+({NUM})\s+abstentions?)?"
     ))
     .expect("valid regex")
 });
 
 static DASHED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(\d{1,3})\s?[-–—]\s?(\d{1,3})\s?[-–—]\s?(\d{1,3})\b").expect("valid regex")
+    Regex::new(r"(?-u:\b)(\d{1,3})\s?[-–—]\s?(\d{1,3})\s?[-–—]\s?(\d{1,3})(?-u:\b)")
+        .expect("valid regex")
 });
 
 static DASHED_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:adopted|passed|approved|rejected|vote|voted|votes|tally|UNGA|UNSC)\b")
+    Regex::new(r"(?i)(?-u:\b)(?:adopted|passed|approved|rejected|vote|voted|votes|tally|UNGA|UNSC)(?-u:\b)")
         .expect("valid regex")
 });
 
 static MEMBERS_VOTED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b({NUM})\s+(?:of\s+the\s+(?:Council['’]s\s+|Assembly['’]s\s+)?(?:\d{{1,3}}\s+)?)?(?:members?|member\s+states|countries|states|nations|delegations)\s+(?:\w+\s+)?voted\s+(in\s+favou?r|for|against|to\s+abstain)"
+        r"(?i)(?-u:\b)({NUM})\s+(?:of\s+the\s+(?:Council['’]s\s+|Assembly['’]s\s+)?(?:\d{{1,3}}\s+)?)?(?:members?|member\s+states|countries|states|nations|delegations)\s+(?:\w+\s+)?voted\s+(in\s+favou?r|for|against|to\s+abstain)"
     ))
     .expect("valid regex")
 });
 
 static OUTCOME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?i)\b(?:",
+        r"(?i)(?-u:\b)(?:",
         r"(?P<veto>vetoed|vetoes|(?:cast|casts|casting)\s+(?:a|its|their|the)\s+veto|negative\s+vote\s+of\s+a\s+permanent\s+member|blocked\s+by\s+(?:a|the|its|\w+['’]s)\s+veto)",
         r"|(?P<rej>rejected|defeated|fail(?:ed|s)?\s+to\s+(?:pass|be\s+adopted|win\s+adoption|secure\s+the\s+required|obtain\s+the\s+required|garner)|(?:was|were)\s+not\s+adopted)",
         r"|(?P<adopt>(?:(?:had|has|have)\s+been\s+|was\s+|were\s+)?(?:adopted|passed|approved))",
-        r")\b"
+        r")(?-u:\b)"
     ))
     .expect("valid regex")
 });
 
 static VOTE_OBJECT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:resolution|draft|text|amendment|proposal|motion|initiative|Council|Assembly)\b",
+        r"(?i)(?-u:\b)(?:resolution|draft|text|amendment|proposal|motion|initiative|Council|Assembly)(?-u:\b)",
     )
     .expect("valid regex")
 });
 
 static HEDGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:if|would|could|will|may|might|should|to\s+be|expected|likely|not|power|threat(?:ened)?)\s*$|\bto\s+$")
+    Regex::new(r"(?i)(?-u:\b)(?:if|would|could|will|may|might|should|to\s+be|expected|likely|not|power|threat(?:ened)?)\s*$|(?-u:\b)to\s+$")
         .expect("valid regex")
 });
 
@@ -312,17 +313,17 @@ mod tests {
         let ga = json!({"body":"UNGA","yes":93,"no":18,"abstain":65});
         assert_eq!(
             tallies("It passed with 93 in favour, 18 against and 65 abstentions."),
-            [ga.clone()]
+            vec![ga.clone()]
         );
         assert_eq!(tallies("The Assembly adopted it 93-18-65."), [ga]);
         let sc = json!({"body":"UNSC","yes":10,"no":0,"abstain":5});
         assert_eq!(
             tallies("The Council adopted it by a vote of 10 to 0, with 5 abstentions."),
-            [sc.clone()]
+            vec![sc.clone()]
         );
         assert_eq!(
             tallies("The Security Council adopted 10-0-5 the text."),
-            [sc.clone()]
+            vec![sc.clone()]
         );
         assert_eq!(tallies("The Council voted 10 in favour to none against, with 5 abstentions (Denmark, France)."), [sc]);
         assert_eq!(

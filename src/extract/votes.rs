@@ -180,7 +180,7 @@ fn name_alternation() -> String {
         .map(|n| {
             let esc = regex::escape(n).replace('\'', "['’]");
             if n.ends_with(|c: char| c.is_alphanumeric()) {
-                format!(r"{esc}\b")
+                format!(r"{esc}(?-u:\b)")
             } else {
                 esc
             }
@@ -191,16 +191,20 @@ fn name_alternation() -> String {
 
 static LIST: LazyLock<String> = LazyLock::new(|| {
     let m = format!(r"(?:[Tt]he\s+)?(?:{})", name_alternation());
-    format!(r"\b{m}(?:\s*,\s*{m})*(?:\s*,?\s*(?:and|&)\s+{m})?")
+    format!(r"(?-u:\b){m}(?:\s*,\s*{m})*(?:\s*,?\s*(?:and|&)\s+{m})?")
 });
 
 static MEMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"\b(?:[Tt]he\s+)?(?:{})", name_alternation())).expect("valid regex")
+    Regex::new(&format!(
+        r"(?-u:\b)(?:[Tt]he\s+)?(?:{})",
+        name_alternation()
+    ))
+    .expect("valid regex")
 });
 
 static VOTED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?P<who>{list})\s+(?:(?:also|both|all|each|then|too|later|had|have)\s+)?(?:voted\s+(?P<how>against|in\s+favou?r|for|no|yes|to\s+abstain)|(?P<abst>abstained)|(?P<veto>vetoed)|cast\s+(?:a\s+|their\s+|its\s+)?(?P<cast>negative|no|yes|affirmative)\s+votes?)\b",
+        r"(?P<who>{list})\s+(?:(?:also|both|all|each|then|too|later|had|have)\s+)?(?:voted\s+(?P<how>against|in\s+favou?r|for|no|yes|to\s+abstain)|(?P<abst>abstained)|(?P<veto>vetoed)|cast\s+(?:a\s+|their\s+|its\s+)?(?P<cast>negative|no|yes|affirmative)\s+votes?)(?-u:\b)",
         list = *LIST
     ))
     .expect("valid regex")
@@ -216,7 +220,7 @@ static JOINED: LazyLock<Regex> = LazyLock::new(|| {
 
 static WITH_VOTING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b(?:with|while)\s+(?P<who>{list})\s+(?:voting\s+(?P<how>against|no|in\s+favou?r|for|yes)|(?P<abst>abstaining))",
+        r"(?-u:\b)(?:with|while)\s+(?P<who>{list})\s+(?:voting\s+(?P<how>against|no|in\s+favou?r|for|yes)|(?P<abst>abstaining))",
         list = *LIST
     ))
     .expect("valid regex")
@@ -232,7 +236,7 @@ static AMONG: LazyLock<Regex> = LazyLock::new(|| {
 
 static POSSESSIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?P<who>\b(?:[Tt]he\s+)?(?:{}))(?:['’]s)?\s+[‘'\x22“]?(?P<how>No|Yes|no|yes)[’'\x22”]?\s+votes?\b",
+        r"(?P<who>(?-u:\b)(?:[Tt]he\s+)?(?:{}))(?:['’]s)?\s+[‘'\x22“]?(?P<how>No|Yes|no|yes)[’'\x22”]?\s+votes?(?-u:\b)",
         name_alternation()
     ))
     .expect("valid regex")
