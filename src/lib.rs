@@ -27,6 +27,8 @@
 //! - [`proof`] — inclusion, consistency and evidence files, checked without the ledger.
 //! - [`bundle`] — the whole ledger as a verifiable JSON Lines bundle, and back.
 //! - [`signing`] — Ed25519 key files, event signatures, and who may sign.
+//! - [`reported`] — claim values as reporters write them ("adopted 10-0-5") read into typed values.
+//! - [`extract`] — candidate claims read from an article's text, each tied to its exact words.
 //! - [`terminal`] — text from ledgers, bundles and proofs escaped so it cannot drive a terminal.
 //! - [`import`] — the JSON Lines import format and the decision of what to append.
 //! - [`validate`] — the field rules every event meets, by whichever route it enters.
@@ -42,6 +44,7 @@ pub mod desk;
 pub mod dot;
 pub mod error;
 pub mod event;
+pub mod extract;
 pub mod facts;
 pub mod flags;
 pub mod import;
@@ -50,6 +53,7 @@ pub mod merkle;
 pub mod projection;
 pub mod proof;
 pub mod provenance;
+pub mod reported;
 pub mod signing;
 pub mod store;
 pub mod terminal;
