@@ -17,6 +17,7 @@ macro_rules! out {
 }
 
 pub mod commands;
+pub mod input;
 
 use clap::{Parser, Subcommand};
 use factledger::store::StoreError;

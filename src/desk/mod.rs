@@ -4,3 +4,10 @@
 //! use case behaves the same whichever way a person reaches it. Each returns a typed result that
 //! derives `Serialize`: that type *is* the JSON a client sees (`docs/cli.md`), and the CLI renders
 //! its text form from the same value.
+
+pub mod add;
+pub mod authorise;
+pub mod demo;
+pub mod import;
+pub mod init;
+pub mod retract;

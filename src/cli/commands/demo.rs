@@ -2,54 +2,17 @@
 //! ledger, shows what factledger makes of them, and removes the ledger afterwards.
 
 use crate::cli::commands::flags::FlagsArgs;
-use crate::cli::commands::import::apply;
 use crate::cli::commands::log::line;
 use crate::cli::commands::{facts, flags};
+use crate::cli::input::{print_json, refused};
 use crate::cli::{CliError, Context, GlobalArgs};
 use factledger::chain::verify_chain;
+use factledger::desk::demo::{self, DemoChain, FIXTURES};
 use factledger::event::hex;
-use factledger::import::parse_input;
+use factledger::terminal::esc;
 use factledger::Ledger;
+use serde::Serialize;
 use std::path::Path;
-
-/// The fixture files, embedded so the demo runs from any directory.
-pub const FIXTURES: &[(&str, &str)] = &[
-    (
-        "ledger.jsonl",
-        include_str!("../../../fixtures/un-votes/ledger.jsonl"),
-    ),
-    (
-        "provenance.jsonl",
-        include_str!("../../../fixtures/un-votes/provenance.jsonl"),
-    ),
-    (
-        "corrections.jsonl",
-        include_str!("../../../fixtures/un-votes/corrections.jsonl"),
-    ),
-    (
-        "texts/article-excerpts.txt",
-        include_str!("../../../fixtures/un-votes/texts/article-excerpts.txt"),
-    ),
-    (
-        "texts/un-sc-meeting-coverage.txt",
-        include_str!("../../../fixtures/un-votes/texts/un-sc-meeting-coverage.txt"),
-    ),
-    (
-        "texts/un-sc-voting-record.txt",
-        include_str!("../../../fixtures/un-votes/texts/un-sc-voting-record.txt"),
-    ),
-    (
-        "texts/un-ga-plenary-coverage.txt",
-        include_str!("../../../fixtures/un-votes/texts/un-ga-plenary-coverage.txt"),
-    ),
-    (
-        "texts/wire-ga-vote.txt",
-        include_str!("../../../fixtures/un-votes/texts/wire-ga-vote.txt"),
-    ),
-];
-
-/// The fixture files imported, in order, each as one append.
-pub const IMPORTS: &[&str] = &["ledger.jsonl", "provenance.jsonl", "corrections.jsonl"];
 
 /// Load the UN-votes fixtures into a temporary ledger and show the log, facts, flags and a
 /// source chain. Nothing is left behind.
@@ -60,25 +23,18 @@ pub struct DemoArgs {
     pub keep: bool,
 }
 
-/// Writes the fixtures under `dir` and imports them into a new ledger at `dir/ledger`.
-pub fn load_fixtures(ctx: &Context, dir: &Path) -> Result<Ledger, CliError> {
+/// Writes the fixtures under `dir/fixtures` and loads them into a new ledger at `dir/ledger`.
+fn load_fixtures(ctx: &Context, dir: &Path) -> Result<Ledger, CliError> {
+    let base = dir.join("fixtures");
     for (name, content) in FIXTURES {
-        let path = dir.join("fixtures").join(name);
+        let path = base.join(name);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
         std::fs::write(&path, content)?;
     }
     let mut ledger = Ledger::init(&dir.join("ledger"))?;
-    for name in IMPORTS {
-        let path = dir.join("fixtures").join(name);
-        let bytes = std::fs::read(&path)?;
-        let (records, problems) = parse_input(&bytes, &dir.join("fixtures"));
-        if !problems.is_empty() {
-            return Err(crate::cli::commands::import::refuse(ctx, name, problems));
-        }
-        apply(ctx, &mut ledger, name, records)?;
-    }
+    demo::load(&mut ledger, &base, &ctx.stamp()?).map_err(|e| refused(ctx, e))?;
     Ok(ledger)
 }
 
@@ -88,6 +44,25 @@ fn flags_args(as_of: Option<String>, codes: &[&str]) -> FlagsArgs {
         code: codes.iter().map(|c| c.to_string()).collect(),
         subject: None,
     }
+}
+
+/// The JSON of `demo`: everything the readable demo shows, in one object (fields alphabetical).
+/// Facts, flags and events are still rendered by their own `to_json`.
+#[derive(Serialize)]
+struct DemoJson {
+    chains: Vec<DemoChain>,
+    facts: Vec<serde_json::Value>,
+    flags: Vec<serde_json::Value>,
+    log: Vec<serde_json::Value>,
+    verify: DemoVerify,
+}
+
+/// The verification summary in the demo's JSON.
+#[derive(Serialize)]
+struct DemoVerify {
+    events: u64,
+    head: String,
+    ok: bool,
 }
 
 pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
@@ -111,37 +86,31 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
         let facts = facts::collect_from(&ledger, None, None)?;
         let all_flags = flags::collect_from(&ledger, &flags_args(None, &[]))?;
         let report = verify_chain(&ledger, |_| {})?;
-        let t = ledger.tables();
-        let mut chains = Vec::new();
-        for claim in ["article-sc-date", "un-sc-vote-us", "evening-ga7-sponsors"] {
-            if let Some(c) = factledger::projection::claim(&t, claim)? {
-                let chain = factledger::provenance::chain(&t, &c.claim.source)?;
-                chains.push(serde_json::json!({
-                    "claim": claim,
-                    "source": c.claim.source,
-                    "links": chain.links.iter().map(|l| serde_json::json!({"id": l.id, "depth": l.depth, "markers": l.markers()})).collect::<Vec<_>>(),
-                    "reaches_primary": chain.reaches_primary(),
-                    "independent_sources": chain.origins.len(),
-                }));
-            }
-        }
+        let chains = demo::chains(&ledger)?;
         let log: Vec<serde_json::Value> = ledger
             .events(1)
             .map(|e| e.map(|e| e.to_json()))
             .collect::<Result<_, _>>()?;
-        crate::cli::out_json(&serde_json::json!({
-            "log": log,
-            "facts": facts.iter().map(|(f, n)| {
-                let mut v = f.to_json();
-                if let Some(o) = v.as_object_mut() {
-                    o.insert("independent_sources".into(), (*n).into());
-                }
-                v
-            }).collect::<Vec<_>>(),
-            "flags": all_flags.iter().map(|f| f.to_json()).collect::<Vec<_>>(),
-            "chains": chains,
-            "verify": {"ok": report.problem.is_none(), "events": report.events, "head": hex(&head.hash)},
-        }))?;
+        print_json(&DemoJson {
+            chains,
+            facts: facts
+                .iter()
+                .map(|(f, n)| {
+                    let mut v = f.to_json();
+                    if let Some(o) = v.as_object_mut() {
+                        o.insert("independent_sources".into(), (*n).into());
+                    }
+                    v
+                })
+                .collect(),
+            flags: all_flags.iter().map(|f| f.to_json()).collect(),
+            log,
+            verify: DemoVerify {
+                events: report.events,
+                head: hex(&head.hash),
+                ok: report.problem.is_none(),
+            },
+        })?;
         if args.keep {
             let kept = tmp.keep();
             eprintln!("the ledger is kept at {}", kept.join("ledger").display());
@@ -193,31 +162,27 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
     flags::print_flags(&shown)?;
 
     out!("\n== Source chains ==")?;
-    let t = ledger.tables();
-    for claim in ["article-sc-date", "un-sc-vote-us", "evening-ga7-sponsors"] {
-        if let Some(c) = factledger::projection::claim(&t, claim)? {
-            let chain = factledger::provenance::chain(&t, &c.claim.source)?;
+    for c in demo::chains(&ledger)? {
+        out!(
+            "claim {}: {} {} = {}",
+            esc(&c.claim),
+            esc(&c.subject),
+            esc(&c.predicate),
+            esc(&c.value)
+        )?;
+        for l in &c.links {
             out!(
-                "claim {}: {} {} = {}",
-                c.claim.id,
-                c.claim.subject,
-                c.claim.predicate,
-                c.claim.value.display()
-            )?;
-            for l in &chain.links {
-                out!(
-                    "{}└─ {}  [{}]",
-                    "   ".repeat(l.depth),
-                    l.id,
-                    l.markers().join(", ")
-                )?;
-            }
-            out!(
-                "   reaches a primary source: {}; independent origins: {}\n",
-                if chain.reaches_primary() { "yes" } else { "NO" },
-                chain.origins.len()
+                "{}└─ {}  [{}]",
+                "   ".repeat(l.depth),
+                esc(&l.id),
+                l.markers.join(", ")
             )?;
         }
+        out!(
+            "   reaches a primary source: {}; independent origins: {}\n",
+            if c.reaches_primary { "yes" } else { "NO" },
+            c.independent_sources
+        )?;
     }
 
     let report = verify_chain(&ledger, |_| {})?;

@@ -15,7 +15,11 @@ pub struct VerifyArgs {
 }
 
 fn verify_bundle(ctx: &Context, path: &std::path::Path) -> Result<(), CliError> {
-    let (label, input, _) = crate::cli::commands::import::read_input(path)?;
+    let crate::cli::input::Input {
+        label,
+        bytes: input,
+        ..
+    } = crate::cli::input::read_input(path)?;
     match factledger::bundle::verify(&input)? {
         Ok(b) => {
             if ctx.json() {

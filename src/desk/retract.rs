@@ -1,0 +1,42 @@
+//! Retract: a claim or source stops being live. The retraction is an event like any other; the
+//! retracted record stays in the log.
+
+use super::add::{append_line, Line};
+use super::import::{AppendReport, Durability, ImportError};
+use crate::ledger::Stamp;
+use crate::Ledger;
+use std::path::Path;
+
+/// What to retract, and why.
+#[derive(Debug, Clone)]
+pub struct RetractInput<'a> {
+    /// The name problems are reported under (the CLI says `<arguments>`).
+    pub label: &'a str,
+    /// Id of the claim or source.
+    pub target: &'a str,
+    /// Why it is retracted.
+    pub reason: &'a str,
+    /// Whether the append is synced before returning.
+    pub durability: Durability,
+}
+
+/// Retracts a claim or source, checked as an import line `{"type":"retract",…}` is.
+pub fn retract(
+    ledger: &mut Ledger,
+    input: RetractInput<'_>,
+    stamp: &Stamp,
+) -> Result<AppendReport, ImportError> {
+    let line = Line::Retract {
+        reason: input.reason,
+        target: input.target,
+    };
+    // A retraction has no text_file, so no directory is ever read.
+    append_line(
+        ledger,
+        input.label,
+        Path::new("."),
+        &line,
+        stamp,
+        input.durability,
+    )
+}
