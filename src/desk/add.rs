@@ -152,3 +152,78 @@ pub(crate) fn append_line(
     let record = parse_record(&obj, base).map_err(invalid)?;
     append_records(ledger, label, vec![(0, record)], stamp, durability)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::desk::import::tests::{bodies, ledger, stamp, CLAIM, SOURCE};
+    use crate::desk::import::{import_records, ImportInput};
+
+    fn add_one(ledger: &mut Ledger, record: NewRecord) -> Result<AppendReport, ImportError> {
+        let input = AddInput {
+            label: "<arguments>",
+            base: Path::new("."),
+            record,
+            durability: Durability::Synced,
+        };
+        add(ledger, input, &stamp())
+    }
+
+    fn claim(value: &str) -> NewClaim {
+        NewClaim {
+            id: "c1".into(),
+            predicate: "outcome".into(),
+            source: "s1".into(),
+            subject: "S/RES/2774".into(),
+            value: value.into(),
+            ..NewClaim::default()
+        }
+    }
+
+    #[test]
+    fn added_records_are_the_events_import_lines_make() {
+        let (_a, mut imported) = ledger();
+        let lines = format!("{SOURCE}\n{CLAIM}\n");
+        let input = ImportInput {
+            label: "in.jsonl",
+            bytes: lines.as_bytes(),
+            base: Path::new("."),
+            durability: Durability::Synced,
+        };
+        import_records(&mut imported, input, &stamp()).unwrap();
+        let (_b, mut added) = ledger();
+        let source = NewSource {
+            id: "s1".into(),
+            kind: Some("primary".into()),
+            title: Some("Record".into()),
+            ..NewSource::default()
+        };
+        add_one(&mut added, NewRecord::Source(source)).unwrap();
+        let report = add_one(&mut added, NewRecord::Claim(claim("adopted"))).unwrap();
+        assert_eq!((report.file.as_str(), report.appended), ("<arguments>", 1));
+        assert_eq!(bodies(&added), bodies(&imported));
+    }
+
+    #[test]
+    fn a_bad_field_is_named_and_nothing_is_appended() {
+        let (_dir, mut ledger) = ledger();
+        let e = add_one(&mut ledger, NewRecord::Claim(claim(r#"{"a":1,"a":2}"#))).unwrap_err();
+        assert!(
+            matches!(&e, ImportError::Invalid { message, .. } if message.starts_with("claim field 'value'")),
+            "{e:?}"
+        );
+        let source = NewSource {
+            id: "has space".into(),
+            ..NewSource::default()
+        };
+        let e = add_one(&mut ledger, NewRecord::Source(source)).unwrap_err();
+        assert!(matches!(e, ImportError::Invalid { .. }), "{e:?}");
+        // A claim whose source is not in the ledger is a planning problem, not tied to a line.
+        let e = add_one(&mut ledger, NewRecord::Claim(claim("adopted"))).unwrap_err();
+        match e {
+            ImportError::Refused { problems, .. } => assert_eq!(problems[0].line, 0),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        assert_eq!(ledger.head().seq, 0);
+    }
+}

@@ -145,3 +145,88 @@ fn append_one(
     let drafts = vec![Draft { body, text: None }];
     append_drafts(ledger, LABEL, drafts, 0, stamp, Durability::Synced)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::desk::import::tests::stamp;
+    use crate::desk::init::{init, InitInput};
+    use ed25519_dalek::SigningKey;
+
+    fn key(n: u8) -> SigningKey {
+        SigningKey::from_bytes(&[n; 32])
+    }
+
+    fn stamp_of(author: &str, n: u8) -> Stamp {
+        Stamp {
+            author: author.into(),
+            key: Some(key(n)),
+            ..stamp()
+        }
+    }
+
+    #[test]
+    fn authors_are_added_listed_and_revoked_but_never_the_last() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger");
+        let report = init(
+            InitInput {
+                dir: &path,
+                signing_key: Some(key(1)),
+            },
+            &stamp_of("ana", 1),
+        )
+        .unwrap();
+        assert!(report.signed);
+        assert_eq!(report.author.as_deref(), Some("ana"));
+        let mut ledger = Ledger::open(&path, None).unwrap();
+        let ana = stamp_of("ana", 1);
+
+        let bad = AuthoriseInput {
+            name: "ben",
+            public_key: "12ab",
+        };
+        assert!(matches!(
+            authorise(&mut ledger, bad, &ana),
+            Err(AuthoriseError::NotAKey { .. })
+        ));
+        let again = AuthoriseInput {
+            name: "ana",
+            public_key: &hex(&key(1).verifying_key().to_bytes()),
+        };
+        assert!(matches!(
+            authorise(&mut ledger, again, &ana),
+            Err(AuthoriseError::AlreadyAuthorised { since: 1, .. })
+        ));
+        assert!(matches!(
+            revoke(&mut ledger, RevokeInput { name: "ana" }, &ana),
+            Err(AuthoriseError::LastAuthor { .. })
+        ));
+        assert!(matches!(
+            revoke(&mut ledger, RevokeInput { name: "ben" }, &ana),
+            Err(AuthoriseError::NotAuthorised { .. })
+        ));
+        assert_eq!(ledger.head().seq, 1);
+
+        let ben_key = hex(&key(2).verifying_key().to_bytes());
+        let ben = AuthoriseInput {
+            name: "ben",
+            public_key: &ben_key,
+        };
+        let added = authorise(&mut ledger, ben, &ana).unwrap();
+        assert_eq!((added.file.as_str(), added.last_seq), ("authors", Some(2)));
+        let revoked = revoke(
+            &mut ledger,
+            RevokeInput { name: "ana" },
+            &stamp_of("ben", 2),
+        );
+        assert_eq!(revoked.unwrap().last_seq, Some(3));
+        let list = authors(&ledger).unwrap();
+        let names: Vec<(&str, Option<u64>)> = list
+            .iter()
+            .map(|a| (a.name.as_str(), a.revoked_at))
+            .collect();
+        assert_eq!(names, vec![("ana", Some(3)), ("ben", None)]);
+        assert_eq!(list[1].public_key, ben_key);
+    }
+}

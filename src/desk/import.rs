@@ -8,7 +8,7 @@
 
 use crate::bundle::{self, BundleProblem};
 use crate::event::hex;
-use crate::import::{parse_input, plan, Problem, Record};
+use crate::import::{parse_input, plan, PlanError, Problem, Record};
 use crate::ledger::{Draft, Stamp};
 use crate::{Ledger, LedgerError};
 use serde::Serialize;
@@ -137,9 +137,12 @@ pub(crate) fn append_records(
     stamp: &Stamp,
     durability: Durability,
 ) -> Result<AppendReport, ImportError> {
-    let plan = plan(ledger, records)?.map_err(|problems| ImportError::Refused {
-        label: label.to_string(),
-        problems,
+    let plan = plan(ledger, records).map_err(|e| match e {
+        PlanError::Problems(problems) => ImportError::Refused {
+            label: label.to_string(),
+            problems,
+        },
+        PlanError::Ledger(e) => ImportError::Ledger(e),
     })?;
     let drafts = plan.appends.into_iter().map(|(_, d)| d).collect();
     Ok(append_drafts(
@@ -241,4 +244,119 @@ pub fn restore_bundle(
         ok: true,
         root,
     })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::event::EventBody;
+
+    /// A new ledger in a temporary directory (kept alive by the returned guard).
+    pub(crate) fn ledger() -> (tempfile::TempDir, Ledger) {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::init(&dir.path().join("ledger")).unwrap();
+        (dir, ledger)
+    }
+
+    pub(crate) fn stamp() -> Stamp {
+        Stamp {
+            author: "tester".into(),
+            recorded_at: 1_740_000_000_000_000,
+            key: None,
+        }
+    }
+
+    pub(crate) fn bodies(ledger: &Ledger) -> Vec<EventBody> {
+        ledger.events(1).map(|e| e.unwrap().body).collect()
+    }
+
+    pub(crate) const SOURCE: &str =
+        r#"{"type":"source","id":"s1","kind":"primary","title":"Record"}"#;
+    pub(crate) const CLAIM: &str = r#"{"type":"claim","id":"c1","source":"s1","subject":"S/RES/2774","predicate":"outcome","value":"adopted"}"#;
+
+    fn import(ledger: &mut Ledger, text: &str) -> Result<AppendReport, ImportError> {
+        let input = ImportInput {
+            label: "in.jsonl",
+            bytes: text.as_bytes(),
+            base: Path::new("."),
+            durability: Durability::Synced,
+        };
+        import_records(ledger, input, &stamp())
+    }
+
+    #[test]
+    fn import_refuses_every_problem_and_appends_nothing() {
+        let (_dir, mut ledger) = ledger();
+        let text = format!("{{\"type\":\"sauce\"}}\n{SOURCE}\n{CLAIM}\n{CLAIM}\nnot json\n");
+        match import(&mut ledger, &text) {
+            Err(ImportError::Refused { label, problems }) => {
+                assert_eq!(label, "in.jsonl");
+                let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
+                assert_eq!(lines, vec![1, 5], "{problems:?}");
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        assert_eq!(ledger.head().seq, 0);
+        // Planning problems (a duplicate id) are located too, and refused as a whole.
+        match import(
+            &mut ledger,
+            &format!(
+                "{SOURCE}\n{CLAIM}\n{}\n",
+                CLAIM.replace("adopted", "rejected")
+            ),
+        ) {
+            Err(ImportError::Refused { problems, .. }) => {
+                assert_eq!(problems.len(), 1);
+                assert_eq!(problems[0].line, 3);
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        assert_eq!(ledger.head().seq, 0);
+    }
+
+    #[test]
+    fn import_reports_what_it_appended_and_what_was_already_there() {
+        let (_dir, mut ledger) = ledger();
+        let first = import(&mut ledger, &format!("{SOURCE}\n{CLAIM}\n")).unwrap();
+        assert_eq!((first.appended, first.unchanged), (2, 0));
+        assert_eq!((first.first_seq, first.last_seq), (Some(1), Some(2)));
+        assert_eq!(first.head, HeadRef::of(&ledger));
+        assert!(!first.needs_sync);
+        let again = import(&mut ledger, &format!("{SOURCE}\n{CLAIM}\n")).unwrap();
+        assert_eq!((again.appended, again.unchanged), (0, 2));
+        assert_eq!((again.first_seq, again.last_seq), (None, None));
+        assert_eq!(ledger.head().seq, 2);
+    }
+
+    #[test]
+    fn append_report_json_keeps_the_documented_shape() {
+        let (_dir, mut ledger) = ledger();
+        let report = import(&mut ledger, SOURCE).unwrap();
+        let json = serde_json::to_string(&report).unwrap();
+        let expected = format!(
+            r#"{{"appended":1,"file":"in.jsonl","first_seq":1,"head":{{"hash":"{}","seq":1}},"last_seq":1,"ok":true,"unchanged":0}}"#,
+            report.head.hash
+        );
+        assert_eq!(json, expected);
+    }
+
+    #[test]
+    fn a_damaged_bundle_is_refused_at_its_line_and_nothing_is_restored() {
+        let (_dir, mut ledger) = ledger();
+        let input = RestoreInput {
+            label: "b.jsonl",
+            bytes: b"{\"type\":\"nonsense\"}\n",
+        };
+        let e = restore_bundle(&mut ledger, input).unwrap_err();
+        match &e {
+            RestoreError::Bundle { label, problem } => {
+                assert_eq!(label, "b.jsonl");
+                assert_eq!(problem.line, 1);
+            }
+            other => panic!("expected a bundle problem, got {other:?}"),
+        }
+        assert!(e.to_string().starts_with("b.jsonl:1"), "{e}");
+        assert!(e.to_string().ends_with("; nothing was imported"), "{e}");
+        assert_eq!(ledger.head().seq, 0);
+    }
 }

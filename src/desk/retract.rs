@@ -40,3 +40,39 @@ pub fn retract(
         input.durability,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::desk::import::tests::{ledger, stamp, CLAIM, SOURCE};
+    use crate::desk::import::{import_records, ImportInput};
+    use crate::event::EventBody;
+
+    #[test]
+    fn a_retraction_is_appended_once_and_an_unknown_target_is_refused() {
+        let (_dir, mut ledger) = ledger();
+        let lines = format!("{SOURCE}\n{CLAIM}\n");
+        let input = ImportInput {
+            label: "in.jsonl",
+            bytes: lines.as_bytes(),
+            base: Path::new("."),
+            durability: Durability::Synced,
+        };
+        import_records(&mut ledger, input, &stamp()).unwrap();
+        let retraction = |target| RetractInput {
+            label: "<arguments>",
+            target,
+            reason: "misread",
+            durability: Durability::Synced,
+        };
+        let report = retract(&mut ledger, retraction("c1"), &stamp()).unwrap();
+        assert_eq!(report.last_seq, Some(3));
+        let last = ledger.event(3).unwrap().unwrap();
+        assert!(matches!(last.body, EventBody::Retracted(r) if r.target == "c1"));
+        assert!(matches!(
+            retract(&mut ledger, retraction("nothing"), &stamp()),
+            Err(ImportError::Refused { .. })
+        ));
+        assert_eq!(ledger.head().seq, 3);
+    }
+}
