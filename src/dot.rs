@@ -3,6 +3,7 @@
 
 use crate::event::SourceKind;
 use crate::projection::{ClaimState, Liveness, SourceState};
+use crate::provenance::{Chain, ChainProblem};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
@@ -156,6 +157,23 @@ impl Dot {
             esc(to),
             style
         ));
+    }
+
+    /// Draws a chain: its sources, with loop members marked, and its citations.
+    pub fn chain(&mut self, chain: &Chain) {
+        let loop_members: Vec<&String> = chain
+            .problems
+            .iter()
+            .flat_map(ChainProblem::loop_members)
+            .collect();
+        for l in &chain.links {
+            self.source(&l.id, l.state.as_ref(), l.in_loop);
+        }
+        for (from, to) in &chain.edges {
+            let missing = chain.links.iter().any(|l| &l.id == to && l.state.is_none());
+            let in_loop = loop_members.contains(&from) && loop_members.contains(&to);
+            self.cites(from, to, missing, in_loop);
+        }
     }
 
     /// The finished DOT text.

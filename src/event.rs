@@ -10,7 +10,9 @@ use crate::value::Value;
 use bincode::config::{Configuration, Fixint, LittleEndian, NoLimit};
 use bincode::{Decode, Encode};
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde_json::{json, Value as Json};
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+use serde_json::Value as Json;
 
 /// Record format version written by this build. Stored as the first byte of every record and
 /// mixed into the hash through the derive-key context, so one format cannot be confused with
@@ -419,27 +421,117 @@ impl Event {
             .unwrap_or_else(|| format!("(invalid time {})", self.recorded_at))
     }
 
-    /// The event as a JSON object: envelope fields, `type`, `event`, `id` and the record's fields.
+    /// The event's JSON form (see its [`Serialize`] impl) as a value, for callers that embed or
+    /// compare it (proof files, bundles).
     pub fn to_json(&self) -> Json {
-        let mut obj = json!({
-            "seq": self.seq,
-            "hash": hex(&self.hash),
-            "prev": hex(&self.prev),
-            "recorded_at": self.recorded_at_rfc3339(),
-            "author": self.author,
-            "format": self.format,
-            "signer": self.signer.as_ref().map(|k| hex(k)),
-            "signature": self.signature.as_ref().map(|k| hex(k)),
-            "type": self.body.kind(),
-            "event": self.body.event_name(),
-            "id": self.body.id(),
-        });
-        let fields = body_fields(&self.body);
-        if let (Some(o), Json::Object(f)) = (obj.as_object_mut(), fields) {
-            o.extend(f);
-        }
-        obj
+        // Every field is a string, number, list or JSON value, with string keys: this cannot fail.
+        serde_json::to_value(self).unwrap_or(Json::Null)
     }
+
+    /// The JSON fields of the event: envelope (`seq`, `hash`, `prev`, `recorded_at`, `author`,
+    /// `format`, `signer`, `signature`), `type`, `event`, `id` and the record's own fields.
+    /// Unsorted; [`Event`]'s `Serialize` and callers that add fields sort them.
+    pub(crate) fn json_fields(&self) -> Vec<(&'static str, Field<'_>)> {
+        let mut f = vec![
+            ("seq", Field::Num(self.seq)),
+            ("hash", Field::Text(hex(&self.hash))),
+            ("prev", Field::Text(hex(&self.prev))),
+            ("recorded_at", Field::Text(self.recorded_at_rfc3339())),
+            ("author", Field::Str(&self.author)),
+            ("format", Field::Num(u64::from(self.format))),
+            ("signer", self.signer.as_ref().map(|k| hex(k)).into()),
+            ("signature", self.signature.as_ref().map(|k| hex(k)).into()),
+            ("type", Field::Str(self.body.kind())),
+            ("event", Field::Str(self.body.event_name())),
+            ("id", self.body.id().into()),
+        ];
+        match &self.body {
+            EventBody::SourceRegistered(s) => f.extend([
+                ("kind", Field::Str(s.kind.as_str())),
+                ("publisher", s.publisher.as_deref().into()),
+                ("title", s.title.as_deref().into()),
+                ("url", s.url.as_deref().into()),
+                ("published", s.published.as_ref().map(|d| d.iso()).into()),
+                ("cites", Field::List(&s.cites)),
+                ("text_hash", s.text.as_ref().map(|t| hex(&t.hash)).into()),
+                (
+                    "text_len",
+                    s.text.as_ref().map_or(Field::Null, |t| Field::Num(t.len)),
+                ),
+            ]),
+            EventBody::ClaimAsserted(c) => f.extend([
+                ("source", Field::Str(&c.source)),
+                ("subject", Field::Str(&c.subject)),
+                ("predicate", Field::Str(&c.predicate)),
+                ("value", Field::Json(c.value.to_json())),
+                ("as_written", c.value.as_written().into()),
+                ("supersedes", c.supersedes.as_deref().into()),
+                ("note", c.note.as_deref().into()),
+            ]),
+            EventBody::Retracted(r) => f.extend([
+                ("target", Field::Str(&r.target)),
+                ("reason", Field::Str(&r.reason)),
+            ]),
+            EventBody::AuthorAuthorised(a) => f.extend([
+                ("name", Field::Str(&a.name)),
+                ("public_key", Field::Text(hex(&a.public_key))),
+            ]),
+            EventBody::AuthorRevoked(a) => f.push(("name", Field::Str(&a.name))),
+        }
+        f
+    }
+}
+
+/// The JSON form of an event (`log --json`, `show --json`, proof files): one flat object of the
+/// envelope and the record's fields, keys in sorted order (the order the output has always had).
+impl Serialize for Event {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serialize_sorted(self.json_fields(), serializer)
+    }
+}
+
+/// One value in an event's JSON object: the envelope and record fields take only these shapes.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub(crate) enum Field<'a> {
+    /// An absent optional field.
+    Null,
+    /// A borrowed string.
+    Str(&'a str),
+    /// A formatted string (hex, a time).
+    Text(String),
+    /// A count or seq.
+    Num(u64),
+    /// A list of ids.
+    List(&'a [String]),
+    /// A claim value.
+    Json(Json),
+}
+
+impl<'a> From<Option<&'a str>> for Field<'a> {
+    fn from(v: Option<&'a str>) -> Self {
+        v.map_or(Field::Null, Field::Str)
+    }
+}
+
+impl From<Option<String>> for Field<'_> {
+    fn from(v: Option<String>) -> Self {
+        v.map_or(Field::Null, Field::Text)
+    }
+}
+
+/// Writes `fields` as one JSON object with its keys sorted, so an object built from several
+/// parts (an event and what `show` adds to it) prints in one fixed order.
+pub(crate) fn serialize_sorted<S: Serializer>(
+    mut fields: Vec<(&'static str, Field<'_>)>,
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    fields.sort_by_key(|(k, _)| *k);
+    let mut map = serializer.serialize_map(Some(fields.len()))?;
+    for (k, v) in &fields {
+        map.serialize_entry(k, v)?;
+    }
+    map.end()
 }
 
 /// The hash of an event's hash input under a format's context; exposed so verifiers can hash
@@ -453,42 +545,6 @@ pub fn hash_event_bytes(format: u8, input: &[u8]) -> Hash {
     let mut h = blake3::Hasher::new_derive_key(context);
     h.update(input);
     *h.finalize().as_bytes()
-}
-
-/// The record's fields as a JSON object (no envelope).
-pub fn body_fields(body: &EventBody) -> Json {
-    match body {
-        EventBody::SourceRegistered(s) => json!({
-            "kind": s.kind.as_str(),
-            "publisher": s.publisher,
-            "title": s.title,
-            "url": s.url,
-            "published": s.published.as_ref().map(|d| d.iso()),
-            "cites": s.cites,
-            "text_hash": s.text.as_ref().map(|t| hex(&t.hash)),
-            "text_len": s.text.as_ref().map(|t| t.len),
-        }),
-        EventBody::ClaimAsserted(c) => json!({
-            "source": c.source,
-            "subject": c.subject,
-            "predicate": c.predicate,
-            "value": c.value.to_json(),
-            "as_written": c.value.as_written(),
-            "supersedes": c.supersedes,
-            "note": c.note,
-        }),
-        EventBody::Retracted(r) => json!({
-            "target": r.target,
-            "reason": r.reason,
-        }),
-        EventBody::AuthorAuthorised(a) => json!({
-            "name": a.name,
-            "public_key": hex(&a.public_key),
-        }),
-        EventBody::AuthorRevoked(a) => json!({
-            "name": a.name,
-        }),
-    }
 }
 
 /// Lower-case hex.

@@ -4,7 +4,6 @@
 use crate::error::Result;
 use crate::projection::{self, liveness, ClaimState, Liveness, Tables};
 use crate::value::Value;
-use serde_json::{json, Value as Json};
 
 /// Whether the live claims on a (subject, predicate) can all be true.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,37 +163,5 @@ impl Fact {
         s.sort();
         s.dedup();
         s
-    }
-
-    /// The JSON form `facts --json` prints.
-    pub fn to_json(&self) -> Json {
-        let mut o = json!({
-            "subject": self.subject,
-            "predicate": self.predicate,
-            "status": self.status.as_str(),
-            "claims": self.live.iter().map(|c| c.claim.id.clone()).collect::<Vec<_>>(),
-            "sources": self.sources(),
-            "inactive_claims": self.inactive.iter().map(|(c, l)| json!({"id": c.claim.id, "status": l.as_str()})).collect::<Vec<_>>(),
-        });
-        if let Some(map) = o.as_object_mut() {
-            if self.values.len() == 1 {
-                let v = &self.values[0].value;
-                map.insert("value".into(), v.to_json());
-                if let Some(w) = v.as_written() {
-                    map.insert("as_written".into(), json!(w));
-                }
-            } else if self.values.len() > 1 {
-                map.insert(
-                    "values".into(),
-                    Json::Array(
-                        self.values
-                            .iter()
-                            .map(|g| json!({"value": g.value.to_json(), "as_written": g.value.as_written(), "claims": g.claims}))
-                            .collect(),
-                    ),
-                );
-            }
-        }
-        o
     }
 }

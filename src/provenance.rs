@@ -13,6 +13,7 @@ use crate::error::Result;
 use crate::event::SourceKind;
 use crate::flags::FlagCode;
 use crate::projection::{self, SourceState, Tables};
+use serde::{Serialize, Serializer};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// How a link in a chain looks to a fact-checker.
@@ -59,6 +60,38 @@ impl Link {
             m.push("part of a loop");
         }
         m
+    }
+}
+
+/// A link's JSON form (`audit --json`): whether the source is in the ledger, and when it is, its
+/// kind, whether it is retracted or has an archived text, and what it cites.
+impl Serialize for Link {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Wire<'a> {
+            archived_text: Option<bool>,
+            cites: &'a [String],
+            depth: usize,
+            id: &'a str,
+            in_ledger: bool,
+            in_loop: bool,
+            kind: Option<&'static str>,
+            repeat: bool,
+            retracted: Option<bool>,
+        }
+        let s = self.state.as_ref();
+        Wire {
+            archived_text: s.map(|s| s.source.text.is_some()),
+            cites: s.map_or(&[], |s| s.source.cites.as_slice()),
+            depth: self.depth,
+            id: &self.id,
+            in_ledger: s.is_some(),
+            in_loop: self.in_loop,
+            kind: s.map(|s| s.source.kind.as_str()),
+            repeat: self.repeat,
+            retracted: s.map(|s| s.retracted_at.is_some()),
+        }
+        .serialize(serializer)
     }
 }
 
@@ -109,6 +142,45 @@ impl ChainProblem {
             }
             ChainProblem::NoPrimary => "the chain reaches no live primary source".into(),
         }
+    }
+}
+
+impl ChainProblem {
+    /// The sources the problem is about: the citing and the missing one, a loop's members, the
+    /// retracted source.
+    pub fn sources(&self) -> Vec<&str> {
+        match self {
+            ChainProblem::Dangling { source, missing } => vec![source, missing],
+            ChainProblem::Loop(ids) => ids.iter().map(String::as_str).collect(),
+            ChainProblem::Retracted(id) => vec![id],
+            ChainProblem::NoPrimary => vec![],
+        }
+    }
+
+    /// The ids of a loop's members; empty for other problems.
+    pub fn loop_members(&self) -> &[String] {
+        match self {
+            ChainProblem::Loop(ids) => ids,
+            _ => &[],
+        }
+    }
+}
+
+/// A problem's JSON form: `code`, `message` and the `sources` it is about.
+impl Serialize for ChainProblem {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Wire<'a> {
+            code: FlagCode,
+            message: String,
+            sources: Vec<&'a str>,
+        }
+        Wire {
+            code: self.code(),
+            message: self.message(),
+            sources: self.sources(),
+        }
+        .serialize(serializer)
     }
 }
 

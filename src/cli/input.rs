@@ -2,7 +2,8 @@
 //! standard input for `-`), resolving how durable the append must be, printing what an append
 //! did, and turning a refused write into a [`CliError`] with its located problems.
 
-use crate::cli::{flush_out, write_out, CliError, Context};
+use crate::cli::render::print_json;
+use crate::cli::{flush_out, CliError, Context};
 use factledger::desk::authorise::AuthoriseError;
 use factledger::desk::import::AppendReport;
 use factledger::desk::import::{Durability, ImportError, RestoreError};
@@ -57,13 +58,6 @@ pub fn durability() -> Durability {
     } else {
         Durability::Synced
     }
-}
-
-/// Prints a typed result as one line of JSON: the result type is the JSON contract.
-pub fn print_json(value: &impl Serialize) -> Result<(), CliError> {
-    let text = serde_json::to_string(value)
-        .map_err(|e| CliError::usage(format!("cannot render the result as JSON: {e}")))?;
-    write_out(format_args!("{text}"))
 }
 
 /// Prints what an append did: `import`, `add`, `retract` and `authors add|revoke` all end here.

@@ -18,6 +18,7 @@ macro_rules! out {
 
 pub mod commands;
 pub mod input;
+pub mod render;
 
 use clap::{Parser, Subcommand};
 use factledger::store::StoreError;
@@ -232,6 +233,21 @@ impl From<LedgerError> for CliError {
             hint,
             details: Vec::new(),
             reported: false,
+        }
+    }
+}
+
+impl From<factledger::desk::DeskError> for CliError {
+    /// The ledger's own errors map as above; a request naming what the ledger does not hold is
+    /// bad input (exit 2).
+    fn from(e: factledger::desk::DeskError) -> CliError {
+        use factledger::desk::DeskError;
+        match e {
+            DeskError::Ledger(e) => CliError::from(e),
+            e @ (DeskError::NoSuchId { .. }
+            | DeskError::NoSuchSeq { .. }
+            | DeskError::AsOfPastHead { .. }
+            | DeskError::BadAsOf { .. }) => CliError::usage(e.to_string()),
         }
     }
 }

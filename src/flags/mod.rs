@@ -39,7 +39,6 @@ pub use gather::{all_flags, check_subject, for_each_flag, subject_flags, ViewArc
 pub use quotes::{comparable_text, Archive, Checkable, SourceText, SourceTexts};
 
 use crate::value::Value;
-use serde_json::json;
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
 use std::fmt;
@@ -101,21 +100,31 @@ impl Flag {
             message,
         }
     }
+}
 
-    /// The flag as a JSON object with exactly the keys `code`, `subject`, `predicate`, `claims`,
-    /// `sources` and `message`; `claims` and `sources` sorted and de-duplicated.
-    pub fn to_json(&self) -> serde_json::Value {
-        fn sorted(v: &[String]) -> Vec<&String> {
-            v.iter().collect::<BTreeSet<_>>().into_iter().collect()
+/// A flag's JSON form: exactly the keys `claims`, `code`, `message`, `predicate`, `sources` and
+/// `subject` (a public contract, `docs/flags.md`); `claims` and `sources` sorted and
+/// de-duplicated even when a caller built the flag by hand.
+impl serde::Serialize for Flag {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct Wire<'a> {
+            claims: BTreeSet<&'a String>,
+            code: FlagCode,
+            message: &'a str,
+            predicate: &'a str,
+            sources: BTreeSet<&'a String>,
+            subject: &'a str,
         }
-        json!({
-            "code": self.code.as_str(),
-            "subject": self.subject,
-            "predicate": self.predicate,
-            "claims": sorted(&self.claims),
-            "sources": sorted(&self.sources),
-            "message": self.message,
-        })
+        Wire {
+            claims: self.claims.iter().collect(),
+            code: self.code,
+            message: &self.message,
+            predicate: &self.predicate,
+            sources: self.sources.iter().collect(),
+            subject: &self.subject,
+        }
+        .serialize(serializer)
     }
 }
 
@@ -567,7 +576,7 @@ mod tests {
             message: "m".into(),
         };
         assert_eq!(
-            f.to_json(),
+            serde_json::to_value(&f).expect("a flag serialises"),
             json!({"code":"conflicting-values","subject":"S","predicate":"p","claims":["a","b"],"sources":["x","y"],"message":"m"})
         );
     }

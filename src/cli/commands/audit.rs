@@ -1,11 +1,11 @@
 //! `factledger audit CLAIM|SOURCE`: the chain of sources behind a claim or source.
 
-use crate::cli::{out_json, CliError, Context};
+use crate::cli::render::print_json;
+use crate::cli::{CliError, Context};
+use factledger::desk::audit::audit;
 use factledger::dot::Dot;
-use factledger::projection::{self, liveness, Liveness, Tables};
-use factledger::provenance::{chain, Chain, ChainProblem};
+use factledger::projection::Liveness;
 use factledger::terminal::esc;
-use serde_json::json;
 
 /// Show the chain of sources behind a claim or source: where it reaches primary sources, where
 /// it breaks, loops, or passes through retracted sources.
@@ -19,119 +19,48 @@ pub struct AuditArgs {
     pub dot: bool,
 }
 
-fn problem_json(p: &ChainProblem) -> serde_json::Value {
-    let sources = match p {
-        ChainProblem::Dangling { source, missing } => vec![source.clone(), missing.clone()],
-        ChainProblem::Loop(ids) => ids.clone(),
-        ChainProblem::Retracted(id) => vec![id.clone()],
-        ChainProblem::NoPrimary => vec![],
-    };
-    json!({"code": p.code(), "message": p.message(), "sources": sources})
-}
-
-/// Draws a chain (and the claim on top, if any) into `dot`.
-pub fn draw_chain(dot: &mut Dot, chain: &Chain) {
-    let loop_members: Vec<&String> = chain
-        .problems
-        .iter()
-        .filter_map(|p| match p {
-            ChainProblem::Loop(ids) => Some(ids),
-            _ => None,
-        })
-        .flatten()
-        .collect();
-    for l in &chain.links {
-        dot.source(&l.id, l.state.as_ref(), l.in_loop);
-    }
-    for (from, to) in &chain.edges {
-        let missing = chain.links.iter().any(|l| &l.id == to && l.state.is_none());
-        let in_loop = loop_members.contains(&from) && loop_members.contains(&to);
-        dot.cites(from, to, missing, in_loop);
-    }
-}
-
 pub fn run(ctx: &Context, args: &AuditArgs) -> Result<(), CliError> {
     if args.dot && ctx.json() {
         return Err(CliError::usage("--dot cannot be used with --json"));
     }
     let ledger = ctx.open()?;
-    let t = ledger.tables();
-    let claim = projection::claim(&t, &args.id)?;
-    let (root, claim_status) = match &claim {
-        Some(c) => (c.claim.source.clone(), Some(liveness(&t, c)?)),
-        None => match projection::source(&t, &args.id)? {
-            Some(_) => (args.id.clone(), None),
-            None => {
-                return Err(CliError::usage(format!(
-                    "no claim or source with id '{}' in the ledger",
-                    esc(&args.id)
-                )))
-            }
-        },
-    };
-    let chain = chain(&t as &dyn Tables, &root)?;
+    let report = audit(&ledger, &args.id)?;
+    let chain = &report.chain;
     if args.dot {
         let mut dot = Dot::default();
-        if let (Some(c), Some(s)) = (&claim, claim_status) {
-            dot.claim(c, s, !chain.problems.is_empty());
+        if let Some((c, s)) = &report.claim {
+            dot.claim(c, *s, !chain.problems.is_empty());
         }
-        draw_chain(&mut dot, &chain);
+        dot.chain(chain);
         return out!("{}", dot.finish(&format!("factledger audit {}", args.id)));
     }
     if ctx.json() {
-        let links: Vec<_> = chain
-            .links
-            .iter()
-            .map(|l| {
-                json!({
-                    "id": l.id,
-                    "depth": l.depth,
-                    "in_ledger": l.state.is_some(),
-                    "kind": l.state.as_ref().map(|s| s.source.kind.as_str()),
-                    "retracted": l.state.as_ref().map(|s| s.retracted_at.is_some()),
-                    "archived_text": l.state.as_ref().map(|s| s.source.text.is_some()),
-                    "in_loop": l.in_loop,
-                    "repeat": l.repeat,
-                    "cites": l.state.as_ref().map(|s| s.source.cites.clone()).unwrap_or_default(),
-                })
-            })
-            .collect();
-        return out_json(&json!({
-            "id": args.id,
-            "type": if claim.is_some() { "claim" } else { "source" },
-            "claim_status": claim_status.map(Liveness::as_str),
-            "source": root,
-            "reaches_primary": chain.reaches_primary(),
-            "primary_sources": chain.primary_sources,
-            "origins": chain.origins,
-            "independent_sources": chain.origins.len(),
-            "problems": chain.problems.iter().map(problem_json).collect::<Vec<_>>(),
-            "links": links,
-        }));
+        return print_json(&report);
     }
-    if let (Some(c), Some(s)) = (&claim, claim_status) {
-        let status = if s == Liveness::Live {
-            String::new()
-        } else {
-            format!("  ({})", s.as_str())
-        };
-        out!(
-            "claim {}: {} {} = {}{status}",
-            esc(&c.claim.id),
-            esc(&c.claim.subject),
-            esc(&c.claim.predicate),
-            esc(c.claim.value.display())
-        )?;
-    } else {
-        out!("source {}", esc(&root))?;
+    match &report.claim {
+        Some((c, s)) => {
+            let status = if *s == Liveness::Live {
+                String::new()
+            } else {
+                format!("  ({})", s.as_str())
+            };
+            out!(
+                "claim {}: {} {} = {}{status}",
+                esc(&c.claim.id),
+                esc(&c.claim.subject),
+                esc(&c.claim.predicate),
+                esc(c.claim.value.display())
+            )?;
+        }
+        None => out!("source {}", esc(report.source()))?,
     }
     for l in &chain.links {
         let indent = "   ".repeat(l.depth);
         let title = l
             .state
             .as_ref()
-            .and_then(|s| s.source.title.clone().or(s.source.publisher.clone()))
-            .map(|t| format!(" “{}”", esc(&t)))
+            .and_then(|s| s.source.title.as_ref().or(s.source.publisher.as_ref()))
+            .map(|t| format!(" “{}”", esc(t)))
             .unwrap_or_default();
         let repeat = if l.repeat { "  (shown above)" } else { "" };
         out!(
@@ -140,18 +69,16 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> Result<(), CliError> {
             l.markers().join(", ")
         )?;
     }
+    let join = |ids: &std::collections::BTreeSet<String>| {
+        ids.iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     out!(
         "reaches a primary source: {}",
         if chain.reaches_primary() {
-            format!(
-                "yes ({})",
-                esc(chain
-                    .primary_sources
-                    .iter()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", "))
-            )
+            format!("yes ({})", esc(join(&chain.primary_sources)))
         } else {
             "NO".into()
         }
@@ -159,15 +86,14 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> Result<(), CliError> {
     out!(
         "origins ({}): {}",
         chain.origins.len(),
-        esc(chain.origins.iter().cloned().collect::<Vec<_>>().join(", "))
+        esc(join(&chain.origins))
     )?;
     if chain.problems.is_empty() {
-        out!("problems: none")?;
-    } else {
-        out!("problems:")?;
-        for p in &chain.problems {
-            out!("  {}: {}", p.code(), esc(p.message()))?;
-        }
+        return out!("problems: none");
+    }
+    out!("problems:")?;
+    for p in &chain.problems {
+        out!("  {}: {}", p.code(), esc(p.message()))?;
     }
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! `factledger authors add|revoke|list`: who may sign events in this ledger. Each change is
 //! itself an event, signed by an already authorised author.
 
-use crate::cli::input::{print_append, print_json};
+use crate::cli::input::print_append;
+use crate::cli::render::print_json;
 use crate::cli::{CliError, Context};
 use factledger::desk::authorise::{authorise, authors, revoke, AuthoriseInput, RevokeInput};
 use factledger::terminal::esc;

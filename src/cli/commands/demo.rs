@@ -1,14 +1,16 @@
 //! `factledger demo`: loads the UN-votes fixtures (compiled into the binary) into a temporary
 //! ledger, shows what factledger makes of them, and removes the ledger afterwards.
 
-use crate::cli::commands::flags::FlagsArgs;
-use crate::cli::commands::log::line;
-use crate::cli::commands::{facts, flags};
-use crate::cli::input::{print_json, refused};
+use crate::cli::input::refused;
+use crate::cli::render::{event_line, print_facts, print_flag, print_flag_summary, print_json};
 use crate::cli::{CliError, Context, GlobalArgs};
 use factledger::chain::verify_chain;
 use factledger::desk::demo::{self, DemoChain, FIXTURES};
-use factledger::event::hex;
+use factledger::desk::facts::{facts, FactRow, FactsOptions};
+use factledger::desk::flags::{all_flags, flags, FlagsOptions};
+use factledger::desk::AsOf;
+use factledger::event::{hex, Event};
+use factledger::flags::{Flag, FlagCode};
 use factledger::terminal::esc;
 use factledger::Ledger;
 use serde::Serialize;
@@ -38,22 +40,27 @@ fn load_fixtures(ctx: &Context, dir: &Path) -> Result<Ledger, CliError> {
     Ok(ledger)
 }
 
-fn flags_args(as_of: Option<String>, codes: &[&str]) -> FlagsArgs {
-    FlagsArgs {
-        as_of,
-        code: codes.iter().map(|c| c.to_string()).collect(),
+fn flags_options(as_of: Option<u64>, codes: &[FlagCode]) -> FlagsOptions {
+    FlagsOptions {
+        as_of: as_of.map(AsOf::Seq),
+        codes: codes.to_vec(),
         subject: None,
     }
 }
 
+/// Prints the flags the options ask for, then their count per code.
+fn print_flags(ledger: &Ledger, options: &FlagsOptions) -> Result<(), CliError> {
+    let summary = flags(ledger, options, &mut print_flag)?;
+    print_flag_summary(&summary)
+}
+
 /// The JSON of `demo`: everything the readable demo shows, in one object (fields alphabetical).
-/// Facts, flags and events are still rendered by their own `to_json`.
 #[derive(Serialize)]
 struct DemoJson {
     chains: Vec<DemoChain>,
-    facts: Vec<serde_json::Value>,
-    flags: Vec<serde_json::Value>,
-    log: Vec<serde_json::Value>,
+    facts: Vec<FactRow>,
+    flags: Vec<Flag>,
+    log: Vec<Event>,
     verify: DemoVerify,
 }
 
@@ -83,27 +90,15 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
     let head = ledger.head();
     if ctx.json() {
         // One JSON object with everything the readable demo shows.
-        let facts = facts::collect_from(&ledger, None, None)?;
-        let all_flags = flags::collect_from(&ledger, &flags_args(None, &[]))?;
+        let facts = facts(&ledger, &FactsOptions::default())?;
+        let all_flags = all_flags(&ledger, &flags_options(None, &[]))?;
         let report = verify_chain(&ledger, |_| {})?;
         let chains = demo::chains(&ledger)?;
-        let log: Vec<serde_json::Value> = ledger
-            .events(1)
-            .map(|e| e.map(|e| e.to_json()))
-            .collect::<Result<_, _>>()?;
+        let log: Vec<Event> = ledger.events(1).collect::<Result<_, _>>()?;
         print_json(&DemoJson {
             chains,
-            facts: facts
-                .iter()
-                .map(|(f, n)| {
-                    let mut v = f.to_json();
-                    if let Some(o) = v.as_object_mut() {
-                        o.insert("independent_sources".into(), (*n).into());
-                    }
-                    v
-                })
-                .collect(),
-            flags: all_flags.iter().map(|f| f.to_json()).collect(),
+            facts,
+            flags: all_flags,
             log,
             verify: DemoVerify {
                 events: report.events,
@@ -124,7 +119,7 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
     out!("the fixtures, a wire story and two papers that cite it, then a retraction and a correction).\n")?;
     out!("== Log ({} events) ==", head.seq)?;
     for e in ledger.events(1) {
-        out!("{}", line(&e?))?;
+        out!("{}", event_line(&e?))?;
     }
     let before = ledger
         .events(1)
@@ -134,32 +129,26 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
         .unwrap_or(head.seq);
 
     out!("\n== Facts (live claims per subject and predicate) ==")?;
-    let facts = facts::collect_from(&ledger, None, None)?;
-    facts::print_facts(&facts)?;
+    print_facts(&facts(&ledger, &FactsOptions::default())?)?;
 
     out!("\n== Flags: weekdays, anniversaries, disagreeing sources, tallies, quotes ==")?;
-    let codes = |chains: bool| -> Vec<&str> {
+    let codes = |chains: bool| -> Vec<FlagCode> {
         factledger::flags::RULES
             .iter()
             .filter(|r| (r.family == factledger::flags::Family::Provenance) == chains)
-            .map(|r| r.code.as_str())
+            .map(|r| r.code)
             .collect()
     };
-    let claim_codes = codes(false);
-    let shown = flags::collect_from(&ledger, &flags_args(None, &claim_codes))?;
-    flags::print_flags(&shown)?;
+    print_flags(&ledger, &flags_options(None, &codes(false)))?;
 
     out!("\n== Flags: source chains ==")?;
-    let chain_codes = codes(true);
-    let shown = flags::collect_from(&ledger, &flags_args(None, &chain_codes))?;
-    flags::print_flags(&shown)?;
+    print_flags(&ledger, &flags_options(None, &codes(true)))?;
 
     out!("\n== Disagreements as of seq {before}, before the retraction and the correction ==")?;
-    let shown = flags::collect_from(
+    print_flags(
         &ledger,
-        &flags_args(Some(before.to_string()), &["conflicting-values"]),
+        &flags_options(Some(before), &[FlagCode::ConflictingValues]),
     )?;
-    flags::print_flags(&shown)?;
 
     out!("\n== Source chains ==")?;
     for c in demo::chains(&ledger)? {

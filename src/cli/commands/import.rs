@@ -1,6 +1,7 @@
 //! `factledger import FILE|-`: append a JSON Lines file, all or nothing; or restore a bundle.
 
-use crate::cli::input::{durability, print_append, print_json, read_input, refused};
+use crate::cli::input::{durability, print_append, read_input, refused};
+use crate::cli::render::print_json;
 use crate::cli::{CliError, Context};
 use factledger::desk::import::{import_records, restore_bundle, ImportInput, RestoreInput};
 use factledger::terminal::esc;

@@ -1,6 +1,6 @@
 //! `factledger init`: create a new, empty ledger (signed with `--key`).
 
-use crate::cli::input::print_json;
+use crate::cli::render::print_json;
 use crate::cli::{CliError, Context};
 use factledger::desk::init::{init, InitInput};
 use factledger::ledger::Stamp;

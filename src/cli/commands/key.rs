@@ -1,6 +1,6 @@
 //! `factledger key generate|list`: Ed25519 key pairs in the key directory.
 
-use crate::cli::input::print_json;
+use crate::cli::render::print_json;
 use crate::cli::{CliError, Context};
 use factledger::event::hex;
 use factledger::terminal::esc;

@@ -1,9 +1,10 @@
 //! `factledger show ID|SEQ`: one event, with what became of it (retracted, superseded).
 
-use crate::cli::{out_json, CliError, Context};
+use crate::cli::render::print_json;
+use crate::cli::{CliError, Context};
+use factledger::desk::show::{show, ShowOptions};
 use factledger::event::{hex, EventBody};
 use factledger::terminal::{esc, esc_text};
-use serde_json::json;
 
 /// Show one event by claim/source id or by seq.
 #[derive(Debug, clap::Args)]
@@ -18,63 +19,11 @@ pub struct ShowArgs {
 
 pub fn run(ctx: &Context, args: &ShowArgs) -> Result<(), CliError> {
     let ledger = ctx.open()?;
-    let event = match ledger.find(&args.target)? {
-        Some(e) => e,
-        None => match args.target.parse::<u64>() {
-            Ok(seq) => ledger.event(seq)?.ok_or_else(|| {
-                CliError::usage(format!(
-                    "no event with seq {seq}: the ledger holds seq 1 to {}",
-                    ledger.head().seq
-                ))
-            })?,
-            Err(_) => {
-                return Err(CliError::usage(format!(
-                    "no claim or source with id '{}' in the ledger",
-                    esc(&args.target)
-                )))
-            }
-        },
-    };
-    let id = event.body.id().map(str::to_string);
-    let retracted = match &id {
-        Some(id) => ledger.retraction_of(id)?,
-        None => None,
-    };
-    let superseded = match (&id, &event.body) {
-        (Some(id), EventBody::ClaimAsserted(_)) => ledger.correction_of(id)?,
-        _ => None,
-    };
-    let text = match &event.body {
-        EventBody::SourceRegistered(s) if args.text => match &s.text {
-            Some(t) => ledger.text(&t.hash)?,
-            None => None,
-        },
-        _ => None,
-    };
+    let shown = show(&ledger, &args.target, &ShowOptions { text: args.text })?;
     if ctx.json() {
-        let mut v = event.to_json();
-        if let Some(o) = v.as_object_mut() {
-            o.insert(
-                "retracted_by".into(),
-                json!(retracted.as_ref().map(|e| e.seq)),
-            );
-            if let EventBody::Retracted(r) =
-                retracted.as_ref().map(|e| &e.body).unwrap_or(&event.body)
-            {
-                if retracted.is_some() {
-                    o.insert("retraction_reason".into(), json!(r.reason));
-                }
-            }
-            o.insert(
-                "superseded_by".into(),
-                json!(superseded.as_ref().and_then(|e| e.body.id())),
-            );
-            if args.text {
-                o.insert("text".into(), json!(text));
-            }
-        }
-        return out_json(&v);
+        return print_json(&shown);
     }
+    let event = &shown.event;
     out!("{} seq {}", event.body.event_name(), event.seq)?;
     out!(
         "  recorded  {} by {}",
@@ -136,20 +85,14 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> Result<(), CliError> {
         out!("  signed by {}", hex(k))?;
         out!("  signature {}", hex(sig))?;
     }
-    if let Some(r) = &retracted {
-        if let EventBody::Retracted(x) = &r.body {
-            out!("  RETRACTED at seq {}: {}", r.seq, esc(&x.reason))?;
-        }
+    if let Some((seq, reason)) = shown.retracted() {
+        out!("  RETRACTED at seq {seq}: {}", esc(reason))?;
     }
-    if let Some(s) = &superseded {
-        out!(
-            "  SUPERSEDED by {} (seq {})",
-            esc(s.body.id().unwrap_or("?")),
-            s.seq
-        )?;
+    if let Some((id, seq)) = shown.superseded() {
+        out!("  SUPERSEDED by {} (seq {seq})", esc(id.unwrap_or("?")))?;
     }
-    if let Some(t) = text {
-        out!("\n{}", esc_text(&t))?;
+    if let Some(Some(t)) = &shown.text {
+        out!("\n{}", esc_text(t))?;
     }
     Ok(())
 }

@@ -1,0 +1,121 @@
+//! `facts`: what the ledger holds about each subject — live claims, their values and sources,
+//! whether they agree, and how many independent origins stand behind them.
+
+use super::{AsOf, DeskError};
+use crate::facts::{facts_of, subject_facts, Fact};
+use crate::projection::for_each_subject_claims;
+use crate::provenance::{independent_sources, Chains};
+use crate::Ledger;
+use serde::{Serialize, Serializer};
+
+/// What to list.
+#[derive(Debug, Clone, Default)]
+pub struct FactsOptions {
+    /// Only this subject.
+    pub subject: Option<String>,
+    /// The state at this point instead of now.
+    pub as_of: Option<AsOf>,
+}
+
+/// One (subject, predicate) and the number of independent origins behind its live claims.
+#[derive(Debug, Clone)]
+pub struct FactRow {
+    /// The fact.
+    pub fact: Fact,
+    /// Distinct origins behind the sources of its live claims (see [`crate::provenance`]).
+    pub independent_sources: usize,
+}
+
+/// The JSON form of a fact (`docs/cli.md`): `claims` (live ids), `sources`, `inactive_claims`
+/// (`id`, `status`), `independent_sources`, and the value — `value` (plus `as_written` for dates)
+/// when the live claims agree, `values` (each with its `claims`) when they do not.
+impl Serialize for FactRow {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Inactive<'a> {
+            id: &'a str,
+            status: &'static str,
+        }
+        #[derive(Serialize)]
+        struct Group<'a> {
+            as_written: Option<&'a str>,
+            claims: &'a [String],
+            value: serde_json::Value,
+        }
+        #[derive(Serialize)]
+        struct Wire<'a> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            as_written: Option<&'a str>,
+            claims: Vec<&'a str>,
+            inactive_claims: Vec<Inactive<'a>>,
+            independent_sources: usize,
+            predicate: &'a str,
+            sources: Vec<String>,
+            status: &'static str,
+            subject: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            value: Option<serde_json::Value>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            values: Option<Vec<Group<'a>>>,
+        }
+        let f = &self.fact;
+        let single = match f.values.as_slice() {
+            [one] => Some(&one.value),
+            _ => None,
+        };
+        let groups = (f.values.len() > 1).then(|| {
+            f.values
+                .iter()
+                .map(|g| Group {
+                    as_written: g.value.as_written(),
+                    claims: &g.claims,
+                    value: g.value.to_json(),
+                })
+                .collect()
+        });
+        Wire {
+            as_written: single.and_then(|v| v.as_written()),
+            claims: f.live.iter().map(|c| c.claim.id.as_str()).collect(),
+            inactive_claims: f
+                .inactive
+                .iter()
+                .map(|(c, l)| Inactive {
+                    id: &c.claim.id,
+                    status: l.as_str(),
+                })
+                .collect(),
+            independent_sources: self.independent_sources,
+            predicate: &f.predicate,
+            sources: f.sources(),
+            status: f.status.as_str(),
+            subject: &f.subject,
+            value: single.map(|v| v.to_json()),
+            values: groups,
+        }
+        .serialize(serializer)
+    }
+}
+
+/// The facts about one subject or every subject, in subject then predicate order, as of a point.
+pub fn facts(ledger: &Ledger, options: &FactsOptions) -> Result<Vec<FactRow>, DeskError> {
+    let seq = AsOf::resolve_opt(options.as_of.as_ref(), ledger)?;
+    let view = ledger.view_at(seq)?;
+    let mut facts = Vec::new();
+    match &options.subject {
+        Some(s) => facts.extend(subject_facts(&view, s)?),
+        None => for_each_subject_claims(&view, &mut |s, claims| {
+            facts.extend(facts_of(&view, s, claims)?);
+            Ok(())
+        })?,
+    }
+    let mut chains = Chains::default();
+    let mut rows = Vec::with_capacity(facts.len());
+    for fact in facts {
+        let independent_sources = independent_sources(&view, &mut chains, &fact.sources())?;
+        rows.push(FactRow {
+            fact,
+            independent_sources,
+        });
+    }
+    Ok(rows)
+}

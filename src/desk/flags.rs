@@ -1,0 +1,95 @@
+//! `flags`: every inconsistency the ledger raises, now or as of a point, streamed one subject at
+//! a time so a ledger with millions of flags is listed in flat memory.
+
+use super::{AsOf, DeskError};
+use crate::error::LedgerError;
+use crate::flags::{for_each_flag, subject_flags, Flag, FlagCode};
+use crate::provenance::Chains;
+use crate::Ledger;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Which flags to list.
+#[derive(Debug, Clone, Default)]
+pub struct FlagsOptions {
+    /// The state at this point instead of now.
+    pub as_of: Option<AsOf>,
+    /// Only flags with one of these codes; empty for all.
+    pub codes: Vec<FlagCode>,
+    /// Only flags about this subject (a claim subject, or a source id for citation flags).
+    pub subject: Option<String>,
+}
+
+impl FlagsOptions {
+    fn wants(&self, f: &Flag) -> bool {
+        self.codes.is_empty() || self.codes.contains(&f.code)
+    }
+}
+
+/// How many flags were listed, in all and per code.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FlagSummary {
+    /// Count per code, in code order.
+    pub counts: BTreeMap<FlagCode, usize>,
+    /// Count of all the flags listed.
+    pub total: usize,
+}
+
+impl FlagSummary {
+    fn count(&mut self, f: &Flag) {
+        *self.counts.entry(f.code).or_default() += 1;
+        self.total += 1;
+    }
+}
+
+/// Hands `visit` each flag the options ask for, in order of subject, code, predicate and claims,
+/// and returns how many there were. The whole ledger is read one subject at a time: memory
+/// holds one subject's flags. A failure of `visit` (a closed pipe, a full disk) stops the listing
+/// and is returned as it is.
+pub fn flags<E: From<DeskError>>(
+    ledger: &Ledger,
+    options: &FlagsOptions,
+    visit: &mut dyn FnMut(&Flag) -> Result<(), E>,
+) -> Result<FlagSummary, E> {
+    let seq = AsOf::resolve_opt(options.as_of.as_ref(), ledger)?;
+    let view = ledger.view_at(seq).map_err(DeskError::from)?;
+    let mut summary = FlagSummary::default();
+    if let Some(s) = &options.subject {
+        let flags =
+            subject_flags(&view, ledger, &mut Chains::default(), s).map_err(DeskError::from)?;
+        for f in flags.iter().filter(|f| options.wants(f)) {
+            summary.count(f);
+            visit(f)?;
+        }
+        return Ok(summary);
+    }
+    // The library's walk carries ledger errors; a failure of the visitor stops it with a
+    // placeholder and is kept here, to be returned instead.
+    let mut failed = None;
+    let walked = for_each_flag(&view, ledger, &mut |f| {
+        if options.wants(&f) {
+            summary.count(&f);
+            if let Err(e) = visit(&f) {
+                failed = Some(e);
+                return Err(LedgerError::Invalid("stopped by the caller".into()));
+            }
+        }
+        Ok(())
+    });
+    match (walked, failed) {
+        (_, Some(e)) => Err(e),
+        (Err(e), None) => Err(DeskError::from(e).into()),
+        (Ok(()), None) => Ok(summary),
+    }
+}
+
+/// Every flag the options ask for, collected: for callers that need them all at once (a JSON
+/// document, a test). Prefer [`flags`] for a whole large ledger.
+pub fn all_flags(ledger: &Ledger, options: &FlagsOptions) -> Result<Vec<Flag>, DeskError> {
+    let mut all = Vec::new();
+    flags(ledger, options, &mut |f: &Flag| {
+        all.push(f.clone());
+        Ok::<(), DeskError>(())
+    })?;
+    Ok(all)
+}
