@@ -5,7 +5,7 @@
 //! nothing is appended. Problems carry their line number so the CLI can print `FILE:LINE: message`.
 
 use crate::date::StatedDate;
-use crate::error::Result;
+use crate::error::{LedgerError, Result};
 use crate::event::{Claim, EventBody, Retraction, Source, SourceKind, TextRef};
 use crate::ledger::{Draft, Ledger};
 use crate::validate;
@@ -634,9 +634,20 @@ impl Known {
     }
 }
 
+/// Why [`plan`] decided nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// Records conflict with the ledger or with each other: every problem, at its line.
+    #[error("{} problem{} found", .0.len(), if .0.len() == 1 { "" } else { "s" })]
+    Problems(Vec<Problem>),
+    /// The ledger could not be read.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+}
+
 /// Decides, for records in order, which become events. Records are checked against the ledger
 /// and against each other; every problem is collected.
-pub fn plan(ledger: &Ledger, records: Vec<(usize, Record)>) -> Result<Result<Plan, Vec<Problem>>> {
+pub fn plan(ledger: &Ledger, records: Vec<(usize, Record)>) -> Result<Plan, PlanError> {
     let mut plan = Plan::default();
     let mut problems = Vec::new();
     let mut known: BTreeMap<String, Known> = BTreeMap::new();
@@ -793,11 +804,11 @@ pub fn plan(ledger: &Ledger, records: Vec<(usize, Record)>) -> Result<Result<Pla
         }
         plan.appends.push((line, draft));
     }
-    Ok(if problems.is_empty() {
+    if problems.is_empty() {
         Ok(plan)
     } else {
-        Err(problems)
-    })
+        Err(PlanError::Problems(problems))
+    }
 }
 
 fn same_body(body: &EventBody, record: &Record) -> bool {

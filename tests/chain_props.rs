@@ -362,9 +362,7 @@ fn build(dir: &Path, batches: &[(Vec<Op>, usize, i64)]) -> (Vec<Event>, Vec<Json
             .enumerate()
             .map(|(i, o)| (i + 1, parse(o)))
             .collect();
-        let p = plan(&ledger, records)
-            .unwrap()
-            .unwrap_or_else(|problems| panic!("{problems:?}\n{objs:#?}"));
+        let p = plan(&ledger, records).unwrap_or_else(|e| panic!("{e:?}\n{objs:#?}"));
         assert!(p.unchanged.is_empty(), "{:?}", p.unchanged);
         assert_eq!(p.appends.len(), objs.len());
         let stamp = Stamp {
@@ -424,7 +422,7 @@ fn check_chain(dir: &Path, appended: &[Event], records: &[Json], model: &Model) 
         .enumerate()
         .map(|(i, o)| (i + 1, parse(o)))
         .collect();
-    let p = plan(&ledger, again).unwrap().unwrap();
+    let p = plan(&ledger, again).unwrap();
     assert!(
         p.appends.is_empty(),
         "re-import would append {:?}",

@@ -17,6 +17,7 @@ macro_rules! out {
 }
 
 pub mod commands;
+pub mod input;
 pub mod render;
 
 use clap::{Parser, Subcommand};

@@ -14,12 +14,25 @@
 //! - [`graph`] — the provenance graph of the whole ledger or one subject.
 //! - [`log`] — the events in order, from a seq.
 //! - [`show`] — one event by id or seq, with what became of it.
+//! - [`import`] — a JSON Lines file appended all or nothing, and the restore of a bundle; the
+//!   append report and refusal every write shares.
+//! - [`add`] — one source or claim given field by field, checked as an import line is.
+//! - [`retract`] — a claim or source no longer live.
+//! - [`authorise`] — who may sign: authorise, revoke, list authors.
+//! - [`init`] — a new ledger, unsigned or signed from its first event.
+//! - [`demo`] — the UN-votes fixtures loaded into a ledger, and the chains the demo shows.
 
+pub mod add;
 pub mod audit;
+pub mod authorise;
+pub mod demo;
 pub mod facts;
 pub mod flags;
 pub mod graph;
+pub mod import;
+pub mod init;
 pub mod log;
+pub mod retract;
 pub mod show;
 pub mod sources;
 

@@ -2,10 +2,9 @@
 //! The flags are turned into the same JSON record an import line would be, so both paths share
 //! one validator and one set of messages.
 
-use crate::cli::commands::import::{apply, report};
+use crate::cli::input::{durability, print_append, refused};
 use crate::cli::{CliError, Context};
-use factledger::import::{parse_json, parse_record};
-use serde_json::{json, Map, Value as Json};
+use factledger::desk::add::{add, AddInput, NewClaim, NewRecord, NewSource};
 use std::path::Path;
 
 #[derive(Debug, clap::Subcommand)]
@@ -69,60 +68,38 @@ pub struct ClaimArgs {
     pub note: Option<String>,
 }
 
-fn put(map: &mut Map<String, Json>, key: &str, v: &Option<String>) {
-    if let Some(v) = v {
-        map.insert(key.into(), json!(v));
-    }
-}
-
 pub fn run(ctx: &Context, cmd: &AddCommand) -> Result<(), CliError> {
-    let mut map = Map::new();
-    match cmd {
-        AddCommand::Source(a) => {
-            map.insert("type".into(), json!("source"));
-            map.insert("id".into(), json!(a.id));
-            put(&mut map, "kind", &a.kind);
-            put(&mut map, "publisher", &a.publisher);
-            put(&mut map, "title", &a.title);
-            put(&mut map, "url", &a.url);
-            put(&mut map, "published", &a.published);
-            if !a.cites.is_empty() {
-                map.insert("cites".into(), json!(a.cites));
-            }
-            put(&mut map, "text", &a.text);
-            put(&mut map, "text_file", &a.text_file);
-        }
-        AddCommand::Claim(a) => {
-            map.insert("type".into(), json!("claim"));
-            map.insert("id".into(), json!(a.id));
-            map.insert("source".into(), json!(a.source));
-            map.insert("subject".into(), json!(a.subject));
-            map.insert("predicate".into(), json!(a.predicate));
-            // Structured values arrive as JSON objects; anything else is the text as given. An
-            // object is read as strictly as an import line (no repeated keys, exact numbers).
-            let value = match serde_json::from_str::<Json>(&a.value) {
-                Ok(Json::Object(_)) => parse_json(&a.value).map_err(|m| {
-                    CliError::usage(format!(
-                        "<arguments>: claim field 'value': {m}; nothing was appended"
-                    ))
-                })?,
-                _ => json!(a.value),
-            };
-            map.insert("value".into(), value);
-            put(&mut map, "supersedes", &a.supersedes);
-            put(&mut map, "note", &a.note);
-        }
-    }
-    add_record(ctx, Json::Object(map))
-}
-
-/// Validates and appends one record given on the command line. A `--text-file` must resolve to a
-/// file under the working directory, as for `import -`.
-pub fn add_record(ctx: &Context, obj: Json) -> Result<(), CliError> {
-    let label = "<arguments>";
-    let record = parse_record(&obj, Path::new("."))
-        .map_err(|m| CliError::usage(format!("{label}: {m}; nothing was appended")))?;
+    let record = match cmd {
+        AddCommand::Source(a) => NewRecord::Source(NewSource {
+            cites: a.cites.clone(),
+            id: a.id.clone(),
+            kind: a.kind.clone(),
+            published: a.published.clone(),
+            publisher: a.publisher.clone(),
+            text: a.text.clone(),
+            text_file: a.text_file.clone(),
+            title: a.title.clone(),
+            url: a.url.clone(),
+        }),
+        AddCommand::Claim(a) => NewRecord::Claim(NewClaim {
+            id: a.id.clone(),
+            note: a.note.clone(),
+            predicate: a.predicate.clone(),
+            source: a.source.clone(),
+            subject: a.subject.clone(),
+            supersedes: a.supersedes.clone(),
+            value: a.value.clone(),
+        }),
+    };
     let mut ledger = ctx.open()?;
-    let applied = apply(ctx, &mut ledger, label, vec![(0, record)])?;
-    report(ctx, &mut ledger, label, &applied)
+    let stamp = ctx.stamp()?;
+    // A --text-file must resolve to a file under the working directory, as for `import -`.
+    let input = AddInput {
+        label: "<arguments>",
+        base: Path::new("."),
+        record,
+        durability: durability(),
+    };
+    let report = add(&mut ledger, input, &stamp).map_err(|e| refused(ctx, e))?;
+    print_append(ctx, &mut ledger, &report)
 }

@@ -1,57 +1,20 @@
 //! `factledger demo`: loads the UN-votes fixtures (compiled into the binary) into a temporary
 //! ledger, shows what factledger makes of them, and removes the ledger afterwards.
 
-use crate::cli::commands::import::apply;
-use crate::cli::render::{event_line, print_facts, print_flag, print_flag_summary};
+use crate::cli::input::refused;
+use crate::cli::render::{event_line, print_facts, print_flag, print_flag_summary, print_json};
 use crate::cli::{CliError, Context, GlobalArgs};
 use factledger::chain::verify_chain;
-use factledger::desk::facts::{facts, FactsOptions};
+use factledger::desk::demo::{self, DemoChain, FIXTURES};
+use factledger::desk::facts::{facts, FactRow, FactsOptions};
 use factledger::desk::flags::{all_flags, flags, FlagsOptions};
 use factledger::desk::AsOf;
-use factledger::event::hex;
-use factledger::flags::FlagCode;
-use factledger::import::parse_input;
+use factledger::event::{hex, Event};
+use factledger::flags::{Flag, FlagCode};
+use factledger::terminal::esc;
 use factledger::Ledger;
+use serde::Serialize;
 use std::path::Path;
-
-/// The fixture files, embedded so the demo runs from any directory.
-pub const FIXTURES: &[(&str, &str)] = &[
-    (
-        "ledger.jsonl",
-        include_str!("../../../fixtures/un-votes/ledger.jsonl"),
-    ),
-    (
-        "provenance.jsonl",
-        include_str!("../../../fixtures/un-votes/provenance.jsonl"),
-    ),
-    (
-        "corrections.jsonl",
-        include_str!("../../../fixtures/un-votes/corrections.jsonl"),
-    ),
-    (
-        "texts/article-excerpts.txt",
-        include_str!("../../../fixtures/un-votes/texts/article-excerpts.txt"),
-    ),
-    (
-        "texts/un-sc-meeting-coverage.txt",
-        include_str!("../../../fixtures/un-votes/texts/un-sc-meeting-coverage.txt"),
-    ),
-    (
-        "texts/un-sc-voting-record.txt",
-        include_str!("../../../fixtures/un-votes/texts/un-sc-voting-record.txt"),
-    ),
-    (
-        "texts/un-ga-plenary-coverage.txt",
-        include_str!("../../../fixtures/un-votes/texts/un-ga-plenary-coverage.txt"),
-    ),
-    (
-        "texts/wire-ga-vote.txt",
-        include_str!("../../../fixtures/un-votes/texts/wire-ga-vote.txt"),
-    ),
-];
-
-/// The fixture files imported, in order, each as one append.
-pub const IMPORTS: &[&str] = &["ledger.jsonl", "provenance.jsonl", "corrections.jsonl"];
 
 /// Load the UN-votes fixtures into a temporary ledger and show the log, facts, flags and a
 /// source chain. Nothing is left behind.
@@ -62,25 +25,18 @@ pub struct DemoArgs {
     pub keep: bool,
 }
 
-/// Writes the fixtures under `dir` and imports them into a new ledger at `dir/ledger`.
-pub fn load_fixtures(ctx: &Context, dir: &Path) -> Result<Ledger, CliError> {
+/// Writes the fixtures under `dir/fixtures` and loads them into a new ledger at `dir/ledger`.
+fn load_fixtures(ctx: &Context, dir: &Path) -> Result<Ledger, CliError> {
+    let base = dir.join("fixtures");
     for (name, content) in FIXTURES {
-        let path = dir.join("fixtures").join(name);
+        let path = base.join(name);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
         std::fs::write(&path, content)?;
     }
     let mut ledger = Ledger::init(&dir.join("ledger"))?;
-    for name in IMPORTS {
-        let path = dir.join("fixtures").join(name);
-        let bytes = std::fs::read(&path)?;
-        let (records, problems) = parse_input(&bytes, &dir.join("fixtures"));
-        if !problems.is_empty() {
-            return Err(crate::cli::commands::import::refuse(ctx, name, problems));
-        }
-        apply(ctx, &mut ledger, name, records)?;
-    }
+    demo::load(&mut ledger, &base, &ctx.stamp()?).map_err(|e| refused(ctx, e))?;
     Ok(ledger)
 }
 
@@ -96,6 +52,24 @@ fn flags_options(as_of: Option<u64>, codes: &[FlagCode]) -> FlagsOptions {
 fn print_flags(ledger: &Ledger, options: &FlagsOptions) -> Result<(), CliError> {
     let summary = flags(ledger, options, &mut print_flag)?;
     print_flag_summary(&summary)
+}
+
+/// The JSON of `demo`: everything the readable demo shows, in one object (fields alphabetical).
+#[derive(Serialize)]
+struct DemoJson {
+    chains: Vec<DemoChain>,
+    facts: Vec<FactRow>,
+    flags: Vec<Flag>,
+    log: Vec<Event>,
+    verify: DemoVerify,
+}
+
+/// The verification summary in the demo's JSON.
+#[derive(Serialize)]
+struct DemoVerify {
+    events: u64,
+    head: String,
+    ok: bool,
 }
 
 pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
@@ -119,31 +93,19 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
         let facts = facts(&ledger, &FactsOptions::default())?;
         let all_flags = all_flags(&ledger, &flags_options(None, &[]))?;
         let report = verify_chain(&ledger, |_| {})?;
-        let t = ledger.tables();
-        let mut chains = Vec::new();
-        for claim in ["article-sc-date", "un-sc-vote-us", "evening-ga7-sponsors"] {
-            if let Some(c) = factledger::projection::claim(&t, claim)? {
-                let chain = factledger::provenance::chain(&t, &c.claim.source)?;
-                chains.push(serde_json::json!({
-                    "claim": claim,
-                    "source": c.claim.source,
-                    "links": chain.links.iter().map(|l| serde_json::json!({"id": l.id, "depth": l.depth, "markers": l.markers()})).collect::<Vec<_>>(),
-                    "reaches_primary": chain.reaches_primary(),
-                    "independent_sources": chain.origins.len(),
-                }));
-            }
-        }
-        let log: Vec<serde_json::Value> = ledger
-            .events(1)
-            .map(|e| e.map(|e| e.to_json()))
-            .collect::<Result<_, _>>()?;
-        crate::cli::out_json(&serde_json::json!({
-            "log": log,
-            "facts": serde_json::to_value(&facts).map_err(std::io::Error::other)?,
-            "flags": serde_json::to_value(&all_flags).map_err(std::io::Error::other)?,
-            "chains": chains,
-            "verify": {"ok": report.problem.is_none(), "events": report.events, "head": hex(&head.hash)},
-        }))?;
+        let chains = demo::chains(&ledger)?;
+        let log: Vec<Event> = ledger.events(1).collect::<Result<_, _>>()?;
+        print_json(&DemoJson {
+            chains,
+            facts,
+            flags: all_flags,
+            log,
+            verify: DemoVerify {
+                events: report.events,
+                head: hex(&head.hash),
+                ok: report.problem.is_none(),
+            },
+        })?;
         if args.keep {
             let kept = tmp.keep();
             eprintln!("the ledger is kept at {}", kept.join("ledger").display());
@@ -189,31 +151,27 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
     )?;
 
     out!("\n== Source chains ==")?;
-    let t = ledger.tables();
-    for claim in ["article-sc-date", "un-sc-vote-us", "evening-ga7-sponsors"] {
-        if let Some(c) = factledger::projection::claim(&t, claim)? {
-            let chain = factledger::provenance::chain(&t, &c.claim.source)?;
+    for c in demo::chains(&ledger)? {
+        out!(
+            "claim {}: {} {} = {}",
+            esc(&c.claim),
+            esc(&c.subject),
+            esc(&c.predicate),
+            esc(&c.value)
+        )?;
+        for l in &c.links {
             out!(
-                "claim {}: {} {} = {}",
-                c.claim.id,
-                c.claim.subject,
-                c.claim.predicate,
-                c.claim.value.display()
-            )?;
-            for l in &chain.links {
-                out!(
-                    "{}└─ {}  [{}]",
-                    "   ".repeat(l.depth),
-                    l.id,
-                    l.markers().join(", ")
-                )?;
-            }
-            out!(
-                "   reaches a primary source: {}; independent origins: {}\n",
-                if chain.reaches_primary() { "yes" } else { "NO" },
-                chain.origins.len()
+                "{}└─ {}  [{}]",
+                "   ".repeat(l.depth),
+                esc(&l.id),
+                l.markers.join(", ")
             )?;
         }
+        out!(
+            "   reaches a primary source: {}; independent origins: {}\n",
+            if c.reaches_primary { "yes" } else { "NO" },
+            c.independent_sources
+        )?;
     }
 
     let report = verify_chain(&ledger, |_| {})?;

@@ -1,9 +1,10 @@
 //! `factledger init`: create a new, empty ledger (signed with `--key`).
 
-use crate::cli::{out_json, CliError, Context};
-use factledger::event::{hex, AuthorGrant, EventBody};
-use factledger::ledger::{Draft, Stamp};
-use serde_json::json;
+use crate::cli::render::print_json;
+use crate::cli::{CliError, Context};
+use factledger::desk::init::{init, InitInput};
+use factledger::ledger::Stamp;
+use factledger::terminal::esc;
 
 /// Create a new, empty ledger at --ledger (default ./.factledger). With --key NAME, the ledger is
 /// signed: its first event authorises NAME, whose key must be in the key directory.
@@ -30,39 +31,22 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<(), CliError> {
         }
         None => None,
     };
-    let base_stamp = ctx.stamp()?;
-    let mut ledger = factledger::Ledger::init(dir)?;
-    let mut signed_by = None;
-    if let Some((name, key)) = key {
-        let public_key = key.verifying_key().to_bytes();
-        let stamp = Stamp {
-            author: name.clone(),
-            key: Some(key),
-            ..base_stamp
-        };
-        let body = EventBody::AuthorAuthorised(AuthorGrant {
-            name: name.clone(),
-            public_key,
-        });
-        ledger.append(vec![Draft { body, text: None }], &stamp)?;
-        signed_by = Some((name, public_key));
-    }
+    let stamp = ctx.stamp()?;
+    // A signed ledger's first event is signed by the author it authorises.
+    let (stamp, signing_key) = match key {
+        Some((author, key)) => (Stamp { author, ..stamp }, Some(key)),
+        None => (stamp, None),
+    };
+    let report = init(InitInput { dir, signing_key }, &stamp)?;
     if ctx.json() {
-        out_json(&json!({
-            "ok": true,
-            "ledger": dir.display().to_string(),
-            "head": {"seq": ledger.head().seq, "hash": hex(&ledger.head().hash)},
-            "signed": signed_by.is_some(),
-            "author": signed_by.as_ref().map(|(n, _)| n),
-        }))
-    } else {
-        match signed_by {
-            None => out!("created an empty ledger in {}", dir.display()),
-            Some((n, pk)) => out!(
-                "created a signed ledger in {}; its first event authorises '{n}' (key {})",
-                dir.display(),
-                hex(&pk)
-            ),
-        }
+        return print_json(&report);
+    }
+    match (&report.author, &report.public_key) {
+        (Some(n), Some(pk)) => out!(
+            "created a signed ledger in {}; its first event authorises '{}' (key {pk})",
+            dir.display(),
+            esc(n)
+        ),
+        _ => out!("created an empty ledger in {}", dir.display()),
     }
 }

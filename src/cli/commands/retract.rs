@@ -1,9 +1,9 @@
 //! `factledger retract ID --reason R`: retract a claim or source. The retracted record stays in
 //! the log; it is no longer live.
 
-use crate::cli::commands::add::add_record;
+use crate::cli::input::{durability, print_append, refused};
 use crate::cli::{CliError, Context};
-use serde_json::json;
+use factledger::desk::retract::{retract, RetractInput};
 
 /// Retract a claim or source (the record stays in the log but is no longer live).
 #[derive(Debug, clap::Args)]
@@ -16,8 +16,14 @@ pub struct RetractArgs {
 }
 
 pub fn run(ctx: &Context, args: &RetractArgs) -> Result<(), CliError> {
-    add_record(
-        ctx,
-        json!({"type": "retract", "target": args.id, "reason": args.reason}),
-    )
+    let mut ledger = ctx.open()?;
+    let stamp = ctx.stamp()?;
+    let input = RetractInput {
+        label: "<arguments>",
+        target: &args.id,
+        reason: &args.reason,
+        durability: durability(),
+    };
+    let report = retract(&mut ledger, input, &stamp).map_err(|e| refused(ctx, e))?;
+    print_append(ctx, &mut ledger, &report)
 }

@@ -71,7 +71,11 @@ fn verify_bundle(ctx: &Context, path: &std::path::Path, args: &VerifyArgs) -> Re
         Some(p) => Some((p, read_checkpoint(p, now)?)),
         None => None,
     };
-    let (label, input, _) = crate::cli::commands::import::read_input(path)?;
+    let crate::cli::input::Input {
+        label,
+        bytes: input,
+        ..
+    } = crate::cli::input::read_input(path)?;
     let b = match factledger::bundle::verify_at(&input, Some(now))? {
         Ok(b) => b,
         Err(p) => {

@@ -1,0 +1,196 @@
+//! What the write commands share at the CLI edge: reading the input they append (a file, or
+//! standard input for `-`), resolving how durable the append must be, printing what an append
+//! did, and turning a refused write into a [`CliError`] with its located problems.
+
+use crate::cli::render::print_json;
+use crate::cli::{flush_out, CliError, Context};
+use factledger::desk::authorise::AuthoriseError;
+use factledger::desk::import::AppendReport;
+use factledger::desk::import::{Durability, ImportError, RestoreError};
+use factledger::import::{Problem, MAX_REPORTED_PROBLEMS};
+use factledger::terminal::esc;
+use factledger::Ledger;
+use serde::Serialize;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// An input read whole: its label for messages, its bytes, and the directory its relative
+/// paths (`text_file`) resolve against.
+pub struct Input {
+    /// The file name as given, or `<stdin>`.
+    pub label: String,
+    /// The whole content.
+    pub bytes: Vec<u8>,
+    /// The file's directory; `.` for standard input.
+    pub base: PathBuf,
+}
+
+/// Reads the whole input; `-` is standard input.
+pub fn read_input(path: &Path) -> Result<Input, CliError> {
+    if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| CliError::usage(format!("reading standard input: {e}")))?;
+        return Ok(Input {
+            label: "<stdin>".into(),
+            bytes,
+            base: PathBuf::from("."),
+        });
+    }
+    let label = path.display().to_string();
+    let bytes =
+        std::fs::read(path).map_err(|e| CliError::usage(format!("cannot read {label}: {e}")))?;
+    let base = path
+        .parent()
+        .map(Path::to_path_buf)
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| PathBuf::from("."));
+    Ok(Input { label, bytes, base })
+}
+
+/// How appends reach the disk. `FACTLEDGER_FAULT_ACK_BEFORE_SYNC` is for the crash tests'
+/// negative control only: the command acknowledges before the data is durable. Never set it in
+/// real use; it only exists in builds with the `testing` feature (the tests' build).
+pub fn durability() -> Durability {
+    if cfg!(feature = "testing") && std::env::var_os("FACTLEDGER_FAULT_ACK_BEFORE_SYNC").is_some() {
+        Durability::Unsynced
+    } else {
+        Durability::Synced
+    }
+}
+
+/// Prints what an append did: `import`, `add`, `retract` and `authors add|revoke` all end here.
+/// Under fault injection the acknowledgement comes first and the sync after it.
+pub fn print_append(
+    ctx: &Context,
+    ledger: &mut Ledger,
+    report: &AppendReport,
+) -> Result<(), CliError> {
+    if ctx.json() {
+        print_json(report)?;
+    } else {
+        out!(
+            "{}: {} appended, {} unchanged; head is seq {} ({})",
+            esc(&report.file),
+            report.appended,
+            report.unchanged,
+            report.head.seq,
+            &report.head.hash[..16]
+        )?;
+    }
+    if report.needs_sync {
+        flush_out()?;
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        ledger.sync()?;
+    }
+    Ok(())
+}
+
+/// The JSON body of a refused import (`docs/cli.md`; fields alphabetical).
+#[derive(Serialize)]
+struct Refusal<'a> {
+    error: String,
+    exit_code: u8,
+    ok: bool,
+    problem_count: usize,
+    problems: Vec<LocatedProblem<'a>>,
+}
+
+/// One problem of a refused import, as the JSON body lists it.
+#[derive(Serialize)]
+struct LocatedProblem<'a> {
+    file: &'a str,
+    line: usize,
+    message: &'a str,
+}
+
+/// Turns a refused write into one CLI error; with `--json` the refusal body (its located
+/// problems, capped) goes to stdout first, and the human lines to stderr.
+pub fn refused(ctx: &Context, e: ImportError) -> CliError {
+    let printed = match (&e, ctx.json()) {
+        (ImportError::Refused { label, problems }, true) => print_json(&Refusal {
+            error: e.to_string(),
+            // A refusal is bad input: exit 2, as `CliError::from` maps it below.
+            exit_code: 2,
+            ok: false,
+            problem_count: problems.len(),
+            problems: problems
+                .iter()
+                .take(MAX_REPORTED_PROBLEMS)
+                .map(|p| LocatedProblem {
+                    file: label,
+                    line: p.line,
+                    message: &p.message,
+                })
+                .collect(),
+        }),
+        _ => return CliError::from(e),
+    };
+    let mut err = CliError::from(e);
+    if let Err(broken) = printed {
+        return broken;
+    }
+    // The JSON body is on stdout; the human lines go to stderr (escaped).
+    err.eprint();
+    err.reported = true;
+    err
+}
+
+/// `LABEL:LINE: message`, or `LABEL: message` for a problem not tied to a line.
+fn located(label: &str, p: &Problem) -> String {
+    if p.line == 0 {
+        format!("{label}: {}", p.message)
+    } else {
+        format!("{label}:{}: {}", p.line, p.message)
+    }
+}
+
+impl From<ImportError> for CliError {
+    /// Each located problem becomes a `LABEL:LINE: message` line (capped) before the message.
+    fn from(e: ImportError) -> CliError {
+        let details = match &e {
+            ImportError::Ledger(_) => Vec::new(),
+            ImportError::Invalid { .. } => Vec::new(),
+            ImportError::Refused { label, problems } => {
+                let mut details: Vec<String> = problems
+                    .iter()
+                    .take(MAX_REPORTED_PROBLEMS)
+                    .map(|p| located(label, p))
+                    .collect();
+                if problems.len() > MAX_REPORTED_PROBLEMS {
+                    details.push(format!(
+                        "... and {} more problems",
+                        problems.len() - MAX_REPORTED_PROBLEMS
+                    ));
+                }
+                details
+            }
+        };
+        match e {
+            ImportError::Ledger(e) => e.into(),
+            e => CliError {
+                details,
+                ..CliError::usage(e.to_string())
+            },
+        }
+    }
+}
+
+impl From<RestoreError> for CliError {
+    fn from(e: RestoreError) -> CliError {
+        match e {
+            RestoreError::Ledger(e) => e.into(),
+            RestoreError::Bundle { .. } => CliError::usage(e.to_string()),
+        }
+    }
+}
+
+impl From<AuthoriseError> for CliError {
+    fn from(e: AuthoriseError) -> CliError {
+        match e {
+            AuthoriseError::Ledger(e) => e.into(),
+            _ => CliError::usage(e.to_string()),
+        }
+    }
+}

@@ -1,0 +1,362 @@
+//! Import: a JSON Lines file (`docs/import-format.md`) appended all or nothing, and the restore of
+//! an exported bundle into an empty ledger.
+//!
+//! Every write use case (import, add, retract, authorise) ends in the same append, so the report
+//! it returns, [`AppendReport`], and the way a write can be refused, [`ImportError`], live here.
+//! Nothing here reads the environment, standard input or the caller's files: the caller passes
+//! the bytes and the directory `text_file` paths are relative to.
+
+use crate::bundle::{self, BundleProblem};
+use crate::event::hex;
+use crate::import::{parse_input, plan, PlanError, Problem, Record};
+use crate::ledger::{Draft, Stamp};
+use crate::{Ledger, LedgerError};
+use serde::Serialize;
+use std::path::Path;
+
+/// How an append reaches the disk.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Durability {
+    /// Synced before the use case returns: what every real caller wants.
+    #[default]
+    Synced,
+    /// Not yet synced when the use case returns; the caller acknowledges, then calls
+    /// [`Ledger::sync`]. Only for the crash tests' negative control, which must be able to lose
+    /// an acknowledged append to show that its checks can fail.
+    Unsynced,
+}
+
+/// What to import: the bytes of a JSON Lines file and where its `text_file` paths point.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportInput<'a> {
+    /// The name problems are reported under (a file name, `<stdin>`).
+    pub label: &'a str,
+    /// The whole input.
+    pub bytes: &'a [u8],
+    /// The directory `text_file` paths are relative to and must stay under.
+    pub base: &'a Path,
+    /// Whether the append is synced before returning.
+    pub durability: Durability,
+}
+
+/// A ledger's head as output shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HeadRef {
+    /// Hash of the last event, hex (zeros for an empty ledger).
+    pub hash: String,
+    /// Seq of the last event; 0 for an empty ledger.
+    pub seq: u64,
+}
+
+impl HeadRef {
+    /// The ledger's current head.
+    pub fn of(ledger: &Ledger) -> HeadRef {
+        let head = ledger.head();
+        HeadRef {
+            hash: hex(&head.hash),
+            seq: head.seq,
+        }
+    }
+}
+
+/// What an append did: the JSON of `import`, `add`, `retract` and `authors add|revoke`.
+/// Fields are in alphabetical order, the order the JSON contract prints them in.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppendReport {
+    /// Events appended.
+    pub appended: usize,
+    /// The input's label (a file name, `<stdin>`, `<arguments>`, `authors`).
+    pub file: String,
+    /// Seq of the first appended event, if any.
+    pub first_seq: Option<u64>,
+    /// The head after the append.
+    pub head: HeadRef,
+    /// Seq of the last appended event, if any.
+    pub last_seq: Option<u64>,
+    /// Always true: a refused write is an [`ImportError`].
+    pub ok: bool,
+    /// Records already in the ledger with identical content, skipped.
+    pub unchanged: usize,
+    /// Set only with [`Durability::Unsynced`]: the caller must call [`Ledger::sync`] after
+    /// acknowledging.
+    #[serde(skip)]
+    pub needs_sync: bool,
+}
+
+/// Why a write was refused. Nothing was appended in any case.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// Records were checked and problems found, each at its line (0 when not tied to one).
+    #[error(
+        "{label}: {} problem{} found; nothing was appended",
+        .problems.len(),
+        if .problems.len() == 1 { "" } else { "s" }
+    )]
+    Refused {
+        /// The input's label.
+        label: String,
+        /// Every problem found, in line order of discovery.
+        problems: Vec<Problem>,
+    },
+    /// A single record (given as arguments, not as a file) is not acceptable.
+    #[error("{label}: {message}; nothing was appended")]
+    Invalid {
+        /// The input's label.
+        label: String,
+        /// What is wrong, naming the field.
+        message: String,
+    },
+    /// The ledger refused or failed the append.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+}
+
+/// Imports a JSON Lines input: parses every line, plans against the ledger and the earlier lines,
+/// and appends what is new as one append. One problem anywhere and nothing is appended.
+pub fn import_records(
+    ledger: &mut Ledger,
+    input: ImportInput<'_>,
+    stamp: &Stamp,
+) -> Result<AppendReport, ImportError> {
+    let (records, problems) = parse_input(input.bytes, input.base);
+    if !problems.is_empty() {
+        return Err(ImportError::Refused {
+            label: input.label.to_string(),
+            problems,
+        });
+    }
+    append_records(ledger, input.label, records, stamp, input.durability)
+}
+
+/// Plans records (with their line numbers) against the ledger and appends the new ones: the end
+/// every record-shaped write shares (import, add, retract).
+pub(crate) fn append_records(
+    ledger: &mut Ledger,
+    label: &str,
+    records: Vec<(usize, Record)>,
+    stamp: &Stamp,
+    durability: Durability,
+) -> Result<AppendReport, ImportError> {
+    let plan = plan(ledger, records).map_err(|e| match e {
+        PlanError::Problems(problems) => ImportError::Refused {
+            label: label.to_string(),
+            problems,
+        },
+        PlanError::Ledger(e) => ImportError::Ledger(e),
+    })?;
+    let drafts = plan.appends.into_iter().map(|(_, d)| d).collect();
+    Ok(append_drafts(
+        ledger,
+        label,
+        drafts,
+        plan.unchanged.len(),
+        stamp,
+        durability,
+    )?)
+}
+
+/// Appends decided drafts and reports what was appended.
+pub(crate) fn append_drafts(
+    ledger: &mut Ledger,
+    label: &str,
+    drafts: Vec<Draft>,
+    unchanged: usize,
+    stamp: &Stamp,
+    durability: Durability,
+) -> Result<AppendReport, LedgerError> {
+    let appended = match durability {
+        Durability::Synced => ledger.append(drafts, stamp)?,
+        Durability::Unsynced => ledger.append_unsynced(drafts, stamp)?,
+    };
+    Ok(AppendReport {
+        appended: appended.len(),
+        file: label.to_string(),
+        first_seq: appended.first().map(|e| e.seq),
+        head: HeadRef::of(ledger),
+        last_seq: appended.last().map(|e| e.seq),
+        ok: true,
+        unchanged,
+        needs_sync: durability == Durability::Unsynced,
+    })
+}
+
+/// What to restore: an exported bundle's bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct RestoreInput<'a> {
+    /// The name problems are reported under.
+    pub label: &'a str,
+    /// The whole bundle.
+    pub bytes: &'a [u8],
+}
+
+/// What a bundle restore did: the JSON of `import --bundle` (fields alphabetical).
+#[derive(Debug, Clone, Serialize)]
+pub struct RestoreReport {
+    /// Events restored.
+    pub appended: u64,
+    /// The bundle's label.
+    pub file: String,
+    /// The head after the restore: the bundle's last event.
+    pub head: HeadRef,
+    /// Always true: a refused restore is a [`RestoreError`].
+    pub ok: bool,
+    /// The Merkle root the bundle's checkpoint vouches for, hex.
+    pub root: String,
+}
+
+/// Why a bundle restore was refused. Nothing was imported in any case.
+#[derive(Debug, thiserror::Error)]
+pub enum RestoreError {
+    /// The bundle does not verify: its first problem, at a line (and seq for an event line).
+    #[error(
+        "{label}:{}{}: {}; nothing was imported",
+        .problem.line,
+        .problem.seq.map(|s| format!(" (seq {s})")).unwrap_or_default(),
+        .problem.message
+    )]
+    Bundle {
+        /// The bundle's label.
+        label: String,
+        /// The first problem found.
+        problem: BundleProblem,
+    },
+    /// The ledger refused (not empty) or failed the restore.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+}
+
+/// Verifies an exported bundle and restores it into an empty ledger: same events, same hashes,
+/// same Merkle root. The events keep their own authors, times and signatures.
+pub fn restore_bundle(
+    ledger: &mut Ledger,
+    input: RestoreInput<'_>,
+) -> Result<RestoreReport, RestoreError> {
+    let verified = bundle::verify(input.bytes)?.map_err(|problem| RestoreError::Bundle {
+        label: input.label.to_string(),
+        problem,
+    })?;
+    let root = hex(&verified.checkpoint.root);
+    let appended = bundle::import(ledger, verified)?;
+    Ok(RestoreReport {
+        appended,
+        file: input.label.to_string(),
+        head: HeadRef::of(ledger),
+        ok: true,
+        root,
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::event::EventBody;
+
+    /// A new ledger in a temporary directory (kept alive by the returned guard).
+    pub(crate) fn ledger() -> (tempfile::TempDir, Ledger) {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::init(&dir.path().join("ledger")).unwrap();
+        (dir, ledger)
+    }
+
+    pub(crate) fn stamp() -> Stamp {
+        Stamp {
+            author: "tester".into(),
+            recorded_at: 1_740_000_000_000_000,
+            key: None,
+        }
+    }
+
+    pub(crate) fn bodies(ledger: &Ledger) -> Vec<EventBody> {
+        ledger.events(1).map(|e| e.unwrap().body).collect()
+    }
+
+    pub(crate) const SOURCE: &str =
+        r#"{"type":"source","id":"s1","kind":"primary","title":"Record"}"#;
+    pub(crate) const CLAIM: &str = r#"{"type":"claim","id":"c1","source":"s1","subject":"S/RES/2774","predicate":"outcome","value":"adopted"}"#;
+
+    fn import(ledger: &mut Ledger, text: &str) -> Result<AppendReport, ImportError> {
+        let input = ImportInput {
+            label: "in.jsonl",
+            bytes: text.as_bytes(),
+            base: Path::new("."),
+            durability: Durability::Synced,
+        };
+        import_records(ledger, input, &stamp())
+    }
+
+    #[test]
+    fn import_refuses_every_problem_and_appends_nothing() {
+        let (_dir, mut ledger) = ledger();
+        let text = format!("{{\"type\":\"sauce\"}}\n{SOURCE}\n{CLAIM}\n{CLAIM}\nnot json\n");
+        match import(&mut ledger, &text) {
+            Err(ImportError::Refused { label, problems }) => {
+                assert_eq!(label, "in.jsonl");
+                let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
+                assert_eq!(lines, vec![1, 5], "{problems:?}");
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        assert_eq!(ledger.head().seq, 0);
+        // Planning problems (a duplicate id) are located too, and refused as a whole.
+        match import(
+            &mut ledger,
+            &format!(
+                "{SOURCE}\n{CLAIM}\n{}\n",
+                CLAIM.replace("adopted", "rejected")
+            ),
+        ) {
+            Err(ImportError::Refused { problems, .. }) => {
+                assert_eq!(problems.len(), 1);
+                assert_eq!(problems[0].line, 3);
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        assert_eq!(ledger.head().seq, 0);
+    }
+
+    #[test]
+    fn import_reports_what_it_appended_and_what_was_already_there() {
+        let (_dir, mut ledger) = ledger();
+        let first = import(&mut ledger, &format!("{SOURCE}\n{CLAIM}\n")).unwrap();
+        assert_eq!((first.appended, first.unchanged), (2, 0));
+        assert_eq!((first.first_seq, first.last_seq), (Some(1), Some(2)));
+        assert_eq!(first.head, HeadRef::of(&ledger));
+        assert!(!first.needs_sync);
+        let again = import(&mut ledger, &format!("{SOURCE}\n{CLAIM}\n")).unwrap();
+        assert_eq!((again.appended, again.unchanged), (0, 2));
+        assert_eq!((again.first_seq, again.last_seq), (None, None));
+        assert_eq!(ledger.head().seq, 2);
+    }
+
+    #[test]
+    fn append_report_json_keeps_the_documented_shape() {
+        let (_dir, mut ledger) = ledger();
+        let report = import(&mut ledger, SOURCE).unwrap();
+        let json = serde_json::to_string(&report).unwrap();
+        let expected = format!(
+            r#"{{"appended":1,"file":"in.jsonl","first_seq":1,"head":{{"hash":"{}","seq":1}},"last_seq":1,"ok":true,"unchanged":0}}"#,
+            report.head.hash
+        );
+        assert_eq!(json, expected);
+    }
+
+    #[test]
+    fn a_damaged_bundle_is_refused_at_its_line_and_nothing_is_restored() {
+        let (_dir, mut ledger) = ledger();
+        let input = RestoreInput {
+            label: "b.jsonl",
+            bytes: b"{\"type\":\"nonsense\"}\n",
+        };
+        let e = restore_bundle(&mut ledger, input).unwrap_err();
+        match &e {
+            RestoreError::Bundle { label, problem } => {
+                assert_eq!(label, "b.jsonl");
+                assert_eq!(problem.line, 1);
+            }
+            other => panic!("expected a bundle problem, got {other:?}"),
+        }
+        assert!(e.to_string().starts_with("b.jsonl:1"), "{e}");
+        assert!(e.to_string().ends_with("; nothing was imported"), "{e}");
+        assert_eq!(ledger.head().seq, 0);
+    }
+}

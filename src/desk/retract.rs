@@ -1,0 +1,78 @@
+//! Retract: a claim or source stops being live. The retraction is an event like any other; the
+//! retracted record stays in the log.
+
+use super::add::{append_line, Line};
+use super::import::{AppendReport, Durability, ImportError};
+use crate::ledger::Stamp;
+use crate::Ledger;
+use std::path::Path;
+
+/// What to retract, and why.
+#[derive(Debug, Clone)]
+pub struct RetractInput<'a> {
+    /// The name problems are reported under (the CLI says `<arguments>`).
+    pub label: &'a str,
+    /// Id of the claim or source.
+    pub target: &'a str,
+    /// Why it is retracted.
+    pub reason: &'a str,
+    /// Whether the append is synced before returning.
+    pub durability: Durability,
+}
+
+/// Retracts a claim or source, checked as an import line `{"type":"retract",…}` is.
+pub fn retract(
+    ledger: &mut Ledger,
+    input: RetractInput<'_>,
+    stamp: &Stamp,
+) -> Result<AppendReport, ImportError> {
+    let line = Line::Retract {
+        reason: input.reason,
+        target: input.target,
+    };
+    // A retraction has no text_file, so no directory is ever read.
+    append_line(
+        ledger,
+        input.label,
+        Path::new("."),
+        &line,
+        stamp,
+        input.durability,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::desk::import::tests::{ledger, stamp, CLAIM, SOURCE};
+    use crate::desk::import::{import_records, ImportInput};
+    use crate::event::EventBody;
+
+    #[test]
+    fn a_retraction_is_appended_once_and_an_unknown_target_is_refused() {
+        let (_dir, mut ledger) = ledger();
+        let lines = format!("{SOURCE}\n{CLAIM}\n");
+        let input = ImportInput {
+            label: "in.jsonl",
+            bytes: lines.as_bytes(),
+            base: Path::new("."),
+            durability: Durability::Synced,
+        };
+        import_records(&mut ledger, input, &stamp()).unwrap();
+        let retraction = |target| RetractInput {
+            label: "<arguments>",
+            target,
+            reason: "misread",
+            durability: Durability::Synced,
+        };
+        let report = retract(&mut ledger, retraction("c1"), &stamp()).unwrap();
+        assert_eq!(report.last_seq, Some(3));
+        let last = ledger.event(3).unwrap().unwrap();
+        assert!(matches!(last.body, EventBody::Retracted(r) if r.target == "c1"));
+        assert!(matches!(
+            retract(&mut ledger, retraction("nothing"), &stamp()),
+            Err(ImportError::Refused { .. })
+        ));
+        assert_eq!(ledger.head().seq, 3);
+    }
+}
