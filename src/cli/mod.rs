@@ -139,6 +139,9 @@ pub struct CliError {
     pub details: Vec<String>,
     /// Already reported (e.g. as JSON on stdout); only the exit code remains.
     pub reported: bool,
+    /// With `--json`: the failure's structured report (verify's problem, an import's located
+    /// problems), printed on stdout by the one printer instead of the generic error object.
+    pub json: Option<serde_json::Value>,
 }
 
 impl CliError {
@@ -149,7 +152,14 @@ impl CliError {
             hint: None,
             details: Vec::new(),
             reported: false,
+            json: None,
         }
+    }
+
+    /// Attaches the structured report `--json` prints for this failure.
+    pub fn with_json(mut self, report: serde_json::Value) -> CliError {
+        self.json = Some(report);
+        self
     }
 
     pub fn check(message: impl Into<String>) -> CliError {
@@ -233,6 +243,7 @@ impl From<LedgerError> for CliError {
             hint,
             details: Vec::new(),
             reported: false,
+            json: None,
         }
     }
 }
@@ -449,6 +460,7 @@ fn out_result(r: std::io::Result<()>) -> Result<(), CliError> {
             hint: None,
             details: Vec::new(),
             reported: true,
+            json: None,
         }
         .broken_pipe()),
         Err(e) => Err(e.into()),
@@ -507,11 +519,10 @@ pub fn main() -> ExitCode {
             if !e.reported {
                 e.eprint();
                 if json {
-                    let _ = writeln!(
-                        std::io::stdout(),
-                        "{}",
+                    let report = e.json.clone().unwrap_or_else(|| {
                         serde_json::json!({"ok": false, "error": e.message, "hint": e.hint, "exit_code": e.exit_code()})
-                    );
+                    });
+                    let _ = writeln!(std::io::stdout(), "{report}");
                 }
             }
             ExitCode::from(e.exit_code())
