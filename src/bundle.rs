@@ -432,7 +432,9 @@ pub enum PublishedMismatch {
         bundle: String,
     },
     /// The checkpoint is for more events than the bundle holds.
-    #[error("the published checkpoint is for size {size}, but the bundle holds only {held} events")]
+    #[error(
+        "the published checkpoint is for size {size}, but the bundle holds only {held} events"
+    )]
     Size {
         /// The published size.
         size: u64,
@@ -491,26 +493,25 @@ pub fn check_published(
             published_root: published.root,
         });
     }
-    let signer =
-        match published.verify_signature(key) {
-            Ok(pk) => {
-                let name = published.signature.as_ref().map(|s| s.name.clone());
-                let name = match key {
-                    // The name on the line of the trusted key.
-                    Some(k) => published
-                        .signatures()
-                        .find(|s| crate::checkpoint::key_id(&s.name, k) == s.key_id)
-                        .map(|s| s.name.clone()),
-                    None => name,
-                };
-                Some((name.unwrap_or_default(), pk))
-            }
-            Err(CheckpointError::Unsigned) if key.is_some() => {
-                return Err(PublishedMismatch::UnsignedButKeyPinned)
-            }
-            Err(CheckpointError::Unsigned) => None,
-            Err(e) => return Err(PublishedMismatch::Signature(e)),
-        };
+    let signer = match published.verify_signature(key) {
+        Ok(pk) => {
+            let name = published.signature.as_ref().map(|s| s.name.clone());
+            let name = match key {
+                // The name on the line of the trusted key.
+                Some(k) => published
+                    .signatures()
+                    .find(|s| crate::checkpoint::key_id(&s.name, k) == s.key_id)
+                    .map(|s| s.name.clone()),
+                None => name,
+            };
+            Some((name.unwrap_or_default(), pk))
+        }
+        Err(CheckpointError::Unsigned) if key.is_some() => {
+            return Err(PublishedMismatch::UnsignedButKeyPinned)
+        }
+        Err(CheckpointError::Unsigned) => None,
+        Err(e) => return Err(PublishedMismatch::Signature(e)),
+    };
     Ok(Anchor {
         size: published.size,
         root: published.root,

@@ -115,11 +115,7 @@ impl Verifier {
     }
 
     /// As [`Verifier::check`], hashing the stored record the event was decoded from, when given.
-    pub fn check_stored(
-        &mut self,
-        event: &Event,
-        record: Option<&[u8]>,
-    ) -> Result<(), CheckError> {
+    pub fn check_stored(&mut self, event: &Event, record: Option<&[u8]>) -> Result<(), CheckError> {
         let seq = event.seq;
         let problem = |code, message| Err(CheckError::Problem(LogProblem { seq, code, message }));
         if seq != self.seq + 1 {

@@ -332,8 +332,7 @@ pub fn evidence(
         if e.seq > size {
             return Err(ProofError::NewerThanCheckpoint { seq: e.seq, size });
         }
-        let proof =
-            inclusion_proof::<Blake3Hasher>(&hashes, LeafIndex(e.seq - 1), TreeSize(size))?;
+        let proof = inclusion_proof::<Blake3Hasher>(&hashes, LeafIndex(e.seq - 1), TreeSize(size))?;
         items.push(EvidenceEvent {
             event: e.to_json(),
             proof: proof.to_hex_vec(),
@@ -677,12 +676,12 @@ pub fn verify_file(
                     .ok_or(Malformed("a text names no source"))?;
                 let h = hash_field(t, "hash")?;
                 let len = u64_field(t, "len")?;
-                let s = seen
-                    .iter()
-                    .find(|s| s.id == src)
-                    .ok_or_else(|| InvalidProof::TextOutside {
-                        source_id: src.to_string(),
-                    })?;
+                let s =
+                    seen.iter()
+                        .find(|s| s.id == src)
+                        .ok_or_else(|| InvalidProof::TextOutside {
+                            source_id: src.to_string(),
+                        })?;
                 if s.text.as_ref().map(|r| (r.hash, r.len)) != Some((h, len)) {
                     return Err(InvalidProof::TextDiffers {
                         source_id: src.to_string(),

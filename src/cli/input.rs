@@ -183,7 +183,9 @@ impl From<RestoreError> for CliError {
     fn from(e: RestoreError) -> CliError {
         match e {
             RestoreError::Ledger(e) => e.into(),
-            RestoreError::Bundle { .. } | RestoreError::Refused(_) => CliError::usage(e.to_string()),
+            RestoreError::Bundle { .. } | RestoreError::Refused(_) => {
+                CliError::usage(e.to_string())
+            }
         }
     }
 }

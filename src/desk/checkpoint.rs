@@ -17,7 +17,9 @@ pub enum CheckpointError {
     #[error(transparent)]
     Ledger(#[from] LedgerError),
     /// A signed ledger's checkpoint must be signed, and the stamp brings no key.
-    #[error("this ledger is signed, so its checkpoints must be too, but author '{author}' has no key")]
+    #[error(
+        "this ledger is signed, so its checkpoints must be too, but author '{author}' has no key"
+    )]
     NoKey {
         /// The stamp's author.
         author: String,

@@ -41,7 +41,11 @@ pub struct EvidenceWritten {
 }
 
 /// The evidence for `claim`, proven against a checkpoint of the ledger now made with `stamp`.
-pub fn evidence(ledger: &Ledger, claim: &str, stamp: &Stamp) -> Result<EvidenceFile, EvidenceError> {
+pub fn evidence(
+    ledger: &Ledger,
+    claim: &str,
+    stamp: &Stamp,
+) -> Result<EvidenceFile, EvidenceError> {
     let cp = checkpoint(ledger, stamp)?;
     Ok(proof::evidence(ledger, claim, &cp)?)
 }

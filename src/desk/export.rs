@@ -67,7 +67,10 @@ pub fn export(
     let cp = checkpoint(ledger, stamp)?;
     let (lines, label) = match to {
         Destination::Stream(out) => (bundle::export(ledger, &cp, out, progress)?, "-".into()),
-        Destination::File(path) => (write_file(ledger, &cp, path, progress)?, path.display().to_string()),
+        Destination::File(path) => (
+            write_file(ledger, &cp, path, progress)?,
+            path.display().to_string(),
+        ),
     };
     Ok(ExportReport {
         bundle: label,

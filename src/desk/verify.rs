@@ -222,8 +222,8 @@ pub enum VerifyBundleError {
         label: String,
         /// The checkpoint file.
         file: String,
-        /// What differs.
-        mismatch: PublishedMismatch,
+        /// What differs (boxed: it carries two roots).
+        mismatch: Box<PublishedMismatch>,
     },
     /// The verifier's replay failed.
     #[error(transparent)]
@@ -304,7 +304,7 @@ pub fn verify_bundle(input: BundleInput<'_>) -> Result<BundleReport, VerifyBundl
                 .map_err(|mismatch| VerifyBundleError::NotPublished {
                     label: label.clone(),
                     file: file.to_string(),
-                    mismatch,
+                    mismatch: Box::new(mismatch),
                 })?,
         ),
         None => None,
@@ -322,4 +322,126 @@ pub fn verify_bundle(input: BundleInput<'_>) -> Result<BundleReport, VerifyBundl
         signed_from: b.signed_from,
         texts: b.texts.len(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checkpoint::TreeError;
+    use crate::desk::{checkpoint, prove, replay, verify, verify_proof};
+    use crate::ledger::Stamp;
+    use crate::Ledger;
+
+    fn empty_ledger() -> (tempfile::TempDir, Ledger) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ledger = Ledger::init(&dir.path().join("ledger")).expect("init");
+        (dir, ledger)
+    }
+
+    fn stamp() -> Stamp {
+        Stamp {
+            author: "desk".into(),
+            recorded_at: 0,
+            key: None,
+        }
+    }
+
+    #[test]
+    fn an_empty_ledger_verifies_and_its_report_is_the_json_contract() {
+        let (_dir, ledger) = empty_ledger();
+        let mut seen = Vec::new();
+        let report = verify::verify(&ledger, |s| seen.push(s)).expect("verify");
+        assert!(report.ok && report.problem.is_none() && seen.is_empty());
+        let json = serde_json::to_value(&report).expect("json");
+        let keys: Vec<&str> = json
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "events",
+                "head",
+                "ok",
+                "problem",
+                "projection_digest",
+                "signed",
+                "signed_events",
+                "signed_from",
+                "texts"
+            ]
+        );
+        assert_eq!(
+            serde_json::to_string(&verify::StoreDamaged::new("bad")).expect("json"),
+            r#"{"ok":false,"problem":{"code":"store-damaged","message":"bad"}}"#
+        );
+    }
+
+    #[test]
+    fn replay_past_the_head_and_a_checkpoint_of_nothing_are_typed_errors() {
+        let (_dir, mut ledger) = empty_ledger();
+        let past = replay::ReplayOptions {
+            to: Some(3),
+            rebuild: false,
+        };
+        match replay::replay(&mut ledger, past, |_| {}) {
+            Err(replay::ReplayError::PastHead { to: 3, head: 0 }) => {}
+            other => panic!("{other:?}"),
+        }
+        let r =
+            replay::replay(&mut ledger, replay::ReplayOptions::default(), |_| {}).expect("replay");
+        assert_eq!((r.seq, r.matches_stored, r.rebuilt), (0, Some(true), false));
+        match checkpoint::checkpoint(&ledger, &stamp()) {
+            Err(checkpoint::CheckpointError::Tree(TreeError::Empty)) => {}
+            other => panic!("{other:?}"),
+        }
+        match prove::prove(
+            &ledger,
+            &prove::ProveRequest::Consistency { old: 0, new: 1 },
+        ) {
+            Err(prove::ProveError::PastHead {
+                new: 1, head: 0, ..
+            }) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_invalid_proof_carries_its_report_and_a_bad_file_does_not() {
+        let input = |text| verify_proof::ProofInput {
+            label: "p.json",
+            text,
+            published: None,
+            key: None,
+            now: 0,
+        };
+        let e = verify_proof::verify_proof(input(r#"{"type":"banana"}"#)).unwrap_err();
+        assert_eq!(e.to_string(), "invalid: unknown proof type 'banana'");
+        assert_eq!(
+            serde_json::to_string(&e.report().expect("report")).expect("json"),
+            r#"{"ok":false,"reason":"unknown proof type 'banana'"}"#
+        );
+        let e = verify_proof::verify_proof(input("not json")).unwrap_err();
+        assert!(
+            matches!(e, verify_proof::VerifyProofError::NotJson { .. }),
+            "{e:?}"
+        );
+        assert!(e.report().is_none());
+    }
+
+    #[test]
+    fn a_bundle_that_is_cut_short_fails_at_its_line_with_a_report() {
+        let e = verify::verify_bundle(verify::BundleInput {
+            label: "b.jsonl",
+            bytes: b"{\"type\":\"bundle\"}",
+            published: None,
+            key: None,
+            now: 0,
+        })
+        .unwrap_err();
+        assert!(e.to_string().starts_with("b.jsonl:1: "), "{e}");
+        let r = e.report().expect("report");
+        assert_eq!((r.line, r.seq, r.ok), (Some(1), None, false));
+    }
 }

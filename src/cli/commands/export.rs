@@ -22,7 +22,7 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<(), CliError> {
     let stamp = ctx.stamp()?;
     let bar = ctx.progress(ledger.head().seq, "export");
     let mut progress = |seq: u64| {
-        if seq % 1024 == 0 {
+        if seq.is_multiple_of(1024) {
             bar.set_position(seq);
         }
     };
@@ -30,9 +30,19 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<(), CliError> {
     let report = if to_stdout {
         flush_out()?;
         let mut out = std::io::stdout().lock();
-        export(&ledger, &stamp, Destination::Stream(&mut out), &mut progress)
+        export(
+            &ledger,
+            &stamp,
+            Destination::Stream(&mut out),
+            &mut progress,
+        )
     } else {
-        export(&ledger, &stamp, Destination::File(&args.bundle), &mut progress)
+        export(
+            &ledger,
+            &stamp,
+            Destination::File(&args.bundle),
+            &mut progress,
+        )
     };
     bar.finish_and_clear();
     let report = report.map_err(|e| match e {

@@ -48,7 +48,9 @@ pub fn run(ctx: &Context, args: &ReplayArgs) -> Result<(), CliError> {
     out!("  digest {}", r.digest)?;
     match r.matches_stored {
         Some(true) => out!("  matches the stored projection"),
-        Some(false) if r.rebuilt => out!("  differed from the stored projection, which was rebuilt"),
+        Some(false) if r.rebuilt => {
+            out!("  differed from the stored projection, which was rebuilt")
+        }
         Some(false) => {
             out!("  DIFFERS from the stored projection (run `factledger replay --rebuild`)")
         }

@@ -97,7 +97,9 @@ fn run_bundle(ctx: &Context, path: &Path, args: &VerifyArgs) -> Result<(), CliEr
     let report = verify_bundle(BundleInput {
         label: &input.label,
         bytes: &input.bytes,
-        published: published.as_ref().map(|(label, text)| Published { label, text }),
+        published: published
+            .as_ref()
+            .map(|(label, text)| Published { label, text }),
         key,
         now,
     })

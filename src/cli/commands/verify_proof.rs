@@ -35,7 +35,9 @@ pub fn run(ctx: &Context, args: &VerifyProofArgs) -> Result<(), CliError> {
     let report = verify_proof(ProofInput {
         label: &label,
         text: &text,
-        published: published.as_ref().map(|(label, text)| Published { label, text }),
+        published: published
+            .as_ref()
+            .map(|(label, text)| Published { label, text }),
         key,
         now,
     })
@@ -48,7 +50,9 @@ pub fn run(ctx: &Context, args: &VerifyProofArgs) -> Result<(), CliError> {
         out!("  ok: {}", esc(c))?;
     }
     if key.is_none() && report.checkpoint_key.is_some() {
-        out!("  note: the checkpoint's key came from the file; pass --key to pin the key you trust")?;
+        out!(
+            "  note: the checkpoint's key came from the file; pass --key to pin the key you trust"
+        )?;
     }
     Ok(())
 }
