@@ -5,8 +5,8 @@
 //! Every line must be exactly the canonical serialisation of what it holds (sorted keys, no
 //! spaces), so a change to any byte of any line is caught at that line.
 
-use crate::chain::Verifier;
-use crate::checkpoint::Checkpoint;
+use crate::chain::{describe_key, CheckError, Verifier};
+use crate::checkpoint::{Checkpoint, CheckpointError};
 use crate::error::{LedgerError, Result};
 use crate::event::{hex, parse_hash, Event, EventBody, Hash, PublicKey};
 use crate::ledger::Ledger;
@@ -59,10 +59,27 @@ pub fn render(bundle: &VerifiedBundle) -> String {
     out
 }
 
-/// Writes the ledger as a bundle ending with `checkpoint` (made for the ledger's head).
-pub fn export(ledger: &Ledger, checkpoint: &Checkpoint, out: &mut dyn Write) -> Result<u64> {
+/// Why [`export`] failed: the ledger could not be read, or the bundle could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// Reading the ledger failed.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    /// Writing the bundle failed (a full disk, a closed pipe).
+    #[error("writing the bundle: {0}")]
+    Write(#[source] std::io::Error),
+}
+
+/// Writes the ledger as a bundle ending with `checkpoint` (made for the ledger's head); the
+/// number of lines written. `progress` is told each event's seq as it is written.
+pub fn export(
+    ledger: &Ledger,
+    checkpoint: &Checkpoint,
+    out: &mut dyn Write,
+    progress: &mut dyn FnMut(u64),
+) -> Result<u64, ExportError> {
     let head = ledger.head();
-    let io = |e: std::io::Error| LedgerError::Invalid(format!("writing the bundle: {e}"));
+    let io = ExportError::Write;
     let mut texts: BTreeMap<Hash, u64> = BTreeMap::new();
     writeln!(out, "{}", header_line(&checkpoint.origin, head.seq)).map_err(io)?;
     let mut lines = 1;
@@ -75,6 +92,7 @@ pub fn export(ledger: &Ledger, checkpoint: &Checkpoint, out: &mut dyn Write) -> 
         }
         writeln!(out, "{}", event_line(&e)).map_err(io)?;
         lines += 1;
+        progress(e.seq);
     }
     for hash in texts.keys() {
         let text = ledger.text(hash)?.ok_or_else(|| LedgerError::CorruptText {
@@ -89,7 +107,8 @@ pub fn export(ledger: &Ledger, checkpoint: &Checkpoint, out: &mut dyn Write) -> 
 }
 
 /// The first problem in a bundle: its line (1-based) and, for events, the seq.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}{}: {message}", .seq.map(|s| format!(" (seq {s})")).unwrap_or_default())]
 pub struct BundleProblem {
     /// Line number.
     pub line: usize,
@@ -97,6 +116,18 @@ pub struct BundleProblem {
     pub seq: Option<u64>,
     /// What is wrong.
     pub message: String,
+}
+
+/// Why [`verify`] refused a bundle: a problem at a line of it, or (never for a bundle that
+/// only holds what it claims) the verifier's own replay failing.
+#[derive(Debug, thiserror::Error)]
+pub enum BundleError {
+    /// The bundle is not a sound, canonical export: its first problem.
+    #[error(transparent)]
+    Problem(BundleProblem),
+    /// The verifier's replay of the bundle's events failed.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
 }
 
 /// A verified bundle's content.
@@ -116,14 +147,16 @@ pub struct VerifiedBundle {
 /// Verifies a bundle with no store: canonical lines, hashes, links, signatures, authorities,
 /// archived texts, and the checkpoint's root and signature. The checkpoint's time is not
 /// compared with a clock; see [`verify_at`].
-pub fn verify(input: &[u8]) -> Result<Result<VerifiedBundle, BundleProblem>> {
+pub fn verify(input: &[u8]) -> Result<VerifiedBundle, BundleError> {
     verify_at(input, None)
 }
 
 /// As [`verify`]; with `now` (microseconds since the epoch), a checkpoint dated after it (beyond
 /// [`crate::checkpoint::FUTURE_SLACK_MICROS`]) is refused too.
-pub fn verify_at(input: &[u8], now: Option<i64>) -> Result<Result<VerifiedBundle, BundleProblem>> {
-    let fail = |line, seq, message: String| Ok(Err(BundleProblem { line, seq, message }));
+pub fn verify_at(input: &[u8], now: Option<i64>) -> Result<VerifiedBundle, BundleError> {
+    let fail = |line, seq, message: String| {
+        Err(BundleError::Problem(BundleProblem { line, seq, message }))
+    };
     let text = match std::str::from_utf8(input) {
         Ok(t) => t,
         Err(e) => {
@@ -189,7 +222,7 @@ pub fn verify_at(input: &[u8], now: Option<i64>) -> Result<Result<VerifiedBundle
                 let seq_hint = v.pointer("/event/seq").and_then(Json::as_u64);
                 let e = match event_from_json(&v) {
                     Ok(e) => e,
-                    Err(m) => return fail(n, seq_hint, m),
+                    Err(m) => return fail(n, seq_hint, m.to_string()),
                 };
                 // The field rules an import line meets: a bundle is no way round them.
                 if let Err(m) = entry_check(&e) {
@@ -209,8 +242,10 @@ pub fn verify_at(input: &[u8], now: Option<i64>) -> Result<Result<VerifiedBundle
                         "the header's origin does not match the first event's hash".into(),
                     );
                 }
-                if let Err(p) = verifier.check(&e)? {
-                    return fail(n, Some(e.seq), format!("{} ({})", p.message, p.code));
+                match verifier.check(&e) {
+                    Ok(()) => {}
+                    Err(CheckError::Problem(p)) => return fail(n, Some(e.seq), p.to_string()),
+                    Err(CheckError::Ledger(e)) => return Err(e.into()),
                 }
                 if let EventBody::SourceRegistered(s) = &e.body {
                     if let Some(t) = &s.text {
@@ -345,13 +380,13 @@ pub fn verify_at(input: &[u8], now: Option<i64>) -> Result<Result<VerifiedBundle
                         ),
                     );
                 }
-                return Ok(Ok(VerifiedBundle {
+                return Ok(VerifiedBundle {
                     events,
                     texts,
                     checkpoint: c,
                     signed_from: verifier.signed_from,
                     checkpoint_key,
-                }));
+                });
             }
             other => return fail(n, None, format!("unknown line type '{other}'")),
         }
@@ -385,6 +420,45 @@ pub struct Anchor {
     pub signer: Option<(String, PublicKey)>,
 }
 
+/// How a verified bundle differs from the checkpoint the desk published.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PublishedMismatch {
+    /// The checkpoint is of another ledger.
+    #[error("the published checkpoint's origin is {published}, but the bundle's is {bundle}: another ledger")]
+    Origin {
+        /// The published checkpoint's origin.
+        published: String,
+        /// The bundle's origin.
+        bundle: String,
+    },
+    /// The checkpoint is for more events than the bundle holds.
+    #[error(
+        "the published checkpoint is for size {size}, but the bundle holds only {held} events"
+    )]
+    Size {
+        /// The published size.
+        size: u64,
+        /// Events in the bundle.
+        held: u64,
+    },
+    /// The bundle's first `size` events are another tree.
+    #[error("the bundle's first {size} events have the Merkle root {}, but the published checkpoint's root is {}: this is not the history that was published", hex(.bundle_root), hex(.published_root))]
+    Root {
+        /// The published size.
+        size: u64,
+        /// The root of the bundle's first `size` events.
+        bundle_root: Hash,
+        /// The published root.
+        published_root: Hash,
+    },
+    /// A key was pinned but the checkpoint carries no signature.
+    #[error("the published checkpoint is not signed, but a signer key was pinned with --key")]
+    UnsignedButKeyPinned,
+    /// The signature does not verify (with the pinned key, or the one the JSON carries).
+    #[error(transparent)]
+    Signature(CheckpointError),
+}
+
 /// Checks a verified bundle against a checkpoint the desk published: same origin, the Merkle
 /// root of the bundle's first `size` events is the checkpoint's root, and its signature verifies
 /// with `key` (the key the reader trusts) or, without `key`, with the key a JSON checkpoint
@@ -393,54 +467,51 @@ pub fn check_published(
     bundle: &VerifiedBundle,
     published: &Checkpoint,
     key: Option<&PublicKey>,
-) -> std::result::Result<Anchor, String> {
+) -> Result<Anchor, PublishedMismatch> {
     let origin = &bundle.checkpoint.origin;
     if &published.origin != origin {
-        return Err(format!(
-            "the published checkpoint's origin is {}, but the bundle's is {origin}: another ledger",
-            published.origin
-        ));
+        return Err(PublishedMismatch::Origin {
+            published: published.origin.clone(),
+            bundle: origin.clone(),
+        });
     }
     let held = bundle.events.len() as u64;
     if published.size > held {
-        return Err(format!(
-            "the published checkpoint is for size {}, but the bundle holds only {held} events",
-            published.size
-        ));
+        return Err(PublishedMismatch::Size {
+            size: published.size,
+            held,
+        });
     }
     let mut merkle = MerkleBuilder::<Blake3Hasher>::new();
     for e in bundle.events.iter().take(published.size as usize) {
         merkle.push(&e.hash);
     }
     if merkle.root() != published.root {
-        return Err(format!(
-            "the bundle's first {} events have the Merkle root {}, but the published checkpoint's root is {}: this is not the history that was published",
-            published.size,
-            hex(&merkle.root()),
-            hex(&published.root)
-        ));
+        return Err(PublishedMismatch::Root {
+            size: published.size,
+            bundle_root: merkle.root(),
+            published_root: published.root,
+        });
     }
-    let signer =
-        match published.verify_signature(key) {
-            Ok(pk) => {
-                let name = published.signature.as_ref().map(|s| s.name.clone());
-                let name = match key {
-                    // The name on the line of the trusted key.
-                    Some(k) => published
-                        .signatures()
-                        .find(|s| crate::checkpoint::key_id(&s.name, k) == s.key_id)
-                        .map(|s| s.name.clone()),
-                    None => name,
-                };
-                Some((name.unwrap_or_default(), pk))
-            }
-            Err(crate::checkpoint::CheckpointError::Unsigned) if key.is_some() => return Err(
-                "the published checkpoint is not signed, but a signer key was pinned with --key"
-                    .into(),
-            ),
-            Err(crate::checkpoint::CheckpointError::Unsigned) => None,
-            Err(e) => return Err(e.to_string()),
-        };
+    let signer = match published.verify_signature(key) {
+        Ok(pk) => {
+            let name = published.signature.as_ref().map(|s| s.name.clone());
+            let name = match key {
+                // The name on the line of the trusted key.
+                Some(k) => published
+                    .signatures()
+                    .find(|s| crate::checkpoint::key_id(&s.name, k) == s.key_id)
+                    .map(|s| s.name.clone()),
+                None => name,
+            };
+            Some((name.unwrap_or_default(), pk))
+        }
+        Err(CheckpointError::Unsigned) if key.is_some() => {
+            return Err(PublishedMismatch::UnsignedButKeyPinned)
+        }
+        Err(CheckpointError::Unsigned) => None,
+        Err(e) => return Err(PublishedMismatch::Signature(e)),
+    };
     Ok(Anchor {
         size: published.size,
         root: published.root,
@@ -448,19 +519,60 @@ pub fn check_published(
     })
 }
 
+/// Why [`import`] refused a bundle; nothing was imported.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The ledger already holds events.
+    #[error("import --bundle needs an empty ledger; this one has {events} events")]
+    NotEmpty {
+        /// Events the ledger holds.
+        events: u64,
+    },
+    /// An event breaks the field rules every import line meets.
+    #[error("bundle event seq {seq}: {problem}")]
+    Event {
+        /// The event's seq.
+        seq: u64,
+        /// What is wrong.
+        problem: String,
+    },
+    /// An archived text is not acceptable.
+    #[error("bundle archived text {}: {problem}", hex(.hash))]
+    Text {
+        /// The text's hash.
+        hash: Hash,
+        /// What is wrong.
+        problem: String,
+    },
+    /// Two events hold the same id (or retract or correct the same one).
+    #[error("{} at seq {seq} repeats seq {first}; nothing was imported", describe_key(.key))]
+    Duplicate {
+        /// The index key held twice.
+        key: Vec<u8>,
+        /// The later event.
+        seq: u64,
+        /// The earlier event.
+        first: u64,
+    },
+    /// The ledger failed the append.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+}
+
 /// Imports a verified bundle into an empty ledger: same events, same hashes, same root.
-pub fn import(ledger: &mut Ledger, bundle: VerifiedBundle) -> Result<u64> {
+pub fn import(ledger: &mut Ledger, bundle: VerifiedBundle) -> Result<u64, ImportError> {
     if ledger.head().seq != 0 {
-        return Err(LedgerError::Invalid(format!(
-            "import --bundle needs an empty ledger; this one has {} events",
-            ledger.head().seq
-        )));
+        return Err(ImportError::NotEmpty {
+            events: ledger.head().seq,
+        });
     }
     // `verify` has checked all this; a `VerifiedBundle` can also be built by hand, so the
     // import checks again what enters the ledger.
     for e in &bundle.events {
-        entry_check(e)
-            .map_err(|m| LedgerError::Invalid(format!("bundle event seq {}: {m}", e.seq)))?;
+        entry_check(e).map_err(|problem| ImportError::Event {
+            seq: e.seq,
+            problem,
+        })?;
     }
     for (hash, text) in &bundle.texts {
         let problem = match std::str::from_utf8(text) {
@@ -469,23 +581,23 @@ pub fn import(ledger: &mut Ledger, bundle: VerifiedBundle) -> Result<u64> {
                 .map(|r| r.to_string()),
             Err(_) => Some("is not valid UTF-8".to_string()),
         };
-        if let Some(p) = problem {
-            return Err(LedgerError::Invalid(format!(
-                "bundle archived text {}: {p}",
-                hex(hash)
-            )));
+        if let Some(problem) = problem {
+            return Err(ImportError::Text {
+                hash: *hash,
+                problem,
+            });
         }
     }
     // `verify` refuses a repeated id; a bundle built by hand must not slip one in either.
     let mut seen: std::collections::HashMap<Vec<u8>, u64> = std::collections::HashMap::new();
     for e in &bundle.events {
         for key in crate::ledger::index_keys(&e.body) {
-            if let Some(first) = seen.get(&key) {
-                return Err(LedgerError::Invalid(format!(
-                    "{} at seq {} repeats seq {first}; nothing was imported",
-                    crate::chain::describe_key(&key),
-                    e.seq
-                )));
+            if let Some(&first) = seen.get(&key) {
+                return Err(ImportError::Duplicate {
+                    key,
+                    seq: e.seq,
+                    first,
+                });
             }
             seen.insert(key, e.seq);
         }
@@ -552,16 +664,17 @@ mod tests {
     }
 
     fn problem(text: &str) -> BundleProblem {
-        match verify(text.as_bytes()).unwrap() {
+        match verify(text.as_bytes()) {
             Ok(_) => panic!("accepted: {text}"),
-            Err(p) => p,
+            Err(BundleError::Problem(p)) => p,
+            Err(e) => panic!("{e}"),
         }
     }
 
     #[test]
     fn only_the_rendered_bytes_verify() {
         let text = sample();
-        let b = verify(text.as_bytes()).unwrap().unwrap();
+        let b = verify(text.as_bytes()).unwrap();
         assert_eq!(render(&b), text);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(problem(text.trim_end()).line, 6);
@@ -577,12 +690,11 @@ mod tests {
     fn a_checkpoint_from_the_future_fails_only_with_a_clock() {
         let text = sample();
         let at = crate::checkpoint::parse_time("2025-02-26T12:00:00Z").unwrap();
-        assert!(verify_at(text.as_bytes(), Some(at)).unwrap().is_ok());
+        assert!(verify_at(text.as_bytes(), Some(at)).is_ok());
         let early = at - crate::checkpoint::FUTURE_SLACK_MICROS - 1;
-        let p = verify_at(text.as_bytes(), Some(early))
-            .unwrap()
-            .err()
-            .unwrap();
+        let Err(BundleError::Problem(p)) = verify_at(text.as_bytes(), Some(early)) else {
+            panic!("accepted a checkpoint from the future");
+        };
         assert_eq!(p.line, 6);
         assert!(p.message.contains("future"), "{}", p.message);
     }

@@ -1,7 +1,11 @@
-//! Verification of the log: every event's hash recomputed, every link checked, every signature
-//! and author's authority checked at its point of the log, the last hash compared with the head,
-//! every index entry and archived text checked. The same [`Verifier`] checks an exported bundle,
-//! where there is no store.
+//! Verification of the log's hash chain: every event's hash recomputed, every link checked, every
+//! signature and author's authority checked at its point of the log, the last hash compared with
+//! the head, every index entry and archived text checked. The same [`Verifier`] checks an
+//! exported bundle, where there is no store.
+//!
+//! What it finds wrong is a [`LogProblem`] (the log is damaged or forged: a check failed); what
+//! stops it from looking is a [`LedgerError`] (the store could not be read). The two never mix:
+//! [`verify_chain`] reports the first in its [`LogReport`] and returns the second as its error.
 
 use crate::error::{LedgerError, Result};
 use crate::event::{hex, Event, EventBody, Hash, ZERO_HASH};
@@ -10,9 +14,9 @@ use crate::projection::{self, MemTables};
 use crate::signing;
 use std::collections::HashMap;
 
-/// What `verify` found.
+/// What [`verify_chain`] found: the counts checked and the first problem, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChainReport {
+pub struct LogReport {
     /// Events checked.
     pub events: u64,
     /// Archived texts checked.
@@ -24,20 +28,34 @@ pub struct ChainReport {
     /// Digest of the projection replayed while verifying (when the chain is sound).
     pub projection_digest: Option<Hash>,
     /// The first problem, if any.
-    pub problem: Option<ChainProblem>,
+    pub problem: Option<LogProblem>,
 }
 
-/// The first thing wrong with a chain.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChainProblem {
-    /// The seq of the first bad event (0 when the problem is not tied to one event).
-    pub seq: u64,
+/// The first thing wrong with the log (not with a source chain: see
+/// [`crate::provenance::ChainProblem`]). Its JSON form is `verify`'s `problem` (`docs/cli.md`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, thiserror::Error)]
+#[error("{message} ({code})")]
+pub struct LogProblem {
     /// Short code: `corrupt-event`, `hash-mismatch`, `broken-link`, `bad-signature`,
     /// `unauthorised-author`, `duplicate-id`, `head-mismatch`, `index-mismatch`, `text-mismatch`,
     /// `missing-text`, `projection-drift`.
     pub code: &'static str,
     /// What is wrong, for a person.
     pub message: String,
+    /// The seq of the first bad event (0 when the problem is not tied to one event).
+    pub seq: u64,
+}
+
+/// Why [`Verifier::check`] refused an event: the event is wrong, or the verifier's own replay
+/// failed (which says nothing about the event).
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    /// The event breaks the log: a link, hash, signature, authority or id problem.
+    #[error(transparent)]
+    Problem(LogProblem),
+    /// Folding the event into the verifier's replay failed.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
 }
 
 /// Checks events one after another: seq, link, hash, signature and authority, folding each into
@@ -92,18 +110,14 @@ impl Verifier {
     }
 
     /// Checks the next event; on success folds it in.
-    pub fn check(&mut self, event: &Event) -> Result<Result<(), ChainProblem>> {
+    pub fn check(&mut self, event: &Event) -> Result<(), CheckError> {
         self.check_stored(event, None)
     }
 
     /// As [`Verifier::check`], hashing the stored record the event was decoded from, when given.
-    pub fn check_stored(
-        &mut self,
-        event: &Event,
-        record: Option<&[u8]>,
-    ) -> Result<Result<(), ChainProblem>> {
+    pub fn check_stored(&mut self, event: &Event, record: Option<&[u8]>) -> Result<(), CheckError> {
         let seq = event.seq;
-        let problem = |code, message| Ok(Err(ChainProblem { seq, code, message }));
+        let problem = |code, message| Err(CheckError::Problem(LogProblem { seq, code, message }));
         if seq != self.seq + 1 {
             return problem(
                 "broken-link",
@@ -165,7 +179,7 @@ impl Verifier {
         projection::apply(&mut self.tables, event)?;
         self.prev = event.hash;
         self.seq = seq;
-        Ok(Ok(()))
+        Ok(())
     }
 }
 
@@ -239,14 +253,14 @@ fn first_index_mismatch(
 }
 
 /// Verifies the whole ledger from seq 1 to the head. Stops at the first problem.
-pub fn verify_chain(ledger: &Ledger, mut progress: impl FnMut(u64)) -> Result<ChainReport> {
+pub fn verify_chain(ledger: &Ledger, mut progress: impl FnMut(u64)) -> Result<LogReport> {
     let head = ledger.head();
     let mut v = Verifier::with_capacity(usize::try_from(head.seq).unwrap_or(0));
     let mut texts = 0u64;
     // Per event (index seq - 1): the archived texts and signatures counted when its index entries
     // are checked, for the report of an index problem there.
     let mut counts: Vec<(u64, u64)> = Vec::with_capacity(usize::try_from(head.seq).unwrap_or(0));
-    let report = |v: &Verifier, texts, problem: Option<ChainProblem>| ChainReport {
+    let report = |v: &Verifier, texts, problem: Option<LogProblem>| LogReport {
         events: v.head().0,
         texts,
         signed_from: v.signed_from,
@@ -256,7 +270,7 @@ pub fn verify_chain(ledger: &Ledger, mut progress: impl FnMut(u64)) -> Result<Ch
     };
     // Before reporting anything found at seq `bound` or later, an index problem at an earlier
     // (or, for `bound` inclusive, the same) seq comes first, as it would have in seq order.
-    let finish = |v: &Verifier, counts: &[(u64, u64)], bound: u64, found: ChainReport| {
+    let finish = |v: &Verifier, counts: &[(u64, u64)], bound: u64, found: LogReport| {
         let Some((seq, message)) = first_index_mismatch(ledger, v.index_seqs(), bound)? else {
             return Ok(found);
         };
@@ -265,13 +279,13 @@ pub fn verify_chain(ledger: &Ledger, mut progress: impl FnMut(u64)) -> Result<Ch
             .and_then(|i| usize::try_from(i).ok())
             .and_then(|i| counts.get(i).copied())
             .unwrap_or_default();
-        Ok(ChainReport {
+        Ok(LogReport {
             events: seq,
             texts,
             signed_from: v.signed_from.filter(|&s| s <= seq),
             signed_events,
             projection_digest: None,
-            problem: Some(ChainProblem {
+            problem: Some(LogProblem {
                 seq,
                 code: "index-mismatch",
                 message,
@@ -279,7 +293,7 @@ pub fn verify_chain(ledger: &Ledger, mut progress: impl FnMut(u64)) -> Result<Ch
         })
     };
     let fail = |v: &Verifier, texts, seq, code, message: String| {
-        report(v, texts, Some(ChainProblem { seq, code, message }))
+        report(v, texts, Some(LogProblem { seq, code, message }))
     };
     for item in ledger.stored_events(1) {
         let (event, record) = match item {
@@ -312,9 +326,13 @@ pub fn verify_chain(ledger: &Ledger, mut progress: impl FnMut(u64)) -> Result<Ch
             Err(e) => return Err(e),
         };
         let seq = event.seq;
-        if let Err(p) = v.check_stored(&event, Some(&record))? {
-            let r = report(&v, texts, Some(p));
-            return finish(&v, &counts, seq.saturating_sub(1), r);
+        match v.check_stored(&event, Some(&record)) {
+            Ok(()) => {}
+            Err(CheckError::Problem(p)) => {
+                let r = report(&v, texts, Some(p));
+                return finish(&v, &counts, seq.saturating_sub(1), r);
+            }
+            Err(CheckError::Ledger(e)) => return Err(e),
         }
         counts.push((texts, v.signed_events));
         if let EventBody::SourceRegistered(s) = &event.body {
@@ -392,14 +410,16 @@ mod tests {
     }
 
     /// Runs a verifier over bodies chained in order; the first problem.
-    fn first_problem(bodies: Vec<EventBody>) -> Option<ChainProblem> {
+    fn first_problem(bodies: Vec<EventBody>) -> Option<LogProblem> {
         let mut v = Verifier::new();
         let mut prev = ZERO_HASH;
         for (i, body) in bodies.into_iter().enumerate() {
             let e = Event::new(i as u64 + 1, 0, "a".into(), prev, body);
             prev = e.hash;
-            if let Err(p) = v.check(&e).unwrap() {
-                return Some(p);
+            match v.check(&e) {
+                Ok(()) => {}
+                Err(CheckError::Problem(p)) => return Some(p),
+                Err(e) => panic!("{e}"),
             }
         }
         None

@@ -28,7 +28,8 @@ use crate::merkle::{Blake3Hasher, MerkleBuilder};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
-use serde_json::{json, Value as Json};
+use serde::{Serialize, Serializer};
+use serde_json::Value as Json;
 use sha2::{Digest as _, Sha256};
 
 /// A tree head: size, root and time, optionally signed.
@@ -111,8 +112,27 @@ pub fn origin_for(first_hash: &Hash) -> String {
     format!("factledger/{}", &hex(first_hash)[..32])
 }
 
+/// Why the tree of a ledger could not be taken.
+#[derive(Debug, thiserror::Error)]
+pub enum TreeError {
+    /// No events: there is no tree (and no origin) yet.
+    #[error("the ledger is empty: there is nothing to checkpoint")]
+    Empty,
+    /// A tree size past the head.
+    #[error("tree size {size} is beyond the ledger's {events} events")]
+    SizeBeyondLedger {
+        /// The size asked for.
+        size: u64,
+        /// Events the ledger holds.
+        events: u64,
+    },
+    /// Reading the ledger failed.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+}
+
 /// Event hashes of the first `size` events, in order.
-pub fn leaves(ledger: &Ledger, size: u64) -> Result<Vec<Hash>> {
+pub fn leaves(ledger: &Ledger, size: u64) -> Result<Vec<Hash>, TreeError> {
     let mut out = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
     for e in ledger.events(1) {
         let e = e?;
@@ -122,16 +142,16 @@ pub fn leaves(ledger: &Ledger, size: u64) -> Result<Vec<Hash>> {
         out.push(e.hash);
     }
     if (out.len() as u64) < size {
-        return Err(LedgerError::Invalid(format!(
-            "tree size {size} is beyond the ledger's {} events",
-            out.len()
-        )));
+        return Err(TreeError::SizeBeyondLedger {
+            size,
+            events: out.len() as u64,
+        });
     }
     Ok(out)
 }
 
 /// Merkle root over the first `size` events.
-pub fn root_at(ledger: &Ledger, size: u64) -> Result<Hash> {
+pub fn root_at(ledger: &Ledger, size: u64) -> Result<Hash, TreeError> {
     let mut b = MerkleBuilder::<Blake3Hasher>::new();
     for h in leaves(ledger, size)? {
         b.push(&h);
@@ -183,11 +203,9 @@ impl Checkpoint {
         ledger: &Ledger,
         time: &str,
         signer: Option<(&str, &SigningKey)>,
-    ) -> Result<Checkpoint> {
+    ) -> Result<Checkpoint, TreeError> {
         let head = ledger.head();
-        let first = ledger.event(1)?.ok_or_else(|| {
-            LedgerError::Invalid("the ledger is empty: there is nothing to checkpoint".into())
-        })?;
+        let first = ledger.event(1)?.ok_or(TreeError::Empty)?;
         let mut c = Checkpoint {
             origin: origin_for(&first.hash),
             size: head.seq,
@@ -375,18 +393,11 @@ impl Checkpoint {
         .map_err(|e| CheckpointError::BadSignature(format!("line of '{}': {e}", sig.name)))
     }
 
-    /// JSON form: fields, the signer's public key, and the note itself.
+    /// JSON form: fields, the signer's public key, and the note itself (its [`Serialize`]
+    /// form, as a value).
     pub fn to_json(&self) -> Json {
-        json!({
-            "type": "checkpoint",
-            "origin": self.origin,
-            "size": self.size,
-            "root": hex(&self.root),
-            "time": self.time,
-            "signer": self.signature.as_ref().map(|s| s.name.clone()),
-            "public_key": self.signature.as_ref().and_then(|s| s.public_key.as_ref().map(|k| hex(k))),
-            "note": self.note(),
-        })
+        // Strings, numbers and nulls under string keys: this cannot fail.
+        serde_json::to_value(self).unwrap_or(Json::Null)
     }
 
     /// Reads the JSON form (the note is authoritative; the public key comes along).
@@ -424,6 +435,38 @@ impl Checkpoint {
             Ok(v @ Json::Object(_)) => Checkpoint::from_json(&v),
             _ => Checkpoint::parse_note(text),
         }
+    }
+}
+
+/// The JSON form (`docs/cli.md`): `note` (authoritative), `origin`, `public_key` of the first
+/// signer, `root` (hex), `signer`, `size`, `time`, and `type: "checkpoint"`.
+impl Serialize for Checkpoint {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // Fields in alphabetical order: the same bytes a sorted JSON object has.
+        #[derive(Serialize)]
+        struct Wire<'a> {
+            note: String,
+            origin: &'a str,
+            public_key: Option<String>,
+            root: String,
+            signer: Option<&'a str>,
+            size: u64,
+            time: &'a str,
+            #[serde(rename = "type")]
+            kind: &'static str,
+        }
+        let first = self.signature.as_ref();
+        Wire {
+            note: self.note(),
+            origin: &self.origin,
+            public_key: first.and_then(|s| s.public_key.as_ref().map(|k| hex(k))),
+            root: hex(&self.root),
+            signer: first.map(|s| s.name.as_str()),
+            size: self.size,
+            time: &self.time,
+            kind: "checkpoint",
+        }
+        .serialize(serializer)
     }
 }
 

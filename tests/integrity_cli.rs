@@ -17,7 +17,7 @@ use assert_cmd::Command;
 use base64::Engine as _;
 use common::with_store;
 use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
-use factledger::chain::{ChainProblem, Verifier};
+use factledger::chain::{CheckError, LogProblem, Verifier};
 use factledger::checkpoint::{key_id, origin_for, Checkpoint};
 use factledger::event::{
     hex, parse_hash, AuthorGrant, AuthorRevocation, Claim, Event, EventBody, Hash, Source,
@@ -551,11 +551,13 @@ fn push(chain: &mut Vec<Event>, author: &str, body: EventBody, seed: Option<u8>)
 type Expected = Option<(&'static str, String)>;
 
 /// Runs a verifier over the events; the first problem, if any.
-fn check_all(events: &[Event]) -> (Verifier, Option<ChainProblem>) {
+fn check_all(events: &[Event]) -> (Verifier, Option<LogProblem>) {
     let mut v = Verifier::new();
     for e in events {
-        if let Err(p) = v.check(e).unwrap() {
-            return (v, Some(p));
+        match v.check(e) {
+            Ok(()) => {}
+            Err(CheckError::Problem(p)) => return (v, Some(p)),
+            Err(e) => panic!("{e}"),
         }
     }
     (v, None)

@@ -6,7 +6,7 @@ use factledger::bundle;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(Ok(b)) = bundle::verify(data) {
+    if let Ok(b) = bundle::verify(data) {
         assert_eq!(
             bundle::render(&b).as_bytes(),
             data,

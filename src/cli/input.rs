@@ -4,7 +4,9 @@
 
 use crate::cli::render::print_json;
 use crate::cli::{flush_out, CliError, Context};
+use factledger::checkpoint::TreeError;
 use factledger::desk::authorise::AuthoriseError;
+use factledger::desk::checkpoint::CheckpointError;
 use factledger::desk::import::AppendReport;
 use factledger::desk::import::{Durability, ImportError, RestoreError};
 use factledger::import::{Problem, MAX_REPORTED_PROBLEMS};
@@ -181,7 +183,9 @@ impl From<RestoreError> for CliError {
     fn from(e: RestoreError) -> CliError {
         match e {
             RestoreError::Ledger(e) => e.into(),
-            RestoreError::Bundle { .. } => CliError::usage(e.to_string()),
+            RestoreError::Bundle { .. } | RestoreError::Refused(_) => {
+                CliError::usage(e.to_string())
+            }
         }
     }
 }
@@ -192,5 +196,46 @@ impl From<AuthoriseError> for CliError {
             AuthoriseError::Ledger(e) => e.into(),
             _ => CliError::usage(e.to_string()),
         }
+    }
+}
+
+/// The verifier's clock: `FACTLEDGER_NOW` (RFC 3339) when set, else the system clock, in
+/// microseconds since the epoch. Checkpoints dated after it are refused.
+pub fn verifier_clock() -> Result<i64, CliError> {
+    match std::env::var("FACTLEDGER_NOW") {
+        Ok(s) => chrono::DateTime::parse_from_rfc3339(s.trim())
+            .map(|t| t.timestamp_micros())
+            .map_err(|e| {
+                CliError::usage(format!("FACTLEDGER_NOW='{s}' is not an RFC 3339 time: {e}"))
+            }),
+        Err(_) => Ok(chrono::Utc::now().timestamp_micros()),
+    }
+}
+
+/// Reads `--key`: 64 hex digits, else a usage error.
+pub fn trusted_key(key: &str) -> Result<factledger::event::PublicKey, CliError> {
+    factledger::event::parse_hash(key.trim())
+        .ok_or_else(|| CliError::usage(format!("--key '{key}' is not 64 hex digits")))
+}
+
+/// Reads a file named on the command line whole, as text: unreadable is bad input (exit 2).
+pub fn read_text(path: &Path) -> Result<String, CliError> {
+    std::fs::read_to_string(path)
+        .map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))
+}
+
+/// A refused checkpoint (`checkpoint`, and the one `evidence` and `export` end with): a missing
+/// key names the key directory it was looked for in.
+pub fn checkpoint_refused(ctx: &Context, e: CheckpointError) -> CliError {
+    match e {
+        CheckpointError::Ledger(e) | CheckpointError::Tree(TreeError::Ledger(e)) => e.into(),
+        e @ CheckpointError::NoKey { .. } => {
+            let dir = ctx
+                .key_dir()
+                .map(|k| k.path().display().to_string())
+                .unwrap_or_else(|e| e.message);
+            CliError::usage(format!("{e} in {dir}"))
+        }
+        e => CliError::usage(e.to_string()),
     }
 }

@@ -477,11 +477,6 @@ impl CliError {
 
 const BROKEN_PIPE: &str = "\0broken pipe";
 
-/// Prints a JSON value on one line.
-pub fn out_json(v: &serde_json::Value) -> Result<(), CliError> {
-    write_out(format_args!("{v}"))
-}
-
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let json = cli.global.json;

@@ -6,7 +6,7 @@
 //! Nothing here reads the environment, standard input or the caller's files: the caller passes
 //! the bytes and the directory `text_file` paths are relative to.
 
-use crate::bundle::{self, BundleProblem};
+use crate::bundle::{self, BundleError, BundleProblem};
 use crate::event::hex;
 use crate::import::{parse_input, plan, PlanError, Problem, Record};
 use crate::ledger::{Draft, Stamp};
@@ -220,9 +220,21 @@ pub enum RestoreError {
         /// The first problem found.
         problem: BundleProblem,
     },
-    /// The ledger refused (not empty) or failed the restore.
+    /// The ledger is not empty, or the bundle holds what no ledger may (checked again on entry).
+    #[error(transparent)]
+    Refused(bundle::ImportError),
+    /// The ledger failed the restore.
     #[error(transparent)]
     Ledger(#[from] LedgerError),
+}
+
+impl From<bundle::ImportError> for RestoreError {
+    fn from(e: bundle::ImportError) -> RestoreError {
+        match e {
+            bundle::ImportError::Ledger(e) => RestoreError::Ledger(e),
+            e => RestoreError::Refused(e),
+        }
+    }
 }
 
 /// Verifies an exported bundle and restores it into an empty ledger: same events, same hashes,
@@ -231,9 +243,12 @@ pub fn restore_bundle(
     ledger: &mut Ledger,
     input: RestoreInput<'_>,
 ) -> Result<RestoreReport, RestoreError> {
-    let verified = bundle::verify(input.bytes)?.map_err(|problem| RestoreError::Bundle {
-        label: input.label.to_string(),
-        problem,
+    let verified = bundle::verify(input.bytes).map_err(|e| match e {
+        BundleError::Problem(problem) => RestoreError::Bundle {
+            label: input.label.to_string(),
+            problem,
+        },
+        BundleError::Ledger(e) => RestoreError::Ledger(e),
     })?;
     let root = hex(&verified.checkpoint.root);
     let appended = bundle::import(ledger, verified)?;

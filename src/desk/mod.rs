@@ -21,20 +21,36 @@
 //! - [`authorise`] — who may sign: authorise, revoke, list authors.
 //! - [`init`] — a new ledger, unsigned or signed from its first event.
 //! - [`demo`] — the UN-votes fixtures loaded into a ledger, and the chains the demo shows.
+//! - [`verify`] — the whole integrity report of a ledger (log, index, texts, signatures and the
+//!   projection), or of an exported bundle against a published checkpoint and a trusted key.
+//! - [`replay`] — the log replayed to a digest and counts, checked against the stored
+//!   projection, which it can rebuild.
+//! - [`checkpoint`] — the ledger's size and Merkle root now, signed, to publish.
+//! - [`prove`] — an inclusion or consistency proof file.
+//! - [`evidence`] — a claim, its source chain and their proofs in one file.
+//! - [`export`] — the whole ledger as a verifiable bundle.
+//! - [`verify_proof`] — a proof or evidence file checked with no ledger.
 
 pub mod add;
 pub mod audit;
 pub mod authorise;
+pub mod checkpoint;
 pub mod demo;
+pub mod evidence;
+pub mod export;
 pub mod facts;
 pub mod flags;
 pub mod graph;
 pub mod import;
 pub mod init;
 pub mod log;
+pub mod prove;
+pub mod replay;
 pub mod retract;
 pub mod show;
 pub mod sources;
+pub mod verify;
+pub mod verify_proof;
 
 use crate::error::LedgerError;
 use crate::Ledger;

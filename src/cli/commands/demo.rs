@@ -4,10 +4,10 @@
 use crate::cli::input::refused;
 use crate::cli::render::{event_line, print_facts, print_flag, print_flag_summary, print_json};
 use crate::cli::{CliError, Context, GlobalArgs};
-use factledger::chain::verify_chain;
 use factledger::desk::demo::{self, DemoChain, FIXTURES};
 use factledger::desk::facts::{facts, FactRow, FactsOptions};
 use factledger::desk::flags::{all_flags, flags, FlagsOptions};
+use factledger::desk::verify::verify;
 use factledger::desk::AsOf;
 use factledger::event::{hex, Event};
 use factledger::flags::{Flag, FlagCode};
@@ -92,7 +92,7 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
         // One JSON object with everything the readable demo shows.
         let facts = facts(&ledger, &FactsOptions::default())?;
         let all_flags = all_flags(&ledger, &flags_options(None, &[]))?;
-        let report = verify_chain(&ledger, |_| {})?;
+        let report = verify(&ledger, |_| {})?;
         let chains = demo::chains(&ledger)?;
         let log: Vec<Event> = ledger.events(1).collect::<Result<_, _>>()?;
         print_json(&DemoJson {
@@ -103,7 +103,7 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
             verify: DemoVerify {
                 events: report.events,
                 head: hex(&head.hash),
-                ok: report.problem.is_none(),
+                ok: report.ok,
             },
         })?;
         if args.keep {
@@ -174,22 +174,20 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
         )?;
     }
 
-    let report = verify_chain(&ledger, |_| {})?;
+    let report = verify(&ledger, |_| {})?;
     out!("== Verify ==")?;
-    match report.problem {
-        None => out!(
-            "ok: {} events and {} archived texts; head seq {} hash {}",
-            report.events,
-            report.texts,
-            head.seq,
-            hex(&head.hash)
-        )?,
-        Some(p) => out!("FAILED at seq {}: {}", p.seq, p.message)?,
-    }
-    let check = ledger.check_projection(|_| {})?;
-    match check.drift(head.seq) {
-        None => out!("ok: the projection is exactly what the log implies")?,
-        Some(m) => out!("FAILED: {m}")?,
+    match &report.problem {
+        None => {
+            out!(
+                "ok: {} events and {} archived texts; head seq {} hash {}",
+                report.events,
+                report.texts,
+                report.head.seq,
+                report.head.hash
+            )?;
+            out!("ok: the projection is exactly what the log implies")?;
+        }
+        Some(p) => out!("FAILED at seq {}: {} ({})", p.seq, esc(&p.message), p.code)?,
     }
     if args.keep {
         let kept = tmp.keep();

@@ -1,8 +1,12 @@
 //! `factledger evidence CLAIM --out FILE`: everything a reader needs to confirm a claim offline.
 
-use crate::cli::commands::checkpoint::make;
-use crate::cli::{out_json, CliError, Context};
-use serde_json::json;
+use crate::cli::input::checkpoint_refused;
+use crate::cli::render::print_json;
+use crate::cli::{CliError, Context};
+use factledger::checkpoint::TreeError;
+use factledger::desk::evidence::{write_evidence, EvidenceError};
+use factledger::proof::ProofError;
+use factledger::terminal::esc;
 use std::path::PathBuf;
 
 /// Write one JSON file holding a claim, its source chain (with archived texts' hashes), their
@@ -18,23 +22,21 @@ pub struct EvidenceArgs {
 
 pub fn run(ctx: &Context, args: &EvidenceArgs) -> Result<(), CliError> {
     let ledger = ctx.open()?;
-    let checkpoint = make(ctx, &ledger)?;
-    let ev = factledger::proof::evidence(&ledger, &args.claim, &checkpoint)?;
-    let text = serde_json::to_string_pretty(&ev).unwrap_or_default();
-    std::fs::write(&args.out, text + "\n")
-        .map_err(|e| CliError::usage(format!("cannot write {}: {e}", args.out.display())))?;
-    let n = ev["events"].as_array().map_or(0, Vec::len);
+    let stamp = ctx.stamp()?;
+    let written = write_evidence(&ledger, &args.claim, &stamp, &args.out).map_err(|e| match e {
+        EvidenceError::Checkpoint(e) => checkpoint_refused(ctx, e),
+        EvidenceError::Proof(ProofError::Ledger(e))
+        | EvidenceError::Proof(ProofError::Tree(TreeError::Ledger(e))) => e.into(),
+        e => CliError::usage(e.to_string()),
+    })?;
     if ctx.json() {
-        out_json(
-            &json!({"ok": true, "out": args.out.display().to_string(), "events": n, "tree_size": checkpoint.size}),
-        )
-    } else {
-        out!(
-            "wrote {}: claim {} and {} source event(s), with inclusion proofs in the tree of size {}",
-            args.out.display(),
-            args.claim,
-            n.saturating_sub(1),
-            checkpoint.size
-        )
+        return print_json(&written);
     }
+    out!(
+        "wrote {}: claim {} and {} source event(s), with inclusion proofs in the tree of size {}",
+        esc(&written.out),
+        esc(&args.claim),
+        written.events.saturating_sub(1),
+        written.tree_size
+    )
 }

@@ -1,10 +1,11 @@
 //! `factledger export --bundle FILE`: the whole ledger as a verifiable JSON Lines bundle.
 
-use crate::cli::commands::checkpoint::make;
-use crate::cli::{out_json, CliError, Context};
-use factledger::event::hex;
-use serde_json::json;
-use std::io::Write;
+use crate::cli::input::checkpoint_refused;
+use crate::cli::render::print_json;
+use crate::cli::{flush_out, CliError, Context, ErrorKind};
+use factledger::bundle::ExportError;
+use factledger::desk::export::{export, Destination, ExportFailure};
+use factledger::terminal::esc;
 use std::path::PathBuf;
 
 /// Write every event (fields, record, signature), every archived text and a final checkpoint to
@@ -18,47 +19,53 @@ pub struct ExportArgs {
 
 pub fn run(ctx: &Context, args: &ExportArgs) -> Result<(), CliError> {
     let ledger = ctx.open()?;
-    let checkpoint = make(ctx, &ledger)?;
-    if args.bundle.as_os_str() == "-" {
-        crate::cli::flush_out()?;
-        let mut out = std::io::stdout().lock();
-        factledger::bundle::export(&ledger, &checkpoint, &mut out)?;
-        return Ok(());
-    }
-    // Write to a temporary file beside the target and rename it, so a failed export never
-    // leaves a half bundle under the final name.
-    let dir = args
-        .bundle
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
-    let lines = {
-        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
-        let n = factledger::bundle::export(&ledger, &checkpoint, &mut w)?;
-        w.flush()?;
-        n
+    let stamp = ctx.stamp()?;
+    let bar = ctx.progress(ledger.head().seq, "export");
+    let mut progress = |seq: u64| {
+        if seq.is_multiple_of(1024) {
+            bar.set_position(seq);
+        }
     };
-    tmp.as_file().sync_all()?;
-    tmp.persist(&args.bundle).map_err(|e| {
-        CliError::usage(format!(
-            "cannot write {}: {}",
-            args.bundle.display(),
-            e.error
-        ))
-    })?;
-    if ctx.json() {
-        out_json(
-            &json!({"ok": true, "bundle": args.bundle.display().to_string(), "lines": lines, "events": checkpoint.size, "root": hex(&checkpoint.root)}),
+    let to_stdout = args.bundle.as_os_str() == "-";
+    let report = if to_stdout {
+        flush_out()?;
+        let mut out = std::io::stdout().lock();
+        export(
+            &ledger,
+            &stamp,
+            Destination::Stream(&mut out),
+            &mut progress,
         )
     } else {
-        out!(
-            "wrote {} ({} lines: {} events, texts, checkpoint with root {})",
-            args.bundle.display(),
-            lines,
-            checkpoint.size,
-            hex(&checkpoint.root)
+        export(
+            &ledger,
+            &stamp,
+            Destination::File(&args.bundle),
+            &mut progress,
         )
+    };
+    bar.finish_and_clear();
+    let report = report.map_err(|e| match e {
+        ExportFailure::Checkpoint(e) => checkpoint_refused(ctx, e),
+        ExportFailure::Export(ExportError::Ledger(e)) => e.into(),
+        e @ ExportFailure::File { .. } => CliError::usage(e.to_string()),
+        e @ (ExportFailure::Io(_) | ExportFailure::Export(ExportError::Write(_))) => CliError {
+            kind: ErrorKind::Unavailable,
+            ..CliError::usage(e.to_string())
+        },
+    })?;
+    if to_stdout {
+        // The bundle is the output.
+        return Ok(());
     }
+    if ctx.json() {
+        return print_json(&report);
+    }
+    out!(
+        "wrote {} ({} lines: {} events, texts, checkpoint with root {})",
+        esc(&report.bundle),
+        report.lines,
+        report.events,
+        report.root
+    )
 }

@@ -1,7 +1,10 @@
 //! `factledger prove`: inclusion and consistency proofs, as JSON files `verify-proof` checks.
 
-use crate::cli::{out_json, CliError, Context};
-use factledger::proof::{prove_consistency, prove_inclusion};
+use crate::cli::render::print_json;
+use crate::cli::{CliError, Context};
+use factledger::checkpoint::TreeError;
+use factledger::desk::prove::{prove, ProveError, ProveRequest};
+use factledger::proof::ProofError;
 
 /// Prove that an event (a claim, a source, or a seq) is in the tree of size N, or with
 /// --consistency OLD NEW that the tree of size NEW extends the tree of size OLD.
@@ -22,44 +25,32 @@ pub struct ProveArgs {
 }
 
 pub fn run(ctx: &Context, args: &ProveArgs) -> Result<(), CliError> {
-    let ledger = ctx.open()?;
-    let head = ledger.head().seq;
-    let proof = if let Some(c) = &args.consistency {
-        let (old, new) = (c[0], c[1]);
-        if new > head {
-            return Err(CliError::usage(format!(
-                "--consistency {old} {new}: the ledger has only {head} events"
-            )));
-        }
-        prove_consistency(&ledger, old, new)?
-    } else {
-        let target = args.target.as_deref().unwrap_or_default();
-        let seq = match ledger.find(target)? {
-            Some(e) => e.seq,
-            None => target
-                .parse::<u64>()
-                .ok()
-                .filter(|s| (1..=head).contains(s))
-                .ok_or_else(|| {
-                    CliError::usage(format!(
-                        "'{target}' is neither a claim or source id nor a seq between 1 and {head}"
-                    ))
-                })?,
-        };
-        let size = args.size.unwrap_or(head);
-        if size > head || size < seq {
-            return Err(CliError::usage(format!(
-                "--size {size}: must be at least seq {seq} and at most the ledger's {head} events"
-            )));
-        }
-        prove_inclusion(&ledger, seq, size)?
+    let request = match args.consistency.as_deref() {
+        Some(&[old, new]) => ProveRequest::Consistency { old, new },
+        _ => ProveRequest::Inclusion {
+            target: args.target.clone().unwrap_or_default(),
+            size: args.size,
+        },
     };
+    let ledger = ctx.open()?;
+    let proof = prove(&ledger, &request)?;
     if ctx.json() {
-        return out_json(&proof);
+        return print_json(&proof);
     }
     // Human output is still the proof (pretty-printed), so `prove X > proof.json` works either way.
-    out!(
-        "{}",
-        serde_json::to_string_pretty(&proof).unwrap_or_default()
-    )
+    let pretty = serde_json::to_string_pretty(&proof).map_err(std::io::Error::other)?;
+    out!("{pretty}")
+}
+
+impl From<ProveError> for CliError {
+    /// A ledger that could not be read keeps its own exit code; everything else is a request
+    /// for what the ledger does not hold (exit 2).
+    fn from(e: ProveError) -> CliError {
+        match e {
+            ProveError::Ledger(e)
+            | ProveError::Proof(ProofError::Ledger(e))
+            | ProveError::Proof(ProofError::Tree(TreeError::Ledger(e))) => e.into(),
+            e => CliError::usage(e.to_string()),
+        }
+    }
 }

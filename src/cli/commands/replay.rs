@@ -1,9 +1,8 @@
 //! `factledger replay`: rebuild the projection from the first event and report what it holds.
 
-use crate::cli::{out_json, CliError, Context};
-use factledger::event::hex;
-use factledger::projection;
-use serde_json::json;
+use crate::cli::render::print_json;
+use crate::cli::{CliError, Context};
+use factledger::desk::replay::{replay, ReplayError, ReplayOptions};
 
 /// Replay the log from the first event (streaming), and print the seq reached, counts and the
 /// digest of the projection it implies. With --rebuild, also replace the stored projection with the result.
@@ -19,79 +18,51 @@ pub struct ReplayArgs {
 
 pub fn run(ctx: &Context, args: &ReplayArgs) -> Result<(), CliError> {
     let mut ledger = ctx.open()?;
-    let head = ledger.head();
-    if let Some(to) = args.to {
-        if to > head.seq {
-            return Err(CliError::usage(format!(
-                "--to {to}: the ledger only goes up to seq {}",
-                head.seq
-            )));
-        }
-    }
-    let bar = ctx.progress(args.to.unwrap_or(head.seq), "replay");
-    // The digest and counts of what the log implies, without holding the projection in memory
-    // (a million claims would take gigabytes); earlier events are read again when a retraction
-    // or correction changes them.
-    let summary = ledger.replay_summary(args.to, |seq| {
+    let bar = ctx.progress(args.to.unwrap_or(ledger.head().seq), "replay");
+    let options = ReplayOptions {
+        to: args.to,
+        rebuild: args.rebuild,
+    };
+    let report = replay(&mut ledger, options, |seq| {
         if seq % 1024 == 0 {
             bar.set_position(seq);
         }
-    })?;
-    bar.finish_and_clear();
-    let reached = summary.reached;
-    let digest = summary.digest;
-    let counts = json!({
-        "sources": summary.sources,
-        "claims": summary.claims,
-        "live_claims": summary.live_claims,
-        "retracted_claims": summary.retracted_claims,
-        "superseded_claims": summary.superseded_claims,
-        "claims_with_retracted_source": summary.claims_with_retracted_source,
-        "subjects": summary.subjects,
     });
-    let stored = ledger.projection_meta()?;
-    // Both the digest recorded with the stored projection and the stored entries themselves
-    // must be what the log implies.
-    let matches_stored = if reached == head.seq {
-        let entries = projection::scan_digest(&ledger.tables())?;
-        Some(stored.map(|m| m.digest) == Some(digest) && entries == digest)
-    } else {
-        None
-    };
-    if args.rebuild {
-        ledger.rebuild_projection()?;
-    }
+    bar.finish_and_clear();
+    let r = report?;
     if ctx.json() {
-        return out_json(&json!({
-            "seq": reached,
-            "events": reached,
-            "counts": counts,
-            "digest": hex(&digest.to_bytes()),
-            "matches_stored": matches_stored,
-            "rebuilt": args.rebuild,
-        }));
+        return print_json(&r);
     }
-    out!("replayed seq 1 to {reached}")?;
+    let c = &r.counts;
+    out!("replayed seq 1 to {}", r.seq)?;
     out!(
         "  {} sources, {} claims ({} live, {} retracted, {} superseded, {} with a retracted source), {} subjects",
-        summary.sources,
-        summary.claims,
-        summary.live_claims,
-        summary.retracted_claims,
-        summary.superseded_claims,
-        summary.claims_with_retracted_source,
-        summary.subjects
+        c.sources,
+        c.claims,
+        c.live_claims,
+        c.retracted_claims,
+        c.superseded_claims,
+        c.claims_with_retracted_source,
+        c.subjects
     )?;
-    out!("  digest {}", hex(&digest.to_bytes()))?;
-    match matches_stored {
-        Some(true) => out!("  matches the stored projection")?,
-        Some(false) if args.rebuild => {
-            out!("  differed from the stored projection, which was rebuilt")?
+    out!("  digest {}", r.digest)?;
+    match r.matches_stored {
+        Some(true) => out!("  matches the stored projection"),
+        Some(false) if r.rebuilt => {
+            out!("  differed from the stored projection, which was rebuilt")
         }
         Some(false) => {
-            out!("  DIFFERS from the stored projection (run `factledger replay --rebuild`)")?
+            out!("  DIFFERS from the stored projection (run `factledger replay --rebuild`)")
         }
-        None => {}
+        None => Ok(()),
     }
-    Ok(())
+}
+
+impl From<ReplayError> for CliError {
+    fn from(e: ReplayError) -> CliError {
+        match e {
+            ReplayError::Ledger(e) => e.into(),
+            e @ ReplayError::PastHead { .. } => CliError::usage(e.to_string()),
+        }
+    }
 }

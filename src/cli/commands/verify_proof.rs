@@ -1,10 +1,11 @@
 //! `factledger verify-proof FILE`: checks a proof or evidence file with no ledger at all.
 
-use crate::cli::{out_json, CliError, Context};
-use factledger::checkpoint::Checkpoint;
-use factledger::proof::verify_file;
+use crate::cli::input::{read_text, trusted_key, verifier_clock};
+use crate::cli::render::print_json;
+use crate::cli::{CliError, Context};
+use factledger::desk::verify::Published;
+use factledger::desk::verify_proof::{verify_proof, ProofInput, VerifyProofError};
 use factledger::terminal::esc;
-use serde_json::json;
 use std::path::PathBuf;
 
 /// Check an inclusion, consistency or evidence file (from `prove` or `evidence`) without any
@@ -23,72 +24,54 @@ pub struct VerifyProofArgs {
 }
 
 pub fn run(ctx: &Context, args: &VerifyProofArgs) -> Result<(), CliError> {
-    let text = std::fs::read_to_string(&args.file)
-        .map_err(|e| CliError::usage(format!("cannot read {}: {e}", args.file.display())))?;
-    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-        CliError::usage(format!(
-            "{}: not a JSON proof file: {e}",
-            args.file.display()
-        ))
-    })?;
-    let now = crate::cli::commands::verify::now_micros()?;
-    let key = args
-        .key
-        .as_deref()
-        .map(crate::cli::commands::verify::parse_key)
-        .transpose()?;
-    // A pinned key is checked against a checkpoint; with none, it would be silently unused and
-    // the proof of any tree would look vouched for by that key.
-    if key.is_some() && args.checkpoint.is_none() && v.get("checkpoint").is_none() {
-        return Err(CliError::usage(format!(
-            "--key pins the signer of a checkpoint, but {} carries none and no --checkpoint FILE was given",
-            args.file.display()
-        )));
-    }
-    let checkpoint = match &args.checkpoint {
-        Some(p) => Some(crate::cli::commands::verify::read_checkpoint(p, now)?),
+    let text = read_text(&args.file)?;
+    let label = args.file.display().to_string();
+    let now = verifier_clock()?;
+    let key = args.key.as_deref().map(trusted_key).transpose()?;
+    let published = match &args.checkpoint {
+        Some(p) => Some((p.display().to_string(), read_text(p)?)),
         None => None,
     };
-    let embedded_time = v
-        .get("checkpoint")
-        .map(Checkpoint::from_json)
-        .and_then(Result::ok)
-        .map(|c| c.check_time(now));
-    if let Some(Err(e)) = embedded_time {
-        let reason = e.to_string();
-        let mut err = CliError::check(format!("invalid: {reason}"));
-        if ctx.json() {
-            out_json(&json!({"ok": false, "reason": reason}))?;
-            eprintln!("error: invalid: {reason}");
-            err.reported = true;
-        }
-        return Err(err);
+    let report = verify_proof(ProofInput {
+        label: &label,
+        text: &text,
+        published: published
+            .as_ref()
+            .map(|(label, text)| Published { label, text }),
+        key,
+        now,
+    })
+    .map_err(refused)?;
+    if ctx.json() {
+        return print_json(&report);
     }
-    match verify_file(&v, checkpoint.as_ref(), key.as_ref()) {
-        Ok(verdict) => {
-            if ctx.json() {
-                out_json(
-                    &json!({"ok": true, "checked": verdict.checked, "checkpoint_key": verdict.checkpoint_key}),
-                )?;
-            } else {
-                out!("valid")?;
-                for c in &verdict.checked {
-                    out!("  ok: {}", esc(c))?;
-                }
-                if key.is_none() && verdict.checkpoint_key.is_some() {
-                    out!("  note: the checkpoint's key came from the file; pass --key to pin the key you trust")?;
-                }
-            }
-            Ok(())
+    out!("valid")?;
+    for c in &report.checked {
+        out!("  ok: {}", esc(c))?;
+    }
+    if key.is_none() && report.checkpoint_key.is_some() {
+        out!(
+            "  note: the checkpoint's key came from the file; pass --key to pin the key you trust"
+        )?;
+    }
+    Ok(())
+}
+
+/// A refused proof: an invalid one exits 1 with its reason as the JSON report; a file that
+/// could not be checked (not JSON, a key with no checkpoint) is bad input; an unusable
+/// published checkpoint a failed check.
+fn refused(e: VerifyProofError) -> CliError {
+    let report = e.report();
+    let err = match &e {
+        VerifyProofError::NotJson { .. } | VerifyProofError::KeyWithoutCheckpoint { .. } => {
+            return CliError::usage(e.to_string())
         }
-        Err(reason) => {
-            let mut e = CliError::check(format!("invalid: {reason}"));
-            if ctx.json() {
-                out_json(&json!({"ok": false, "reason": reason}))?;
-                eprintln!("error: invalid: {}", esc(&reason));
-                e.reported = true;
-            }
-            Err(e)
+        VerifyProofError::Published(_) | VerifyProofError::Invalid(_) => {
+            CliError::check(e.to_string())
         }
+    };
+    match report.map(|r| serde_json::to_value(&r)) {
+        Some(Ok(json)) => err.with_json(json),
+        _ => err,
     }
 }
