@@ -140,13 +140,17 @@ pub fn for_each_subject(t: &dyn Tables, visit: &mut dyn FnMut(&str) -> Result<()
     Ok(())
 }
 
+/// What a walk's visitor returns: go on ([`ControlFlow::Continue`]), stop early
+/// ([`ControlFlow::Break`]), or fail.
+pub type Step = Result<ControlFlow<()>>;
+
 /// Every subject with its claims (as [`subject_claims`] gives them), in subject order, read in
 /// one pass over the subject table. `visit` returns [`ControlFlow::Break`] to stop early (a
 /// caller that has what it needs, a listing whose reader went away); the walk then returns it.
 pub fn for_each_subject_claims(
     t: &dyn Tables,
-    visit: &mut dyn FnMut(&str, Vec<ClaimState>) -> Result<ControlFlow<()>>,
-) -> Result<ControlFlow<()>> {
+    visit: &mut dyn FnMut(&str, Vec<ClaimState>) -> Step,
+) -> Step {
     let mut current: Option<(Vec<u8>, Vec<ClaimState>)> = None;
     let mut err = None;
     let mut stopped = false;
