@@ -261,17 +261,17 @@ impl Ledger {
     }
 
     /// Every id index entry (key, seq), in storage order.
-    pub fn for_each_index_entry(&self, visit: &mut dyn FnMut(&[u8], u64)) -> Result<()> {
+    pub(crate) fn for_each_index_entry(&self, visit: &mut dyn FnMut(&[u8], u64)) -> Result<()> {
         Ok(self.store.index_entries(visit)?)
     }
 
     /// The event that retracted `target`, if any.
-    pub fn retraction_of(&self, target: &str) -> Result<Option<Event>> {
+    pub(crate) fn retraction_of(&self, target: &str) -> Result<Option<Event>> {
         self.event_by_key(&retraction_key(target))
     }
 
     /// The claim that superseded `old`, if any.
-    pub fn correction_of(&self, old: &str) -> Result<Option<Event>> {
+    pub(crate) fn correction_of(&self, old: &str) -> Result<Option<Event>> {
         self.event_by_key(&supersession_key(old))
     }
 
@@ -329,7 +329,11 @@ impl Ledger {
 
     /// Appends without making the events durable; [`Ledger::sync`] must follow. This exists only
     /// so the crash tests can show that acknowledging before the sync loses events.
-    pub fn append_unsynced(&mut self, drafts: Vec<Draft>, stamp: &Stamp) -> Result<Vec<Event>> {
+    pub(crate) fn append_unsynced(
+        &mut self,
+        drafts: Vec<Draft>,
+        stamp: &Stamp,
+    ) -> Result<Vec<Event>> {
         self.append_inner(drafts, stamp, true)
     }
 
@@ -381,7 +385,7 @@ impl Ledger {
 
     /// Appends events that were made elsewhere (an exported bundle), unchanged: same hashes,
     /// same signatures. They must continue the chain exactly and pass every check `verify` makes.
-    pub fn append_events(
+    pub(crate) fn append_events(
         &mut self,
         events: Vec<Event>,
         texts: Vec<(Hash, Vec<u8>)>,
@@ -481,7 +485,7 @@ impl Ledger {
 }
 
 /// Decodes a stored record, checking that it holds the seq it is stored under.
-pub fn decode_at(seq: u64, bytes: &[u8]) -> Result<Event> {
+pub(crate) fn decode_at(seq: u64, bytes: &[u8]) -> Result<Event> {
     let event =
         Event::from_record(bytes).map_err(|source| LedgerError::CorruptEvent { seq, source })?;
     if event.seq != seq {
@@ -559,7 +563,7 @@ impl Ledger {
     /// The last seq recorded at or before `micros` (microseconds since the epoch; 0 when nothing
     /// was). Parsing an `--as-of` argument, and refusing a seq past the head, is the caller's
     /// (`desk::AsOf`).
-    pub fn seq_at_time(&self, micros: i64) -> Result<u64> {
+    pub(crate) fn seq_at_time(&self, micros: i64) -> Result<u64> {
         let head = self.head().seq;
         // recorded_at never decreases along the log, so binary search finds the last event at
         // or before the time.

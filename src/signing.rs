@@ -112,7 +112,7 @@ pub fn check_authority(t: &dyn Tables, event: &Event) -> Result<Result<(), Autho
 
 /// [`check_authority`] for callers that already know whether the ledger is signed at this point
 /// (a bulk append or a verification, which track it as they go instead of asking per event).
-pub fn check_authority_in(
+pub(crate) fn check_authority_in(
     t: &dyn Tables,
     event: &Event,
     signed: bool,
@@ -237,7 +237,7 @@ pub struct KeyDir {
 }
 
 /// Checks a key name: the same rules as ids, so it is safe as a file name.
-pub fn check_key_name(name: &str) -> Result<()> {
+pub(crate) fn check_key_name(name: &str) -> Result<()> {
     match crate::validate::id_rule(name) {
         Some(rule) => Err(LedgerError::BadName {
             what: "key name",
