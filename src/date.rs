@@ -58,7 +58,7 @@ pub fn month_name(month: u8) -> &'static str {
 }
 
 /// Proleptic Gregorian leap year.
-pub fn is_leap(year: i64) -> bool {
+pub(crate) fn is_leap(year: i64) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
 
@@ -206,7 +206,7 @@ impl StatedDate {
     }
 
     /// The weekday the calendar gives for this date (0 = Monday).
-    pub fn actual_weekday(&self) -> Option<u8> {
+    pub(crate) fn actual_weekday(&self) -> Option<u8> {
         self.naive()
             .map(|d| d.weekday().num_days_from_monday() as u8)
     }

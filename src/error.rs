@@ -36,12 +36,58 @@ pub enum LedgerError {
     /// An event's signature or its author's authority is not acceptable.
     #[error(transparent)]
     Authority(#[from] crate::signing::AuthorityError),
-    /// Input the caller gave is not acceptable (as opposed to a damaged ledger).
+    /// A name (a key name, an author) breaks the id rules.
+    #[error("{what} {rule}")]
+    BadName {
+        /// What the name is, as messages call it (`key name`).
+        what: &'static str,
+        /// The rule it breaks.
+        rule: crate::validate::Rule,
+    },
+    /// Events made elsewhere (a bundle) do not continue this ledger's chain exactly.
+    #[error(
+        "event seq {seq} does not continue the ledger (expected seq {expected} linked to {prev})"
+    )]
+    DoesNotContinue {
+        /// The event's own seq.
+        seq: u64,
+        /// The seq the ledger needs next.
+        expected: u64,
+        /// The hash it must link to, hex.
+        prev: String,
+    },
+    /// An archived text handed in with events does not hash to the hash it came with.
+    #[error("archived text {hash} does not match its hash")]
+    TextMismatch {
+        /// The hash it came with, hex.
+        hash: String,
+    },
+    /// The projection is behind the log, so an append cannot be checked against it. Opening the
+    /// ledger brings it up to date.
+    #[error("the projection is not up to date; reopen the ledger")]
+    ProjectionBehind,
+    /// Input the caller gave is not acceptable, said in words. Kept for the modules whose errors
+    /// are not typed yet (proofs, checkpoints, bundles); new code adds a variant with context.
     #[error("{0}")]
     Invalid(String),
 }
 
 impl LedgerError {
+    /// True when the caller asked for something the ledger cannot do (bad input, a refused
+    /// signature), as opposed to a damaged ledger or a machine that failed.
+    pub fn is_caller_error(&self) -> bool {
+        matches!(
+            self,
+            LedgerError::Store(StoreError::Missing(_) | StoreError::AlreadyExists(_))
+                | LedgerError::Authority(_)
+                | LedgerError::BadName { .. }
+                | LedgerError::DoesNotContinue { .. }
+                | LedgerError::TextMismatch { .. }
+                | LedgerError::ProjectionBehind
+                | LedgerError::Invalid(_)
+        )
+    }
+
     /// True when the error means the ledger itself is damaged, not that the caller asked wrongly.
     pub fn is_integrity(&self) -> bool {
         matches!(

@@ -108,7 +108,7 @@ impl<'a> Fields<'a> {
 
 impl Record {
     /// The event body this record becomes (a copy).
-    pub fn to_body(&self) -> EventBody {
+    pub(crate) fn to_body(&self) -> EventBody {
         match self {
             Record::Source(s, _) => EventBody::SourceRegistered(s.clone()),
             Record::Claim(c) => EventBody::ClaimAsserted(c.clone()),
@@ -382,7 +382,7 @@ pub fn parse_line(bytes: &[u8], base: &Path) -> Result<Option<Record>, String> {
 /// Parses one JSON value, refusing what serde_json's `Value` would change without a word: a key
 /// given twice in one object (it keeps the last, so `"type":"claim","type":"source"` would be a
 /// source) and a number it cannot hold exactly (it rounds `9007199254740993.0` and `1e-400`).
-pub fn parse_json(text: &str) -> Result<Json, String> {
+pub(crate) fn parse_json(text: &str) -> Result<Json, String> {
     match serde_json::from_str(text) {
         Ok(json) => {
             lossless(text)?;

@@ -261,17 +261,17 @@ impl Ledger {
     }
 
     /// Every id index entry (key, seq), in storage order.
-    pub fn for_each_index_entry(&self, visit: &mut dyn FnMut(&[u8], u64)) -> Result<()> {
+    pub(crate) fn for_each_index_entry(&self, visit: &mut dyn FnMut(&[u8], u64)) -> Result<()> {
         Ok(self.store.index_entries(visit)?)
     }
 
     /// The event that retracted `target`, if any.
-    pub fn retraction_of(&self, target: &str) -> Result<Option<Event>> {
+    pub(crate) fn retraction_of(&self, target: &str) -> Result<Option<Event>> {
         self.event_by_key(&retraction_key(target))
     }
 
     /// The claim that superseded `old`, if any.
-    pub fn correction_of(&self, old: &str) -> Result<Option<Event>> {
+    pub(crate) fn correction_of(&self, old: &str) -> Result<Option<Event>> {
         self.event_by_key(&supersession_key(old))
     }
 
@@ -329,7 +329,11 @@ impl Ledger {
 
     /// Appends without making the events durable; [`Ledger::sync`] must follow. This exists only
     /// so the crash tests can show that acknowledging before the sync loses events.
-    pub fn append_unsynced(&mut self, drafts: Vec<Draft>, stamp: &Stamp) -> Result<Vec<Event>> {
+    pub(crate) fn append_unsynced(
+        &mut self,
+        drafts: Vec<Draft>,
+        stamp: &Stamp,
+    ) -> Result<Vec<Event>> {
         self.append_inner(drafts, stamp, true)
     }
 
@@ -381,7 +385,7 @@ impl Ledger {
 
     /// Appends events that were made elsewhere (an exported bundle), unchanged: same hashes,
     /// same signatures. They must continue the chain exactly and pass every check `verify` makes.
-    pub fn append_events(
+    pub(crate) fn append_events(
         &mut self,
         events: Vec<Event>,
         texts: Vec<(Hash, Vec<u8>)>,
@@ -391,20 +395,19 @@ impl Ledger {
         for (i, e) in events.iter().enumerate() {
             let want = head.seq + 1 + i as u64;
             if e.seq != want || e.prev != prev || e.compute_hash() != e.hash {
-                return Err(LedgerError::Invalid(format!(
-                    "event seq {} does not continue the ledger (expected seq {want} linked to {})",
-                    e.seq,
-                    crate::event::hex(&prev)
-                )));
+                return Err(LedgerError::DoesNotContinue {
+                    seq: e.seq,
+                    expected: want,
+                    prev: crate::event::hex(&prev),
+                });
             }
             prev = e.hash;
         }
         for (hash, text) in &texts {
             if blake3::hash(text).as_bytes() != hash {
-                return Err(LedgerError::Invalid(format!(
-                    "archived text {} does not match its hash",
-                    crate::event::hex(hash)
-                )));
+                return Err(LedgerError::TextMismatch {
+                    hash: crate::event::hex(hash),
+                });
             }
         }
         self.commit(events, texts, false)
@@ -426,9 +429,7 @@ impl Ledger {
         let meta = self
             .projection_meta()?
             .filter(|m| m.seq == head.seq)
-            .ok_or_else(|| {
-                LedgerError::Invalid("the projection is not up to date; reopen the ledger".into())
-            })?;
+            .ok_or(LedgerError::ProjectionBehind)?;
         // Fold the new events into the projection, in the same write as the events; each event
         // is checked against the state just before it (authors added earlier in the batch count).
         let (writes, digest) = {
@@ -484,7 +485,7 @@ impl Ledger {
 }
 
 /// Decodes a stored record, checking that it holds the seq it is stored under.
-pub fn decode_at(seq: u64, bytes: &[u8]) -> Result<Event> {
+pub(crate) fn decode_at(seq: u64, bytes: &[u8]) -> Result<Event> {
     let event =
         Event::from_record(bytes).map_err(|source| LedgerError::CorruptEvent { seq, source })?;
     if event.seq != seq {
@@ -559,24 +560,11 @@ impl Tables for View<'_> {
 }
 
 impl Ledger {
-    /// Resolves an `--as-of` argument: a seq, or an RFC 3339 time meaning the last event recorded
-    /// at or before it (0 when none was).
-    pub fn resolve_as_of(&self, spec: &str) -> Result<u64> {
+    /// The last seq recorded at or before `micros` (microseconds since the epoch; 0 when nothing
+    /// was). Parsing an `--as-of` argument, and refusing a seq past the head, is the caller's
+    /// (`desk::AsOf`).
+    pub(crate) fn seq_at_time(&self, micros: i64) -> Result<u64> {
         let head = self.head().seq;
-        if let Ok(seq) = spec.trim().parse::<u64>() {
-            if seq > head {
-                return Err(LedgerError::Invalid(format!(
-                    "--as-of {seq}: the ledger only goes up to seq {head}"
-                )));
-            }
-            return Ok(seq);
-        }
-        let t = chrono::DateTime::parse_from_rfc3339(spec.trim()).map_err(|e| {
-            LedgerError::Invalid(format!(
-                "--as-of '{spec}' is neither a seq nor an RFC 3339 time: {e}"
-            ))
-        })?;
-        let micros = t.timestamp_micros();
         // recorded_at never decreases along the log, so binary search finds the last event at
         // or before the time.
         let (mut lo, mut hi) = (0u64, head);

@@ -5,6 +5,19 @@
 //! events too. The log is the truth; everything else is derived from it and can be checked
 //! against it.
 //!
+//! # Where to start
+//! - [`Ledger`] opens a ledger directory ([`Ledger::open`]); [`desk::init::init`] creates one.
+//! - [`desk`] holds one function per thing a desk does — [`desk::import::import_records`],
+//!   [`desk::add::add`], [`desk::facts::facts`], [`desk::flags::flags`], [`desk::show::show`]…
+//!   Each returns a typed result that derives `Serialize` (the JSON of `docs/cli.md`). Writes
+//!   take a [`Stamp`]: who appends, when, and the key that signs.
+//! - Failures are typed: [`LedgerError`] from the ledger, [`DeskError`] from the read use cases,
+//!   and each write use case's own enum; [`Result`] defaults to [`LedgerError`].
+//! - Points in history are [`AsOf`]: a seq, or a time.
+//!
+//! The `factledger` command is built on exactly these functions. Its dependencies sit behind the
+//! default `cli` feature; with `default-features = false` the library builds without them.
+//!
 //! # Layout
 //! - [`desk`] — the use cases (import, add, verify, facts, flags, audit…) that the CLI and the
 //!   desk server call; each returns a typed, serialisable result.
@@ -32,7 +45,7 @@
 //! - [`terminal`] — text from ledgers, bundles and proofs escaped so it cannot drive a terminal.
 //! - [`import`] — the JSON Lines import format and the decision of what to append.
 //! - [`validate`] — the field rules every event meets, by whichever route it enters.
-//! - [`error`] — the library's error type.
+//! - `error` — the library's error type, [`LedgerError`].
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -42,7 +55,7 @@ pub mod checkpoint;
 pub mod date;
 pub mod desk;
 pub mod dot;
-pub mod error;
+mod error;
 pub mod event;
 pub mod extract;
 pub mod facts;
@@ -60,5 +73,7 @@ pub mod terminal;
 pub mod validate;
 pub mod value;
 
+pub use desk::{AsOf, DeskError};
 pub use error::{LedgerError, Result};
-pub use ledger::Ledger;
+pub use event::Event;
+pub use ledger::{Ledger, Stamp};

@@ -31,14 +31,14 @@ pub enum AuthorityError {
         since: u64,
     },
     /// The author is not (or no longer) authorised.
-    #[error("author '{author}' is not authorised to sign at seq {seq}{detail}")]
+    #[error("author '{author}' is not authorised to sign at seq {seq}{reason}")]
     NotAuthorised {
         /// The event.
         seq: u64,
         /// Its author.
         author: String,
-        /// Why.
-        detail: String,
+        /// Why: the CLI chooses its hint by this, never by the message text.
+        reason: NotAuthorisedReason,
     },
     /// The key in the event is not the key the author was authorised with.
     #[error("event seq {seq} is signed with key {key}, but author '{author}' is authorised with key {expected}")]
@@ -59,6 +59,28 @@ pub enum AuthorityError {
         seq: u64,
         /// Why.
         reason: String,
+    },
+}
+
+/// Why an author may not sign an event. Printed after the author and seq, so each form starts
+/// with its own separator (` (…)` or `: …`), as the messages always have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotAuthorisedReason {
+    /// No `AuthorAuthorised` event names the author.
+    #[error(" (unknown author)")]
+    Unknown,
+    /// The author was revoked.
+    #[error(" (revoked at seq {at})")]
+    Revoked {
+        /// The revoking event.
+        at: u64,
+    },
+    /// The first authorisation of an unsigned ledger was not made by the author it authorises,
+    /// signed with the key it authorises.
+    #[error(": the first authorisation must be made by '{name}' itself, signed with the key it authorises")]
+    NotSelfAuthorised {
+        /// The author being authorised.
+        name: String,
     },
 }
 
@@ -90,7 +112,7 @@ pub fn check_authority(t: &dyn Tables, event: &Event) -> Result<Result<(), Autho
 
 /// [`check_authority`] for callers that already know whether the ledger is signed at this point
 /// (a bulk append or a verification, which track it as they go instead of asking per event).
-pub fn check_authority_in(
+pub(crate) fn check_authority_in(
     t: &dyn Tables,
     event: &Event,
     signed: bool,
@@ -102,10 +124,9 @@ pub fn check_authority_in(
                 return Ok(Err(AuthorityError::NotAuthorised {
                     seq: event.seq,
                     author: event.author.clone(),
-                    detail: format!(
-                        ": the first authorisation must be made by '{}' itself, signed with the key it authorises",
-                        g.name
-                    ),
+                    reason: NotAuthorisedReason::NotSelfAuthorised {
+                        name: g.name.clone(),
+                    },
                 }));
             }
             return Ok(verify_signature(event));
@@ -132,12 +153,14 @@ pub fn check_authority_in(
         None => Ok(Err(AuthorityError::NotAuthorised {
             seq: event.seq,
             author: event.author.clone(),
-            detail: " (unknown author)".into(),
+            reason: NotAuthorisedReason::Unknown,
         })),
         Some(a) if a.revoked_at.is_some() => Ok(Err(AuthorityError::NotAuthorised {
             seq: event.seq,
             author: event.author.clone(),
-            detail: format!(" (revoked at seq {})", a.revoked_at.unwrap_or_default()),
+            reason: NotAuthorisedReason::Revoked {
+                at: a.revoked_at.unwrap_or_default(),
+            },
         })),
         Some(a) if a.public_key != signer => Ok(Err(AuthorityError::WrongKey {
             seq: event.seq,
@@ -192,9 +215,9 @@ pub enum KeyError {
         /// The file.
         path: PathBuf,
     },
-    /// The name is not usable as a key name.
-    #[error("{0}")]
-    BadName(String),
+    /// The name is not usable as a key name (the id rules, so it is safe as a file name).
+    #[error("key name {0}")]
+    BadName(crate::validate::Rule),
     /// The OS gave no randomness for a new key.
     #[error("no randomness for a new key: {0}")]
     NoRandomness(String),
@@ -214,8 +237,14 @@ pub struct KeyDir {
 }
 
 /// Checks a key name: the same rules as ids, so it is safe as a file name.
-pub fn check_key_name(name: &str) -> Result<()> {
-    crate::import::check_id(name, "key name").map_err(LedgerError::Invalid)
+pub(crate) fn check_key_name(name: &str) -> Result<()> {
+    match crate::validate::id_rule(name) {
+        Some(rule) => Err(LedgerError::BadName {
+            what: "key name",
+            rule,
+        }),
+        None => Ok(()),
+    }
 }
 
 impl KeyDir {
@@ -241,7 +270,7 @@ impl KeyDir {
     }
 
     fn name_ok(name: &str) -> Result<(), KeyError> {
-        check_key_name(name).map_err(|e| KeyError::BadName(e.to_string()))
+        crate::validate::id_rule(name).map_or(Ok(()), |rule| Err(KeyError::BadName(rule)))
     }
 
     /// Generates a new key pair from the OS's randomness and writes it; refuses to overwrite.

@@ -22,7 +22,7 @@ pub const MAX_ID_CHARS: usize = 128;
 /// Longest subject or predicate, in characters.
 pub const MAX_NAME_CHARS: usize = 512;
 /// Longest author name an event may carry, in characters.
-pub const MAX_AUTHOR_CHARS: usize = 128;
+pub(crate) const MAX_AUTHOR_CHARS: usize = 128;
 /// Most citations one source may list.
 pub const MAX_CITES: usize = 1000;
 /// Longest archived text, in bytes.
@@ -112,7 +112,7 @@ impl fmt::Display for FieldProblem {
 impl std::error::Error for FieldProblem {}
 
 /// Joins problems into one message, for callers that report one line per record.
-pub fn describe(problems: &[FieldProblem]) -> String {
+pub(crate) fn describe(problems: &[FieldProblem]) -> String {
     problems
         .iter()
         .map(ToString::to_string)
@@ -121,7 +121,7 @@ pub fn describe(problems: &[FieldProblem]) -> String {
 }
 
 /// The rule an id breaks, if any: 1–128 ASCII letters, digits and `._:-`.
-pub fn id_rule(id: &str) -> Option<Rule> {
+pub(crate) fn id_rule(id: &str) -> Option<Rule> {
     if id.is_empty() {
         return Some(Rule::Empty);
     }

@@ -9,7 +9,7 @@ use bincode::{Decode, Encode};
 use serde_json::{json, Map, Value as Json};
 
 /// Longest free-text value, speaker or quote, in bytes.
-pub const MAX_TEXT_VALUE: usize = 64 * 1024;
+pub(crate) const MAX_TEXT_VALUE: usize = 64 * 1024;
 
 /// A vote a member cast.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Encode, Decode)]
@@ -90,7 +90,7 @@ pub enum Body {
 
 impl Body {
     /// Members of the body, the most votes a tally can hold.
-    pub fn membership(self) -> u32 {
+    pub(crate) fn membership(self) -> u32 {
         match self {
             Body::Unsc => 15,
             Body::Unga => 193,
@@ -166,7 +166,7 @@ pub enum Value {
 }
 
 /// Collapses runs of whitespace to single spaces and trims.
-pub fn collapse(s: &str) -> String {
+pub(crate) fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -254,7 +254,7 @@ const MEMBER_ALIASES: &[(&str, &str)] = &[
 ];
 
 /// The five permanent members of the Security Council, by canonical name.
-pub const PERMANENT_MEMBERS: [&str; 5] = [
+pub(crate) const PERMANENT_MEMBERS: [&str; 5] = [
     "China",
     "France",
     "Russian Federation",
@@ -276,7 +276,7 @@ pub fn normalise_member(name: &str) -> String {
 }
 
 /// The member named by a `vote:<member>` predicate, if the predicate is one.
-pub fn vote_member(predicate: &str) -> Option<&str> {
+pub(crate) fn vote_member(predicate: &str) -> Option<&str> {
     predicate.strip_prefix("vote:")
 }
 
@@ -302,7 +302,7 @@ pub fn normalise_predicate(predicate: &str) -> Result<String, String> {
 }
 
 /// How a JSON value is named in messages: "a string", "an array" and so on.
-pub fn describe(v: &Json) -> &'static str {
+pub(crate) fn describe(v: &Json) -> &'static str {
     match v {
         Json::Null => "null",
         Json::Bool(_) => "a boolean",
@@ -624,7 +624,7 @@ impl Value {
 }
 
 /// `1st`, `2nd`, `3rd`, `4th` …
-pub fn ordinal(n: u32) -> String {
+pub(crate) fn ordinal(n: u32) -> String {
     let suffix = match (n % 10, n % 100) {
         (_, 11..=13) => "th",
         (1, _) => "st",

@@ -107,11 +107,11 @@ struct LocatedProblem<'a> {
     message: &'a str,
 }
 
-/// Turns a refused write into one CLI error; with `--json` the refusal body (its located
-/// problems, capped) goes to stdout first, and the human lines to stderr.
-pub fn refused(ctx: &Context, e: ImportError) -> CliError {
-    let printed = match (&e, ctx.json()) {
-        (ImportError::Refused { label, problems }, true) => print_json(&Refusal {
+/// Turns a refused write into one CLI error; a refused import carries its JSON body (its located
+/// problems, capped), which `main` prints on stdout with `--json`.
+pub fn refused(e: ImportError) -> CliError {
+    let body = match &e {
+        ImportError::Refused { label, problems } => serde_json::to_value(Refusal {
             error: e.to_string(),
             // A refusal is bad input: exit 2, as `CliError::from` maps it below.
             exit_code: 2,
@@ -129,14 +129,10 @@ pub fn refused(ctx: &Context, e: ImportError) -> CliError {
         }),
         _ => return CliError::from(e),
     };
-    let mut err = CliError::from(e);
-    if let Err(broken) = printed {
-        return broken;
+    match body {
+        Ok(body) => CliError::from(e).with_json(body),
+        Err(bug) => bug.into(),
     }
-    // The JSON body is on stdout; the human lines go to stderr (escaped).
-    err.eprint();
-    err.reported = true;
-    err
 }
 
 /// `LABEL:LINE: message`, or `LABEL: message` for a problem not tied to a line.
@@ -171,10 +167,7 @@ impl From<ImportError> for CliError {
         };
         match e {
             ImportError::Ledger(e) => e.into(),
-            e => CliError {
-                details,
-                ..CliError::usage(e.to_string())
-            },
+            e => CliError::usage(e.to_string()).with_details(details),
         }
     }
 }

@@ -1,5 +1,6 @@
-//! The command-line interface: argument parsing, the shared context each command gets, and the
-//! one place where errors become messages and exit codes.
+//! The command-line interface: argument parsing, the shared context each command gets, and
+//! `main`, the one place where an error is printed ([`CliError::print`]; `error.rs` maps errors
+//! to kinds, hints and exit codes).
 //!
 //! Exit codes (a public contract, see `docs/cli.md`): 0 success; 1 a check found a problem (a
 //! failed `verify`, a damaged ledger); 2 bad input or usage (including a missing ledger);
@@ -17,12 +18,13 @@ macro_rules! out {
 }
 
 pub mod commands;
+mod error;
 pub mod input;
 pub mod render;
 
+pub use error::{CliError, ErrorKind};
+
 use clap::{Parser, Subcommand};
-use factledger::store::StoreError;
-use factledger::LedgerError;
 use std::cell::RefCell;
 use std::fmt;
 use std::io::{BufWriter, Write};
@@ -116,175 +118,6 @@ pub enum Command {
     Evidence(commands::evidence::EvidenceArgs),
     /// Load the UN-votes fixtures into a temporary ledger and show what factledger sees.
     Demo(commands::demo::DemoArgs),
-}
-
-/// How an error should end the process.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErrorKind {
-    /// A check found a problem, or the ledger is damaged: exit 1.
-    Check,
-    /// Bad input or usage: exit 2.
-    Usage,
-    /// The ledger could not be used (in use, I/O): exit 3.
-    Unavailable,
-}
-
-/// An error at the CLI edge: a message, a kind that fixes the exit code, and an optional hint.
-#[derive(Debug)]
-pub struct CliError {
-    pub kind: ErrorKind,
-    pub message: String,
-    pub hint: Option<String>,
-    /// Extra lines printed before the message (e.g. located import problems).
-    pub details: Vec<String>,
-    /// Already reported (e.g. as JSON on stdout); only the exit code remains.
-    pub reported: bool,
-    /// With `--json`: the failure's structured report (verify's problem, an import's located
-    /// problems), printed on stdout by the one printer instead of the generic error object.
-    pub json: Option<serde_json::Value>,
-}
-
-impl CliError {
-    pub fn usage(message: impl Into<String>) -> CliError {
-        CliError {
-            kind: ErrorKind::Usage,
-            message: message.into(),
-            hint: None,
-            details: Vec::new(),
-            reported: false,
-            json: None,
-        }
-    }
-
-    /// Attaches the structured report `--json` prints for this failure.
-    pub fn with_json(mut self, report: serde_json::Value) -> CliError {
-        self.json = Some(report);
-        self
-    }
-
-    pub fn check(message: impl Into<String>) -> CliError {
-        CliError {
-            kind: ErrorKind::Check,
-            ..CliError::usage(message)
-        }
-    }
-
-    pub fn exit_code(&self) -> u8 {
-        match self.kind {
-            ErrorKind::Check => 1,
-            ErrorKind::Usage => 2,
-            ErrorKind::Unavailable => 3,
-        }
-    }
-}
-
-impl CliError {
-    /// Prints the error on stderr: details, `error: MESSAGE`, `hint: HINT`. Messages quote file
-    /// content (an import line, a bundle's line type, a proof's claim id), so every line is
-    /// escaped for the terminal: one hostile value cannot fake a success or a second line.
-    pub fn eprint(&self) {
-        use factledger::terminal::esc;
-        let mut err = std::io::stderr().lock();
-        for d in &self.details {
-            let _ = writeln!(err, "{}", esc(d));
-        }
-        let _ = writeln!(err, "error: {}", esc(&self.message));
-        if let Some(h) = &self.hint {
-            let _ = writeln!(err, "hint: {}", esc(h));
-        }
-    }
-}
-
-impl fmt::Display for CliError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl From<LedgerError> for CliError {
-    fn from(e: LedgerError) -> CliError {
-        let kind = match &e {
-            LedgerError::Store(StoreError::Missing(_)) => ErrorKind::Usage,
-            LedgerError::Store(StoreError::AlreadyExists(_)) => ErrorKind::Usage,
-            LedgerError::Invalid(_) | LedgerError::Authority(_) => ErrorKind::Usage,
-            LedgerError::Store(
-                StoreError::InUse(_) | StoreError::Io { .. } | StoreError::Sled { .. },
-            ) => ErrorKind::Unavailable,
-            _ if e.is_integrity() => ErrorKind::Check,
-            _ => ErrorKind::Unavailable,
-        };
-        let hint = match &e {
-            LedgerError::Store(StoreError::Missing(dir)) => Some(format!(
-                "create one with `factledger init --ledger {}`, or point --ledger / FACTLEDGER_DIR at an existing ledger",
-                dir.display()
-            )),
-            LedgerError::Authority(factledger::signing::AuthorityError::NotAuthorised { detail, .. })
-                if detail.contains("first authorisation") =>
-            {
-                Some(
-                    "the ledger is unsigned; the author who makes it signed must authorise themselves: \
-                     run `factledger authors add NAME PUBKEY` as NAME (--author NAME), with NAME's key in the key directory"
-                        .into(),
-                )
-            }
-            LedgerError::Authority(_) => Some(
-                "this ledger is signed: the author (--author / FACTLEDGER_AUTHOR) needs a key in the key directory \
-                 (`factledger key generate --name NAME`) that an authorised author has added (`factledger authors add NAME PUBKEY`)"
-                    .into(),
-            ),
-            LedgerError::Store(StoreError::InUse(_)) => {
-                Some("wait for the other command to finish, or pass --wait SECONDS".into())
-            }
-            _ => None,
-        };
-        CliError {
-            kind,
-            message: e.to_string(),
-            hint,
-            details: Vec::new(),
-            reported: false,
-            json: None,
-        }
-    }
-}
-
-impl From<factledger::desk::DeskError> for CliError {
-    /// The ledger's own errors map as above; a request naming what the ledger does not hold is
-    /// bad input (exit 2).
-    fn from(e: factledger::desk::DeskError) -> CliError {
-        use factledger::desk::DeskError;
-        match e {
-            DeskError::Ledger(e) => CliError::from(e),
-            e @ (DeskError::NoSuchId { .. }
-            | DeskError::NoSuchSeq { .. }
-            | DeskError::AsOfPastHead { .. }
-            | DeskError::BadAsOf { .. }) => CliError::usage(e.to_string()),
-        }
-    }
-}
-
-impl From<factledger::signing::KeyError> for CliError {
-    /// Key-file I/O failures exit 3; a key in the way, a secret others can read, a file that is
-    /// not a key exit 2.
-    fn from(e: factledger::signing::KeyError) -> CliError {
-        CliError {
-            kind: if e.is_io() {
-                ErrorKind::Unavailable
-            } else {
-                ErrorKind::Usage
-            },
-            ..CliError::usage(e.to_string())
-        }
-    }
-}
-
-impl From<std::io::Error> for CliError {
-    fn from(e: std::io::Error) -> CliError {
-        CliError {
-            kind: ErrorKind::Unavailable,
-            ..CliError::usage(format!("I/O error: {e}"))
-        }
-    }
 }
 
 /// Everything a command needs from outside: options, clock and author, output.
@@ -451,31 +284,11 @@ pub fn flush_out() -> Result<(), CliError> {
     out_result(OUT.with(|o| o.borrow_mut().flush()))
 }
 
+/// A write to stdout as a CLI result: a closed pipe becomes [`ErrorKind::BrokenPipe`] (a clean
+/// exit), any other failure exit 3.
 fn out_result(r: std::io::Result<()>) -> Result<(), CliError> {
-    match r {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(CliError {
-            kind: ErrorKind::Check,
-            message: String::new(),
-            hint: None,
-            details: Vec::new(),
-            reported: true,
-            json: None,
-        }
-        .broken_pipe()),
-        Err(e) => Err(e.into()),
-    }
+    r.map_err(CliError::from)
 }
-
-impl CliError {
-    fn broken_pipe(mut self) -> CliError {
-        self.kind = ErrorKind::Check;
-        self.message = BROKEN_PIPE.into();
-        self
-    }
-}
-
-const BROKEN_PIPE: &str = "\0broken pipe";
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -507,19 +320,10 @@ pub fn main() -> ExitCode {
     let result = result.and_then(|()| flush_out());
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.message == BROKEN_PIPE => ExitCode::SUCCESS,
         Err(e) => {
             // What the command printed before it failed comes first.
             let _ = flush_out();
-            if !e.reported {
-                e.eprint();
-                if json {
-                    let report = e.json.clone().unwrap_or_else(|| {
-                        serde_json::json!({"ok": false, "error": e.message, "hint": e.hint, "exit_code": e.exit_code()})
-                    });
-                    let _ = writeln!(std::io::stdout(), "{report}");
-                }
-            }
+            e.print(json);
             ExitCode::from(e.exit_code())
         }
     }

@@ -7,6 +7,7 @@ use crate::projection::for_each_subject_claims;
 use crate::provenance::{independent_sources, Chains};
 use crate::Ledger;
 use serde::{Serialize, Serializer};
+use std::ops::ControlFlow;
 
 /// What to list.
 #[derive(Debug, Clone, Default)]
@@ -105,8 +106,9 @@ pub fn facts(ledger: &Ledger, options: &FactsOptions) -> Result<Vec<FactRow>, De
         Some(s) => facts.extend(subject_facts(&view, s)?),
         None => for_each_subject_claims(&view, &mut |s, claims| {
             facts.extend(facts_of(&view, s, claims)?);
-            Ok(())
-        })?,
+            Ok(ControlFlow::Continue(()))
+        })
+        .map(drop)?,
     }
     let mut chains = Chains::default();
     let mut rows = Vec::with_capacity(facts.len());

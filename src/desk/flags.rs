@@ -2,12 +2,12 @@
 //! a time so a ledger with millions of flags is listed in flat memory.
 
 use super::{AsOf, DeskError};
-use crate::error::LedgerError;
 use crate::flags::{for_each_flag, subject_flags, Flag, FlagCode};
 use crate::provenance::Chains;
 use crate::Ledger;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 
 /// Which flags to list.
 #[derive(Debug, Clone, Default)]
@@ -63,24 +63,26 @@ pub fn flags<E: From<DeskError>>(
         }
         return Ok(summary);
     }
-    // The library's walk carries ledger errors; a failure of the visitor stops it with a
-    // placeholder and is kept here, to be returned instead.
+    // The walk carries ledger errors; a failure of the visitor is kept here and stops the walk
+    // with a typed break, to be returned instead.
     let mut failed = None;
     let walked = for_each_flag(&view, ledger, &mut |f| {
         if options.wants(&f) {
             summary.count(&f);
             if let Err(e) = visit(&f) {
                 failed = Some(e);
-                return Err(LedgerError::Invalid("stopped by the caller".into()));
+                return Ok(ControlFlow::Break(()));
             }
         }
-        Ok(())
-    });
-    match (walked, failed) {
-        (_, Some(e)) => Err(e),
-        (Err(e), None) => Err(DeskError::from(e).into()),
-        (Ok(()), None) => Ok(summary),
+        Ok(ControlFlow::Continue(()))
+    })
+    .map_err(DeskError::from)?;
+    if let Some(e) = failed {
+        return Err(e);
     }
+    // Only a failed visitor breaks the walk.
+    debug_assert!(walked.is_continue());
+    Ok(summary)
 }
 
 /// Every flag the options ask for, collected: for callers that need them all at once (a JSON

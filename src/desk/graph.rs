@@ -7,6 +7,7 @@ use crate::provenance::{Chain, Chains};
 use crate::Ledger;
 use serde::{Serialize, Serializer};
 use std::collections::BTreeSet;
+use std::ops::ControlFlow;
 
 /// Which part of the graph to draw.
 #[derive(Debug, Clone, Default)]
@@ -99,8 +100,9 @@ pub fn graph(ledger: &Ledger, options: &GraphOptions) -> Result<Graph, DeskError
         Some(s) => states.extend(subject_claims(&t, s)?),
         None => projection::for_each_subject_claims(&t, &mut |_, found| {
             states.extend(found);
-            Ok(())
-        })?,
+            Ok(ControlFlow::Continue(()))
+        })
+        .map(drop)?,
     }
     let mut roots: BTreeSet<String> = states.iter().map(|c| c.claim.source.clone()).collect();
     if options.subject.is_none() {

@@ -115,9 +115,7 @@ impl AsOf {
             AsOf::Seq(seq) if seq > head => Err(DeskError::AsOfPastHead { seq, head }),
             AsOf::Seq(seq) => Ok(seq),
             // The ledger finds the last event at or before a time (a search over the log).
-            AsOf::Time(t) => {
-                Ok(ledger.resolve_as_of(&t.to_rfc3339_opts(SecondsFormat::AutoSi, true))?)
-            }
+            AsOf::Time(t) => Ok(ledger.seq_at_time(t.timestamp_micros())?),
         }
     }
 

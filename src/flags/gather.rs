@@ -11,6 +11,7 @@ use crate::projection::{self, ClaimState, Liveness, Tables, SOURCES};
 use crate::provenance::Chains;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
+use std::ops::ControlFlow;
 use std::rc::Rc;
 
 /// Archived texts as of a view: the source's text reference comes from the view, the text from
@@ -194,12 +195,14 @@ impl Tables for SourceCache<'_> {
 }
 
 /// Visits every flag in the ledger (as of the view) in order of subject, code, predicate and
-/// claims, one subject at a time: memory holds one subject's flags, not the ledger's.
+/// claims, one subject at a time: memory holds one subject's flags, not the ledger's. `visit`
+/// returns [`ControlFlow::Break`] to stop the walk (its caller failed to take the flag: a closed
+/// pipe, a full disk); the walk then returns it without reading further.
 pub fn for_each_flag(
     t: &dyn Tables,
     ledger: &Ledger,
-    visit: &mut dyn FnMut(Flag) -> Result<()>,
-) -> Result<()> {
+    visit: &mut dyn FnMut(Flag) -> Result<ControlFlow<()>>,
+) -> Result<ControlFlow<()>> {
     let cached = SourceCache::new(t);
     let t: &dyn Tables = &cached;
     let mut chains = Chains::default();
@@ -217,22 +220,29 @@ pub fn for_each_flag(
         }
     }
     let archive = ViewArchive::new(t, ledger);
-    let mut emit = |subject: &str, mut flags: Vec<Flag>| -> Result<()> {
+    let mut emit = |subject: &str, mut flags: Vec<Flag>| -> Result<ControlFlow<()>> {
         flags.sort_by(|a, b| {
             (&a.code, &a.predicate, &a.claims).cmp(&(&b.code, &b.predicate, &b.claims))
         });
         flags.dedup();
         debug_assert!(flags.iter().all(|f| f.subject == subject));
-        flags.into_iter().try_for_each(&mut *visit)
+        for f in flags {
+            if visit(f)?.is_break() {
+                return Ok(ControlFlow::Break(()));
+            }
+        }
+        Ok(ControlFlow::Continue(()))
     };
     let mut pending = source_flags.into_iter().peekable();
-    projection::for_each_subject_claims(t, &mut |s, claims| {
+    let walked = projection::for_each_subject_claims(t, &mut |s, claims| {
         while let Some((subject, _)) = pending.peek() {
             if subject.as_str() >= s {
                 break;
             }
             let (subject, flags) = pending.next().expect("peeked");
-            emit(&subject, flags)?;
+            if emit(&subject, flags)?.is_break() {
+                return Ok(ControlFlow::Break(()));
+            }
         }
         let mut flags = claims_flags(&cached, &archive, &mut chains, s, claims)?;
         if pending.peek().is_some_and(|(subject, _)| subject == s) {
@@ -240,10 +250,15 @@ pub fn for_each_flag(
         }
         emit(s, flags)
     })?;
-    for (subject, flags) in pending {
-        emit(&subject, flags)?;
+    if walked.is_break() {
+        return Ok(walked);
     }
-    Ok(())
+    for (subject, flags) in pending {
+        if emit(&subject, flags)?.is_break() {
+            return Ok(ControlFlow::Break(()));
+        }
+    }
+    Ok(ControlFlow::Continue(()))
 }
 
 /// Every flag in the ledger (as of the view), sorted by subject, code, predicate and claims.
@@ -251,7 +266,8 @@ pub fn all_flags(t: &dyn Tables, ledger: &Ledger) -> Result<Vec<Flag>> {
     let mut flags = Vec::new();
     for_each_flag(t, ledger, &mut |f| {
         flags.push(f);
-        Ok(())
-    })?;
+        Ok(ControlFlow::Continue(()))
+    })
+    .map(drop)?;
     Ok(flags)
 }

@@ -2,7 +2,7 @@
 //!
 //! For every claim and source the projection keeps its current state (retracted? superseded?),
 //! plus indexes by subject, by source and by citation, in [tables](Table) the store keeps as
-//! keyspaces. It is a pure fold over events ([`fold`] says once what each event changes;
+//! keyspaces. It is a pure fold over events ([`fold`](mod@fold) says once what each event changes;
 //! [`apply`] writes that into tables, [`replay_summary`] into a digest): no validation, no
 //! rules — those happen before an append and after a read. The same fold runs against the
 //! store (kept up to date in the same write as the events), against memory (replay, `--as-of`),
@@ -15,7 +15,7 @@
 //!
 //! - [`tables`] — the tables, read and write access, in memory and as an overlay;
 //! - [`state`] — what an entry holds (claim, source and author states) and liveness;
-//! - [`fold`] — the one statement of what each event changes, and the table writer;
+//! - [`fold`](mod@fold) — the one statement of what each event changes, and the table writer;
 //! - [`digest`] — the digest, the meta record, the digesting wrapper;
 //! - [`summary`] — the digest and counts of a replay without holding the tables;
 //! - [`queries`] — reads: a claim, a source, a subject's claims, who cites what.

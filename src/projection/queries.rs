@@ -8,6 +8,7 @@ use super::tables::{
 use super::{apply, decode, prefix};
 use crate::error::{LedgerError, Result};
 use crate::event::Event;
+use std::ops::ControlFlow;
 
 /// Reads an author's state.
 pub fn author(t: &dyn Tables, name: &str) -> Result<Option<AuthorState>> {
@@ -139,30 +140,42 @@ pub fn for_each_subject(t: &dyn Tables, visit: &mut dyn FnMut(&str) -> Result<()
     Ok(())
 }
 
+/// What a walk's visitor returns: go on ([`ControlFlow::Continue`]), stop early
+/// ([`ControlFlow::Break`]), or fail.
+pub type Step = Result<ControlFlow<()>>;
+
 /// Every subject with its claims (as [`subject_claims`] gives them), in subject order, read in
-/// one pass over the subject table.
+/// one pass over the subject table. `visit` returns [`ControlFlow::Break`] to stop early (a
+/// caller that has what it needs, a listing whose reader went away); the walk then returns it.
 pub fn for_each_subject_claims(
     t: &dyn Tables,
-    visit: &mut dyn FnMut(&str, Vec<ClaimState>) -> Result<()>,
-) -> Result<()> {
+    visit: &mut dyn FnMut(&str, Vec<ClaimState>) -> Step,
+) -> Step {
     let mut current: Option<(Vec<u8>, Vec<ClaimState>)> = None;
     let mut err = None;
+    let mut stopped = false;
     t.scan(SUBJECTS, b"", &mut |k, v| {
         let subject = k.split(|&b| b == 0).next().unwrap_or(k);
         let step = (|| {
             if current.as_ref().is_some_and(|(s, _)| s != subject) {
                 let (s, claims) = current.take().expect("checked");
-                visit(&String::from_utf8_lossy(&s), claims)?;
+                if visit(&String::from_utf8_lossy(&s), claims)?.is_break() {
+                    return Ok(ControlFlow::Break(()));
+                }
             }
             let state = decode::<ClaimState>(SUBJECTS, k, v)?;
             current
                 .get_or_insert_with(|| (subject.to_vec(), Vec::new()))
                 .1
                 .push(state);
-            Ok(())
+            Ok(ControlFlow::Continue(()))
         })();
         match step {
-            Ok(()) => true,
+            Ok(ControlFlow::Continue(())) => true,
+            Ok(ControlFlow::Break(())) => {
+                stopped = true;
+                false
+            }
             Err(e) => {
                 err = Some(e);
                 false
@@ -172,10 +185,13 @@ pub fn for_each_subject_claims(
     if let Some(e) = err {
         return Err(e);
     }
-    if let Some((s, claims)) = current {
-        visit(&String::from_utf8_lossy(&s), claims)?;
+    if stopped {
+        return Ok(ControlFlow::Break(()));
     }
-    Ok(())
+    match current {
+        Some((s, claims)) => visit(&String::from_utf8_lossy(&s), claims),
+        None => Ok(ControlFlow::Continue(())),
+    }
 }
 
 /// Ids of the sources that cite `id`.

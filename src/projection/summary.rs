@@ -1,6 +1,6 @@
 //! What a replay implies, computed without holding the projection: its digest and counts.
 //!
-//! The summary consumes the same changes as the table writer ([`super::fold`]) and builds the
+//! The summary consumes the same changes as the table writer ([`super::fold`](mod@super::fold)) and builds the
 //! same entries, but keeps only what later events change (a claim's or source's seq and fate,
 //! the authors) and the digest; a changed entry's old bytes are rebuilt from its event, read
 //! again from the log. A million claims take about a tenth of the memory [`MemTables`] needs.

@@ -73,7 +73,7 @@ impl Store {
     }
 
     /// Opens an existing ledger. `wait` is how long to wait for another process to let go.
-    /// A layout-1 store is converted first (see [`super::migration`]).
+    /// A layout-1 store is converted first (see `store::migration`).
     pub fn open(dir: &Path, wait: Option<Duration>) -> Result<Store, StoreError> {
         if !dir.join(STORE_DIR).is_dir() {
             return Err(StoreError::Missing(dir.to_path_buf()));

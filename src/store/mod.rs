@@ -27,7 +27,7 @@
 //! reads stop at the head and the next append drops them from the block and index it rewrites.
 //!
 //! A store of layout version 1 (one sled key per event and per index entry, factledger before
-//! this layout) is converted in place when it is opened ([`migration`]).
+//! this layout) is converted in place when it is opened (`migration`).
 
 use crate::event::Hash;
 use std::io;

@@ -100,6 +100,6 @@ pub fn run(ctx: &Context, cmd: &AddCommand) -> Result<(), CliError> {
         record,
         durability: durability(),
     };
-    let report = add(&mut ledger, input, &stamp).map_err(|e| refused(ctx, e))?;
+    let report = add(&mut ledger, input, &stamp).map_err(refused)?;
     print_append(ctx, &mut ledger, &report)
 }

@@ -36,7 +36,7 @@ fn load_fixtures(ctx: &Context, dir: &Path) -> Result<Ledger, CliError> {
         std::fs::write(&path, content)?;
     }
     let mut ledger = Ledger::init(&dir.join("ledger"))?;
-    demo::load(&mut ledger, &base, &ctx.stamp()?).map_err(|e| refused(ctx, e))?;
+    demo::load(&mut ledger, &base, &ctx.stamp()?).map_err(refused)?;
     Ok(ledger)
 }
 

@@ -60,6 +60,6 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<(), CliError> {
         &stamp,
     );
     bar.finish_and_clear();
-    let report = report.map_err(|e| refused(ctx, e))?;
+    let report = report.map_err(refused)?;
     print_append(ctx, &mut ledger, &report)
 }

@@ -24,6 +24,6 @@ pub fn run(ctx: &Context, args: &RetractArgs) -> Result<(), CliError> {
         reason: &args.reason,
         durability: durability(),
     };
-    let report = retract(&mut ledger, input, &stamp).map_err(|e| refused(ctx, e))?;
+    let report = retract(&mut ledger, input, &stamp).map_err(refused)?;
     print_append(ctx, &mut ledger, &report)
 }
