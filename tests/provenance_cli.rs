@@ -2,6 +2,7 @@
 //! fixtures through the real binary, and `provenance::chain` on small hand-built graphs (plus a
 //! property check of origins against a naive reference).
 
+mod common;
 mod fixture_ledger;
 
 use factledger::event::{Event, EventBody, Retraction, Source, SourceKind, ZERO_HASH};

@@ -1,7 +1,13 @@
-//! Shared helpers for the reliability tests (docs/reliability.md): running the real binary
-//! against real ledgers in temporary directories, a seeded RNG, and classifying how a process
-//! ended.
+//! Shared helpers for the integration tests: the hermetic environment every run of the binary
+//! gets ([`TestEnv`], `env.rs`), the same for tests that manage their own ledger paths ([`cmd`],
+//! [`run`], [`ok`]), a seeded RNG, classifying how a process ended (docs/reliability.md), and
+//! reaching below the binary into a ledger's store.
+// Each test binary uses a different part of this module.
 #![allow(dead_code)]
+
+mod env;
+
+pub use env::*;
 
 use std::fs;
 use std::io::Read;
@@ -9,40 +15,17 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// The fixed clock and author every test appends with.
-pub const NOW: &str = "2025-03-01T12:00:00Z";
-pub const AUTHOR: &str = "reliability-tests";
-
-/// The binary under test: `FACTLEDGER_TEST_BIN` when set (to run the suite against another build,
-/// e.g. a release binary), else the one cargo built for this test.
-pub fn bin() -> PathBuf {
-    match std::env::var_os("FACTLEDGER_TEST_BIN") {
-        Some(p) if !p.is_empty() => PathBuf::from(p),
-        _ => PathBuf::from(env!("CARGO_BIN_EXE_factledger")),
-    }
-}
-
-/// The repository's root.
-pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// The UN-votes fixtures directory.
 pub fn fixtures() -> PathBuf {
     root().join("fixtures").join("un-votes")
 }
 
-/// A command on `ledger` with the fixed clock and author, and no inherited factledger settings.
+/// A command on `ledger` in the hermetic environment, with `HOME` and `TMPDIR` the directory
+/// holding the ledger (the test's temporary directory).
 pub fn cmd(ledger: &Path) -> Command {
-    let mut c = Command::new(bin());
-    c.arg("--ledger")
-        .arg(ledger)
-        .env("FACTLEDGER_NOW", NOW)
-        .env("FACTLEDGER_AUTHOR", AUTHOR)
-        .env_remove("FACTLEDGER_DIR")
-        .env_remove("FACTLEDGER_FAULT_ACK_BEFORE_SYNC")
-        .env("RUST_BACKTRACE", "0")
-        .stdin(Stdio::null());
+    let dir = ledger.parent().expect("a ledger inside a directory");
+    let mut c = hermetic(dir, dir);
+    c.arg("--ledger").arg(ledger);
     c
 }
 
