@@ -5,7 +5,7 @@ mod common;
 mod fixture_ledger;
 
 use common::with_store;
-use fixture_ledger::{fixture_snapshot, Env, NOW, PROVENANCE_AT};
+use fixture_ledger::{fixture_snapshot, strings, Env, NOW, PROVENANCE_AT};
 use serde_json::{json, Value as Json};
 use std::path::Path;
 use std::sync::OnceLock;
@@ -45,14 +45,6 @@ fn rows(flags: &Json) -> Vec<Row> {
                 strings(&f["claims"]),
             )
         })
-        .collect()
-}
-
-fn strings(v: &Json) -> Vec<String> {
-    v.as_array()
-        .unwrap_or_else(|| panic!("not an array: {v}"))
-        .iter()
-        .map(|s| s.as_str().expect("string").to_string())
         .collect()
 }
 

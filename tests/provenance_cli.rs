@@ -8,18 +8,10 @@ mod fixture_ledger;
 use factledger::event::{Event, EventBody, Retraction, Source, SourceKind, ZERO_HASH};
 use factledger::projection::{self, MemTables};
 use factledger::provenance::{chain, independent_sources, ChainProblem, Chains};
-use fixture_ledger::{fixtures_dir, Env};
+use fixture_ledger::{fixtures_dir, strings, Env};
 use proptest::prelude::*;
 use serde_json::{json, Value as Json};
 use std::collections::{BTreeMap, BTreeSet};
-
-fn strings(v: &Json) -> Vec<String> {
-    v.as_array()
-        .unwrap_or_else(|| panic!("not an array: {v}"))
-        .iter()
-        .map(|s| s.as_str().expect("string").to_string())
-        .collect()
-}
 
 // ---------------------------------------------------------------------------------------------
 // audit

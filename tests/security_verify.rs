@@ -11,13 +11,11 @@ mod common;
 mod desk;
 
 use base64::Engine as _;
-use common::{copy_dir, with_store, Out, NOW};
-use desk::{key, pk_hex, Desk, ANA, BOB};
-use factledger::checkpoint::{key_id, origin_for, Checkpoint};
-use factledger::event::{hex, Claim, Event, EventBody, Hash, Source, SourceKind, ZERO_HASH};
+use common::{copy_dir, with_store, Out};
+use desk::{bundle_of, key, pk_hex, source, Desk, ANA, BOB};
+use factledger::checkpoint::{key_id, Checkpoint};
+use factledger::event::{hex, Claim, Event, EventBody, Hash, ZERO_HASH};
 use factledger::ledger::{retraction_key, supersession_key};
-use factledger::merkle::{Blake3Hasher, MerkleBuilder};
-use factledger::proof::event_json;
 use factledger::value::Value;
 use serde_json::{json, Value as Json};
 use std::path::Path;
@@ -124,50 +122,13 @@ fn claim_body(id: &str, value: &str) -> EventBody {
     })
 }
 
-fn source_body(id: &str) -> EventBody {
-    EventBody::SourceRegistered(Source {
-        id: id.into(),
-        kind: SourceKind::Primary,
-        publisher: Some("United Nations".into()),
-        title: None,
-        url: None,
-        published: None,
-        cites: Vec::new(),
-        text: None,
-    })
-}
-
-/// A canonical unsigned bundle of `events` (no archived texts), its checkpoint unsigned.
-fn bundle_of(events: &[Event]) -> String {
-    let origin = origin_for(&events[0].hash);
-    let mut out = format!(
-        "{}\n",
-        json!({"type":"bundle","format":1,"origin":origin,"events":events.len()})
-    );
-    let mut m = MerkleBuilder::<Blake3Hasher>::new();
-    for e in events {
-        let mut v = event_json(e);
-        v["type"] = json!("event");
-        out.push_str(&format!("{v}\n"));
-        m.push(&e.hash);
-    }
-    let c = Checkpoint::from_text(&format!(
-        "{origin}\n{}\n{}\ntime {NOW}\n",
-        events.len(),
-        base64::engine::general_purpose::STANDARD.encode(m.root())
-    ))
-    .unwrap();
-    out.push_str(&format!("{}\n", c.to_json()));
-    out
-}
-
 // ---------------------------------------------------------------------------------------------
 // Item 2: every id is unique; every index entry is checked
 
 #[test]
 fn a_bundle_repeating_a_claim_id_fails_verify_and_import() {
     let d = Desk::keyed();
-    let mut events = vec![unsigned_event(None, source_body("s1"))];
+    let mut events = vec![unsigned_event(None, source("s1", None))];
     events.push(unsigned_event(
         events.last(),
         claim_body("c1", "23 February"),
@@ -199,7 +160,7 @@ fn a_bundle_repeating_a_claim_id_fails_verify_and_import() {
     assert_eq!(d.on("L", "desk", &["--json", "log"]).expect(0).stdout, "");
 
     // A source and a claim share the id space too.
-    let mut events = vec![unsigned_event(None, source_body("s1"))];
+    let mut events = vec![unsigned_event(None, source("s1", None))];
     events.push(unsigned_event(events.last(), claim_body("s1", "x")));
     d.write("dup2.bundle", &bundle_of(&events));
     d.fl(&["verify", "--bundle", "dup2.bundle"])
@@ -210,7 +171,7 @@ fn a_bundle_repeating_a_claim_id_fails_verify_and_import() {
 #[test]
 fn the_library_import_refuses_a_bundle_repeating_an_id() {
     let d = Desk::keyed();
-    let mut events = vec![unsigned_event(None, source_body("s1"))];
+    let mut events = vec![unsigned_event(None, source("s1", None))];
     events.push(unsigned_event(
         events.last(),
         claim_body("c1", "23 February"),

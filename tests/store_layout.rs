@@ -17,24 +17,6 @@ use std::process::Output;
 // ---------------------------------------------------------------------------------------------
 // helpers
 
-fn fixture(format: &str) -> PathBuf {
-    root().join("fixtures").join(format)
-}
-
-fn expected(format: &str) -> Value {
-    json(&std::fs::read_to_string(fixture(format).join("expected.json")).unwrap())
-}
-
-/// A command with the clock and author the format fixtures were made with.
-fn pinned(e: &Value, ledger: &Path, args: &[&str]) -> Output {
-    cmd(ledger)
-        .env("FACTLEDGER_NOW", e["now"].as_str().unwrap())
-        .env("FACTLEDGER_AUTHOR", e["author"].as_str().unwrap())
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 #[track_caller]
 fn succeeded(out: Output) -> String {
     assert!(
@@ -138,10 +120,10 @@ fn assert_chained(log: &[Value]) {
 // layout 1 → layout 2
 
 fn layout_1_ledger_is_converted_once(format: &str) {
-    let e = expected(format);
+    let e = format_expected(format);
     let tmp = tempfile::tempdir().unwrap();
     let ledger = tmp.path().join("ledger");
-    copy_dir(&fixture(format).join("ledger"), &ledger);
+    copy_dir(&format_fixture(format).join("ledger"), &ledger);
     let (version, trees) = layout(&ledger);
     assert_eq!(version, Some(vec![1]), "the fixture is a layout-1 store");
     assert!(
@@ -184,7 +166,7 @@ fn layout_1_ledger_is_converted_once(format: &str) {
     // same input (whose events are of the current record format but say the same).
     let fresh = tmp.path().join("fresh");
     init(&fresh);
-    let input = fixture(format).join("input.jsonl");
+    let input = format_fixture(format).join("input.jsonl");
     succeeded(pinned(&e, &fresh, &["import", input.to_str().unwrap()]));
     for args in [
         &["--json", "facts"][..],

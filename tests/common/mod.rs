@@ -20,6 +20,26 @@ pub fn fixtures() -> PathBuf {
     root().join("fixtures").join("un-votes")
 }
 
+/// A format fixture's directory (fixtures/format-v1, format-v2).
+pub fn format_fixture(format: &str) -> PathBuf {
+    root().join("fixtures").join(format)
+}
+
+/// A format fixture's `expected.json`: the clock, author, events and hashes it was made with.
+pub fn format_expected(format: &str) -> serde_json::Value {
+    json(&fs::read_to_string(format_fixture(format).join("expected.json")).unwrap())
+}
+
+/// Runs on `ledger` with the clock and author a format fixture was made with.
+pub fn pinned(e: &serde_json::Value, ledger: &Path, args: &[&str]) -> Output {
+    cmd(ledger)
+        .env("FACTLEDGER_NOW", e["now"].as_str().unwrap())
+        .env("FACTLEDGER_AUTHOR", e["author"].as_str().unwrap())
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 /// A command on `ledger` in the hermetic environment, with `HOME` and `TMPDIR` the directory
 /// holding the ledger (the test's temporary directory).
 pub fn cmd(ledger: &Path) -> Command {

@@ -479,6 +479,11 @@ pub fn check_all(events: &[Event]) -> (Verifier, Option<ChainProblem>) {
     (v, None)
 }
 
+/// A complete, correctly hashed, unsigned bundle of `events` (no archived texts).
+pub fn bundle_of(events: &[Event]) -> String {
+    bundle_text(events, &[], None)
+}
+
 /// A complete bundle for events and texts, ending with a checkpoint signed by `signer`.
 pub fn bundle_text(events: &[Event], texts: &[&str], signer: Option<(&str, u8)>) -> String {
     let origin = origin_for(&events[0].hash);

@@ -15,6 +15,15 @@ pub const LEDGER_AT: &str = "2025-02-25T10:00:00Z";
 /// When `provenance.jsonl` (seq 44–54) was imported.
 pub const PROVENANCE_AT: &str = "2025-02-25T11:00:00Z";
 
+/// The strings of a JSON array.
+pub fn strings(v: &Json) -> Vec<String> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("not an array: {v}"))
+        .iter()
+        .map(|s| s.as_str().expect("string").to_string())
+        .collect()
+}
+
 pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/un-votes")
 }
