@@ -545,109 +545,108 @@ pub(crate) fn generate(n: usize, seed: u64, path: &Path) -> Res<Generated> {
         let line = (i + 1) as u32;
         let r = rng.below(1000);
         let mut rec = Map::new();
-        if sources.is_empty() || r < 30 {
-            // A source: kind, publisher, title, url, published, sometimes cites, usually a text.
-            let id = source_id(line);
-            rec.insert("type".into(), json!("source"));
-            rec.insert("id".into(), json!(id));
-            rec.insert(
-                "kind".into(),
-                json!(if rng.chance(200) {
-                    "primary"
-                } else {
-                    "secondary"
-                }),
-            );
-            let publisher = rng.pick(PUBLISHERS);
-            rec.insert("publisher".into(), json!(publisher));
-            rec.insert("title".into(), json!(title_words(&mut rng, &words, 6)));
-            rec.insert(
-                "url".into(),
-                json!(format!(
-                    "https://example.org/{}/{line}",
-                    publisher.to_lowercase().replace(' ', "-")
-                )),
-            );
-            let k = rng.below(n_subjects);
-            let day = subjects[k].day;
-            rec.insert("published".into(), json!(write_date(&mut rng, day, false)));
-            let mut cites = false;
-            if !sources.is_empty() && rng.chance(400) {
-                let mut list: Vec<String> = Vec::new();
-                for _ in 0..1 + rng.below(3) {
-                    let c = if rng.chance(50) {
-                        format!("ext-{}", rng.below(1000))
+        // `Some(old)`: this line is a claim (superseding `old`, if any) rather than `rec`.
+        let mut claim_line: Option<Option<u32>> = None;
+        'record: {
+            if sources.is_empty() || r < 30 {
+                // A source: kind, publisher, title, url, published, sometimes cites, usually a text.
+                let id = source_id(line);
+                rec.insert("type".into(), json!("source"));
+                rec.insert("id".into(), json!(id));
+                rec.insert(
+                    "kind".into(),
+                    json!(if rng.chance(200) {
+                        "primary"
                     } else {
-                        let back = rng.below(sources.len().min(200));
-                        source_id(sources[sources.len() - 1 - back].line)
-                    };
-                    if !list.contains(&c) {
-                        list.push(c);
+                        "secondary"
+                    }),
+                );
+                let publisher = rng.pick(PUBLISHERS);
+                rec.insert("publisher".into(), json!(publisher));
+                rec.insert("title".into(), json!(title_words(&mut rng, &words, 6)));
+                rec.insert(
+                    "url".into(),
+                    json!(format!(
+                        "https://example.org/{}/{line}",
+                        publisher.to_lowercase().replace(' ', "-")
+                    )),
+                );
+                let k = rng.below(n_subjects);
+                let day = subjects[k].day;
+                rec.insert("published".into(), json!(write_date(&mut rng, day, false)));
+                let mut cites = false;
+                if !sources.is_empty() && rng.chance(400) {
+                    let mut list: Vec<String> = Vec::new();
+                    for _ in 0..1 + rng.below(3) {
+                        let c = if rng.chance(50) {
+                            format!("ext-{}", rng.below(1000))
+                        } else {
+                            let back = rng.below(sources.len().min(200));
+                            source_id(sources[sources.len() - 1 - back].line)
+                        };
+                        if !list.contains(&c) {
+                            list.push(c);
+                        }
                     }
+                    rec.insert("cites".into(), json!(list));
+                    cites = true;
                 }
-                rec.insert("cites".into(), json!(list));
-                cites = true;
-            }
-            let text_seed = if rng.chance(800) {
-                let s = seed ^ (u64::from(line) << 20) ^ 0x5EED;
-                let text = source_text(s, &words);
-                text_bytes += text.len() as u64;
-                rec.insert("text".into(), json!(text));
-                text_cache.push((line, text));
-                if text_cache.len() > 64 {
-                    text_cache.remove(0);
-                }
-                Some(s)
-            } else {
-                None
-            };
-            sources.push(SourceMeta {
-                line,
-                text_seed,
-                cites,
-            });
-        } else if r < 40 && !claims.is_empty() {
-            // A retraction: mostly a claim, sometimes a whole source.
-            let target = if rng.chance(50) {
-                let s = rng.below(sources.len()) as u32;
-                retracted_sources
-                    .insert(s)
-                    .then(|| source_id(sources[s as usize].line))
-            } else {
-                let c = rng.below(claims.len()) as u32;
-                retracted_claims
-                    .insert(c)
-                    .then(|| claim_id(claims[c as usize].line))
-            };
-            let Some(target) = target else {
-                // Already retracted: write a plain claim instead (below).
-                write_claim(
-                    &mut rng,
-                    &mut out,
+                let text_seed = if rng.chance(800) {
+                    let s = seed ^ (u64::from(line) << 20) ^ 0x5EED;
+                    let text = source_text(s, &words);
+                    text_bytes += text.len() as u64;
+                    rec.insert("text".into(), json!(text));
+                    text_cache.push((line, text));
+                    if text_cache.len() > 64 {
+                        text_cache.remove(0);
+                    }
+                    Some(s)
+                } else {
+                    None
+                };
+                sources.push(SourceMeta {
                     line,
-                    n,
-                    &mut subjects,
-                    &sources,
-                    &mut claims,
-                    None,
-                    &text_cache,
-                    &words,
-                )?;
-                continue;
-            };
-            rec.insert("type".into(), json!("retract"));
-            rec.insert("target".into(), json!(target));
-            let mut reason = String::from("Retracted by the desk: ");
-            sentence(&mut rng, &words, &mut reason);
-            rec.insert("reason".into(), json!(reason));
-            retractions += 1;
-        } else if r < 50 && !claims.is_empty() {
-            // A correction of an earlier claim (each claim is superseded at most once).
-            let c = rng.below(claims.len()) as u32;
-            let old = superseded.insert(c).then_some(c);
-            if old.is_some() {
-                corrections += 1;
+                    text_seed,
+                    cites,
+                });
+            } else if r < 40 && !claims.is_empty() {
+                // A retraction: mostly a claim, sometimes a whole source.
+                let target = if rng.chance(50) {
+                    let s = rng.below(sources.len()) as u32;
+                    retracted_sources
+                        .insert(s)
+                        .then(|| source_id(sources[s as usize].line))
+                } else {
+                    let c = rng.below(claims.len()) as u32;
+                    retracted_claims
+                        .insert(c)
+                        .then(|| claim_id(claims[c as usize].line))
+                };
+                let Some(target) = target else {
+                    // Already retracted: write a plain claim instead.
+                    claim_line = Some(None);
+                    break 'record;
+                };
+                rec.insert("type".into(), json!("retract"));
+                rec.insert("target".into(), json!(target));
+                let mut reason = String::from("Retracted by the desk: ");
+                sentence(&mut rng, &words, &mut reason);
+                rec.insert("reason".into(), json!(reason));
+                retractions += 1;
+            } else if r < 50 && !claims.is_empty() {
+                // A correction of an earlier claim (each claim is superseded at most once).
+                let c = rng.below(claims.len()) as u32;
+                let old = superseded.insert(c).then_some(c);
+                if old.is_some() {
+                    corrections += 1;
+                }
+                claim_line = Some(old);
+            } else {
+                claim_line = Some(None);
             }
+        }
+        // A claim line (a correction when it supersedes one) rather than the record built above.
+        if let Some(old) = claim_line {
             write_claim(
                 &mut rng,
                 &mut out,
@@ -657,20 +656,6 @@ pub(crate) fn generate(n: usize, seed: u64, path: &Path) -> Res<Generated> {
                 &sources,
                 &mut claims,
                 old,
-                &text_cache,
-                &words,
-            )?;
-            continue;
-        } else {
-            write_claim(
-                &mut rng,
-                &mut out,
-                line,
-                n,
-                &mut subjects,
-                &sources,
-                &mut claims,
-                None,
                 &text_cache,
                 &words,
             )?;

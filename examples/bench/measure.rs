@@ -426,36 +426,20 @@ pub(crate) fn run(opts: &Opts) -> Res<()> {
         ledger_bytes as f64 / 1e6
     );
     rows.push(r);
-    let mut r = Row::new("disk", "sqlite", nn)
-        .with(
-            "bytes_per_event",
-            json!(round3(
-                peer_bytes.saturating_sub(g.text_bytes) as f64 / nn as f64
-            )),
-        )
-        .with("db_bytes", json!(peer_bytes));
-    r.ratio_to_limit = Some(peer_bytes.saturating_sub(g.text_bytes) as f64 / raw_bytes as f64);
-    r.shown = format!(
-        "{:.0} B/event ({:.1} MB on disk)",
-        peer_bytes.saturating_sub(g.text_bytes) as f64 / nn as f64,
-        peer_bytes as f64 / 1e6
-    );
-    rows.push(r);
-    let mut r = Row::new("disk_with_read_indexes", "sqlite", nn)
-        .with(
-            "bytes_per_event",
-            json!(round3(
-                peer_ix_bytes.saturating_sub(g.text_bytes) as f64 / nn as f64
-            )),
-        )
-        .with("db_bytes", json!(peer_ix_bytes));
-    r.ratio_to_limit = Some(peer_ix_bytes.saturating_sub(g.text_bytes) as f64 / raw_bytes as f64);
-    r.shown = format!(
-        "{:.0} B/event ({:.1} MB on disk)",
-        peer_ix_bytes.saturating_sub(g.text_bytes) as f64 / nn as f64,
-        peer_ix_bytes as f64 / 1e6
-    );
-    rows.push(r);
+    rows.push(peer_disk_row(
+        "disk",
+        peer_bytes,
+        g.text_bytes,
+        raw_bytes,
+        nn,
+    ));
+    rows.push(peer_disk_row(
+        "disk_with_read_indexes",
+        peer_ix_bytes,
+        g.text_bytes,
+        raw_bytes,
+        nn,
+    ));
     let mut r = Row::new("disk_raw", "limit", nn)
         .with(
             "bytes_per_event",
@@ -695,4 +679,25 @@ pub(crate) fn open_raw_sled(store: &Path) -> Res<sled::Db> {
             Err(e) => return Err(e.into()),
         }
     }
+}
+
+/// The disk row of a SQLite database of `db_bytes`, its archived texts (`text_bytes`) left out.
+fn peer_disk_row(
+    name: &'static str,
+    db_bytes: u64,
+    text_bytes: u64,
+    raw_bytes: u64,
+    nn: u64,
+) -> Row {
+    let net = db_bytes.saturating_sub(text_bytes);
+    let mut r = Row::new(name, "sqlite", nn)
+        .with("bytes_per_event", json!(round3(net as f64 / nn as f64)))
+        .with("db_bytes", json!(db_bytes));
+    r.ratio_to_limit = Some(net as f64 / raw_bytes as f64);
+    r.shown = format!(
+        "{:.0} B/event ({:.1} MB on disk)",
+        net as f64 / nn as f64,
+        db_bytes as f64 / 1e6
+    );
+    r
 }
