@@ -77,23 +77,13 @@ fn import_claims(dir: &Path, ledger: &Path, ids: &[String], first: usize) {
 }
 
 fn add_claim(ledger: &Path, id: &str, i: usize) {
-    ok(
-        ledger,
-        &[
-            "add",
-            "claim",
-            "--id",
-            id,
-            "--source",
-            "src",
-            "--subject",
-            &format!("subject {}", i % 7),
-            "--predicate",
-            "note",
-            "--value",
-            &format!("value {i}"),
-        ],
+    let args = add_claim_args(
+        id,
+        "src",
+        &format!("subject {}", i % 7),
+        &format!("value {i}"),
     );
+    ok(ledger, &args.iter().map(String::as_str).collect::<Vec<_>>());
 }
 
 /// The id `show --json` gives for a seq, and the seq it gives for that id.

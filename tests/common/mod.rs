@@ -67,6 +67,27 @@ pub fn ok(ledger: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("stdout is UTF-8")
 }
 
+/// The arguments of `add claim ID` citing `source`, with predicate `note`.
+pub fn add_claim_args(id: &str, source: &str, subject: &str, value: &str) -> Vec<String> {
+    [
+        "add",
+        "claim",
+        "--id",
+        id,
+        "--source",
+        source,
+        "--subject",
+        subject,
+        "--predicate",
+        "note",
+        "--value",
+        value,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
 /// Creates an empty ledger at `ledger`.
 pub fn init(ledger: &Path) {
     ok(ledger, &["init"]);

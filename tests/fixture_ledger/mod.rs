@@ -24,6 +24,16 @@ pub fn strings(v: &Json) -> Vec<String> {
         .collect()
 }
 
+/// (subject, code, predicate, claims) of one flag of `flags --json`.
+pub fn flag_fields(f: &Json) -> (String, String, String, Vec<String>) {
+    (
+        f["subject"].as_str().expect("subject").to_string(),
+        f["code"].as_str().expect("code").to_string(),
+        f["predicate"].as_str().expect("predicate").to_string(),
+        strings(&f["claims"]),
+    )
+}
+
 pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/un-votes")
 }
