@@ -233,7 +233,7 @@ fn truncated_forged_and_unauthorised_bundles_fail_and_are_not_imported() {
     let good = build(("ana", ANA));
     d.write(
         "good.jsonl",
-        &bundle_text(&good, &["alpha"], Some(("ana", ANA))),
+        bundle_text(&good, &["alpha"], Some(("ana", ANA))),
     );
     d.fl(&["verify", "--bundle", "good.jsonl"]).expect(0);
     d.on("G", "", &["init"]).expect(0);

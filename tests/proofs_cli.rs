@@ -176,7 +176,7 @@ fn inclusion_proofs_verify_against_the_checkpoint_and_the_pinned_key() {
     );
     ok(&["--checkpoint", "swapped.json", "--key", &pk_hex(ANA)]);
     // A note whose size was changed: the signature no longer verifies.
-    d.write("moved.txt", &d.read("cp.txt").replace("\n9\n", "\n8\n"));
+    d.write("moved.txt", d.read("cp.txt").replace("\n9\n", "\n8\n"));
     let (code, v) = verify_proof(
         &d,
         "p.json",

@@ -137,7 +137,7 @@ fn a_bundle_repeating_a_claim_id_fails_verify_and_import() {
         events.last(),
         claim_body("c1", "24 February"),
     ));
-    d.write("dup.bundle", &bundle_of(&events));
+    d.write("dup.bundle", bundle_of(&events));
     let o = d
         .fl(&["verify", "--bundle", "dup.bundle"])
         .expect(1)
@@ -162,7 +162,7 @@ fn a_bundle_repeating_a_claim_id_fails_verify_and_import() {
     // A source and a claim share the id space too.
     let mut events = vec![unsigned_event(None, source("s1", None))];
     events.push(unsigned_event(events.last(), claim_body("s1", "x")));
-    d.write("dup2.bundle", &bundle_of(&events));
+    d.write("dup2.bundle", bundle_of(&events));
     d.fl(&["verify", "--bundle", "dup2.bundle"])
         .expect(1)
         .stderr_has("dup2.bundle:3 (seq 2): ");

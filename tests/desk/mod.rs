@@ -128,7 +128,7 @@ impl Desk {
     }
 
     pub fn write_json(&self, rel: &str, v: &Json) {
-        self.write(rel, &serde_json::to_string_pretty(v).unwrap());
+        self.write(rel, serde_json::to_string_pretty(v).unwrap());
     }
 
     /// A signed ledger: seq 1 authorises ana; 2–5 the content by ana; 6 authorises bob; 7 a claim
@@ -144,7 +144,7 @@ impl Desk {
         self.plant("bob", BOB);
         self.on(dir, "ana", &["init", "--key", "ana"]).expect(0);
         let file = format!("{dir}-content.jsonl");
-        self.write(&file, &content(title));
+        self.write(&file, content(title));
         self.on(dir, "ana", &["import", &file]).expect(0);
     }
 
@@ -189,7 +189,7 @@ impl Desk {
     pub fn unsigned_ledger(&self, dir: &str) {
         self.on(dir, "", &["init"]).expect(0);
         let file = format!("{dir}-content.jsonl");
-        self.write(&file, &content(TITLE));
+        self.write(&file, content(TITLE));
         self.on(dir, "desk", &["import", &file]).expect(0);
         self.on(
             dir,
