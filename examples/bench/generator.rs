@@ -83,53 +83,8 @@ pub(crate) const PUBLISHERS: &[&str] = &[
     "Northern Post",
 ];
 
-/// Member names as reporters write them; the first five are the permanent members; the
-/// first fifteen sit on the Security Council in this data.
-pub(crate) const MEMBERS: &[&[&str]] = &[
-    &[
-        "United States",
-        "US",
-        "U.S.",
-        "USA",
-        "United States of America",
-        "America",
-    ],
-    &["Russia", "Russian Federation", "The Russian Federation"],
-    &["United Kingdom", "UK", "U.K.", "Britain", "Great Britain"],
-    &["China", "PRC", "People's Republic of China"],
-    &["France", "French Republic"],
-    &["Algeria"],
-    &["Denmark"],
-    &["Greece"],
-    &["Guyana"],
-    &["Pakistan"],
-    &["Panama"],
-    &["South Korea", "Republic of Korea", "Korea"],
-    &["Sierra Leone"],
-    &["Slovenia"],
-    &["Somalia"],
-    &["Ukraine"],
-    &["Belarus"],
-    &["North Korea", "DPRK"],
-    &["Iran"],
-    &["Syria"],
-    &["Venezuela"],
-    &["Vietnam", "Viet Nam"],
-    &["Türkiye", "Turkey", "Turkiye"],
-    &["Côte d'Ivoire", "Ivory Coast"],
-    &["Hungary"],
-    &["Israel"],
-    &["Nicaragua"],
-    &["Sudan"],
-    &["Mali"],
-    &["Niger"],
-    &["Germany"],
-    &["Japan"],
-    &["India"],
-    &["Brazil"],
-    &["Czechia", "Czech Republic"],
-    &["Moldova"],
-];
+// Member names (`MEMBERS`, tests/common/reporting.rs): the first five are the permanent
+// members; the first fifteen sit on the Security Council in this data.
 
 /// A calendar date (days 1–28 only, so anniversaries always exist).
 #[derive(Clone, Copy)]
@@ -158,29 +113,11 @@ impl Day {
 /// Writes a date in one of the forms reporters use, sometimes with a weekday the calendar
 /// contradicts.
 pub(crate) fn write_date(rng: &mut Rng, day: Day, wrong_weekday: bool) -> String {
-    let (y, m, d) = (day.y, day.m as usize, day.d);
     let mut wd = day.weekday();
     if wrong_weekday {
         wd = (wd + 1 + rng.below(6)) % 7;
     }
-    let month = month_name(m as u8);
-    let abbr = &month[..3];
-    let suffix = match d {
-        1 | 21 => "st",
-        2 | 22 => "nd",
-        3 | 23 => "rd",
-        _ => "th",
-    };
-    match rng.below(8) {
-        0 => format!("{y:04}-{m:02}-{d:02}"),
-        1 => format!("{d} {month} {y}"),
-        2 => format!("{d}{suffix} {month}, {y}"),
-        3 => format!("{d} {abbr} {y}"),
-        4 => format!("{month} {d}, {y}"),
-        5 => format!("{abbr}. {d}, {y}"),
-        6 => format!("{}, {month} {d}, {y}", weekday_name(wd as u8)),
-        _ => format!("{} {d} {abbr} {y}", &weekday_name(wd as u8)[..3]),
-    }
+    date_form(day.y, day.m, day.d, wd, rng.below(DATE_FORMS))
 }
 
 /// What a subject (one resolution) really was.
@@ -361,12 +298,7 @@ pub(crate) fn true_vote(s: &Subject, k: usize, member: usize) -> &'static str {
 }
 
 pub(crate) fn vote_word(rng: &mut Rng, vote: &str) -> &'static str {
-    let words: &[&str] = match vote {
-        "yes" => &["yes", "in favour", "in favor", "for", "Yes", "In favour"],
-        "no" => &["no", "against", "Against", "No"],
-        "abstain" => &["abstain", "abstained", "abstention", "Abstained"],
-        _ => &["absent", "did not vote", "non-voting"],
-    };
+    let words = vote_words(vote);
     words[rng.below(words.len())]
 }
 

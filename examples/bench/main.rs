@@ -17,7 +17,6 @@
 //!
 //! Nothing here runs under `cargo test`: examples are only built there.
 
-use factledger::date::{month_name, weekday_name};
 use factledger::event::{Event, EventBody};
 use factledger::import::{lines, parse_line, parse_record, Record};
 use factledger::ledger::{index_keys, Draft, Stamp};
@@ -36,12 +35,15 @@ mod measure;
 mod peer;
 mod process;
 mod report;
+#[path = "../../tests/common/reporting.rs"]
+mod reporting;
 
 use generator::*;
 use measure::run;
 use peer::*;
 use process::*;
 use report::*;
+use reporting::{date_form, vote_words, DATE_FORMS, MEMBERS};
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 

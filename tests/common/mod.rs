@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 mod env;
+pub mod reporting;
 
 pub use env::*;
 
