@@ -71,25 +71,14 @@ fn stored_ledger_still_opens(format: &str) {
     let text = json(&ok(&ledger, &["--json", "show", "fv1-wire", "--text"]));
     assert!(text["text"].as_str().unwrap().contains("« Ünïcödé »"));
     // And it takes new events, chained onto the old head.
-    let out = pinned(
-        &e,
-        &ledger,
-        &[
-            "--json",
-            "add",
-            "claim",
-            "--id",
-            "later",
-            "--source",
-            "fv1-wire",
-            "--subject",
-            "S/RES/2774",
-            "--predicate",
-            "note",
-            "--value",
-            "appended by a later build",
-        ],
-    );
+    let mut args = vec!["--json".to_string()];
+    args.extend(add_claim_args(
+        "later",
+        "fv1-wire",
+        "S/RES/2774",
+        "appended by a later build",
+    ));
+    let out = pinned(&e, &ledger, &args);
     assert!(
         out.status.success(),
         "{}",

@@ -184,20 +184,12 @@ fn layout_1_ledger_is_converted_once(format: &str) {
     succeeded(pinned(
         &e,
         &ledger,
-        &[
-            "add",
-            "claim",
-            "--id",
+        &add_claim_args(
             "later",
-            "--source",
             "fv1-wire",
-            "--subject",
             "S/RES/2774",
-            "--predicate",
-            "note",
-            "--value",
             "appended after the conversion",
-        ],
+        ),
     ));
     let later = json(&ok(&ledger, &["--json", "show", "later"]));
     assert_eq!(later["seq"], seq + 1);

@@ -32,7 +32,11 @@ pub fn format_expected(format: &str) -> serde_json::Value {
 }
 
 /// Runs on `ledger` with the clock and author a format fixture was made with.
-pub fn pinned(e: &serde_json::Value, ledger: &Path, args: &[&str]) -> Output {
+pub fn pinned<S: AsRef<std::ffi::OsStr>>(
+    e: &serde_json::Value,
+    ledger: &Path,
+    args: &[S],
+) -> Output {
     cmd(ledger)
         .env("FACTLEDGER_NOW", e["now"].as_str().unwrap())
         .env("FACTLEDGER_AUTHOR", e["author"].as_str().unwrap())
