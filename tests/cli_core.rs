@@ -3,22 +3,19 @@
 //!
 //! The environment of every run is exactly: `FACTLEDGER_NOW=2025-02-26T12:00:00Z`,
 //! `FACTLEDGER_AUTHOR=tester`, `HOME` and `TMPDIR` inside the test's temporary directory (plus
-//! whatever a test sets on purpose). So hashes are deterministic and the pinned values below only
+//! whatever a test sets on purpose; `common::TestEnv`). So hashes are deterministic and the pinned values below only
 //! change when the fixtures or the encoding change.
 
 mod common;
 
-use assert_cmd::Command;
-use common::{wait_for_sled_release, with_sled, with_store};
+use common::{root, wait_for_sled_release, with_sled, with_store, TestEnv, NOW};
 use factledger::event::{Event, EventBody};
 use factledger::store::Store;
 use serde_json::{json, Value as Json};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use tempfile::TempDir;
 
-const NOW: &str = "2025-02-26T12:00:00Z";
 const ZERO_HEX: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 /// Events in fixtures/un-votes/ledger.jsonl and corrections.jsonl.
 const LEDGER_EVENTS: u64 = 43;
@@ -30,132 +27,17 @@ const FIXTURE_PROJECTION_DIGEST: &str =
     "600d802ea4f00c7db9968b583161b9c5e9ab4509058b72f2d1767ba3982ac325";
 
 fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The binary under test: Cargo's, unless `FACTLEDGER_TEST_BIN` names another build of it (useful
-/// when several checkouts share one target directory and overwrite `target/debug/factledger`).
-fn bin() -> PathBuf {
-    std::env::var_os("FACTLEDGER_TEST_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_factledger")))
+    root()
 }
 
 fn un_votes(name: &str) -> PathBuf {
     repo().join("fixtures/un-votes").join(name)
 }
 
-/// Output of one run.
-#[derive(Debug)]
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Out {
-    fn json(&self) -> Json {
-        serde_json::from_str(self.stdout.trim())
-            .unwrap_or_else(|e| panic!("stdout is not one JSON value ({e}): {self:?}"))
-    }
-
-    fn json_lines(&self) -> Vec<Json> {
-        self.stdout
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-            .collect()
-    }
-
-    #[track_caller]
-    fn expect(&self, code: i32) -> &Out {
-        assert_eq!(self.code, code, "unexpected exit code: {self:#?}");
-        self
-    }
-
-    #[track_caller]
-    fn stderr_has(&self, needle: &str) -> &Out {
-        assert!(
-            self.stderr.contains(needle),
-            "stderr lacks {needle:?}: {self:#?}"
-        );
-        self
-    }
-
-    #[track_caller]
-    fn stdout_has(&self, needle: &str) -> &Out {
-        assert!(
-            self.stdout.contains(needle),
-            "stdout lacks {needle:?}: {self:#?}"
-        );
-        self
-    }
-}
-
 /// A temporary directory with a ledger path inside it (not created until `init`).
-struct Case {
-    tmp: TempDir,
-}
+type Case = TestEnv;
 
-impl Case {
-    fn new() -> Case {
-        let tmp = tempfile::tempdir().unwrap();
-        std::fs::create_dir(tmp.path().join("tmp")).unwrap();
-        Case { tmp }
-    }
-
-    fn path(&self) -> &Path {
-        self.tmp.path()
-    }
-
-    fn ledger(&self) -> PathBuf {
-        self.path().join("ledger")
-    }
-
-    /// The binary with the test environment and no `--ledger`.
-    fn bare(&self) -> Command {
-        let mut c = Command::new(bin());
-        c.env_clear()
-            .env("FACTLEDGER_NOW", NOW)
-            .env("FACTLEDGER_AUTHOR", "tester")
-            .env("HOME", self.path())
-            .env("TMPDIR", self.path().join("tmp"))
-            .current_dir(self.path())
-            .timeout(Duration::from_secs(60));
-        c
-    }
-
-    /// The binary with `--ledger` pointing at this case's ledger.
-    fn cmd(&self) -> Command {
-        let mut c = self.bare();
-        c.arg("--ledger").arg(self.ledger());
-        c
-    }
-
-    fn output(mut c: Command) -> Out {
-        let o = c.output().expect("run factledger");
-        Out {
-            code: o.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        }
-    }
-
-    fn run<S: AsRef<std::ffi::OsStr>>(&self, args: &[S]) -> Out {
-        let mut c = self.cmd();
-        c.args(args);
-        Case::output(c)
-    }
-
-    fn run_stdin<S: AsRef<std::ffi::OsStr>>(&self, args: &[S], input: &[u8]) -> Out {
-        let mut c = self.cmd();
-        c.args(args).write_stdin(input.to_vec());
-        Case::output(c)
-    }
-
-    fn init(&self) {
-        self.run(&["init"]).expect(0);
-    }
-
+impl TestEnv {
     /// A ledger holding both UN-votes fixture files.
     fn with_fixtures() -> Case {
         let c = Case::new();
@@ -191,12 +73,6 @@ impl Case {
 
     fn head_file(&self) -> String {
         std::fs::read_to_string(self.ledger().join("HEAD")).unwrap()
-    }
-
-    fn write(&self, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
-        let p = self.path().join(name);
-        std::fs::write(&p, content).unwrap();
-        p
     }
 }
 

@@ -5,7 +5,7 @@ mod common;
 mod fixture_ledger;
 
 use common::with_store;
-use fixture_ledger::{fixture_snapshot, Env, NOW, PROVENANCE_AT};
+use fixture_ledger::{fixture_snapshot, flag_fields, Env, NOW, PROVENANCE_AT};
 use serde_json::{json, Value as Json};
 use std::path::Path;
 use std::sync::OnceLock;
@@ -37,22 +37,7 @@ fn rows(flags: &Json) -> Vec<Row> {
         .as_array()
         .expect("flags array")
         .iter()
-        .map(|f| {
-            (
-                f["subject"].as_str().expect("subject").to_string(),
-                f["code"].as_str().expect("code").to_string(),
-                f["predicate"].as_str().expect("predicate").to_string(),
-                strings(&f["claims"]),
-            )
-        })
-        .collect()
-}
-
-fn strings(v: &Json) -> Vec<String> {
-    v.as_array()
-        .unwrap_or_else(|| panic!("not an array: {v}"))
-        .iter()
-        .map(|s| s.as_str().expect("string").to_string())
+        .map(flag_fields)
         .collect()
 }
 

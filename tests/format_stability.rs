@@ -5,25 +5,7 @@ mod common;
 
 use common::*;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-fn fixture(format: &str) -> PathBuf {
-    root().join("fixtures").join(format)
-}
-
-fn expected(format: &str) -> Value {
-    json(&std::fs::read_to_string(fixture(format).join("expected.json")).unwrap())
-}
-
-/// A command with the clock and author the fixtures were made with.
-fn pinned_cmd(e: &Value, ledger: &Path, args: &[&str]) -> std::process::Output {
-    cmd(ledger)
-        .env("FACTLEDGER_NOW", e["now"].as_str().unwrap())
-        .env("FACTLEDGER_AUTHOR", e["author"].as_str().unwrap())
-        .args(args)
-        .output()
-        .unwrap()
-}
+use std::path::Path;
 
 /// Checks a ledger's log against the pinned events.
 fn assert_pinned_log(e: &Value, ledger: &Path) {
@@ -48,12 +30,12 @@ fn assert_pinned_log(e: &Value, ledger: &Path) {
 }
 
 fn import_reproduces(format: &str) {
-    let e = expected(format);
+    let e = format_expected(format);
     let tmp = tempfile::tempdir().unwrap();
     let ledger = tmp.path().join("ledger");
     init(&ledger);
-    let input = fixture(format).join("input.jsonl");
-    let out = pinned_cmd(&e, &ledger, &["--json", "import", input.to_str().unwrap()]);
+    let input = format_fixture(format).join("input.jsonl");
+    let out = pinned(&e, &ledger, &["--json", "import", input.to_str().unwrap()]);
     assert!(
         out.status.success(),
         "{}",
@@ -72,10 +54,10 @@ fn import_reproduces(format: &str) {
 }
 
 fn stored_ledger_still_opens(format: &str) {
-    let e = expected(format);
+    let e = format_expected(format);
     let tmp = tempfile::tempdir().unwrap();
     let ledger = tmp.path().join("ledger");
-    copy_dir(&fixture(format).join("ledger"), &ledger);
+    copy_dir(&format_fixture(format).join("ledger"), &ledger);
     let (seq, hash) = verified_head(&ledger);
     assert_eq!(seq, e["head"]["seq"].as_u64().unwrap());
     assert_eq!(hash, e["head"]["hash"].as_str().unwrap());
@@ -89,25 +71,14 @@ fn stored_ledger_still_opens(format: &str) {
     let text = json(&ok(&ledger, &["--json", "show", "fv1-wire", "--text"]));
     assert!(text["text"].as_str().unwrap().contains("« Ünïcödé »"));
     // And it takes new events, chained onto the old head.
-    let out = pinned_cmd(
-        &e,
-        &ledger,
-        &[
-            "--json",
-            "add",
-            "claim",
-            "--id",
-            "later",
-            "--source",
-            "fv1-wire",
-            "--subject",
-            "S/RES/2774",
-            "--predicate",
-            "note",
-            "--value",
-            "appended by a later build",
-        ],
-    );
+    let mut args = vec!["--json".to_string()];
+    args.extend(add_claim_args(
+        "later",
+        "fv1-wire",
+        "S/RES/2774",
+        "appended by a later build",
+    ));
+    let out = pinned(&e, &ledger, &args);
     assert!(
         out.status.success(),
         "{}",

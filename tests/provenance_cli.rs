@@ -2,23 +2,16 @@
 //! fixtures through the real binary, and `provenance::chain` on small hand-built graphs (plus a
 //! property check of origins against a naive reference).
 
+mod common;
 mod fixture_ledger;
 
 use factledger::event::{Event, EventBody, Retraction, Source, SourceKind, ZERO_HASH};
 use factledger::projection::{self, MemTables};
 use factledger::provenance::{chain, independent_sources, ChainProblem, Chains};
-use fixture_ledger::{fixtures_dir, Env};
+use fixture_ledger::{fixtures_dir, flag_fields, strings, Env};
 use proptest::prelude::*;
 use serde_json::{json, Value as Json};
 use std::collections::{BTreeMap, BTreeSet};
-
-fn strings(v: &Json) -> Vec<String> {
-    v.as_array()
-        .unwrap_or_else(|| panic!("not an array: {v}"))
-        .iter()
-        .map(|s| s.as_str().expect("string").to_string())
-        .collect()
-}
 
 // ---------------------------------------------------------------------------------------------
 // audit
@@ -255,13 +248,8 @@ fn provenance_flags_on_the_fixtures() {
         .expect("array")
         .iter()
         .map(|f| {
-            (
-                f["subject"].as_str().expect("subject").to_string(),
-                f["code"].as_str().expect("code").to_string(),
-                f["predicate"].as_str().expect("predicate").to_string(),
-                strings(&f["claims"]),
-                strings(&f["sources"]),
-            )
+            let (subject, code, predicate, claims) = flag_fields(f);
+            (subject, code, predicate, claims, strings(&f["sources"]))
         })
         .collect();
     let r = |s: &str, c: &str, p: &str, claims: &[&str], sources: &[&str]| {

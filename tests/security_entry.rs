@@ -7,12 +7,11 @@
 //! located message naming the field, exit 2, and nothing appended.
 
 mod common;
+mod desk;
 
 use common::*;
-use factledger::checkpoint::{origin_for, Checkpoint};
-use factledger::event::{Claim, Event, EventBody, Hash, Retraction, Source, SourceKind};
-use factledger::merkle::{Blake3Hasher, MerkleBuilder};
-use factledger::proof::event_json;
+use desk::bundle_of;
+use factledger::event::{Claim, Event, EventBody, Retraction, Source, SourceKind};
 use factledger::value::Value;
 use serde_json::json;
 use std::fs;
@@ -176,33 +175,6 @@ fn chain(bodies: Vec<EventBody>) -> Vec<Event> {
         prev = e.hash;
         out.push(e);
     }
-    out
-}
-
-/// A complete, correctly hashed, unsigned bundle of `events`.
-fn bundle_of(events: &[Event]) -> String {
-    let origin = origin_for(&events[0].hash);
-    let mut out = format!(
-        "{}\n",
-        json!({"type":"bundle","format":1,"origin":origin,"events":events.len()})
-    );
-    let mut merkle = MerkleBuilder::<Blake3Hasher>::new();
-    for e in events {
-        let mut v = event_json(e);
-        v["type"] = json!("event");
-        out.push_str(&format!("{v}\n"));
-        merkle.push(&e.hash);
-    }
-    let root: Hash = merkle.root();
-    let c = Checkpoint {
-        origin,
-        size: events.len() as u64,
-        root,
-        time: NOW.into(),
-        signature: None,
-        cosignatures: Vec::new(),
-    };
-    out.push_str(&format!("{}\n", c.to_json()));
     out
 }
 

@@ -3,123 +3,32 @@
 //! published checkpoint, and one canonical byte form per bundle and per checkpoint (co-signed
 //! checkpoints verify against the trusted key's line).
 //!
-//! Every run of the binary has a cleared environment with `FACTLEDGER_NOW` fixed and the key
-//! directory inside the test's temporary directory; keys are planted from fixed seeds.
+//! Every run of the binary has the hermetic test environment (`common::TestEnv`) with the key
+//! directory inside the test's temporary directory (`desk::Desk`); keys are planted from fixed
+//! seeds.
 
 mod common;
+mod desk;
 
 use base64::Engine as _;
-use common::{copy_dir, with_store};
-use ed25519_dalek::SigningKey;
-use factledger::checkpoint::{key_id, origin_for, Checkpoint};
-use factledger::event::{hex, Claim, Event, EventBody, Hash, Source, SourceKind, ZERO_HASH};
+use common::{copy_dir, with_store, Out};
+use desk::{bundle_of, key, pk_hex, source, Desk, ANA, BOB};
+use factledger::checkpoint::{key_id, Checkpoint};
+use factledger::event::{hex, Claim, Event, EventBody, Hash, ZERO_HASH};
 use factledger::ledger::{retraction_key, supersession_key};
-use factledger::merkle::{Blake3Hasher, MerkleBuilder};
-use factledger::proof::event_json;
-use factledger::signing::KeyDir;
 use factledger::value::Value;
 use serde_json::{json, Value as Json};
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use tempfile::TempDir;
+use std::path::Path;
 
-const NOW: &str = "2025-02-26T12:00:00Z";
-const ANA: u8 = 0xA1;
-const BOB: u8 = 0xB0;
 const WITNESS: u8 = 0x77;
 
-fn key(seed: u8) -> SigningKey {
-    SigningKey::from_bytes(&[seed; 32])
-}
-
-fn pk_hex(seed: u8) -> String {
-    hex(&key(seed).verifying_key().to_bytes())
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Out {
-    #[track_caller]
-    fn expect(self, code: i32) -> Out {
-        assert_eq!(
-            self.code, code,
-            "exit code\nstdout: {}\nstderr: {}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
-    #[track_caller]
-    fn stderr_has(self, needle: &str) -> Out {
-        assert!(
-            self.stderr.contains(needle),
-            "stderr lacks {needle:?}\nstdout: {}\nstderr: {}",
-            self.stdout,
-            self.stderr
-        );
-        self
-    }
-
-    fn json(&self) -> Json {
-        serde_json::from_str(self.stdout.trim())
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
-    }
-}
-
-/// A temporary directory with a key directory; the binary runs inside it.
-struct Desk {
-    tmp: TempDir,
-}
-
+/// The desk of these tests: ana and bob planted, and `problem` the verify problem alone.
 impl Desk {
-    fn new() -> Desk {
-        let tmp = tempfile::tempdir().unwrap();
-        std::fs::create_dir(tmp.path().join("home")).unwrap();
-        let d = Desk { tmp };
-        for (name, seed) in [("ana", ANA), ("bob", BOB)] {
-            KeyDir::new(d.p("keys")).write(name, &key(seed)).unwrap();
-        }
+    fn keyed() -> Desk {
+        let d = Desk::new();
+        d.plant("ana", ANA);
+        d.plant("bob", BOB);
         d
-    }
-
-    fn p(&self, rel: &str) -> PathBuf {
-        self.tmp.path().join(rel)
-    }
-
-    fn fl(&self, args: &[&str]) -> Out {
-        let o = Command::new(env!("CARGO_BIN_EXE_factledger"))
-            .env_clear()
-            .env("FACTLEDGER_NOW", NOW)
-            .env("FACTLEDGER_KEYS", self.p("keys"))
-            .env("HOME", self.p("home"))
-            .current_dir(self.tmp.path())
-            .args(args)
-            .output()
-            .unwrap();
-        Out {
-            code: o.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        }
-    }
-
-    /// Runs the binary on ledger `dir` as `author`.
-    fn on(&self, dir: &str, author: &str, args: &[&str]) -> Out {
-        let mut all = vec!["--ledger", dir, "--author", author];
-        all.extend_from_slice(args);
-        self.fl(&all)
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        std::fs::write(self.p(rel), text).unwrap();
-    }
-
-    fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.p(rel)).unwrap()
     }
 
     /// Imports JSON records into ledger `dir` as `author`.
@@ -131,11 +40,11 @@ impl Desk {
     }
 
     fn n_files(&self) -> usize {
-        std::fs::read_dir(self.tmp.path()).unwrap().count()
+        std::fs::read_dir(self.path()).unwrap().count()
     }
 
     /// `verify --json` of ledger `dir`: (exit code, problem).
-    fn verify(&self, dir: &str) -> (i32, Json) {
+    fn problem(&self, dir: &str) -> (i32, Json) {
         let o = self.on(dir, "desk", &["--json", "verify"]);
         (o.code, o.json()["problem"].clone())
     }
@@ -213,50 +122,13 @@ fn claim_body(id: &str, value: &str) -> EventBody {
     })
 }
 
-fn source_body(id: &str) -> EventBody {
-    EventBody::SourceRegistered(Source {
-        id: id.into(),
-        kind: SourceKind::Primary,
-        publisher: Some("United Nations".into()),
-        title: None,
-        url: None,
-        published: None,
-        cites: Vec::new(),
-        text: None,
-    })
-}
-
-/// A canonical unsigned bundle of `events` (no archived texts), its checkpoint unsigned.
-fn bundle_of(events: &[Event]) -> String {
-    let origin = origin_for(&events[0].hash);
-    let mut out = format!(
-        "{}\n",
-        json!({"type":"bundle","format":1,"origin":origin,"events":events.len()})
-    );
-    let mut m = MerkleBuilder::<Blake3Hasher>::new();
-    for e in events {
-        let mut v = event_json(e);
-        v["type"] = json!("event");
-        out.push_str(&format!("{v}\n"));
-        m.push(&e.hash);
-    }
-    let c = Checkpoint::from_text(&format!(
-        "{origin}\n{}\n{}\ntime {NOW}\n",
-        events.len(),
-        base64::engine::general_purpose::STANDARD.encode(m.root())
-    ))
-    .unwrap();
-    out.push_str(&format!("{}\n", c.to_json()));
-    out
-}
-
 // ---------------------------------------------------------------------------------------------
 // Item 2: every id is unique; every index entry is checked
 
 #[test]
 fn a_bundle_repeating_a_claim_id_fails_verify_and_import() {
-    let d = Desk::new();
-    let mut events = vec![unsigned_event(None, source_body("s1"))];
+    let d = Desk::keyed();
+    let mut events = vec![unsigned_event(None, source("s1", None))];
     events.push(unsigned_event(
         events.last(),
         claim_body("c1", "23 February"),
@@ -265,7 +137,7 @@ fn a_bundle_repeating_a_claim_id_fails_verify_and_import() {
         events.last(),
         claim_body("c1", "24 February"),
     ));
-    d.write("dup.bundle", &bundle_of(&events));
+    d.write("dup.bundle", bundle_of(&events));
     let o = d
         .fl(&["verify", "--bundle", "dup.bundle"])
         .expect(1)
@@ -288,9 +160,9 @@ fn a_bundle_repeating_a_claim_id_fails_verify_and_import() {
     assert_eq!(d.on("L", "desk", &["--json", "log"]).expect(0).stdout, "");
 
     // A source and a claim share the id space too.
-    let mut events = vec![unsigned_event(None, source_body("s1"))];
+    let mut events = vec![unsigned_event(None, source("s1", None))];
     events.push(unsigned_event(events.last(), claim_body("s1", "x")));
-    d.write("dup2.bundle", &bundle_of(&events));
+    d.write("dup2.bundle", bundle_of(&events));
     d.fl(&["verify", "--bundle", "dup2.bundle"])
         .expect(1)
         .stderr_has("dup2.bundle:3 (seq 2): ");
@@ -298,8 +170,8 @@ fn a_bundle_repeating_a_claim_id_fails_verify_and_import() {
 
 #[test]
 fn the_library_import_refuses_a_bundle_repeating_an_id() {
-    let d = Desk::new();
-    let mut events = vec![unsigned_event(None, source_body("s1"))];
+    let d = Desk::keyed();
+    let mut events = vec![unsigned_event(None, source("s1", None))];
     events.push(unsigned_event(
         events.last(),
         claim_body("c1", "23 February"),
@@ -342,7 +214,7 @@ fn replace_head_event(ledger: &Path, seq: u64, body: EventBody) {
 
 #[test]
 fn a_ledger_repeating_an_id_fails_verify_at_the_second_event() {
-    let d = Desk::new();
+    let d = Desk::keyed();
     d.on("L", "desk", &["init"]).expect(0);
     d.import(
         "L",
@@ -353,9 +225,9 @@ fn a_ledger_repeating_an_id_fails_verify_at_the_second_event() {
             clm("c2", "s1", "24 February 2025"),
         ],
     );
-    assert_eq!(d.verify("L"), (0, Json::Null));
+    assert_eq!(d.problem("L"), (0, Json::Null));
     replace_head_event(&d.p("L"), 3, claim_body("c1", "24 February 2025"));
-    let (code, problem) = d.verify("L");
+    let (code, problem) = d.problem("L");
     assert_eq!(code, 1);
     assert_eq!(problem["code"], "duplicate-id", "{problem}");
     assert_eq!(problem["seq"], 3);
@@ -368,10 +240,10 @@ fn a_ledger_repeating_an_id_fails_verify_at_the_second_event() {
 
 #[test]
 fn retraction_and_correction_index_entries_are_verified() {
-    let d = Desk::new();
+    let d = Desk::keyed();
     unsigned_ledger(&d, "L");
     // seq 1 s1, 2 s2, 3 c1, 4 c2 (supersedes c1), 5 c3, 6 retracts c3
-    assert_eq!(d.verify("L"), (0, Json::Null));
+    assert_eq!(d.problem("L"), (0, Json::Null));
     type Tamper = (&'static str, Vec<u8>, Option<u64>, u64, &'static str);
     let cases: Vec<Tamper> = vec![
         ("retraction-wrong", retraction_key("c3"), Some(5), 6, "c3"),
@@ -385,7 +257,7 @@ fn retraction_and_correction_index_entries_are_verified() {
         with_store(&d.p(name), |store| {
             store.tamper_index(&k, seq).unwrap();
         });
-        let (code, problem) = d.verify(name);
+        let (code, problem) = d.problem(name);
         assert_eq!(code, 1, "{name}: {problem}");
         assert_eq!(problem["code"], "index-mismatch", "{name}: {problem}");
         assert_eq!(problem["seq"], at, "{name}: {problem}");
@@ -403,7 +275,7 @@ fn retraction_and_correction_index_entries_are_verified() {
         with_store(&d.p(name), |store| {
             store.tamper_index(&k, Some(seq)).unwrap();
         });
-        assert_eq!(d.verify(name), (0, Json::Null), "{name}");
+        assert_eq!(d.problem(name), (0, Json::Null), "{name}");
         let shown = d
             .on(name, "desk", &["--json", "show", "c1"])
             .expect(0)
@@ -418,7 +290,7 @@ fn retraction_and_correction_index_entries_are_verified() {
 
 #[test]
 fn verify_proof_key_without_any_checkpoint_is_a_usage_error() {
-    let d = Desk::new();
+    let d = Desk::keyed();
     signed_ledger(&d, "L", "Record");
     let proof = d.on("L", "ana", &["prove", "c1"]).expect(0).stdout;
     d.write("inc.json", &proof);
@@ -462,7 +334,7 @@ fn verify_proof_key_without_any_checkpoint_is_a_usage_error() {
 
 #[test]
 fn a_bundle_is_checked_against_the_published_checkpoint_and_key() {
-    let d = Desk::new();
+    let d = Desk::keyed();
     signed_ledger(&d, "L", "Record");
     // The desk publishes a checkpoint at size 4, then goes on.
     d.write(
@@ -572,7 +444,7 @@ fn refused_at(d: &Desk, lines: &[String], cut: bool, line: usize, needle: &str) 
 
 #[test]
 fn a_bundle_has_one_byte_form() {
-    let d = Desk::new();
+    let d = Desk::keyed();
     let lines = exported_lines(&d);
     let n = lines.len();
     assert_eq!(n, 1 + 6 + 2 + 1);
@@ -651,7 +523,7 @@ fn sig_line(note: &str, name: &str, seed: u8, forge: bool) -> String {
 
 #[test]
 fn a_checkpoint_has_one_byte_form() {
-    let d = Desk::new();
+    let d = Desk::keyed();
     let note = signed_note(&d);
     // Extra lines after the signature, and a missing final newline.
     check_note(&d, &format!("{note}trailing words\n"))
@@ -677,7 +549,7 @@ fn a_checkpoint_has_one_byte_form() {
 
 #[test]
 fn a_co_signed_checkpoint_verifies_against_the_trusted_keys_line() {
-    let d = Desk::new();
+    let d = Desk::keyed();
     let note = signed_note(&d);
     // A witness co-signs: its line is ignored, before or after the desk's.
     let witness = sig_line(&note, "witness.example", WITNESS, false);

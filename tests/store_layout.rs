@@ -17,24 +17,6 @@ use std::process::Output;
 // ---------------------------------------------------------------------------------------------
 // helpers
 
-fn fixture(format: &str) -> PathBuf {
-    root().join("fixtures").join(format)
-}
-
-fn expected(format: &str) -> Value {
-    json(&std::fs::read_to_string(fixture(format).join("expected.json")).unwrap())
-}
-
-/// A command with the clock and author the format fixtures were made with.
-fn pinned(e: &Value, ledger: &Path, args: &[&str]) -> Output {
-    cmd(ledger)
-        .env("FACTLEDGER_NOW", e["now"].as_str().unwrap())
-        .env("FACTLEDGER_AUTHOR", e["author"].as_str().unwrap())
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 #[track_caller]
 fn succeeded(out: Output) -> String {
     assert!(
@@ -95,23 +77,13 @@ fn import_claims(dir: &Path, ledger: &Path, ids: &[String], first: usize) {
 }
 
 fn add_claim(ledger: &Path, id: &str, i: usize) {
-    ok(
-        ledger,
-        &[
-            "add",
-            "claim",
-            "--id",
-            id,
-            "--source",
-            "src",
-            "--subject",
-            &format!("subject {}", i % 7),
-            "--predicate",
-            "note",
-            "--value",
-            &format!("value {i}"),
-        ],
+    let args = add_claim_args(
+        id,
+        "src",
+        &format!("subject {}", i % 7),
+        &format!("value {i}"),
     );
+    ok(ledger, &args.iter().map(String::as_str).collect::<Vec<_>>());
 }
 
 /// The id `show --json` gives for a seq, and the seq it gives for that id.
@@ -138,10 +110,10 @@ fn assert_chained(log: &[Value]) {
 // layout 1 → layout 2
 
 fn layout_1_ledger_is_converted_once(format: &str) {
-    let e = expected(format);
+    let e = format_expected(format);
     let tmp = tempfile::tempdir().unwrap();
     let ledger = tmp.path().join("ledger");
-    copy_dir(&fixture(format).join("ledger"), &ledger);
+    copy_dir(&format_fixture(format).join("ledger"), &ledger);
     let (version, trees) = layout(&ledger);
     assert_eq!(version, Some(vec![1]), "the fixture is a layout-1 store");
     assert!(
@@ -184,7 +156,7 @@ fn layout_1_ledger_is_converted_once(format: &str) {
     // same input (whose events are of the current record format but say the same).
     let fresh = tmp.path().join("fresh");
     init(&fresh);
-    let input = fixture(format).join("input.jsonl");
+    let input = format_fixture(format).join("input.jsonl");
     succeeded(pinned(&e, &fresh, &["import", input.to_str().unwrap()]));
     for args in [
         &["--json", "facts"][..],
@@ -212,20 +184,12 @@ fn layout_1_ledger_is_converted_once(format: &str) {
     succeeded(pinned(
         &e,
         &ledger,
-        &[
-            "add",
-            "claim",
-            "--id",
+        &add_claim_args(
             "later",
-            "--source",
             "fv1-wire",
-            "--subject",
             "S/RES/2774",
-            "--predicate",
-            "note",
-            "--value",
             "appended after the conversion",
-        ],
+        ),
     ));
     let later = json(&ok(&ledger, &["--json", "show", "later"]));
     assert_eq!(later["seq"], seq + 1);

@@ -29,24 +29,9 @@ fn ledger_with_source(dir: &Path) {
 }
 
 fn add_args(id: &str) -> Vec<String> {
-    [
-        "--json",
-        "add",
-        "claim",
-        "--id",
-        id,
-        "--source",
-        "src",
-        "--subject",
-        "S/W",
-        "--predicate",
-        "note",
-        "--value",
-        id,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
+    let mut args = vec!["--json".to_string()];
+    args.extend(add_claim_args(id, "src", "S/W", id));
+    args
 }
 
 fn assert_in_use(out: &std::process::Output) {

@@ -1,7 +1,14 @@
-//! Shared helpers for the reliability tests (docs/reliability.md): running the real binary
-//! against real ledgers in temporary directories, a seeded RNG, and classifying how a process
-//! ended.
+//! Shared helpers for the integration tests: the hermetic environment every run of the binary
+//! gets ([`TestEnv`], `env.rs`), the same for tests that manage their own ledger paths ([`cmd`],
+//! [`run`], [`ok`]), a seeded RNG, classifying how a process ended (docs/reliability.md), and
+//! reaching below the binary into a ledger's store.
+// Each test binary uses a different part of this module.
 #![allow(dead_code)]
+
+mod env;
+pub mod reporting;
+
+pub use env::*;
 
 use std::fs;
 use std::io::Read;
@@ -9,40 +16,41 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// The fixed clock and author every test appends with.
-pub const NOW: &str = "2025-03-01T12:00:00Z";
-pub const AUTHOR: &str = "reliability-tests";
-
-/// The binary under test: `FACTLEDGER_TEST_BIN` when set (to run the suite against another build,
-/// e.g. a release binary), else the one cargo built for this test.
-pub fn bin() -> PathBuf {
-    match std::env::var_os("FACTLEDGER_TEST_BIN") {
-        Some(p) if !p.is_empty() => PathBuf::from(p),
-        _ => PathBuf::from(env!("CARGO_BIN_EXE_factledger")),
-    }
-}
-
-/// The repository's root.
-pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// The UN-votes fixtures directory.
 pub fn fixtures() -> PathBuf {
     root().join("fixtures").join("un-votes")
 }
 
-/// A command on `ledger` with the fixed clock and author, and no inherited factledger settings.
+/// A format fixture's directory (fixtures/format-v1, format-v2).
+pub fn format_fixture(format: &str) -> PathBuf {
+    root().join("fixtures").join(format)
+}
+
+/// A format fixture's `expected.json`: the clock, author, events and hashes it was made with.
+pub fn format_expected(format: &str) -> serde_json::Value {
+    json(&fs::read_to_string(format_fixture(format).join("expected.json")).unwrap())
+}
+
+/// Runs on `ledger` with the clock and author a format fixture was made with.
+pub fn pinned<S: AsRef<std::ffi::OsStr>>(
+    e: &serde_json::Value,
+    ledger: &Path,
+    args: &[S],
+) -> Output {
+    cmd(ledger)
+        .env("FACTLEDGER_NOW", e["now"].as_str().unwrap())
+        .env("FACTLEDGER_AUTHOR", e["author"].as_str().unwrap())
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// A command on `ledger` in the hermetic environment, with `HOME` and `TMPDIR` the directory
+/// holding the ledger (the test's temporary directory).
 pub fn cmd(ledger: &Path) -> Command {
-    let mut c = Command::new(bin());
-    c.arg("--ledger")
-        .arg(ledger)
-        .env("FACTLEDGER_NOW", NOW)
-        .env("FACTLEDGER_AUTHOR", AUTHOR)
-        .env_remove("FACTLEDGER_DIR")
-        .env_remove("FACTLEDGER_FAULT_ACK_BEFORE_SYNC")
-        .env("RUST_BACKTRACE", "0")
-        .stdin(Stdio::null());
+    let dir = ledger.parent().expect("a ledger inside a directory");
+    let mut c = hermetic(dir, dir);
+    c.arg("--ledger").arg(ledger);
     c
 }
 
@@ -62,6 +70,27 @@ pub fn ok(ledger: &Path, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).expect("stdout is UTF-8")
+}
+
+/// The arguments of `add claim ID` citing `source`, with predicate `note`.
+pub fn add_claim_args(id: &str, source: &str, subject: &str, value: &str) -> Vec<String> {
+    [
+        "add",
+        "claim",
+        "--id",
+        id,
+        "--source",
+        source,
+        "--subject",
+        subject,
+        "--predicate",
+        "note",
+        "--value",
+        value,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
 }
 
 /// Creates an empty ledger at `ledger`.

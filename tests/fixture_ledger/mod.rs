@@ -4,27 +4,43 @@
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
 
-use assert_cmd::Command;
+use crate::common::TestEnv;
 use serde_json::Value as Json;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use tempfile::TempDir;
 
-/// The clock for every command, and the time of the corrections import.
-pub const NOW: &str = "2025-02-26T12:00:00Z";
+pub use crate::common::NOW;
 /// When `ledger.jsonl` (seq 1–43) was imported.
 pub const LEDGER_AT: &str = "2025-02-25T10:00:00Z";
 /// When `provenance.jsonl` (seq 44–54) was imported.
 pub const PROVENANCE_AT: &str = "2025-02-25T11:00:00Z";
 
+/// The strings of a JSON array.
+pub fn strings(v: &Json) -> Vec<String> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("not an array: {v}"))
+        .iter()
+        .map(|s| s.as_str().expect("string").to_string())
+        .collect()
+}
+
+/// (subject, code, predicate, claims) of one flag of `flags --json`.
+pub fn flag_fields(f: &Json) -> (String, String, String, Vec<String>) {
+    (
+        f["subject"].as_str().expect("subject").to_string(),
+        f["code"].as_str().expect("code").to_string(),
+        f["predicate"].as_str().expect("predicate").to_string(),
+        strings(&f["claims"]),
+    )
+}
+
 pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/un-votes")
 }
 
-/// A temporary directory with a ledger at `ledger/`, and a way to run the binary on it.
-pub struct Env {
-    pub tmp: TempDir,
-}
+/// The test environment, with a ledger at `ledger/`; `NOW` is also the time of the corrections
+/// import.
+pub type Env = TestEnv;
 
 /// A ledger with the three fixture imports, built once per test binary and kept in memory (its
 /// files, and the digest `replay` reports for it), so each test gets its own copy cheaply.
@@ -74,11 +90,9 @@ pub fn collect_files(root: &Path, rel: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>)
     }
 }
 
-impl Env {
+impl TestEnv {
     pub fn empty() -> Env {
-        Env {
-            tmp: tempfile::tempdir().expect("tempdir"),
-        }
+        TestEnv::new()
     }
 
     /// A copy of the fixture ledger (seq 1–43 at LEDGER_AT, 44–54 at PROVENANCE_AT, 55–57 at NOW).
@@ -94,61 +108,7 @@ impl Env {
 
     pub fn import(&self, lines: &[Json]) {
         let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
-        let path = self.tmp.path().join("input.jsonl");
-        std::fs::write(&path, text).expect("write input");
+        let path = self.write("input.jsonl", text);
         self.cmd().arg("import").arg(&path).assert().success();
-    }
-
-    pub fn ledger(&self) -> PathBuf {
-        self.tmp.path().join("ledger")
-    }
-
-    pub fn cmd(&self) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_factledger"));
-        c.env_clear()
-            .env("HOME", self.tmp.path())
-            .env("FACTLEDGER_NOW", NOW)
-            .env("FACTLEDGER_AUTHOR", "tester")
-            .current_dir(self.tmp.path())
-            .arg("--ledger")
-            .arg(self.ledger());
-        c
-    }
-
-    /// Runs, asserts exit 0, returns stdout.
-    pub fn ok(&self, args: &[&str]) -> String {
-        let out = self.cmd().args(args).output().expect("run");
-        assert!(
-            out.status.success(),
-            "{args:?} failed ({:?}): {}{}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).expect("utf-8 stdout")
-    }
-
-    /// Runs with `--json`, asserts exit 0, parses stdout.
-    pub fn json(&self, args: &[&str]) -> Json {
-        let mut all = vec!["--json"];
-        all.extend_from_slice(args);
-        let out = self.ok(&all);
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"))
-    }
-
-    /// Runs, asserts the exit code, returns (stdout, stderr).
-    pub fn fails(&self, args: &[&str], code: i32) -> (String, String) {
-        let out = self.cmd().args(args).output().expect("run");
-        assert_eq!(
-            out.status.code(),
-            Some(code),
-            "{args:?}: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        (
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
     }
 }
