@@ -2,8 +2,8 @@
 //! input (one unclosed quote, digits and dashes, member names without verbs). Run in release:
 //! `cargo run --release --example extract_speed`. Figures are in docs/extract.md.
 
-use factledger::date::StatedDate;
-use factledger::extract::{extract, ExtractOptions};
+use factledger::intake::extract::{extract, ExtractOptions};
+use factledger::model::date::StatedDate;
 use std::time::Instant;
 
 fn main() {

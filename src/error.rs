@@ -1,6 +1,6 @@
 //! The library's error type: what went wrong, and where (seq, id, file), so the CLI can say it.
 
-use crate::event::DecodeError;
+use crate::model::event::DecodeError;
 use crate::store::StoreError;
 
 /// Errors from ledger operations.
@@ -35,14 +35,14 @@ pub enum LedgerError {
     },
     /// An event's signature or its author's authority is not acceptable.
     #[error(transparent)]
-    Authority(#[from] crate::signing::AuthorityError),
+    Authority(#[from] crate::integrity::signing::AuthorityError),
     /// A name (a key name, an author) breaks the id rules.
     #[error("{what} {rule}")]
     BadName {
         /// What the name is, as messages call it (`key name`).
         what: &'static str,
         /// The rule it breaks.
-        rule: crate::validate::Rule,
+        rule: crate::intake::validate::Rule,
     },
     /// Events made elsewhere (a bundle) do not continue this ledger's chain exactly.
     #[error(

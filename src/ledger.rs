@@ -2,12 +2,12 @@
 //!
 //! This layer turns stored bytes into events (always with a size-limited decode that names the
 //! seq on failure), chains new events onto the head, and looks claims and sources up by id.
-//! Deciding whether an event is acceptable happens before, in [`import`](crate::import).
+//! Deciding whether an event is acceptable happens before, in [`import`](crate::intake::import).
 
 use crate::error::{LedgerError, Result};
-use crate::event::{Event, EventBody, Hash};
+use crate::integrity::signing;
+use crate::model::event::{Event, EventBody, Hash};
 use crate::projection::{self, Digesting, Meta, Overlay, Table, Tables, META_RECORD, REBUILDING};
-use crate::signing;
 use crate::store::{AppendBatch, Backend, Head, KeyWrite, KeyspaceUpdate, Store, StoreError};
 use std::path::Path;
 use std::time::Duration;
@@ -293,7 +293,7 @@ impl Ledger {
 
     /// An archived text by hash, checked against the hash.
     pub fn text(&self, hash: &Hash) -> Result<Option<String>> {
-        let hex = crate::event::hex(hash);
+        let hex = crate::model::event::hex(hash);
         match self.store.text(hash)? {
             None => Ok(None),
             Some(bytes) => {
@@ -398,7 +398,7 @@ impl Ledger {
                 return Err(LedgerError::DoesNotContinue {
                     seq: e.seq,
                     expected: want,
-                    prev: crate::event::hex(&prev),
+                    prev: crate::model::event::hex(&prev),
                 });
             }
             prev = e.hash;
@@ -406,7 +406,7 @@ impl Ledger {
         for (hash, text) in &texts {
             if blake3::hash(text).as_bytes() != hash {
                 return Err(LedgerError::TextMismatch {
-                    hash: crate::event::hex(hash),
+                    hash: crate::model::event::hex(hash),
                 });
             }
         }

@@ -10,8 +10,8 @@ mod desk;
 
 use desk::*;
 use ed25519_dalek::Signer as _;
-use factledger::event::{hex, Event};
-use factledger::proof::event_json;
+use factledger::integrity::proof::event_json;
+use factledger::model::event::{hex, Event};
 use serde_json::{json, Value as Json};
 
 // =============================================================================================

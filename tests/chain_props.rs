@@ -8,10 +8,10 @@
 mod common;
 
 use common::reporting::{date_form, vote_words, MEMBERS as NAMES};
-use factledger::chain::verify_chain;
-use factledger::event::{Event, ZERO_HASH};
-use factledger::import::{parse_record, plan, Record};
+use factledger::intake::import::{parse_record, plan, Record};
+use factledger::integrity::chain::verify_chain;
 use factledger::ledger::Stamp;
+use factledger::model::event::{Event, ZERO_HASH};
 use factledger::store::Store;
 use factledger::Ledger;
 use proptest::collection::vec;
@@ -531,9 +531,9 @@ proptest! {
         for op in &ops {
             let obj = model.record(op);
             let body = match parse(&obj) {
-                Record::Source(s, _) => factledger::event::EventBody::SourceRegistered(s),
-                Record::Claim(c) => factledger::event::EventBody::ClaimAsserted(c),
-                Record::Retract(r) => factledger::event::EventBody::Retracted(r),
+                Record::Source(s, _) => factledger::model::event::EventBody::SourceRegistered(s),
+                Record::Claim(c) => factledger::model::event::EventBody::ClaimAsserted(c),
+                Record::Retract(r) => factledger::model::event::EventBody::Retracted(r),
             };
             let event = Event::new(seq, at, "desk".into(), prev, body);
             let record = event.to_record();

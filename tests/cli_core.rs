@@ -9,7 +9,7 @@
 mod common;
 
 use common::{root, wait_for_sled_release, with_sled, with_store, TestEnv, NOW};
-use factledger::event::{Event, EventBody};
+use factledger::model::event::{Event, EventBody};
 use factledger::store::Store;
 use serde_json::{json, Value as Json};
 use std::collections::BTreeSet;

@@ -10,7 +10,7 @@ mod desk;
 
 use common::{Out, NOW};
 use desk::*;
-use factledger::event::{hex, Event};
+use factledger::model::event::{hex, Event};
 use serde_json::{json, Value as Json};
 
 // =============================================================================================

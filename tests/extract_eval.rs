@@ -6,9 +6,9 @@
 //! stated weekday) and subject agree; a line marked `"subject_guessed": true` needs a guessed
 //! subject instead. Run with `cargo test --test extract_eval -- --nocapture` to see the table.
 
-use factledger::date::StatedDate;
-use factledger::extract::{extract, Candidate, ExtractOptions};
-use factledger::value::{normalise_predicate, text_key, Value};
+use factledger::intake::extract::{extract, Candidate, ExtractOptions};
+use factledger::model::date::StatedDate;
+use factledger::model::value::{normalise_predicate, text_key, Value};
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -917,7 +917,7 @@ fn quotes_are_checked_against_the_archived_text_ignoring_typography() {
 fn library_digest(ledger: &Path, to: Option<u64>) -> String {
     let l = factledger::Ledger::open(ledger, None).expect("open");
     let (t, _) = factledger::projection::replay(l.events(1), to, |_| {}).expect("replay");
-    factledger::event::hex(&t.digest().to_bytes())
+    factledger::model::event::hex(&t.digest().to_bytes())
 }
 
 #[test]

@@ -11,12 +11,12 @@ mod desk;
 use common::with_store;
 use desk::*;
 use ed25519_dalek::SigningKey;
-use factledger::checkpoint::{key_id, origin_for, Checkpoint};
-use factledger::event::{
+use factledger::integrity::checkpoint::{key_id, origin_for, Checkpoint};
+use factledger::integrity::signing::sign;
+use factledger::model::event::{
     hex, parse_hash, AuthorGrant, AuthorRevocation, Claim, Event, EventBody, ZERO_HASH,
 };
-use factledger::signing::sign;
-use factledger::value::Value;
+use factledger::model::value::Value;
 use serde_json::{json, Value as Json};
 use std::path::Path;
 
@@ -242,7 +242,7 @@ fn the_documented_signed_record_and_checkpoint_examples_are_what_the_code_comput
         subject: "S/RES/2774".into(),
         predicate: "date".into(),
         value: Value::Date(
-            factledger::date::StatedDate::parse("Monday, February 25, 2025").unwrap(),
+            factledger::model::date::StatedDate::parse("Monday, February 25, 2025").unwrap(),
         ),
         supersedes: None,
         note: None,
@@ -278,7 +278,7 @@ fn the_documented_signed_record_and_checkpoint_examples_are_what_the_code_comput
     }
     // The author bodies as the document spells them.
     let enc = |b: &EventBody| {
-        hex(&bincode::encode_to_vec(b, factledger::event::canonical_config()).unwrap())
+        hex(&bincode::encode_to_vec(b, factledger::model::event::canonical_config()).unwrap())
     };
     assert_eq!(
         enc(&EventBody::AuthorAuthorised(AuthorGrant {

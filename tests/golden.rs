@@ -5,12 +5,12 @@
 //! The second half checks, by encoding samples, every claim `docs/format.md` makes about how
 //! bincode 2.0.1 lays out each type under the pinned configuration.
 
-use factledger::date::StatedDate;
-use factledger::event::{
+use factledger::model::date::StatedDate;
+use factledger::model::event::{
     canonical_config, hash_event_bytes, hex, Claim, DecodeError, Event, EventBody, Retraction,
     Source, SourceKind, TextRef, FORMAT_VERSION, HASH_CONTEXT_V1, MAX_RECORD_BYTES, ZERO_HASH,
 };
-use factledger::value::{Body, Majority, Outcome, Tally, Value, Vote};
+use factledger::model::value::{Body, Majority, Outcome, Tally, Value, Vote};
 
 /// Rebuilds an event in record format 1 (what ledgers made before signatures hold).
 fn v1(mut e: Event) -> Event {

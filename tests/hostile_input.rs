@@ -10,9 +10,9 @@
 mod common;
 
 use common::*;
-use factledger::date::StatedDate;
-use factledger::event::{Event, EventBody, ZERO_HASH};
-use factledger::import::{parse_input, parse_line, Record, MAX_LINE_BYTES};
+use factledger::intake::import::{parse_input, parse_line, Record, MAX_LINE_BYTES};
+use factledger::model::date::StatedDate;
+use factledger::model::event::{Event, EventBody, ZERO_HASH};
 use proptest::prelude::*;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -242,7 +242,7 @@ proptest! {
         versioned in any::<bool>(),
         bytes in proptest::collection::vec(any::<u8>(), 0..400),
     ) {
-        let mut record = if versioned { vec![factledger::event::FORMAT_VERSION] } else { Vec::new() };
+        let mut record = if versioned { vec![factledger::model::event::FORMAT_VERSION] } else { Vec::new() };
         record.extend_from_slice(&bytes);
         check_record(&record);
     }
@@ -397,7 +397,7 @@ fn years_below_1000_parse_and_print_in_iso_form() {
     let _ = d.long();
 }
 
-/// Known issue found by the `date` fuzz target (reported, not fixed here: src/date.rs is outside
+/// Known issue found by the `date` fuzz target (reported, not fixed here: src/model/date.rs is outside
 /// this suite's remit): `StatedDate::long` prints the year unpadded, so `0025-02-25` becomes
 /// "25 February 25", which names no date in the accepted forms.
 #[test]
@@ -410,7 +410,7 @@ fn long_form_of_years_below_1000_reads_back() {
     );
 }
 
-/// Known issue (reported, not fixed here: src/import.rs is outside this suite's remit):
+/// Known issue (reported, not fixed here: src/intake/import.rs is outside this suite's remit):
 /// `text_file` is read with `std::fs::read` after a size check on its metadata, so a path to a
 /// FIFO blocks the import forever and `/dev/zero` (size 0) is read until memory runs out.
 #[test]

@@ -1,11 +1,11 @@
-//! Exhaustive and property tests of `factledger::merkle` with the ledger's hasher: every
+//! Exhaustive and property tests of `factledger::integrity::merkle` with the ledger's hasher: every
 //! inclusion proof in every tree of 1..=300 leaves and every consistency proof between trees of
 //! 1..=150 leaves is made and verified, and corrupted ones are rejected. Random trees are also
 //! checked through [`TreeHead`], the size and root bound together.
 //!
 //! Test names start with `merkle_` so `cargo test merkle` selects them.
 
-use factledger::merkle::{
+use factledger::integrity::merkle::{
     consistency_proof, consistency_proof_with, inclusion_proof, inclusion_proof_with,
     verify_consistency, verify_inclusion, Blake3Hasher, ConsistencyProof, InclusionProof,
     LeafIndex, MerkleBuilder, MerkleHasher, TreeHead, TreeSize, VerifyError,
@@ -183,7 +183,7 @@ proptest! {
     #[test]
     fn merkle_prop_inclusion_round_trip(size in 1u64..3000, index_seed: u64, flip_seed: u64) {
         let leaves = event_hashes(size);
-        let root = factledger::merkle::root::<B>(&leaves);
+        let root = factledger::integrity::merkle::root::<B>(&leaves);
         let index = index_seed % size;
         let proof = inclusion_proof::<B>(&leaves, LeafIndex(index), TreeSize(size))
             .expect("index below size");
@@ -204,8 +204,8 @@ proptest! {
     fn merkle_prop_consistency_round_trip(new in 1u64..3000, old_seed: u64, flip_seed: u64) {
         let leaves = event_hashes(new);
         let old = 1 + old_seed % new;
-        let r1 = factledger::merkle::root::<B>(&leaves[..old as usize]);
-        let r2 = factledger::merkle::root::<B>(&leaves);
+        let r1 = factledger::integrity::merkle::root::<B>(&leaves[..old as usize]);
+        let r2 = factledger::integrity::merkle::root::<B>(&leaves);
         let proof = consistency_proof::<B>(&leaves, TreeSize(old), TreeSize(new))
             .expect("old <= new");
         prop_assert!(cons(old, new, &r1, &r2, &proof));

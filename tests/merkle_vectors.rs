@@ -1,16 +1,16 @@
-//! Known-answer tests of `factledger::merkle` against the published SHA-256 Certificate
+//! Known-answer tests of `factledger::integrity::merkle` against the published SHA-256 Certificate
 //! Transparency vectors (sources cited at the constants), so the tree shape, the proofs and their
 //! verification are checked against an independent implementation, not only against themselves.
-//! The ledger's own hasher is BLAKE3 ([`Blake3Hasher`](factledger::merkle::Blake3Hasher)); the
+//! The ledger's own hasher is BLAKE3 ([`Blake3Hasher`](factledger::integrity::merkle::Blake3Hasher)); the
 //! hash function is a parameter, so these run with [`Sha256Hasher`] below.
 //!
 //! Test names start with `merkle_` so `cargo test merkle` selects them.
 
-use factledger::event::{hex, parse_hash};
-use factledger::merkle::{
+use factledger::integrity::merkle::{
     consistency_proof, inclusion_proof, root, subtree_root, verify_consistency, verify_inclusion,
     ConsistencyProof, InclusionProof, LeafIndex, MerkleBuilder, MerkleHasher, TreeHead, TreeSize,
 };
+use factledger::model::event::{hex, parse_hash};
 use sha2::{Digest, Sha256};
 
 /// RFC 9162 §2.1.1 with SHA-256: the hasher of Certificate Transparency, for the vectors.

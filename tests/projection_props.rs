@@ -13,12 +13,12 @@
 mod common;
 
 use common::reporting::{date_form, vote_words, MEMBERS as NAMES};
-use factledger::event::{Event, EventBody, ZERO_HASH};
-use factledger::facts::{subject_facts, Fact};
 use factledger::flags::all_flags;
 use factledger::flags::Flag;
-use factledger::import::{parse_record, Record};
+use factledger::intake::import::{parse_record, Record};
 use factledger::ledger::{Draft, Stamp};
+use factledger::model::event::{Event, EventBody, ZERO_HASH};
+use factledger::projection::facts::{subject_facts, Fact};
 use factledger::projection::{
     self, for_each_subject, Digest, Digesting, MemTables, Overlay, Tables, TablesMut, CLAIMS,
     SOURCES,
@@ -824,7 +824,7 @@ fn fact_status_agrees_with_the_conflicting_values_flag_on_a_known_case() {
     ]);
     assert_eq!(
         reordered[0].status,
-        factledger::facts::FactStatus::Conflicting
+        factledger::projection::facts::FactStatus::Conflicting
     );
 }
 
@@ -836,7 +836,10 @@ fn fact_status_is_order_independent_for_partial_tallies() {
         (0, json!({"body": "UNGA", "yes": 93})),
         (0, json!({"body": "UNGA", "yes": 89, "no": 8})),
     ]);
-    assert_eq!(facts[0].status, factledger::facts::FactStatus::Conflicting);
+    assert_eq!(
+        facts[0].status,
+        factledger::projection::facts::FactStatus::Conflicting
+    );
     // Every claim sits in a group whose value it agrees with.
     for g in &facts[0].values {
         for id in &g.claims {
@@ -875,7 +878,7 @@ proptest! {
             });
             prop_assert_eq!(disagree, flagged, "{} {:?}", f.predicate, claims);
             prop_assert_eq!(
-                f.status == factledger::facts::FactStatus::Conflicting,
+                f.status == factledger::projection::facts::FactStatus::Conflicting,
                 disagree,
                 "{}: status {:?} for {:?}", f.predicate, f.status, claims
             );

@@ -10,8 +10,8 @@ mod desk;
 
 use common::NOW;
 use desk::*;
-use factledger::checkpoint::key_id;
-use factledger::event::{hex, Event};
+use factledger::integrity::checkpoint::key_id;
+use factledger::model::event::{hex, Event};
 use serde_json::{json, Value as Json};
 use sha2::{Digest as _, Sha256};
 

@@ -5,7 +5,7 @@
 mod common;
 mod fixture_ledger;
 
-use factledger::event::{Event, EventBody, Retraction, Source, SourceKind, ZERO_HASH};
+use factledger::model::event::{Event, EventBody, Retraction, Source, SourceKind, ZERO_HASH};
 use factledger::projection::{self, MemTables};
 use factledger::provenance::{chain, independent_sources, ChainProblem, Chains};
 use fixture_ledger::{fixtures_dir, flag_fields, strings, Env};

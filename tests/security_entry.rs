@@ -11,8 +11,8 @@ mod desk;
 
 use common::*;
 use desk::bundle_of;
-use factledger::event::{Claim, Event, EventBody, Retraction, Source, SourceKind};
-use factledger::value::Value;
+use factledger::model::event::{Claim, Event, EventBody, Retraction, Source, SourceKind};
+use factledger::model::value::Value;
 use serde_json::json;
 use std::fs;
 use std::path::Path;
@@ -197,7 +197,7 @@ fn claim(id: &str, source: &str) -> Claim {
         source: source.into(),
         subject: "S/RES/2774".into(),
         predicate: "outcome".into(),
-        value: Value::Outcome(factledger::value::Outcome::Adopted),
+        value: Value::Outcome(factledger::model::value::Outcome::Adopted),
         supersedes: None,
         note: None,
     }

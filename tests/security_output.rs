@@ -6,9 +6,9 @@
 mod common;
 
 use common::{cmd, init, init_with_fixtures, ok, run};
-use factledger::event::{Claim, EventBody, Retraction, Source, SourceKind, TextRef};
 use factledger::ledger::{Draft, Stamp};
-use factledger::value::Value;
+use factledger::model::event::{Claim, EventBody, Retraction, Source, SourceKind, TextRef};
+use factledger::model::value::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;

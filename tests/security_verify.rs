@@ -13,10 +13,10 @@ mod desk;
 use base64::Engine as _;
 use common::{copy_dir, with_store, Out};
 use desk::{bundle_of, key, pk_hex, source, Desk, ANA, BOB};
-use factledger::checkpoint::{key_id, Checkpoint};
-use factledger::event::{hex, Claim, Event, EventBody, Hash, ZERO_HASH};
+use factledger::integrity::checkpoint::{key_id, Checkpoint};
 use factledger::ledger::{retraction_key, supersession_key};
-use factledger::value::Value;
+use factledger::model::event::{hex, Claim, Event, EventBody, Hash, ZERO_HASH};
+use factledger::model::value::Value;
 use serde_json::{json, Value as Json};
 use std::path::Path;
 
@@ -177,7 +177,7 @@ fn the_library_import_refuses_a_bundle_repeating_an_id() {
         claim_body("c1", "23 February"),
     ));
     let good = bundle_of(&events);
-    let verified = match factledger::bundle::verify(good.as_bytes()) {
+    let verified = match factledger::integrity::bundle::verify(good.as_bytes()) {
         Ok(b) => b,
         Err(p) => panic!("{p:?}"),
     };
@@ -187,7 +187,7 @@ fn the_library_import_refuses_a_bundle_repeating_an_id() {
     verified.events.push(again);
     d.on("L", "desk", &["init"]).expect(0);
     let mut ledger = factledger::Ledger::open(&d.p("L"), None).unwrap();
-    let err = factledger::bundle::import(&mut ledger, verified).unwrap_err();
+    let err = factledger::integrity::bundle::import(&mut ledger, verified).unwrap_err();
     assert!(err.to_string().contains("'c1'"), "{err}");
     assert_eq!(ledger.head().seq, 0);
 }

@@ -12,8 +12,8 @@ mod desk;
 use common::{with_store, Out};
 use desk::*;
 use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
-use factledger::event::{hex, parse_hash, Event, EventBody, ZERO_HASH};
-use factledger::signing::{sign, KeyDir};
+use factledger::integrity::signing::{sign, KeyDir};
+use factledger::model::event::{hex, parse_hash, Event, EventBody, ZERO_HASH};
 use serde_json::{json, Value as Json};
 
 // =============================================================================================

@@ -8,7 +8,7 @@
 mod common;
 
 use common::*;
-use factledger::event::{Event, EventBody};
+use factledger::model::event::{Event, EventBody};
 use factledger::store::{Store, BLOCK_EVENTS};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};

@@ -17,10 +17,11 @@
 //!
 //! Nothing here runs under `cargo test`: examples are only built there.
 
-use factledger::event::{Event, EventBody};
-use factledger::import::{lines, parse_line, parse_record, Record};
+use factledger::intake::import::{lines, parse_line, parse_record, Record};
+use factledger::integrity::chain;
 use factledger::ledger::{index_keys, Draft, Stamp};
-use factledger::{chain, projection, Ledger};
+use factledger::model::event::{Event, EventBody};
+use factledger::{projection, Ledger};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Map, Value as Json};
 use std::collections::HashSet;

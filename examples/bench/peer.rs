@@ -64,7 +64,7 @@ pub(crate) fn peer_import(
     let data = fs::read(input)?;
     let base = input.parent().unwrap_or(Path::new("."));
     let author = "bench".to_string();
-    let mut prev = factledger::event::ZERO_HASH;
+    let mut prev = factledger::model::event::ZERO_HASH;
     let mut seq = 0u64;
     conn.execute_batch("BEGIN")?;
     for (line, bytes) in lines(&data) {

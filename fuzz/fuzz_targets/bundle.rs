@@ -2,7 +2,7 @@
 //! canonical: rendering the verified bundle again gives exactly the same bytes.
 #![no_main]
 
-use factledger::bundle;
+use factledger::integrity::bundle;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

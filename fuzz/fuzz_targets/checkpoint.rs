@@ -3,7 +3,7 @@
 //! note is what it carries. Signature checks on accepted notes must not panic either.
 #![no_main]
 
-use factledger::checkpoint::Checkpoint;
+use factledger::integrity::checkpoint::Checkpoint;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -3,7 +3,7 @@
 //! its long form, for four-digit years: see the known issue in tests/hostile_input.rs).
 #![no_main]
 
-use factledger::date::StatedDate;
+use factledger::model::date::StatedDate;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

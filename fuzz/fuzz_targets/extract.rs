@@ -2,9 +2,9 @@
 //! byte-exact slice of the input at its offset, on its line, with a value the import accepts.
 #![no_main]
 
-use factledger::date::StatedDate;
-use factledger::extract::{extract, ExtractOptions};
-use factledger::value::{normalise_predicate, Value};
+use factledger::model::date::StatedDate;
+use factledger::intake::extract::{extract, ExtractOptions};
+use factledger::model::value::{normalise_predicate, Value};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -7,13 +7,13 @@ use std::path::Path;
 
 fuzz_target!(|data: &[u8]| {
     // text_file paths resolve against this directory; a missing one is just an error.
-    match factledger::import::parse_line(data, Path::new("/nonexistent-fuzz-base")) {
+    match factledger::intake::import::parse_line(data, Path::new("/nonexistent-fuzz-base")) {
         Ok(_) => {}
         Err(message) => assert!(!message.is_empty(), "empty error message"),
     }
     // Whole inputs go through the same path, split into lines.
     let (_records, problems) =
-        factledger::import::parse_input(data, Path::new("/nonexistent-fuzz-base"));
+        factledger::intake::import::parse_input(data, Path::new("/nonexistent-fuzz-base"));
     for p in problems {
         assert!(!p.message.is_empty(), "empty problem message");
     }

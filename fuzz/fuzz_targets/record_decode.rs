@@ -3,7 +3,7 @@
 //! event again gives exactly the same bytes.
 #![no_main]
 
-use factledger::event::Event;
+use factledger::model::event::Event;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

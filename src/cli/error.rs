@@ -12,7 +12,7 @@
 //! could not be used (in use, I/O).
 
 use factledger::desk::DeskError;
-use factledger::signing::{AuthorityError, KeyError, NotAuthorisedReason};
+use factledger::integrity::signing::{AuthorityError, KeyError, NotAuthorisedReason};
 use factledger::store::StoreError;
 use factledger::LedgerError;
 use std::fmt;

@@ -4,12 +4,12 @@
 
 use crate::cli::render::print_json;
 use crate::cli::{flush_out, CliError, Context};
-use factledger::checkpoint::TreeError;
 use factledger::desk::authorise::AuthoriseError;
 use factledger::desk::checkpoint::CheckpointError;
 use factledger::desk::import::AppendReport;
 use factledger::desk::import::{Durability, ImportError, RestoreError};
-use factledger::import::{Problem, MAX_REPORTED_PROBLEMS};
+use factledger::intake::import::{Problem, MAX_REPORTED_PROBLEMS};
+use factledger::integrity::checkpoint::TreeError;
 use factledger::terminal::esc;
 use factledger::Ledger;
 use serde::Serialize;
@@ -206,8 +206,8 @@ pub fn verifier_clock() -> Result<i64, CliError> {
 }
 
 /// Reads `--key`: 64 hex digits, else a usage error.
-pub fn trusted_key(key: &str) -> Result<factledger::event::PublicKey, CliError> {
-    factledger::event::parse_hash(key.trim())
+pub fn trusted_key(key: &str) -> Result<factledger::model::event::PublicKey, CliError> {
+    factledger::model::event::parse_hash(key.trim())
         .ok_or_else(|| CliError::usage(format!("--key '{key}' is not 64 hex digits")))
 }
 

@@ -189,7 +189,7 @@ impl Context {
     /// The key directory: `--key-dir`, `FACTLEDGER_KEYS`, `$XDG_CONFIG_HOME/factledger/keys`,
     /// or `~/.config/factledger/keys`. With none of them (an empty or unset `HOME`) it is an
     /// error: keys are never written into whatever the current folder happens to be.
-    pub fn key_dir(&self) -> Result<factledger::signing::KeyDir, CliError> {
+    pub fn key_dir(&self) -> Result<factledger::integrity::signing::KeyDir, CliError> {
         let env = |k: &str| {
             std::env::var_os(k)
                 .filter(|v| !v.is_empty())
@@ -207,7 +207,7 @@ impl Context {
                     "no key directory: HOME is empty or unset; pass --key-dir DIR or set FACTLEDGER_KEYS",
                 )
             })?;
-        Ok(factledger::signing::KeyDir::new(dir))
+        Ok(factledger::integrity::signing::KeyDir::new(dir))
     }
 
     pub fn json(&self) -> bool {

@@ -5,9 +5,9 @@
 use crate::cli::CliError;
 use factledger::desk::facts::FactRow;
 use factledger::desk::flags::FlagSummary;
-use factledger::event::{hex, Event, EventBody};
-use factledger::facts::FactStatus;
 use factledger::flags::Flag;
+use factledger::model::event::{hex, Event, EventBody};
+use factledger::projection::facts::FactStatus;
 use factledger::terminal::esc;
 
 /// One readable line per event (`log`).

@@ -3,7 +3,7 @@
 //! share one parser, one validator (`validate::event`) and one set of messages.
 
 use super::import::{append_records, AppendReport, Durability, ImportError};
-use crate::import::{parse_json, parse_record};
+use crate::intake::import::{parse_json, parse_record};
 use crate::ledger::Stamp;
 use crate::Ledger;
 use serde::Serialize;

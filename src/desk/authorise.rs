@@ -2,8 +2,8 @@
 //! themselves, signed by an author already authorised (the ledger checks that on append).
 
 use super::import::{append_drafts, AppendReport, Durability};
-use crate::event::{hex, parse_hash, AuthorGrant, AuthorRevocation, EventBody};
 use crate::ledger::{Draft, Stamp};
+use crate::model::event::{hex, parse_hash, AuthorGrant, AuthorRevocation, EventBody};
 use crate::{projection, Ledger, LedgerError};
 use serde::Serialize;
 
@@ -92,7 +92,7 @@ pub fn authorise(
     input: AuthoriseInput<'_>,
     stamp: &Stamp,
 ) -> Result<AppendReport, AuthoriseError> {
-    crate::signing::check_key_name(input.name)?;
+    crate::integrity::signing::check_key_name(input.name)?;
     let public_key = parse_hash(input.public_key.trim())
         .filter(|k| ed25519_dalek::VerifyingKey::from_bytes(k).is_ok())
         .ok_or_else(|| AuthoriseError::NotAKey {

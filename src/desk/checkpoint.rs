@@ -1,8 +1,8 @@
 //! `checkpoint`: the ledger's size and Merkle root now, signed by an authorised author when the
 //! ledger is signed, to publish. `evidence` and `export` end with the same checkpoint.
 
-use crate::checkpoint::{Checkpoint, TreeError};
 use crate::error::LedgerError;
+use crate::integrity::checkpoint::{Checkpoint, TreeError};
 use crate::ledger::Stamp;
 use crate::projection;
 use crate::Ledger;

@@ -2,8 +2,8 @@
 //! chain, their inclusion proofs and a checkpoint — which `verify-proof` checks with no ledger.
 
 use super::checkpoint::{checkpoint, CheckpointError};
+use crate::integrity::proof::{self, EvidenceFile, ProofError};
 use crate::ledger::Stamp;
-use crate::proof::{self, EvidenceFile, ProofError};
 use crate::Ledger;
 use serde::Serialize;
 use std::path::{Path, PathBuf};

@@ -2,9 +2,9 @@
 //! written whole or not at all.
 
 use super::checkpoint::{checkpoint, CheckpointError};
-use crate::bundle::{self, ExportError};
-use crate::event::hex;
+use crate::integrity::bundle::{self, ExportError};
 use crate::ledger::Stamp;
+use crate::model::event::hex;
 use crate::Ledger;
 use serde::Serialize;
 use std::io::Write;
@@ -84,7 +84,7 @@ pub fn export(
 /// Writes the bundle to a temporary file beside `path`, syncs it, and renames it into place.
 fn write_file(
     ledger: &Ledger,
-    cp: &crate::checkpoint::Checkpoint,
+    cp: &crate::integrity::checkpoint::Checkpoint,
     path: &Path,
     progress: &mut dyn FnMut(u64),
 ) -> Result<u64, ExportFailure> {

@@ -2,7 +2,7 @@
 //! whether they agree, and how many independent origins stand behind them.
 
 use super::{AsOf, DeskError};
-use crate::facts::{facts_of, subject_facts, Fact};
+use crate::projection::facts::{facts_of, subject_facts, Fact};
 use crate::projection::for_each_subject_claims;
 use crate::provenance::{independent_sources, Chains};
 use crate::Ledger;

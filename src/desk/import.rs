@@ -6,10 +6,10 @@
 //! Nothing here reads the environment, standard input or the caller's files: the caller passes
 //! the bytes and the directory `text_file` paths are relative to.
 
-use crate::bundle::{self, BundleError, BundleProblem};
-use crate::event::hex;
-use crate::import::{parse_input, plan, PlanError, Problem, Record};
+use crate::intake::import::{parse_input, plan, PlanError, Problem, Record};
+use crate::integrity::bundle::{self, BundleError, BundleProblem};
 use crate::ledger::{Draft, Stamp};
+use crate::model::event::hex;
 use crate::{Ledger, LedgerError};
 use serde::Serialize;
 use std::path::Path;
@@ -264,7 +264,7 @@ pub fn restore_bundle(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::event::EventBody;
+    use crate::model::event::EventBody;
 
     /// A new ledger in a temporary directory (kept alive by the returned guard).
     pub(crate) fn ledger() -> (tempfile::TempDir, Ledger) {

@@ -1,8 +1,8 @@
 //! Init: a new, empty ledger, unsigned or signed from its first event on.
 
 use super::import::HeadRef;
-use crate::event::{hex, AuthorGrant, EventBody};
 use crate::ledger::{Draft, Stamp};
+use crate::model::event::{hex, AuthorGrant, EventBody};
 use crate::{Ledger, LedgerError};
 use serde::Serialize;
 use std::path::Path;

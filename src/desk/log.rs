@@ -1,7 +1,7 @@
 //! `log`: the events in order, oldest first.
 
 use super::DeskError;
-use crate::event::Event;
+use crate::model::event::Event;
 use crate::Ledger;
 
 /// Which events to list.

@@ -2,7 +2,7 @@
 //! ledger, or a consistency proof between two tree sizes, as the files `verify-proof` checks.
 
 use crate::error::LedgerError;
-use crate::proof::{
+use crate::integrity::proof::{
     prove_consistency, prove_inclusion, ConsistencyFile, InclusionFile, ProofError,
 };
 use crate::Ledger;

@@ -3,7 +3,7 @@
 //! check, and with `rebuild`, the stored projection replaced by the replayed one.
 
 use crate::error::LedgerError;
-use crate::event::hex;
+use crate::model::event::hex;
 use crate::Ledger;
 use serde::Serialize;
 

@@ -46,7 +46,7 @@ mod tests {
     use super::*;
     use crate::desk::import::tests::{ledger, stamp, CLAIM, SOURCE};
     use crate::desk::import::{import_records, ImportInput};
-    use crate::event::EventBody;
+    use crate::model::event::EventBody;
 
     #[test]
     fn a_retraction_is_appended_once_and_an_unknown_target_is_refused() {

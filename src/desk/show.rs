@@ -2,7 +2,7 @@
 //! superseded) and, on request, the source's archived text.
 
 use super::DeskError;
-use crate::event::{serialize_sorted, Event, EventBody, Field};
+use crate::model::event::{serialize_sorted, Event, EventBody, Field};
 use crate::Ledger;
 use serde::{Serialize, Serializer};
 

@@ -4,11 +4,11 @@
 //! checkpoint the desk published and a key the reader trusts.
 
 use super::import::HeadRef;
-use crate::bundle::{self, Anchor, BundleError, BundleProblem, PublishedMismatch};
-use crate::chain::{verify_chain, LogProblem};
-use crate::checkpoint::{Checkpoint, CheckpointError};
 use crate::error::LedgerError;
-use crate::event::{hex, PublicKey};
+use crate::integrity::bundle::{self, Anchor, BundleError, BundleProblem, PublishedMismatch};
+use crate::integrity::chain::{verify_chain, LogProblem};
+use crate::integrity::checkpoint::{Checkpoint, CheckpointError};
+use crate::model::event::{hex, PublicKey};
 use crate::Ledger;
 use serde::Serialize;
 
@@ -326,8 +326,8 @@ pub fn verify_bundle(input: BundleInput<'_>) -> Result<BundleReport, VerifyBundl
 
 #[cfg(test)]
 mod tests {
-    use crate::checkpoint::TreeError;
     use crate::desk::{checkpoint, prove, replay, verify, verify_proof};
+    use crate::integrity::checkpoint::TreeError;
     use crate::ledger::Stamp;
     use crate::Ledger;
 

@@ -2,9 +2,9 @@
 //! against the checkpoint it carries or one the desk published, and a key the reader trusts.
 
 use super::verify::{read_published, BadPublished, Published};
-use crate::checkpoint::{Checkpoint, CheckpointError};
-use crate::event::PublicKey;
-use crate::proof::{verify_file, InvalidProof};
+use crate::integrity::checkpoint::{Checkpoint, CheckpointError};
+use crate::integrity::proof::{verify_file, InvalidProof};
+use crate::model::event::PublicKey;
 use serde::Serialize;
 
 /// What to check.

@@ -1,9 +1,9 @@
 //! `weekday-mismatch` and `anniversary-mismatch`: dates the calendar contradicts. The calendar
-//! itself (month and weekday names, leap years) lives in [`crate::date`].
+//! itself (month and weekday names, leap years) lives in [`crate::model::date`].
 
 use super::{sorted, Flag, FlagCode, LiveClaim};
-use crate::date::{is_leap, month_name, weekday_name, StatedDate};
-use crate::value::{ordinal, Value};
+use crate::model::date::{is_leap, month_name, weekday_name, StatedDate};
+use crate::model::value::{ordinal, Value};
 
 /// One flag per date stated with a weekday the calendar contradicts.
 pub(super) fn weekday_mismatch(subject: &str, claims: &[LiveClaim]) -> Vec<Flag> {

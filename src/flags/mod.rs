@@ -38,7 +38,7 @@ mod votes;
 pub use gather::{all_flags, check_subject, for_each_flag, subject_flags, ViewArchive};
 pub use quotes::{comparable_text, Archive, Checkable, SourceText, SourceTexts};
 
-use crate::value::Value;
+use crate::model::value::Value;
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
 use std::fmt;

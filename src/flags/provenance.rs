@@ -117,8 +117,8 @@ pub(super) fn source_flags(t: &dyn Tables, chains: &mut Chains, id: &str) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::{Event, EventBody, ZERO_HASH};
-    use crate::import::{parse_record, Record};
+    use crate::intake::import::{parse_record, Record};
+    use crate::model::event::{Event, EventBody, ZERO_HASH};
     use crate::projection::MemTables;
     use serde_json::{json, Value as Json};
     use std::path::Path;

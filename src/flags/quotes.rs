@@ -6,7 +6,7 @@
 //! per source.
 
 use super::{sorted, Flag, FlagCode, LiveClaim};
-use crate::value::Value;
+use crate::model::value::Value;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -176,7 +176,7 @@ fn as_quoted(text: &str) -> String {
     let marks = [
         '"', '\'', '\u{201C}', '\u{201D}', '\u{2018}', '\u{2019}', '\u{00AB}', '\u{00BB}',
     ];
-    let collapsed = crate::value::collapse(text);
+    let collapsed = crate::model::value::collapse(text);
     format!(
         "\u{201c}{}\u{201d}",
         collapsed.trim_matches(marks.as_slice()).trim()
@@ -208,7 +208,7 @@ pub(super) fn quote_not_in_source(
         let message = format!(
             "{subject}: {}'s quote of {} {why} {}: {}",
             c.id,
-            crate::value::collapse(speaker),
+            crate::model::value::collapse(speaker),
             c.source,
             as_quoted(text)
         );
@@ -240,7 +240,7 @@ pub(super) fn quote_unverifiable(
         let message = format!(
             "{subject}: {}'s quote of {} cannot be checked — source {} has no archived text",
             c.id,
-            crate::value::collapse(speaker),
+            crate::model::value::collapse(speaker),
             c.source
         );
         flags.push(Flag::new(

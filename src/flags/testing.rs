@@ -2,7 +2,7 @@
 //! archives that count their lookups or fail.
 
 use super::{Archive, Flag, LiveClaim, SourceText};
-use crate::value::{normalise_predicate, Value};
+use crate::model::value::{normalise_predicate, Value};
 use serde_json::Value as Json;
 use std::cell::Cell;
 use std::collections::BTreeMap;

@@ -1,7 +1,7 @@
 //! `conflicting-values`: live claims on one subject and predicate that cannot both be true.
 
 use super::{ids, sorted, Flag, FlagCode, LiveClaim};
-use crate::value::Value;
+use crate::model::value::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One flag per predicate whose claims disagree pairwise, naming every claim in a disagreeing
@@ -65,7 +65,7 @@ pub(super) fn conflicting_values(subject: &str, claims: &[LiveClaim]) -> Vec<Fla
 /// Groups values that say the same thing (free text case-folded, dates by day).
 fn value_key(v: &Value) -> String {
     match v {
-        Value::Text(s) | Value::Number(s) => format!("text:{}", crate::value::text_key(s)),
+        Value::Text(s) | Value::Number(s) => format!("text:{}", crate::model::value::text_key(s)),
         other => format!("json:{}", other.to_json()),
     }
 }

@@ -3,7 +3,7 @@
 //! the UN Charter (art. 18 for the General Assembly, art. 27 for the Security Council).
 
 use super::{ids, sorted, Flag, FlagCode, LiveClaim};
-use crate::value::{
+use crate::model::value::{
     normalise_member, vote_member, Body, Majority, Outcome, Tally, Value, Vote, PERMANENT_MEMBERS,
 };
 use std::collections::BTreeMap;

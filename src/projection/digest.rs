@@ -5,7 +5,7 @@
 use super::tables::{Table, Tables, TablesMut, TABLES};
 use super::{ENTRY_CONTEXT, PROJECTION_VERSION};
 use crate::error::Result;
-use crate::event::Hash;
+use crate::model::event::Hash;
 
 /// The order-independent digest of a set of entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

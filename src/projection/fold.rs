@@ -11,7 +11,7 @@ use super::tables::{
 };
 use super::{encode, key};
 use crate::error::Result;
-use crate::event::{Claim, Event, EventBody, PublicKey, Source};
+use crate::model::event::{Claim, Event, EventBody, PublicKey, Source};
 
 /// What becomes of an existing claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,7 +193,7 @@ pub fn apply(t: &mut dyn TablesMut, event: &Event) -> Result<()> {
 mod tests {
     use super::super::tables::{MemTables, Tables};
     use super::*;
-    use crate::event::{Retraction, SourceKind};
+    use crate::model::event::{Retraction, SourceKind};
 
     fn source(id: &str, cites: &[&str]) -> Source {
         Source {

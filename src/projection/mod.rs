@@ -19,11 +19,13 @@
 //! - [`digest`] — the digest, the meta record, the digesting wrapper;
 //! - [`summary`] — the digest and counts of a replay without holding the tables;
 //! - [`queries`] — reads: a claim, a source, a subject's claims, who cites what.
+//! - [`facts`] — the fact state per subject and predicate: live claims, values, agreement.
 
 use crate::error::{LedgerError, Result};
 use bincode::{Decode, Encode};
 
 pub mod digest;
+pub mod facts;
 pub mod fold;
 pub mod queries;
 pub mod state;

@@ -7,7 +7,7 @@ use super::tables::{
 };
 use super::{apply, decode, prefix};
 use crate::error::{LedgerError, Result};
-use crate::event::Event;
+use crate::model::event::Event;
 use std::ops::ControlFlow;
 
 /// Reads an author's state.

@@ -1,14 +1,14 @@
 //! What the projection's entries hold: the state of a claim, a source, an author, and why a
 //! claim is or is not live.
 
-use crate::event::{Claim, Source};
+use crate::model::event::{Claim, Source};
 use bincode::{Decode, Encode};
 
 /// An author's authorisation.
 #[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
 pub struct AuthorState {
     /// The author's Ed25519 public key.
-    pub public_key: crate::event::PublicKey,
+    pub public_key: crate::model::event::PublicKey,
     /// Seq of the event that authorised this key.
     pub authorised_at: u64,
     /// Seq of the revocation, if revoked.
@@ -140,7 +140,7 @@ mod tests {
             source: "s1".into(),
             subject: "S/RES/2774".into(),
             predicate: "tally".into(),
-            value: crate::value::Value::Text("10-0-5".into()),
+            value: crate::model::value::Value::Text("10-0-5".into()),
             supersedes: Some("c0".into()),
             note: Some("n".into()),
         }
@@ -166,7 +166,7 @@ mod tests {
             seq: 3,
             source: Source {
                 id: "s1".into(),
-                kind: crate::event::SourceKind::Primary,
+                kind: crate::model::event::SourceKind::Primary,
                 publisher: Some("p".into()),
                 title: None,
                 url: None,

@@ -10,7 +10,7 @@ use super::fold::{self, claim_entries, claim_state_entry, source_entry, Changes,
 use super::state::{ClaimStateRef, Liveness, SourceStateRef};
 use super::tables::{MemTables, TablesMut, CITED_BY, SOURCES, SUBJECTS, TABLES};
 use crate::error::{LedgerError, Result};
-use crate::event::{Claim, Event, EventBody, PublicKey, Source};
+use crate::model::event::{Claim, Event, EventBody, PublicKey, Source};
 use std::collections::{HashMap, HashSet};
 
 /// What a replay implies, computed without holding the projection: its digest and counts.

@@ -4,7 +4,7 @@
 use super::files::{self, STORE_DIR};
 use super::keyspace::{GroupWrites, Keyspace, KeyspaceUpdate};
 use super::{io_err, pack, AppendBatch, Backend, Head, Records, StoreError, STORE_VERSION};
-use crate::event::Hash;
+use crate::model::event::Hash;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fs::{self, File};

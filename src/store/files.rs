@@ -107,7 +107,7 @@ pub(super) fn write_head_file(dir: &Path, head: Head) -> Result<(), StoreError> 
     let text = format!(
         "{HEAD_MAGIC}\nseq {}\nhash {}\n",
         head.seq,
-        crate::event::hex(&head.hash)
+        crate::model::event::hex(&head.hash)
     );
     let mut f = File::create(&tmp).map_err(io_err("create", &tmp))?;
     f.write_all(text.as_bytes())
@@ -149,7 +149,7 @@ pub(super) fn read_head_file(dir: &Path) -> Result<Head, StoreError> {
     let hash = lines
         .next()
         .and_then(|l| l.strip_prefix("hash "))
-        .and_then(crate::event::parse_hash)
+        .and_then(crate::model::event::parse_hash)
         .ok_or_else(bad)?;
     if lines.next().is_some() {
         return Err(bad());

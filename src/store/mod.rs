@@ -29,7 +29,7 @@
 //! A store of layout version 1 (one sled key per event and per index entry, factledger before
 //! this layout) is converted in place when it is opened (`migration`).
 
-use crate::event::Hash;
+use crate::model::event::Hash;
 use std::io;
 use std::path::{Path, PathBuf};
 

@@ -5,7 +5,7 @@
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
 
-use factledger::date::{month_name, weekday_name};
+use factledger::model::date::{month_name, weekday_name};
 
 /// Member states, each with the names reporters use for it (the first is the usual one).
 pub const MEMBERS: &[&[&str]] = &[

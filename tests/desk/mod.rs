@@ -1,7 +1,7 @@
 //! A fact-checking desk for the integrity tests (signing_cli, proofs_cli, evidence_cli,
 //! bundles_cli, formats_cli): fixed keys, signed and unsigned ledgers built through the binary,
 //! events built in memory, Merkle trees and proofs from RFC 9162 written out independently of
-//! src/merkle.rs, checkpoint notes from the C2SP rules, and access to a ledger's store after the
+//! src/integrity/merkle/, checkpoint notes from the C2SP rules, and access to a ledger's store after the
 //! binary has exited.
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
@@ -9,16 +9,16 @@
 use crate::common::{Out, TestEnv, NOW};
 use base64::Engine as _;
 use ed25519_dalek::{Signer as _, SigningKey};
-use factledger::chain::{CheckError, LogProblem, Verifier};
-use factledger::checkpoint::{origin_for, Checkpoint};
-use factledger::event::{
+use factledger::integrity::chain::{CheckError, LogProblem, Verifier};
+use factledger::integrity::checkpoint::{origin_for, Checkpoint};
+use factledger::integrity::proof::event_json;
+use factledger::integrity::signing::{sign, KeyDir};
+use factledger::model::event::{
     hex, parse_hash, AuthorGrant, AuthorRevocation, Claim, Event, EventBody, Hash, Source,
     SourceKind, TextRef, ZERO_HASH,
 };
-use factledger::proof::event_json;
-use factledger::signing::{sign, KeyDir};
+use factledger::model::value::Value;
 use factledger::store::Store;
-use factledger::value::Value;
 use serde_json::{json, Value as Json};
 use sha2::{Digest as _, Sha256};
 use std::path::{Path, PathBuf};
@@ -233,7 +233,7 @@ pub fn hashes_of(log: &[Json]) -> Vec<Hash> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// RFC 9162 over BLAKE3, written out independently of src/merkle.rs
+// RFC 9162 over BLAKE3, written out independently of src/integrity/merkle/
 
 pub fn mth(leaves: &[Hash]) -> Hash {
     match leaves.len() {

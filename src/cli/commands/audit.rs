@@ -3,8 +3,8 @@
 use crate::cli::render::print_json;
 use crate::cli::{CliError, Context};
 use factledger::desk::audit::audit;
-use factledger::dot::Dot;
 use factledger::projection::Liveness;
+use factledger::provenance::dot::Dot;
 use factledger::terminal::esc;
 
 /// Show the chain of sources behind a claim or source: where it reaches primary sources, where

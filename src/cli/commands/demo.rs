@@ -9,8 +9,8 @@ use factledger::desk::facts::{facts, FactRow, FactsOptions};
 use factledger::desk::flags::{all_flags, flags, FlagsOptions};
 use factledger::desk::verify::verify;
 use factledger::desk::AsOf;
-use factledger::event::{hex, Event};
 use factledger::flags::{Flag, FlagCode};
+use factledger::model::event::{hex, Event};
 use factledger::terminal::esc;
 use factledger::Ledger;
 use serde::Serialize;
@@ -124,7 +124,7 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
     let before = ledger
         .events(1)
         .filter_map(|e| e.ok())
-        .find(|e| matches!(e.body, factledger::event::EventBody::Retracted(_)))
+        .find(|e| matches!(e.body, factledger::model::event::EventBody::Retracted(_)))
         .map(|e| e.seq - 1)
         .unwrap_or(head.seq);
 

@@ -3,9 +3,9 @@
 use crate::cli::input::checkpoint_refused;
 use crate::cli::render::print_json;
 use crate::cli::{CliError, Context};
-use factledger::checkpoint::TreeError;
 use factledger::desk::evidence::{write_evidence, EvidenceError};
-use factledger::proof::ProofError;
+use factledger::integrity::checkpoint::TreeError;
+use factledger::integrity::proof::ProofError;
 use factledger::terminal::esc;
 use std::path::PathBuf;
 

@@ -3,8 +3,8 @@
 use crate::cli::input::checkpoint_refused;
 use crate::cli::render::print_json;
 use crate::cli::{flush_out, CliError, Context, ErrorKind};
-use factledger::bundle::ExportError;
 use factledger::desk::export::{export, Destination, ExportFailure};
+use factledger::integrity::bundle::ExportError;
 use factledger::terminal::esc;
 use std::path::PathBuf;
 

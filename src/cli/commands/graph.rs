@@ -3,7 +3,7 @@
 use crate::cli::render::print_json;
 use crate::cli::{CliError, Context};
 use factledger::desk::graph::{graph, GraphOptions};
-use factledger::dot::Dot;
+use factledger::provenance::dot::Dot;
 use factledger::terminal::esc;
 
 /// Draw the provenance graph: claims, sources and citations (optionally for one subject).

@@ -2,7 +2,7 @@
 
 use crate::cli::render::print_json;
 use crate::cli::{CliError, Context};
-use factledger::event::hex;
+use factledger::model::event::hex;
 use factledger::terminal::esc;
 use serde::Serialize;
 

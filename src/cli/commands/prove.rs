@@ -2,9 +2,9 @@
 
 use crate::cli::render::print_json;
 use crate::cli::{CliError, Context};
-use factledger::checkpoint::TreeError;
 use factledger::desk::prove::{prove, ProveError, ProveRequest};
-use factledger::proof::ProofError;
+use factledger::integrity::checkpoint::TreeError;
+use factledger::integrity::proof::ProofError;
 
 /// Prove that an event (a claim, a source, or a seq) is in the tree of size N, or with
 /// --consistency OLD NEW that the tree of size NEW extends the tree of size OLD.

@@ -3,7 +3,7 @@
 use crate::cli::render::print_json;
 use crate::cli::{CliError, Context};
 use factledger::desk::show::{show, ShowOptions};
-use factledger::event::{hex, EventBody};
+use factledger::model::event::{hex, EventBody};
 use factledger::terminal::{esc, esc_text};
 
 /// Show one event by claim/source id or by seq.

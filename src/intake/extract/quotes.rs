@@ -8,7 +8,7 @@
 //! with a low confidence: the words are the writer's, and the desk must decide.
 
 use super::{Doc, Found};
-use crate::value::{collapse, Value};
+use crate::model::value::{collapse, Value};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -172,7 +172,7 @@ fn resolve_speaker(doc: &Doc, np: &str, pos: usize) -> Option<String> {
             return Some(format!(
                 "{} of {}",
                 role.as_str().to_lowercase(),
-                crate::value::normalise_member(member)
+                crate::model::value::normalise_member(member)
             ));
         }
     }

@@ -1,7 +1,7 @@
 //! Graphviz DOT for provenance pictures: claims, sources and citations, with primary sources,
 //! retracted ones, missing ones and loops drawn so they stand apart.
 
-use crate::event::SourceKind;
+use crate::model::event::SourceKind;
 use crate::projection::{ClaimState, Liveness, SourceState};
 use crate::provenance::{Chain, ChainProblem};
 use std::collections::BTreeSet;

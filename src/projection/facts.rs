@@ -2,8 +2,8 @@
 //! and whether they agree.
 
 use crate::error::Result;
+use crate::model::value::Value;
 use crate::projection::{self, liveness, ClaimState, Liveness, Tables};
-use crate::value::Value;
 
 /// Whether the live claims on a (subject, predicate) can all be true.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,7 +67,7 @@ fn specificity(v: &Value) -> usize {
 /// Merges two compatible tallies: every count either states.
 fn merge(a: &Value, b: &Value) -> Value {
     match (a, b) {
-        (Value::Tally(x), Value::Tally(y)) => Value::Tally(crate::value::Tally {
+        (Value::Tally(x), Value::Tally(y)) => Value::Tally(crate::model::value::Tally {
             body: x.body,
             yes: x.yes.or(y.yes),
             no: x.no.or(y.no),

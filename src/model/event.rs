@@ -5,8 +5,8 @@
 //! of everything but the hash itself, so any change to a stored event — or to its place in the
 //! log — is visible. `docs/format.md` specifies the bytes exactly.
 
-use crate::date::StatedDate;
-use crate::value::Value;
+use crate::model::date::StatedDate;
+use crate::model::value::Value;
 use bincode::config::{Configuration, Fixint, LittleEndian, NoLimit};
 use bincode::{Decode, Encode};
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -315,7 +315,7 @@ impl Event {
     }
 
     /// Builds an event of the current format whose hash covers `signer`; the signature is added
-    /// by the caller (see [`crate::signing`]).
+    /// by the caller (see [`crate::integrity::signing`]).
     pub fn new_signed(
         seq: u64,
         recorded_at: i64,

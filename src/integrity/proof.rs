@@ -6,17 +6,17 @@
 //! the record, recomputes its hash, and insists that the readable fields are exactly the record's,
 //! so nothing a reader sees can differ from what was hashed.
 
-use crate::checkpoint::{leaves, Checkpoint, CheckpointError, TreeError};
 use crate::error::LedgerError;
-use crate::event::{hex, parse_hash, DecodeError, Event, EventBody, Hash};
-use crate::ledger::Ledger;
-use crate::merkle::{
+use crate::integrity::checkpoint::{leaves, Checkpoint, CheckpointError, TreeError};
+use crate::integrity::merkle::{
     consistency_proof, inclusion_proof, root, verify_consistency, verify_inclusion, Blake3Hasher,
     ConsistencyProof, InclusionProof, LeafIndex, MerkleError, ProofFormatError, TreeSize,
 };
+use crate::integrity::signing::{self, AuthorityError};
+use crate::ledger::Ledger;
+use crate::model::event::{hex, parse_hash, DecodeError, Event, EventBody, Hash};
 use crate::projection;
 use crate::provenance;
-use crate::signing::{self, AuthorityError};
 use serde::Serialize;
 use serde_json::{json, Value as Json};
 
@@ -402,14 +402,14 @@ pub enum InvalidProof {
     Format(#[from] ProofFormatError),
     /// The proof does not lead to the root.
     #[error(transparent)]
-    Merkle(#[from] crate::merkle::VerifyError),
+    Merkle(#[from] crate::integrity::merkle::VerifyError),
     /// An evidence event's proof does not lead to the root.
     #[error("event seq {seq}: {source}")]
     NotIncluded {
         /// The event's seq.
         seq: u64,
         /// Why.
-        source: crate::merkle::VerifyError,
+        source: crate::integrity::merkle::VerifyError,
     },
     /// An event that is not what it says.
     #[error(transparent)]
@@ -710,7 +710,7 @@ pub fn verify_file(
             for p in &primaries {
                 if !seen
                     .iter()
-                    .any(|s| &s.id == p && s.kind == crate::event::SourceKind::Primary)
+                    .any(|s| &s.id == p && s.kind == crate::model::event::SourceKind::Primary)
                 {
                     return Err(InvalidProof::NotPrimary { id: p.clone() });
                 }

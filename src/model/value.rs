@@ -4,7 +4,7 @@
 //! they were phrased ("U.S." and "United States of America", "in favour" and "yes"), while what
 //! was written is kept where it matters as evidence (a date's stated weekday and wording).
 
-use crate::date::StatedDate;
+use crate::model::date::StatedDate;
 use bincode::{Decode, Encode};
 use serde_json::{json, Map, Value as Json};
 

@@ -195,8 +195,8 @@ pub fn verify_consistency<H: MerkleHasher>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::merkle::reference::{blake_leaves, reference_subproof};
-    use crate::merkle::{root, Blake3Hasher};
+    use crate::integrity::merkle::reference::{blake_leaves, reference_subproof};
+    use crate::integrity::merkle::{root, Blake3Hasher};
 
     #[test]
     fn merkle_consistency_proofs_match_rfc_definition() {

@@ -8,7 +8,7 @@
 //! already authorised author.
 
 use crate::error::{LedgerError, Result};
-use crate::event::{hex, parse_hash, Event, EventBody, PublicKey};
+use crate::model::event::{hex, parse_hash, Event, EventBody, PublicKey};
 use crate::projection::{self, Tables};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use std::fs;
@@ -217,7 +217,7 @@ pub enum KeyError {
     },
     /// The name is not usable as a key name (the id rules, so it is safe as a file name).
     #[error("key name {0}")]
-    BadName(crate::validate::Rule),
+    BadName(crate::intake::validate::Rule),
     /// The OS gave no randomness for a new key.
     #[error("no randomness for a new key: {0}")]
     NoRandomness(String),
@@ -238,7 +238,7 @@ pub struct KeyDir {
 
 /// Checks a key name: the same rules as ids, so it is safe as a file name.
 pub(crate) fn check_key_name(name: &str) -> Result<()> {
-    match crate::validate::id_rule(name) {
+    match crate::intake::validate::id_rule(name) {
         Some(rule) => Err(LedgerError::BadName {
             what: "key name",
             rule,
@@ -270,7 +270,7 @@ impl KeyDir {
     }
 
     fn name_ok(name: &str) -> Result<(), KeyError> {
-        crate::validate::id_rule(name).map_or(Ok(()), |rule| Err(KeyError::BadName(rule)))
+        crate::intake::validate::id_rule(name).map_or(Ok(()), |rule| Err(KeyError::BadName(rule)))
     }
 
     /// Generates a new key pair from the OS's randomness and writes it; refuses to overwrite.
@@ -433,7 +433,7 @@ impl KeyDir {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::{AuthorGrant, ZERO_HASH};
+    use crate::model::event::{AuthorGrant, ZERO_HASH};
 
     fn key(b: u8) -> SigningKey {
         SigningKey::from_bytes(&[b; 32])

@@ -6,7 +6,7 @@
 //! paragraph, else the text's main subject (the symbol named most often, the first on a tie),
 //! else the desk's default subject; only then is the subject a marked guess.
 
-use crate::value::Body;
+use crate::model::value::Body;
 use regex::Regex;
 use std::sync::LazyLock;
 

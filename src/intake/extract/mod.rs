@@ -4,7 +4,7 @@
 //! Candidates are not claims: a person reviews them, and `import` of the kept lines appends them.
 //! Every candidate carries a verbatim excerpt (a byte-exact slice of the input), its line, a
 //! confidence, and where the text allows two readings, the other one. Values are the typed values
-//! of [`crate::value`], written as the import format expects them, so an accepted candidate
+//! of [`crate::model::value`], written as the import format expects them, so an accepted candidate
 //! imports without retyping.
 //!
 //! Patterns are `regex` (linear time on any input) plus a little hand scanning for sentences and
@@ -17,8 +17,8 @@ pub mod subjects;
 pub mod tallies;
 pub mod votes;
 
-use crate::date::StatedDate;
-use crate::value::{Body, Value};
+use crate::model::date::StatedDate;
+use crate::model::value::{Body, Value};
 use serde::Serialize;
 use serde_json::{json, Value as Json};
 use subjects::Mention;
@@ -105,7 +105,9 @@ impl Candidate {
             source
         };
         let id = format!("{source}-{}-{}", pred.trim_matches('-'), self.ordinal);
-        id.chars().take(crate::import::MAX_ID_CHARS).collect()
+        id.chars()
+            .take(crate::intake::import::MAX_ID_CHARS)
+            .collect()
     }
 
     /// The candidate as one import-format line (`type` claim).
@@ -442,15 +444,15 @@ fn same_claim_key(f: &Found, subject: &str) -> String {
         Value::Anniversary { of, nth } => format!("{} {nth}", of.iso()),
         Value::Quote { speaker, text } => format!(
             "{}|{}",
-            crate::value::text_key(speaker),
-            crate::value::text_key(text)
+            crate::model::value::text_key(speaker),
+            crate::model::value::text_key(text)
         ),
         other => other.to_json().to_string(),
     };
     format!(
         "{}\u{0}{}\u{0}{}",
         f.predicate,
-        crate::value::text_key(subject),
+        crate::model::value::text_key(subject),
         value
     )
 }
@@ -475,7 +477,7 @@ pub fn extract(text: &str, opts: &ExtractOptions) -> Vec<Candidate> {
         let (subject, guessed) = match doc.subject_mention(start, f.body) {
             Some(m) => (m.subject.clone(), false),
             None => match &opts.default_subject {
-                Some(s) => (crate::value::collapse(s), false),
+                Some(s) => (crate::model::value::collapse(s), false),
                 None => (guess_subject(&doc, &f), true),
             },
         };

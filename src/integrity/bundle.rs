@@ -5,14 +5,14 @@
 //! Every line must be exactly the canonical serialisation of what it holds (sorted keys, no
 //! spaces), so a change to any byte of any line is caught at that line.
 
-use crate::chain::{describe_key, CheckError, Verifier};
-use crate::checkpoint::{Checkpoint, CheckpointError};
 use crate::error::{LedgerError, Result};
-use crate::event::{hex, parse_hash, Event, EventBody, Hash, PublicKey};
+use crate::integrity::chain::{describe_key, CheckError, Verifier};
+use crate::integrity::checkpoint::{Checkpoint, CheckpointError};
+use crate::integrity::merkle::{Blake3Hasher, MerkleBuilder};
+use crate::integrity::proof::{event_from_json, event_json};
 use crate::ledger::Ledger;
-use crate::merkle::{Blake3Hasher, MerkleBuilder};
+use crate::model::event::{hex, parse_hash, Event, EventBody, Hash, PublicKey};
 use crate::projection;
-use crate::proof::{event_from_json, event_json};
 use serde_json::{json, Value as Json};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -152,7 +152,7 @@ pub fn verify(input: &[u8]) -> Result<VerifiedBundle, BundleError> {
 }
 
 /// As [`verify`]; with `now` (microseconds since the epoch), a checkpoint dated after it (beyond
-/// [`crate::checkpoint::FUTURE_SLACK_MICROS`]) is refused too.
+/// [`crate::integrity::checkpoint::FUTURE_SLACK_MICROS`]) is refused too.
 pub fn verify_at(input: &[u8], now: Option<i64>) -> Result<VerifiedBundle, BundleError> {
     let fail = |line, seq, message: String| {
         Err(BundleError::Problem(BundleProblem { line, seq, message }))
@@ -235,7 +235,7 @@ pub fn verify_at(input: &[u8], now: Option<i64>) -> Result<VerifiedBundle, Bundl
                         "the line is not the canonical form of its event".into(),
                     );
                 }
-                if e.seq == 1 && crate::checkpoint::origin_for(&e.hash) != origin {
+                if e.seq == 1 && crate::integrity::checkpoint::origin_for(&e.hash) != origin {
                     return fail(
                         1,
                         None,
@@ -398,14 +398,16 @@ pub fn verify_at(input: &[u8], now: Option<i64>) -> Result<VerifiedBundle, Bundl
     )
 }
 
-/// The checks every event entering a ledger meets ([`crate::validate`]), as one message.
+/// The checks every event entering a ledger meets ([`crate::intake::validate`]), as one message.
 fn entry_check(e: &Event) -> std::result::Result<(), String> {
-    let mut problems = crate::validate::event(&e.body).err().unwrap_or_default();
-    problems.extend(crate::validate::author(&e.author).err());
+    let mut problems = crate::intake::validate::event(&e.body)
+        .err()
+        .unwrap_or_default();
+    problems.extend(crate::intake::validate::author(&e.author).err());
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(crate::validate::describe(&problems))
+        Err(crate::intake::validate::describe(&problems))
     }
 }
 
@@ -500,7 +502,7 @@ pub fn check_published(
                 // The name on the line of the trusted key.
                 Some(k) => published
                     .signatures()
-                    .find(|s| crate::checkpoint::key_id(&s.name, k) == s.key_id)
+                    .find(|s| crate::integrity::checkpoint::key_id(&s.name, k) == s.key_id)
                     .map(|s| s.name.clone()),
                 None => name,
             };
@@ -576,7 +578,7 @@ pub fn import(ledger: &mut Ledger, bundle: VerifiedBundle) -> Result<u64, Import
     }
     for (hash, text) in &bundle.texts {
         let problem = match std::str::from_utf8(text) {
-            Ok(t) => crate::validate::archived_text(t)
+            Ok(t) => crate::intake::validate::archived_text(t)
                 .err()
                 .map(|r| r.to_string()),
             Err(_) => Some("is not valid UTF-8".to_string()),
@@ -610,7 +612,7 @@ pub fn import(ledger: &mut Ledger, bundle: VerifiedBundle) -> Result<u64, Import
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::{Source, SourceKind, TextRef, ZERO_HASH};
+    use crate::model::event::{Source, SourceKind, TextRef, ZERO_HASH};
 
     /// A two-source bundle with two archived texts, as `render` writes it.
     fn sample() -> String {
@@ -647,7 +649,7 @@ mod tests {
             m.push(&e.hash);
         }
         let checkpoint = Checkpoint {
-            origin: crate::checkpoint::origin_for(&events[0].hash),
+            origin: crate::integrity::checkpoint::origin_for(&events[0].hash),
             size: 2,
             root: m.root(),
             time: "2025-02-26T12:00:00Z".into(),
@@ -689,9 +691,9 @@ mod tests {
     #[test]
     fn a_checkpoint_from_the_future_fails_only_with_a_clock() {
         let text = sample();
-        let at = crate::checkpoint::parse_time("2025-02-26T12:00:00Z").unwrap();
+        let at = crate::integrity::checkpoint::parse_time("2025-02-26T12:00:00Z").unwrap();
         assert!(verify_at(text.as_bytes(), Some(at)).is_ok());
-        let early = at - crate::checkpoint::FUTURE_SLACK_MICROS - 1;
+        let early = at - crate::integrity::checkpoint::FUTURE_SLACK_MICROS - 1;
         let Err(BundleError::Problem(p)) = verify_at(text.as_bytes(), Some(early)) else {
             panic!("accepted a checkpoint from the future");
         };

@@ -6,15 +6,15 @@
 //!
 //! The rules are about one event on its own (ids, lengths, control characters, normal forms,
 //! values of the right kind for the predicate); what depends on the ledger (unknown sources,
-//! duplicate ids) is decided by [`crate::import::plan`].
+//! duplicate ids) is decided by [`crate::intake::import::plan`].
 //!
 //! Ids are ASCII letters, digits and `. _ : -`, so no valid id contains NUL, and the index's
 //! derived keys (which start with NUL, see [`crate::ledger::retraction_key`]) never collide with
 //! an id (`docs/format.md`, "The store").
 
-use crate::date::StatedDate;
-use crate::event::{Claim, EventBody, Retraction, Source};
-use crate::value::{collapse, normalise_predicate, vote_member, Value, MAX_TEXT_VALUE};
+use crate::model::date::StatedDate;
+use crate::model::event::{Claim, EventBody, Retraction, Source};
+use crate::model::value::{collapse, normalise_predicate, vote_member, Value, MAX_TEXT_VALUE};
 use std::fmt;
 
 /// Longest id, in characters.
@@ -431,8 +431,8 @@ pub fn event(body: &EventBody) -> Result<(), Vec<FieldProblem>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::SourceKind;
     use crate::ledger::{index_keys, retraction_key, supersession_key};
+    use crate::model::event::SourceKind;
 
     fn source(id: &str) -> Source {
         Source {

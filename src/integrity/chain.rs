@@ -8,10 +8,10 @@
 //! [`verify_chain`] reports the first in its [`LogReport`] and returns the second as its error.
 
 use crate::error::{LedgerError, Result};
-use crate::event::{hex, Event, EventBody, Hash, ZERO_HASH};
+use crate::integrity::signing;
 use crate::ledger::{index_keys, Ledger};
+use crate::model::event::{hex, Event, EventBody, Hash, ZERO_HASH};
 use crate::projection::{self, MemTables};
-use crate::signing;
 use std::collections::HashMap;
 
 /// What [`verify_chain`] found: the counts checked and the first problem, if any.
@@ -387,8 +387,8 @@ pub fn verify_chain(ledger: &Ledger, mut progress: impl FnMut(u64)) -> Result<Lo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::{Claim, Retraction};
-    use crate::value::Value;
+    use crate::model::event::{Claim, Retraction};
+    use crate::model::value::Value;
 
     fn claim(id: &str) -> EventBody {
         EventBody::ClaimAsserted(Claim {

@@ -134,8 +134,8 @@ pub(super) fn slice_leaf_hash<'a, H: MerkleHasher>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::merkle::reference::{blake_leaves, reference_root};
-    use crate::merkle::Blake3Hasher;
+    use crate::integrity::merkle::reference::{blake_leaves, reference_root};
+    use crate::integrity::merkle::Blake3Hasher;
 
     #[test]
     fn merkle_streaming_root_matches_recursive_root_0_to_300() {

@@ -25,7 +25,7 @@
 //!   itself, so the two cannot come from different trees;
 //! - `error` — [`MerkleError`], [`VerifyError`], [`ProofFormatError`].
 
-use crate::event::parse_hash;
+use crate::model::event::parse_hash;
 
 /// The hash function of a tree, with RFC 9162 §2.1.1's domain separation built in.
 ///
@@ -124,9 +124,11 @@ macro_rules! proof_type {
     ($name:ident) => {
         impl $name {
             /// Wraps a list of hashes; fails if there are more than
-            /// [`MAX_PROOF_ELEMENTS`](crate::merkle::MAX_PROOF_ELEMENTS).
-            pub fn new(path: Vec<[u8; 32]>) -> Result<Self, $crate::merkle::ProofFormatError> {
-                $crate::merkle::check_count(path.len())?;
+            /// [`MAX_PROOF_ELEMENTS`](crate::integrity::merkle::MAX_PROOF_ELEMENTS).
+            pub fn new(
+                path: Vec<[u8; 32]>,
+            ) -> Result<Self, $crate::integrity::merkle::ProofFormatError> {
+                $crate::integrity::merkle::check_count(path.len())?;
                 Ok(Self { path })
             }
 
@@ -151,23 +153,28 @@ macro_rules! proof_type {
             }
 
             /// Parses the form [`Self::to_bytes`] writes.
-            pub fn try_from_bytes(bytes: &[u8]) -> Result<Self, $crate::merkle::ProofFormatError> {
+            pub fn try_from_bytes(
+                bytes: &[u8],
+            ) -> Result<Self, $crate::integrity::merkle::ProofFormatError> {
                 Ok(Self {
-                    path: $crate::merkle::path_from_bytes(bytes)?,
+                    path: $crate::integrity::merkle::path_from_bytes(bytes)?,
                 })
             }
 
             /// One lower-case hex string per hash, for JSON.
             pub fn to_hex_vec(&self) -> Vec<String> {
-                self.path.iter().map(|h| $crate::event::hex(h)).collect()
+                self.path
+                    .iter()
+                    .map(|h| $crate::model::event::hex(h))
+                    .collect()
             }
 
             /// Parses the form [`Self::to_hex_vec`] writes (either case of hex digit).
             pub fn from_hex_vec(
                 hexes: &[impl AsRef<str>],
-            ) -> Result<Self, $crate::merkle::ProofFormatError> {
+            ) -> Result<Self, $crate::integrity::merkle::ProofFormatError> {
                 Ok(Self {
-                    path: $crate::merkle::path_from_hex(hexes)?,
+                    path: $crate::integrity::merkle::path_from_hex(hexes)?,
                 })
             }
         }
@@ -193,7 +200,7 @@ pub use tree::{root, subtree_root, MerkleBuilder};
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::merkle::reference::blake_leaves;
+    use crate::integrity::merkle::reference::blake_leaves;
 
     #[test]
     fn merkle_blake3_hasher_is_plain_blake3_with_prefixes() {

@@ -142,8 +142,8 @@ pub fn verify_inclusion<H: MerkleHasher>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::merkle::reference::{blake_leaves, reference_path};
-    use crate::merkle::{root, Blake3Hasher};
+    use crate::integrity::merkle::reference::{blake_leaves, reference_path};
+    use crate::integrity::merkle::{root, Blake3Hasher};
 
     #[test]
     fn merkle_inclusion_proofs_match_rfc_definition() {

@@ -4,10 +4,10 @@
 //! These parse into the same typed [`Tally`] as the import format's object form, so a desk can
 //! copy the words from the page. A count without its body is ambiguous: a total above 15 can only
 //! be the General Assembly, anything smaller could be either, and we ask rather than guess.
-//! The count phrases are shared with the extractor (`crate::extract`), which finds them in
+//! The count phrases are shared with the extractor (`crate::intake::extract`), which finds them in
 //! running text.
 
-use crate::value::{Body, Tally};
+use crate::model::value::{Body, Tally};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -85,7 +85,7 @@ impl Counts {
 /// Reads a body name: `Security Council`, `General Assembly`, `UNSC`, `UNGA`, any case, with an
 /// optional leading "the" and "UN"/"U.N.".
 pub fn parse_body(s: &str) -> Option<Body> {
-    let key = crate::value::collapse(s).to_lowercase();
+    let key = crate::model::value::collapse(s).to_lowercase();
     let key = key.strip_prefix("the ").unwrap_or(&key);
     let key = key
         .strip_prefix("un ")
@@ -166,7 +166,7 @@ fn is_separator(gap: &str) -> bool {
 }
 
 fn label(word: &str, counts: &mut Counts, n: u32) -> bool {
-    let w = crate::value::collapse(word).to_ascii_lowercase();
+    let w = crate::model::value::collapse(word).to_ascii_lowercase();
     let slot = match w.as_str() {
         "in favour" | "in favor" | "for" | "yes" => &mut counts.yes,
         "against" | "no" => &mut counts.no,
@@ -261,7 +261,7 @@ fn split_body(s: &str) -> (Option<Body>, &str) {
 
 /// Reads a tally as a reporter writes it. See [`TALLY_FORMS`].
 pub fn parse_tally(input: &str) -> Result<Tally, ReportedError> {
-    let text = crate::value::collapse(input);
+    let text = crate::model::value::collapse(input);
     let (body, rest) = split_body(&text);
     let counts = parse_counts(rest).ok_or_else(|| ReportedError::Unrecognised(text.clone()))?;
     let total = counts.total();
@@ -326,12 +326,12 @@ mod tests {
 
     #[test]
     fn same_value_as_the_import_object() {
-        let object = crate::value::Value::from_json(
+        let object = crate::model::value::Value::from_json(
             "tally",
             &serde_json::json!({"body":"UNSC","yes":10,"no":0,"abstain":5}),
         )
         .unwrap();
-        let reported = crate::value::Value::Tally(parse_tally("UNSC 10-0-5").unwrap());
+        let reported = crate::model::value::Value::Tally(parse_tally("UNSC 10-0-5").unwrap());
         assert_eq!(object, reported);
     }
 

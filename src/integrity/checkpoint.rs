@@ -22,9 +22,9 @@
 //! co-signers whose keys the verifier does not know are kept and ignored, as signed-note says.
 
 use crate::error::{LedgerError, Result};
-use crate::event::{hex, parse_hash, Hash, PublicKey};
+use crate::integrity::merkle::{Blake3Hasher, MerkleBuilder};
 use crate::ledger::Ledger;
-use crate::merkle::{Blake3Hasher, MerkleBuilder};
+use crate::model::event::{hex, parse_hash, Hash, PublicKey};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};

@@ -4,7 +4,7 @@
 //! ("Against: Belarus, Mali, …"). Names go through [`normalise_member`], so aliases meet.
 
 use super::{Doc, Found};
-use crate::value::{normalise_member, Value, Vote};
+use crate::model::value::{normalise_member, Value, Vote};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -245,7 +245,7 @@ static POSSESSIVE: LazyLock<Regex> = LazyLock::new(|| {
 static PAREN_LIST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?i)(?:{num}\s+)?(?:votes?\s+)?(?P<how>in\s+favou?r|against|abstentions?|abstaining|abstained|no\s+votes|votes\s+against)\s*\((?P<list>[^()]{{1,600}})\)",
-        num = crate::reported::NUM
+        num = crate::intake::reported::NUM
     ))
     .expect("valid regex")
 });
@@ -256,7 +256,7 @@ static COLON_LIST: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 fn vote_word(w: &str) -> Option<Vote> {
-    let w = crate::value::collapse(w).to_lowercase();
+    let w = crate::model::value::collapse(w).to_lowercase();
     let w = w.trim_end_matches(" of");
     match w {
         "negative" | "no votes" | "votes against" | "opposing" | "vetoed" => Some(Vote::No),

@@ -10,8 +10,8 @@
 //! the alternative.
 
 use super::{Alternative, Doc, Found};
-use crate::reported::{number, parse_counts, Counts, NUM};
-use crate::value::{Body, Outcome, Value};
+use crate::intake::reported::{number, parse_counts, Counts, NUM};
+use crate::model::value::{Body, Outcome, Value};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -224,7 +224,7 @@ fn strip_parentheses(s: &str) -> String {
             _ => {}
         }
     }
-    crate::value::collapse(&out)
+    crate::model::value::collapse(&out)
 }
 
 fn find_outcomes(doc: &Doc, out: &mut Vec<Found>) {

@@ -7,11 +7,13 @@
 //! chain's origins are the live primary sources it reaches, or, when it reaches none, the places
 //! where it ends — sources citing nothing in the ledger, or a citation loop with no way out
 //! (counted once, named by its smallest id). See `docs/provenance.md`. The flags these problems
-//! raise are built in `flags` (its `provenance` family).
+//! raise are built in `flags` (its `provenance` family). [`dot`] draws the chains for Graphviz.
+
+pub mod dot;
 
 use crate::error::Result;
-use crate::event::SourceKind;
 use crate::flags::FlagCode;
+use crate::model::event::SourceKind;
 use crate::projection::{self, SourceState, Tables};
 use serde::{Serialize, Serializer};
 use std::collections::{BTreeMap, BTreeSet, HashMap};

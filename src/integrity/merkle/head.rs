@@ -12,7 +12,7 @@ use super::{
     root, verify_consistency, verify_inclusion, ConsistencyProof, InclusionProof, LeafIndex,
     MerkleHasher, TreeSize, VerifyError,
 };
-use crate::event::hex;
+use crate::model::event::hex;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -113,8 +113,10 @@ impl<H: MerkleHasher> TreeHead<H> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::merkle::reference::blake_leaves;
-    use crate::merkle::{consistency_proof, inclusion_proof, Blake3Hasher, MerkleBuilder};
+    use crate::integrity::merkle::reference::blake_leaves;
+    use crate::integrity::merkle::{
+        consistency_proof, inclusion_proof, Blake3Hasher, MerkleBuilder,
+    };
 
     type B = Blake3Hasher;
     type Head = TreeHead<B>;

@@ -6,8 +6,8 @@
 //! it is another event's ("since", "began", "posted") or a future one ("will", "scheduled").
 
 use super::{Alternative, Doc, Found};
-use crate::date::{weekday_name, StatedDate};
-use crate::value::Value;
+use crate::model::date::{weekday_name, StatedDate};
+use crate::model::value::Value;
 use chrono::{Datelike, Days, NaiveDate};
 use regex::Regex;
 use serde_json::json;
@@ -148,7 +148,7 @@ pub(crate) fn find(doc: &Doc, out: &mut Vec<Found>) {
         f.confidence = 0.7;
         f.resolution = Some(format!(
             "'{}' read as {} {}, {} the publication date {}",
-            crate::value::collapse(whole.as_str()),
+            crate::model::value::collapse(whole.as_str()),
             weekday_name(reading.date.weekday().num_days_from_monday() as u8),
             iso,
             reading.how,
@@ -280,7 +280,7 @@ mod tests {
     fn opts(published: &str) -> ExtractOptions {
         ExtractOptions {
             source: "t".into(),
-            published: Some(crate::date::StatedDate::parse(published).unwrap()),
+            published: Some(crate::model::date::StatedDate::parse(published).unwrap()),
             default_subject: Some("S/RES/1".into()),
         }
     }

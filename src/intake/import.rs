@@ -4,17 +4,19 @@
 //! Import is all-or-nothing: every line is checked first, and a single problem anywhere means
 //! nothing is appended. Problems carry their line number so the CLI can print `FILE:LINE: message`.
 
-use crate::date::StatedDate;
 use crate::error::{LedgerError, Result};
-use crate::event::{Claim, EventBody, Retraction, Source, SourceKind, TextRef};
+use crate::intake::validate;
 use crate::ledger::{Draft, Ledger};
-use crate::validate;
-use crate::value::{collapse, normalise_predicate, Value};
+use crate::model::date::StatedDate;
+use crate::model::event::{Claim, EventBody, Retraction, Source, SourceKind, TextRef};
+use crate::model::value::{collapse, normalise_predicate, Value};
 use serde_json::{Map, Value as Json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-pub use crate::validate::{check_id, MAX_CITES, MAX_ID_CHARS, MAX_NAME_CHARS, MAX_TEXT_BYTES};
+pub use crate::intake::validate::{
+    check_id, MAX_CITES, MAX_ID_CHARS, MAX_NAME_CHARS, MAX_TEXT_BYTES,
+};
 
 /// Longest accepted line, in bytes (archived texts travel inline, so this is generous).
 pub const MAX_LINE_BYTES: usize = 8 * 1024 * 1024;
@@ -50,7 +52,7 @@ pub struct Plan {
     pub unchanged: Vec<usize>,
 }
 
-use crate::value::describe as kind_of;
+use crate::model::value::describe as kind_of;
 
 struct Fields<'a> {
     map: &'a Map<String, Json>,
@@ -890,7 +892,7 @@ mod tests {
         match ok {
             Record::Claim(c) => {
                 assert_eq!(c.predicate, "vote:United States");
-                assert_eq!(c.value, Value::Vote(crate::value::Vote::No));
+                assert_eq!(c.value, Value::Vote(crate::model::value::Vote::No));
             }
             other => panic!("{other:?}"),
         }

@@ -2,7 +2,7 @@
 //! ([`MerkleError`]), a proof does not verify ([`VerifyError`], one variant per check of
 //! RFC 9162), or bytes or hex strings are not a proof ([`ProofFormatError`]).
 
-use crate::event::hex;
+use crate::model::event::hex;
 
 /// Why a proof cannot be produced from the leaves given.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

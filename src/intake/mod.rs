@@ -1,0 +1,14 @@
+//! Intake: everything that enters a ledger from outside passes through here.
+//!
+//! An import line, an `add` command, a bundle's events and (later) an HTTP body are all read
+//! into the same records and held to the same field rules before anything is appended.
+//!
+//! - [`import`] — the JSON Lines import format and the plan of what to append.
+//! - [`validate`] — the field rules every event meets, by whichever route it enters.
+//! - [`reported`] — claim values as reporters write them ("adopted 10-0-5") read into typed values.
+//! - [`extract`] — candidate claims read from an article's text, each tied to its exact words.
+
+pub mod extract;
+pub mod import;
+pub mod reported;
+pub mod validate;
