@@ -337,7 +337,9 @@ fn list_items(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
         if bytes[i] == b',' || bytes[i] == b';' {
             push_item(item_start, i);
             item_start = i + 1;
-        } else if list[i..].starts_with(" and ") && !list[item_start..i].trim().is_empty() {
+        } else if bytes[i..].starts_with(b" and ") && !list[item_start..i].trim().is_empty() {
+            // Compared as bytes: `i` walks bytes and may sit inside a character ('’');
+            // " and " is ASCII, so where it matches, `i` is a character boundary.
             // "Bosnia and Herzegovina" and "Antigua and Barbuda" stay whole.
             let before = list[item_start..i].trim();
             let joined_name = NAMES
@@ -507,6 +509,23 @@ mod tests {
                 ("Bosnia and Herzegovina", "no"),
                 ("Freedonia", "abstain")
             ])
+        );
+    }
+
+    /// Found by the `extract` fuzz target: a typographic apostrophe inside a member list put the
+    /// list scan's byte index inside a character, and slicing there panicked.
+    #[test]
+    fn a_list_with_typographic_marks_does_not_panic() {
+        let v = votes(
+            "Against: Belarus, Democratic People's Republic of Ko\u{2019}rea, Eritrea, Mali.",
+        );
+        assert!(
+            v.contains(&("vote:Belarus".to_string(), "no".to_string())),
+            "{v:?}"
+        );
+        assert!(
+            v.contains(&("vote:Eritrea".to_string(), "no".to_string())),
+            "{v:?}"
         );
     }
 
