@@ -440,6 +440,19 @@ fn refused_at(d: &Desk, lines: &[String], cut: bool, line: usize, needle: &str) 
         .expect(1)
         .stderr_has(&format!("x.bundle:{line}"))
         .stderr_has(needle);
+    // Restoring holds the bundle to the same form (a checkpoint from the future included).
+    static RESTORES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = RESTORES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let ledger = format!("R{n}");
+    d.on(&ledger, "desk", &["init"]).expect(0);
+    d.on(&ledger, "desk", &["import", "--bundle", "x.bundle"])
+        .expect(2)
+        .stderr_has(&format!("x.bundle:{line}"))
+        .stderr_has(needle);
+    assert_eq!(
+        d.on(&ledger, "desk", &["--json", "log"]).expect(0).stdout,
+        ""
+    );
 }
 
 #[test]

@@ -187,6 +187,9 @@ pub struct RestoreInput<'a> {
     pub label: &'a str,
     /// The whole bundle.
     pub bytes: &'a [u8],
+    /// The restorer's clock (microseconds since the epoch): a checkpoint dated after it is
+    /// refused, as `verify --bundle` refuses it. `None` skips that check.
+    pub now: Option<i64>,
 }
 
 /// What a bundle restore did: the JSON of `import --bundle` (fields alphabetical).
@@ -243,7 +246,7 @@ pub fn restore_bundle(
     ledger: &mut Ledger,
     input: RestoreInput<'_>,
 ) -> Result<RestoreReport, RestoreError> {
-    let verified = bundle::verify(input.bytes).map_err(|e| match e {
+    let verified = bundle::verify_at(input.bytes, input.now).map_err(|e| match e {
         BundleError::Problem(problem) => RestoreError::Bundle {
             label: input.label.to_string(),
             problem,
@@ -361,6 +364,7 @@ pub(crate) mod tests {
         let input = RestoreInput {
             label: "b.jsonl",
             bytes: b"{\"type\":\"nonsense\"}\n",
+            now: None,
         };
         let e = restore_bundle(&mut ledger, input).unwrap_err();
         match &e {

@@ -22,12 +22,14 @@ pub struct ImportArgs {
 pub fn run(ctx: &Context, args: &ImportArgs) -> Result<(), CliError> {
     if let Some(path) = &args.bundle {
         let input = read_input(path)?;
+        let now = crate::cli::input::verifier_clock()?;
         let mut ledger = ctx.open()?;
         let report = restore_bundle(
             &mut ledger,
             RestoreInput {
                 label: &input.label,
                 bytes: &input.bytes,
+                now: Some(now),
             },
         )?;
         if ctx.json() {
