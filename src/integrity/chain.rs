@@ -148,12 +148,16 @@ impl Verifier {
                 ),
             );
         }
-        match signing::check_authority_in(&self.tables, event, self.signed_from.is_some())? {
+        use signing::{AuthorityCheckError, AuthorityError};
+        match signing::check_authority_in(&self.tables, event, self.signed_from.is_some()) {
             Ok(()) => {}
-            Err(e @ signing::AuthorityError::BadSignature { .. }) => {
+            Err(AuthorityCheckError::Refused(e @ AuthorityError::BadSignature { .. })) => {
                 return problem("bad-signature", e.to_string())
             }
-            Err(e) => return problem("unauthorised-author", e.to_string()),
+            Err(AuthorityCheckError::Refused(e)) => {
+                return problem("unauthorised-author", e.to_string())
+            }
+            Err(AuthorityCheckError::Store(e)) => return Err(e.into()),
         }
         let keys = index_keys(&event.body);
         for k in &keys {
