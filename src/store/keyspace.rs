@@ -67,7 +67,7 @@ pub(super) type GroupWrites = BTreeMap<Vec<u8>, BTreeMap<Vec<u8>, Option<Vec<u8>
 /// Names in `meta` that belong to the store; an owner record may not use them.
 pub(super) const STORE_RECORDS: [&str; 4] = ["store_version", "head", "block_events", "buckets"];
 
-fn group_damaged(space: &str, gkey: &[u8], m: String) -> StoreError {
+fn group_damaged(space: &str, gkey: &[u8], m: pack::PackError) -> StoreError {
     StoreError::Corrupt(format!(
         "projection table {space}: the group '{}' is malformed: {m}",
         String::from_utf8_lossy(gkey)

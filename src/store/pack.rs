@@ -11,6 +11,45 @@
 //! Both encodings start with a format byte and are parsed with bounds checks: a damaged value is
 //! an error naming what is wrong, never a panic or an out-of-range read.
 
+/// What is wrong with a damaged block or group. The store wraps it with where it was found.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PackError {
+    /// The format byte is not one this build reads.
+    #[error("unknown {what} format {found:?} (this build reads {reads})")]
+    UnknownFormat {
+        /// `block` or `group`.
+        what: &'static str,
+        /// The first byte, if there is one.
+        found: Option<u8>,
+        /// The format this build reads.
+        reads: u8,
+    },
+    /// A part ends before its length says.
+    #[error("{part} is cut short")]
+    CutShort {
+        /// Which part, as messages name it (`the block header`, `an entry's key`).
+        part: &'static str,
+    },
+    /// A block claims more records than a block holds.
+    #[error("the block claims {count} records (at most {BLOCK_EVENTS})")]
+    TooManyRecords {
+        /// The count in its header.
+        count: usize,
+    },
+    /// A record's offsets point outside its block.
+    #[error("record {index} of the block lies outside it")]
+    RecordOutside {
+        /// The record's position in the block.
+        index: usize,
+    },
+    /// A block has bytes after its last record.
+    #[error("the block has bytes after its last record")]
+    TrailingBytes,
+    /// A group's keys are not strictly ascending.
+    #[error("the group's keys are out of order")]
+    OutOfOrder,
+}
+
 /// Events per block. A block of 32 records is about 7 KB with the benchmark's record sizes: an
 /// append rewrites at most one such block, a million events make about 31 000 keys, and a sled
 /// leaf of up to 16 blocks stays under a quarter of a 1 MiB segment (larger nodes become blob
@@ -63,45 +102,50 @@ pub fn encode_block<'a>(records: impl ExactSizeIterator<Item = &'a [u8]> + Clone
 }
 
 /// The records of a block, or what is wrong with it.
-pub fn block_records(b: &[u8]) -> Result<Vec<&[u8]>, String> {
+pub fn block_records(b: &[u8]) -> Result<Vec<&[u8]>, PackError> {
     if b.first() != Some(&BLOCK_FORMAT) {
-        return Err(format!(
-            "unknown block format {:?} (this build reads {BLOCK_FORMAT})",
-            b.first()
-        ));
+        return Err(PackError::UnknownFormat {
+            what: "block",
+            found: b.first().copied(),
+            reads: BLOCK_FORMAT,
+        });
     }
-    let n = read_u32(b, 1).ok_or("the block header is cut short")? as usize;
+    let n = read_u32(b, 1).ok_or(PackError::CutShort {
+        part: "the block header",
+    })? as usize;
     if n as u64 > BLOCK_EVENTS {
-        return Err(format!(
-            "the block claims {n} records (at most {BLOCK_EVENTS})"
-        ));
+        return Err(PackError::TooManyRecords { count: n });
     }
     let data = 5 + 4 * n;
     if b.len() < data {
-        return Err("the block's offset table is cut short".into());
+        return Err(PackError::CutShort {
+            part: "the block's offset table",
+        });
     }
     let mut out = Vec::with_capacity(n);
     let mut start = 0usize;
     for i in 0..n {
         let end = read_u32(b, 5 + 4 * i).unwrap_or(0) as usize;
         if end < start || data + end > b.len() {
-            return Err(format!("record {i} of the block lies outside it"));
+            return Err(PackError::RecordOutside { index: i });
         }
         out.push(&b[data + start..data + end]);
         start = end;
     }
     if data + start != b.len() {
-        return Err("the block has bytes after its last record".into());
+        return Err(PackError::TrailingBytes);
     }
     Ok(out)
 }
 
 /// Record `i` of a block without splitting the others out.
-pub fn block_record(b: &[u8], i: usize) -> Result<Option<&[u8]>, String> {
+pub fn block_record(b: &[u8], i: usize) -> Result<Option<&[u8]>, PackError> {
     if b.first() != Some(&BLOCK_FORMAT) {
         return block_records(b).map(|_| None);
     }
-    let n = read_u32(b, 1).ok_or("the block header is cut short")? as usize;
+    let n = read_u32(b, 1).ok_or(PackError::CutShort {
+        part: "the block header",
+    })? as usize;
     if n as u64 > BLOCK_EVENTS || b.len() < 5 + 4 * n {
         return block_records(b).map(|_| None);
     }
@@ -116,7 +160,7 @@ pub fn block_record(b: &[u8], i: usize) -> Result<Option<&[u8]>, String> {
     };
     let end = read_u32(b, 5 + 4 * i).unwrap_or(0) as usize;
     if end < start || data + end > b.len() {
-        return Err(format!("record {i} of the block lies outside it"));
+        return Err(PackError::RecordOutside { index: i });
     }
     Ok(Some(&b[data + start..data + end]))
 }
@@ -164,7 +208,7 @@ pub fn encode_group<'a>(entries: impl IntoIterator<Item = (&'a [u8], &'a [u8])>)
 pub type Entry<'a> = (&'a [u8], &'a [u8]);
 
 /// The entries of a group in key order, or what is wrong with it.
-pub fn group_entries(b: &[u8]) -> Result<Vec<Entry<'_>>, String> {
+pub fn group_entries(b: &[u8]) -> Result<Vec<Entry<'_>>, PackError> {
     let mut out = Vec::new();
     walk_group(b, &mut |k, v| {
         out.push((k, v));
@@ -174,7 +218,7 @@ pub fn group_entries(b: &[u8]) -> Result<Vec<Entry<'_>>, String> {
 }
 
 /// The value stored under `key` in a group.
-pub fn group_get<'a>(b: &'a [u8], key: &[u8]) -> Result<Option<&'a [u8]>, String> {
+pub fn group_get<'a>(b: &'a [u8], key: &[u8]) -> Result<Option<&'a [u8]>, PackError> {
     let mut found = None;
     walk_group(b, &mut |k, v| {
         if k == key {
@@ -189,20 +233,25 @@ pub fn group_get<'a>(b: &'a [u8], key: &[u8]) -> Result<Option<&'a [u8]>, String
 pub fn walk_group<'a>(
     b: &'a [u8],
     visit: &mut dyn FnMut(&'a [u8], &'a [u8]) -> bool,
-) -> Result<(), String> {
+) -> Result<(), PackError> {
     if b.first() != Some(&GROUP_FORMAT) {
-        return Err(format!(
-            "unknown group format {:?} (this build reads {GROUP_FORMAT})",
-            b.first()
-        ));
+        return Err(PackError::UnknownFormat {
+            what: "group",
+            found: b.first().copied(),
+            reads: GROUP_FORMAT,
+        });
     }
     let mut pos = 1;
     let mut last: Option<&[u8]> = None;
     while pos < b.len() {
-        let k = take(b, &mut pos).ok_or("an entry's key is cut short")?;
-        let v = take(b, &mut pos).ok_or("an entry's value is cut short")?;
+        let k = take(b, &mut pos).ok_or(PackError::CutShort {
+            part: "an entry's key",
+        })?;
+        let v = take(b, &mut pos).ok_or(PackError::CutShort {
+            part: "an entry's value",
+        })?;
         if last.is_some_and(|l| l >= k) {
-            return Err("the group's keys are out of order".into());
+            return Err(PackError::OutOfOrder);
         }
         last = Some(k);
         if !visit(k, v) {
