@@ -343,7 +343,7 @@ impl Check {
             match normalise_predicate(&c.predicate) {
                 Ok(p) if p == c.predicate => self.value(&c.predicate, &c.value),
                 Ok(p) => self.fail("predicate", Rule::NotNormal { expected: p }),
-                Err(m) => self.fail("predicate", Rule::Invalid(m)),
+                Err(m) => self.fail("predicate", Rule::Invalid(m.to_string())),
             }
         }
     }
