@@ -1093,7 +1093,10 @@ mod tests {
     fn ids_are_checked() {
         assert!(check_id("un-sc:2774_a.1", "id").is_ok());
         assert!(check_id("", "id").is_err());
-        assert!(check_id("has space", "id").unwrap_err().contains("' '"));
+        assert!(check_id("has space", "id")
+            .unwrap_err()
+            .to_string()
+            .contains("' '"));
         assert!(check_id(&"x".repeat(129), "id").is_err());
     }
 
