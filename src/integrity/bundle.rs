@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 /// Bundle format version.
-pub const BUNDLE_FORMAT: u64 = 1;
+pub(crate) const BUNDLE_FORMAT: u64 = 1;
 
 fn line(v: &Json) -> String {
     // serde_json's Map is a BTreeMap here (no preserve_order), so keys are sorted.
@@ -414,7 +414,7 @@ fn entry_check(e: &Event) -> std::result::Result<(), Vec<crate::intake::validate
 
 /// What a published checkpoint vouches for in a verified bundle.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Anchor {
+pub(crate) struct Anchor {
     /// The published checkpoint's size: the bundle's first `size` events are what was published.
     pub size: u64,
     /// Its root.
@@ -466,7 +466,7 @@ pub enum PublishedMismatch {
 /// root of the bundle's first `size` events is the checkpoint's root, and its signature verifies
 /// with `key` (the key the reader trusts) or, without `key`, with the key a JSON checkpoint
 /// carries. An unsigned checkpoint passes only without `key`. The error says what differs.
-pub fn check_published(
+pub(crate) fn check_published(
     bundle: &VerifiedBundle,
     published: &Checkpoint,
     key: Option<&PublicKey>,

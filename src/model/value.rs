@@ -303,7 +303,7 @@ pub enum ValueError {
         /// The field.
         field: &'static str,
     },
-    /// A text over [`MAX_TEXT_VALUE`].
+    /// A text over the limit for a value's text.
     #[error("{field} is {len} bytes; the limit is {MAX_TEXT_VALUE}")]
     TooLong {
         /// The field.

@@ -45,12 +45,11 @@ pub mod pack;
 #[cfg(feature = "testing")]
 pub use db::sled_config;
 pub use db::Store;
-pub use files::{HEAD_FILE, LOCK_FILE, STORE_DIR};
 pub use keyspace::{Grouping, KeyWrite, Keyspace, KeyspaceUpdate};
 pub use pack::BLOCK_EVENTS;
 
 /// Store layout version kept in the `meta` tree.
-pub const STORE_VERSION: u8 = 2;
+pub(crate) const STORE_VERSION: u8 = 2;
 
 /// The last event of the log.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -63,7 +62,7 @@ pub struct Head {
 
 impl Head {
     /// The head of an empty ledger.
-    pub const EMPTY: Head = Head {
+    pub(crate) const EMPTY: Head = Head {
         seq: 0,
         hash: [0; 32],
     };

@@ -56,16 +56,16 @@ pub enum PackError {
 /// files). A layout parameter: the store records it and refuses another at open.
 pub const BLOCK_EVENTS: u64 = 32;
 /// First byte of every block.
-pub const BLOCK_FORMAT: u8 = 1;
+pub(crate) const BLOCK_FORMAT: u8 = 1;
 /// First byte of every group.
-pub const GROUP_FORMAT: u8 = 1;
+pub(crate) const GROUP_FORMAT: u8 = 1;
 /// Number of hash buckets for tables keyed by a bare id (the id index, claims, sources): a
 /// million events put about 60 entries (1–2 KB) in each, so a lookup walks little, and an
 /// import still writes few keys. A layout parameter, recorded in the store like the block size.
 pub const BUCKETS: u16 = 16384;
 
 /// The block holding `seq` (seqs start at 1) and the record's position in it.
-pub fn block_of(seq: u64) -> (u64, usize) {
+pub(crate) fn block_of(seq: u64) -> (u64, usize) {
     let i = seq - 1;
     (i / BLOCK_EVENTS, (i % BLOCK_EVENTS) as usize)
 }
@@ -76,7 +76,7 @@ pub fn first_seq(block: u64) -> u64 {
 }
 
 /// The hash bucket of a key, as a sled key.
-pub fn bucket(key: &[u8]) -> [u8; 2] {
+pub(crate) fn bucket(key: &[u8]) -> [u8; 2] {
     let h = blake3::hash(key);
     let b = u16::from_be_bytes([h.as_bytes()[0], h.as_bytes()[1]]) % BUCKETS;
     b.to_be_bytes()
@@ -84,7 +84,9 @@ pub fn bucket(key: &[u8]) -> [u8; 2] {
 
 /// Encodes a block: format byte, record count (u32 LE), each record's end offset (u32 LE), then
 /// the records back to back.
-pub fn encode_block<'a>(records: impl ExactSizeIterator<Item = &'a [u8]> + Clone) -> Vec<u8> {
+pub(crate) fn encode_block<'a>(
+    records: impl ExactSizeIterator<Item = &'a [u8]> + Clone,
+) -> Vec<u8> {
     let n = records.len();
     let body: usize = records.clone().map(|r| r.len()).sum();
     let mut out = Vec::with_capacity(5 + 4 * n + body);
@@ -139,7 +141,7 @@ pub fn block_records(b: &[u8]) -> Result<Vec<&[u8]>, PackError> {
 }
 
 /// Record `i` of a block without splitting the others out.
-pub fn block_record(b: &[u8], i: usize) -> Result<Option<&[u8]>, PackError> {
+pub(crate) fn block_record(b: &[u8], i: usize) -> Result<Option<&[u8]>, PackError> {
     if b.first() != Some(&BLOCK_FORMAT) {
         return block_records(b).map(|_| None);
     }
@@ -193,7 +195,7 @@ fn get_varint(b: &[u8], pos: &mut usize) -> Option<u64> {
 
 /// Encodes a group from entries in strictly ascending key order: format byte, then for each
 /// entry its key length, key, value length and value (lengths as LEB128 varints).
-pub fn encode_group<'a>(entries: impl IntoIterator<Item = (&'a [u8], &'a [u8])>) -> Vec<u8> {
+pub(crate) fn encode_group<'a>(entries: impl IntoIterator<Item = (&'a [u8], &'a [u8])>) -> Vec<u8> {
     let mut out = vec![GROUP_FORMAT];
     for (k, v) in entries {
         put_varint(&mut out, k.len() as u64);
@@ -205,10 +207,10 @@ pub fn encode_group<'a>(entries: impl IntoIterator<Item = (&'a [u8], &'a [u8])>)
 }
 
 /// One entry of a group: key and value.
-pub type Entry<'a> = (&'a [u8], &'a [u8]);
+pub(crate) type Entry<'a> = (&'a [u8], &'a [u8]);
 
 /// The entries of a group in key order, or what is wrong with it.
-pub fn group_entries(b: &[u8]) -> Result<Vec<Entry<'_>>, PackError> {
+pub(crate) fn group_entries(b: &[u8]) -> Result<Vec<Entry<'_>>, PackError> {
     let mut out = Vec::new();
     walk_group(b, &mut |k, v| {
         out.push((k, v));
@@ -218,7 +220,7 @@ pub fn group_entries(b: &[u8]) -> Result<Vec<Entry<'_>>, PackError> {
 }
 
 /// The value stored under `key` in a group.
-pub fn group_get<'a>(b: &'a [u8], key: &[u8]) -> Result<Option<&'a [u8]>, PackError> {
+pub(crate) fn group_get<'a>(b: &'a [u8], key: &[u8]) -> Result<Option<&'a [u8]>, PackError> {
     let mut found = None;
     walk_group(b, &mut |k, v| {
         if k == key {
@@ -230,7 +232,7 @@ pub fn group_get<'a>(b: &'a [u8], key: &[u8]) -> Result<Option<&'a [u8]>, PackEr
 }
 
 /// Visits a group's entries in order until `visit` returns false, checking the encoding as it goes.
-pub fn walk_group<'a>(
+pub(crate) fn walk_group<'a>(
     b: &'a [u8],
     visit: &mut dyn FnMut(&'a [u8], &'a [u8]) -> bool,
 ) -> Result<(), PackError> {
