@@ -8,7 +8,7 @@
 //! A ledger directory holds:
 //! - `store/` — the sled database (layout version 2), with trees
 //!   - `blocks`: events packed [`pack::BLOCK_EVENTS`] to a key (big-endian block number →
-//!     the records, each whole), because sled's cost is per key, not per byte ([`blocks`]);
+//!     the records, each whole), because sled's cost is per key, not per byte (`blocks`);
 //!   - `index`: claim and source ids (and the retraction and correction keys) → seq, packed into
 //!     [`pack::BUCKETS`] hash buckets;
 //!   - `texts` (blake3 hash → archived text), `meta` (layout version, head, and the records the
@@ -33,7 +33,7 @@ use crate::model::event::Hash;
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub mod blocks;
+mod blocks;
 mod db;
 pub mod files;
 #[cfg(feature = "testing")]

@@ -71,7 +71,7 @@ pub(crate) fn block_of(seq: u64) -> (u64, usize) {
 }
 
 /// First seq stored in block `block`.
-pub fn first_seq(block: u64) -> u64 {
+pub(crate) fn first_seq(block: u64) -> u64 {
     block * BLOCK_EVENTS + 1
 }
 

@@ -248,7 +248,7 @@ impl<'a> Doc<'a> {
     }
 
     /// Byte range of the paragraph holding `pos`.
-    pub fn paragraph(&self, pos: usize) -> (usize, usize) {
+    pub(crate) fn paragraph(&self, pos: usize) -> (usize, usize) {
         Self::containing(&self.paragraphs, pos)
     }
 
