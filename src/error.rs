@@ -66,10 +66,6 @@ pub enum LedgerError {
     /// ledger brings it up to date.
     #[error("the projection is not up to date; reopen the ledger")]
     ProjectionBehind,
-    /// Input the caller gave is not acceptable, said in words. Kept for the modules whose errors
-    /// are not typed yet (proofs, checkpoints, bundles); new code adds a variant with context.
-    #[error("{0}")]
-    Invalid(String),
 }
 
 impl LedgerError {
@@ -84,7 +80,6 @@ impl LedgerError {
                 | LedgerError::DoesNotContinue { .. }
                 | LedgerError::TextMismatch { .. }
                 | LedgerError::ProjectionBehind
-                | LedgerError::Invalid(_)
         )
     }
 

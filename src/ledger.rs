@@ -438,7 +438,7 @@ impl Ledger {
             let mut dig = Digesting::new(&mut overlay, meta.digest);
             let mut signed = projection::is_signed(&dig)?;
             for e in &events {
-                signing::check_authority_in(&dig, e, signed)??;
+                signing::check_authority_in(&dig, e, signed)?;
                 projection::apply(&mut dig, e)?;
                 signed |= matches!(e.body, EventBody::AuthorAuthorised(_));
             }

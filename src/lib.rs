@@ -12,7 +12,10 @@
 //!   Each returns a typed result that derives `Serialize` (the JSON of `docs/cli.md`). Writes
 //!   take a [`Stamp`]: who appends, when, and the key that signs.
 //! - Failures are typed: [`LedgerError`] from the ledger, [`DeskError`] from the read use cases,
-//!   and each write use case's own enum; [`Result`] defaults to [`LedgerError`].
+//!   and each write use case's own enum; [`Result`] defaults to [`LedgerError`]. Input that is
+//!   not acceptable is said by the module that reads it, with the field or line it concerns:
+//!   [`intake::import::RecordError`] (an import line), [`model::value::ValueError`] (a value),
+//!   [`integrity::signing::AuthorityCheckError`] (who may sign).
 //! - Points in history are [`AsOf`]: a seq, or a time.
 //!
 //! The `factledger` command is built on exactly these functions. Its dependencies sit behind the

@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     // text_file paths resolve against this directory; a missing one is just an error.
     match factledger::intake::import::parse_line(data, Path::new("/nonexistent-fuzz-base")) {
         Ok(_) => {}
-        Err(message) => assert!(!message.is_empty(), "empty error message"),
+        Err(e) => assert!(!e.to_string().is_empty(), "empty error message"),
     }
     // Whole inputs go through the same path, split into lines.
     let (_records, problems) =

@@ -149,7 +149,7 @@ pub(crate) fn append_line(
         message,
     };
     let obj = serde_json::to_value(line).map_err(|e| invalid(e.to_string()))?;
-    let record = parse_record(&obj, base).map_err(invalid)?;
+    let record = parse_record(&obj, base).map_err(|e| invalid(e.to_string()))?;
     append_records(ledger, label, vec![(0, record)], stamp, durability)
 }
 

@@ -16,7 +16,7 @@ use std::rc::Rc;
 
 /// Archived texts as of a view: the source's text reference comes from the view, the text from
 /// the store (texts are content-addressed and never change).
-pub struct ViewArchive<'a> {
+pub(crate) struct ViewArchive<'a> {
     /// The projection view.
     pub tables: &'a dyn Tables,
     /// The ledger holding the texts.
@@ -198,7 +198,7 @@ impl Tables for SourceCache<'_> {
 /// claims, one subject at a time: memory holds one subject's flags, not the ledger's. `visit`
 /// returns [`ControlFlow::Break`] to stop the walk (its caller failed to take the flag: a closed
 /// pipe, a full disk); the walk then returns it without reading further.
-pub fn for_each_flag(
+pub(crate) fn for_each_flag(
     t: &dyn Tables,
     ledger: &Ledger,
     visit: &mut dyn FnMut(Flag) -> Result<ControlFlow<()>>,

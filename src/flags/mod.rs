@@ -35,7 +35,8 @@ mod testing;
 mod values;
 mod votes;
 
-pub use gather::{all_flags, check_subject, for_each_flag, subject_flags, ViewArchive};
+pub(crate) use gather::for_each_flag;
+pub use gather::{all_flags, check_subject, subject_flags};
 pub use quotes::{comparable_text, Archive, Checkable, SourceText, SourceTexts};
 
 use crate::model::value::Value;
@@ -156,7 +157,7 @@ pub struct SubjectClaims<'a> {
 }
 
 /// A claim rule: one subject's live claims in, flags out (any order; [`check`] sorts them).
-pub type ClaimRule = fn(&SubjectClaims<'_>) -> Vec<Flag>;
+pub(crate) type ClaimRule = fn(&SubjectClaims<'_>) -> Vec<Flag>;
 
 /// One flag code and what raises it.
 #[derive(Debug, Clone, Copy)]

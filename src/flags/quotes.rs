@@ -59,7 +59,7 @@ pub struct SourceTexts(BTreeMap<String, Checkable>);
 impl SourceTexts {
     /// Looks up, once each, the sources that `subject`'s quote claims cite, in their comparison
     /// form. Errors come only from the archive (a damaged store).
-    pub fn fetch(
+    pub(crate) fn fetch(
         subject: &str,
         claims: &[LiveClaim],
         archive: &dyn Archive,

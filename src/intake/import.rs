@@ -6,10 +6,11 @@
 
 use crate::error::{LedgerError, Result};
 use crate::intake::validate;
+use crate::intake::validate::{FieldProblem, Rule};
 use crate::ledger::{Draft, Ledger};
-use crate::model::date::StatedDate;
+use crate::model::date::{DateError, StatedDate};
 use crate::model::event::{Claim, EventBody, Retraction, Source, SourceKind, TextRef};
-use crate::model::value::{collapse, normalise_predicate, Value};
+use crate::model::value::{collapse, normalise_predicate, Value, ValueError};
 use serde_json::{Map, Value as Json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -30,6 +31,257 @@ pub struct Problem {
     pub line: usize,
     /// What is wrong.
     pub message: String,
+}
+
+/// Why one line of the import format (or one record given as fields) is not acceptable. Its
+/// message is what the CLI prints after `FILE:LINE: `.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    /// The line is over [`MAX_LINE_BYTES`].
+    #[error("line is {len} bytes; the limit is {MAX_LINE_BYTES} (put long archived texts in a text_file)")]
+    LineTooLong {
+        /// Its length in bytes.
+        len: usize,
+    },
+    /// The line is not UTF-8.
+    #[error("line is not valid UTF-8 (at byte {at})")]
+    LineNotUtf8 {
+        /// The first bad byte, 1-based.
+        at: usize,
+    },
+    /// The line holds a NUL byte.
+    #[error("line contains a NUL byte (at byte {at})")]
+    LineHasNul {
+        /// Where, 1-based.
+        at: usize,
+    },
+    /// The line is not JSON, or JSON that would not be read as written.
+    #[error(transparent)]
+    Json(#[from] JsonError),
+    /// The line is JSON but not an object.
+    #[error("expected a JSON object, found {found}")]
+    NotAnObject {
+        /// What it is (`an array`).
+        found: &'static str,
+    },
+    /// The record has no `type`.
+    #[error("record is missing field 'type' (source, claim or retract)")]
+    NoType,
+    /// `type` is not a string.
+    #[error("field 'type' must be a string, found {found}")]
+    TypeNotAString {
+        /// What it is.
+        found: &'static str,
+    },
+    /// `type` names no record type.
+    #[error("unknown record type '{shown}' (expected source, claim or retract)")]
+    UnknownType {
+        /// The type given, escaped.
+        shown: String,
+    },
+    /// A field that must be a string is not.
+    #[error("{record} field '{field}' must be a string, found {found}")]
+    NotAString {
+        /// The record type.
+        record: &'static str,
+        /// The field.
+        field: String,
+        /// What it is.
+        found: &'static str,
+    },
+    /// A required field is missing (or null).
+    #[error("{record} record is missing required field '{field}'")]
+    MissingField {
+        /// The record type.
+        record: &'static str,
+        /// The field.
+        field: &'static str,
+    },
+    /// A field the record type does not have.
+    #[error("{record} record has unknown field '{field}' (allowed: {allowed})")]
+    UnknownField {
+        /// The record type.
+        record: &'static str,
+        /// The field given.
+        field: String,
+        /// The fields it may have, comma-separated.
+        allowed: String,
+    },
+    /// A source `kind` other than primary or secondary.
+    #[error("source field 'kind' is '{shown}'; it must be primary or secondary")]
+    SourceKind {
+        /// The kind given, escaped.
+        shown: String,
+    },
+    /// A source `published` date that does not parse.
+    #[error("source field 'published': {0}")]
+    Published(DateError),
+    /// `cites` is not an array.
+    #[error("source field 'cites' must be an array of ids, found {found}")]
+    CitesNotAnArray {
+        /// What it is.
+        found: &'static str,
+    },
+    /// An element of `cites` is not a string.
+    #[error("source field 'cites' must hold ids (strings), found {found}")]
+    CitesNotIds {
+        /// What the element is.
+        found: &'static str,
+    },
+    /// More than [`MAX_CITES`] citations.
+    #[error("source cites {count} sources; the limit is {MAX_CITES}")]
+    TooManyCites {
+        /// How many it lists.
+        count: usize,
+    },
+    /// Both `text` and `text_file`.
+    #[error("source has both 'text' and 'text_file'; give one")]
+    TextAndTextFile,
+    /// An archived text (inline or from a file) breaks a rule.
+    #[error("{field} {rule}")]
+    Text {
+        /// Where it came from (`source field 'text'`, `text_file 'a.txt'`).
+        field: String,
+        /// The rule it breaks.
+        rule: Rule,
+    },
+    /// A `text_file` could not be read, or may not be.
+    #[error(transparent)]
+    TextFile(#[from] TextFileError),
+    /// The predicate or the value is not acceptable.
+    #[error(transparent)]
+    Value(#[from] ValueError),
+    /// Fields break the rules of [`validate::event`], all of them listed.
+    #[error("{}", validate::describe(.0))]
+    Rules(Vec<FieldProblem>),
+}
+
+/// Why a `text_file` was not archived. `path` is the path as the line gives it.
+#[derive(Debug, thiserror::Error)]
+pub enum TextFileError {
+    /// The import file's directory could not be resolved.
+    #[error("text_file '{path}': its base directory: {source}")]
+    Base {
+        /// The path as given.
+        path: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// Resolving, inspecting or reading the file failed.
+    #[error("text_file '{path}': {source}")]
+    Io {
+        /// The path as given.
+        path: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The file resolves outside the import file's directory.
+    #[error("text_file '{path}' is outside the import file's directory {} (it resolves to {}); archived texts must be under it", root.display(), resolved.display())]
+    Outside {
+        /// The path as given.
+        path: String,
+        /// The directory it must be under.
+        root: PathBuf,
+        /// Where it resolves to.
+        resolved: PathBuf,
+    },
+    /// Not a regular file (a FIFO, a device, a directory).
+    #[error("text_file '{path}' is not a regular file")]
+    NotAFile {
+        /// The path as given.
+        path: String,
+    },
+    /// Larger than [`MAX_TEXT_BYTES`].
+    #[error("text_file '{path}' is {len} bytes; the limit is {MAX_TEXT_BYTES}")]
+    TooLarge {
+        /// The path as given.
+        path: String,
+        /// Its size.
+        len: u64,
+    },
+    /// It grew past the limit while being read.
+    #[error("text_file '{path}' is over the limit of {MAX_TEXT_BYTES} bytes")]
+    Grew {
+        /// The path as given.
+        path: String,
+    },
+    /// Not UTF-8.
+    #[error("text_file '{path}' is not valid UTF-8 (byte {at})")]
+    NotUtf8 {
+        /// The path as given.
+        path: String,
+        /// Length of the valid prefix.
+        at: usize,
+    },
+}
+
+/// JSON that does not parse, or that serde_json would not hold as written.
+#[derive(Debug, thiserror::Error)]
+pub enum JsonError {
+    /// Not JSON.
+    #[error("malformed JSON: {}", malformed(.0))]
+    Malformed(serde_json::Error),
+    /// A key given twice in one object (serde_json would keep the last).
+    #[error("duplicate key '{key}'{} (a key may appear once in an object)", in_path(.within))]
+    DuplicateKey {
+        /// The key, escaped.
+        key: String,
+        /// The path of the object holding it (`value`), empty at the top.
+        within: String,
+    },
+    /// A number serde_json cannot hold exactly.
+    #[error("{}the number {number} {why}", at_path(.path))]
+    InexactNumber {
+        /// The path of the value (`value.yes`), empty at the top.
+        path: String,
+        /// The number as written.
+        number: String,
+        /// What would become of it.
+        why: Inexact,
+    },
+}
+
+/// Why a number cannot be held exactly.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Inexact {
+    /// Out of range (`1e400`).
+    #[error("cannot be held exactly (it is out of range)")]
+    OutOfRange,
+    /// Rounded (`9007199254740993.0` to `9007199254740994.0`).
+    #[error("cannot be held exactly (it would become {held})")]
+    Rounded {
+        /// What serde_json would hold.
+        held: String,
+    },
+}
+
+/// serde_json's message, its "at line 1 column N" said as "(column N)": the line is ours to give.
+fn malformed(e: &serde_json::Error) -> String {
+    let m = e.to_string();
+    match m.find(" at line 1 column ") {
+        Some(i) => format!(
+            "{} (column {})",
+            &m[..i],
+            &m[i + " at line 1 column ".len()..]
+        ),
+        None => m,
+    }
+}
+
+fn in_path(within: &str) -> String {
+    if within.is_empty() {
+        String::new()
+    } else {
+        format!(" in '{within}'")
+    }
+}
+
+fn at_path(path: &str) -> String {
+    if path.is_empty() {
+        String::new()
+    } else {
+        format!("'{path}': ")
+    }
 }
 
 /// A parsed, validated import record.
@@ -64,45 +316,51 @@ impl<'a> Fields<'a> {
         self.map.get(key).filter(|v| !v.is_null())
     }
 
-    fn str_opt(&self, key: &str) -> Result<Option<&'a str>, String> {
+    fn str_opt(&self, key: &str) -> Result<Option<&'a str>, RecordError> {
         match self.get(key) {
             None => Ok(None),
             Some(Json::String(s)) => Ok(Some(s)),
-            Some(other) => Err(format!(
-                "{} field '{key}' must be a string, found {}",
-                self.kind,
-                kind_of(other)
-            )),
+            Some(other) => Err(RecordError::NotAString {
+                record: self.kind,
+                field: key.to_string(),
+                found: kind_of(other),
+            }),
         }
     }
 
-    fn str_req(&self, key: &str) -> Result<&'a str, String> {
-        self.str_opt(key)?
-            .ok_or_else(|| format!("{} record is missing required field '{key}'", self.kind))
+    fn str_req(&self, key: &'static str) -> Result<&'a str, RecordError> {
+        self.str_opt(key)?.ok_or(self.missing(key))
+    }
+
+    fn missing(&self, field: &'static str) -> RecordError {
+        RecordError::MissingField {
+            record: self.kind,
+            field,
+        }
     }
 
     // Ids, texts and names are only read here; their rules are `validate::event`'s, checked
     // once the record is built.
-    fn string(&self, key: &str) -> Result<String, String> {
+    fn string(&self, key: &'static str) -> Result<String, RecordError> {
         self.str_req(key).map(str::to_string)
     }
 
-    fn string_opt(&self, key: &str) -> Result<Option<String>, String> {
+    fn string_opt(&self, key: &str) -> Result<Option<String>, RecordError> {
         Ok(self.str_opt(key)?.map(str::to_string))
     }
 
     /// A subject or predicate, whitespace collapsed.
-    fn name(&self, key: &str) -> Result<String, String> {
+    fn name(&self, key: &'static str) -> Result<String, RecordError> {
         Ok(collapse(self.str_req(key)?))
     }
 
-    fn only(&self, allowed: &[&str]) -> Result<(), String> {
+    fn only(&self, allowed: &[&str]) -> Result<(), RecordError> {
         match self.map.keys().find(|k| !allowed.contains(&k.as_str())) {
-            Some(k) => Err(format!(
-                "{} record has unknown field '{k}' (allowed: {})",
-                self.kind,
-                allowed.join(", ")
-            )),
+            Some(k) => Err(RecordError::UnknownField {
+                record: self.kind,
+                field: k.clone(),
+                allowed: allowed.join(", "),
+            }),
             None => Ok(()),
         }
     }
@@ -122,25 +380,24 @@ impl Record {
 /// Parses one JSON object (a line of the import format, or flags of `add`) into a record, and
 /// checks it against the field rules of [`validate::event`].
 /// `base` is the directory `text_file` paths are relative to and must stay under.
-pub fn parse_record(obj: &Json, base: &Path) -> Result<Record, String> {
+pub fn parse_record(obj: &Json, base: &Path) -> Result<Record, RecordError> {
     let record = read_record(obj, base)?;
-    validate::event(&record.to_body()).map_err(|p| validate::describe(&p))?;
+    validate::event(&record.to_body()).map_err(RecordError::Rules)?;
     Ok(record)
 }
 
-fn read_record(obj: &Json, base: &Path) -> Result<Record, String> {
-    let map = obj
-        .as_object()
-        .ok_or_else(|| format!("expected a JSON object, found {}", kind_of(obj)))?;
+fn read_record(obj: &Json, base: &Path) -> Result<Record, RecordError> {
+    let map = obj.as_object().ok_or(RecordError::NotAnObject {
+        found: kind_of(obj),
+    })?;
     let ty = match map.get("type") {
         Some(Json::String(s)) => s.as_str(),
         Some(other) => {
-            return Err(format!(
-                "field 'type' must be a string, found {}",
-                kind_of(other)
-            ))
+            return Err(RecordError::TypeNotAString {
+                found: kind_of(other),
+            })
         }
-        None => return Err("record is missing field 'type' (source, claim or retract)".into()),
+        None => return Err(RecordError::NoType),
     };
     match ty {
         "source" => parse_source(
@@ -158,19 +415,16 @@ fn read_record(obj: &Json, base: &Path) -> Result<Record, String> {
             };
             f.only(&["type", "target", "reason"])?;
             let target = f.string("target")?;
-            let reason = f
-                .string_opt("reason")?
-                .ok_or("retract record is missing required field 'reason'")?;
+            let reason = f.string_opt("reason")?.ok_or(f.missing("reason"))?;
             Ok(Record::Retract(Retraction { target, reason }))
         }
-        other => Err(format!(
-            "unknown record type '{}' (expected source, claim or retract)",
-            other.escape_debug()
-        )),
+        other => Err(RecordError::UnknownType {
+            shown: other.escape_debug().to_string(),
+        }),
     }
 }
 
-fn parse_source(f: &Fields, base: &Path) -> Result<Record, String> {
+fn parse_source(f: &Fields, base: &Path) -> Result<Record, RecordError> {
     f.only(&[
         "type",
         "id",
@@ -189,34 +443,25 @@ fn parse_source(f: &Fields, base: &Path) -> Result<Record, String> {
         Some("primary") => SourceKind::Primary,
         Some("secondary") => SourceKind::Secondary,
         Some(other) => {
-            return Err(format!(
-                "source field 'kind' is '{}'; it must be primary or secondary",
-                other.escape_debug()
-            ))
+            return Err(RecordError::SourceKind {
+                shown: other.escape_debug().to_string(),
+            })
         }
     };
     let published = match f.str_opt("published")? {
         None => None,
-        Some(s) => {
-            Some(StatedDate::parse(s).map_err(|e| format!("source field 'published': {e}"))?)
-        }
+        Some(s) => Some(StatedDate::parse(s).map_err(RecordError::Published)?),
     };
     let mut cites = Vec::new();
     match f.get("cites") {
         None => {}
         Some(Json::Array(items)) => {
             if items.len() > MAX_CITES {
-                return Err(format!(
-                    "source cites {} sources; the limit is {MAX_CITES}",
-                    items.len()
-                ));
+                return Err(RecordError::TooManyCites { count: items.len() });
             }
             for item in items {
-                let cited = item.as_str().ok_or_else(|| {
-                    format!(
-                        "source field 'cites' must hold ids (strings), found {}",
-                        kind_of(item)
-                    )
+                let cited = item.as_str().ok_or(RecordError::CitesNotIds {
+                    found: kind_of(item),
                 })?;
                 if !cites.iter().any(|c| c == cited) {
                     cites.push(cited.to_string());
@@ -224,24 +469,29 @@ fn parse_source(f: &Fields, base: &Path) -> Result<Record, String> {
             }
         }
         Some(other) => {
-            return Err(format!(
-                "source field 'cites' must be an array of ids, found {}",
-                kind_of(other)
-            ))
+            return Err(RecordError::CitesNotAnArray {
+                found: kind_of(other),
+            })
         }
     }
     let text = match (f.str_opt("text")?, f.str_opt("text_file")?) {
-        (Some(_), Some(_)) => return Err("source has both 'text' and 'text_file'; give one".into()),
+        (Some(_), Some(_)) => return Err(RecordError::TextAndTextFile),
         (Some(t), None) => Some(t.to_string()),
         (None, Some(p)) => {
             let t = read_text_file(base, p)?;
-            validate::archived_text(&t).map_err(|r| format!("text_file '{p}' {r}"))?;
+            validate::archived_text(&t).map_err(|rule| RecordError::Text {
+                field: format!("text_file '{p}'"),
+                rule,
+            })?;
             Some(t)
         }
         (None, None) => None,
     };
     if let (Some(t), None) = (&text, f.get("text_file")) {
-        validate::archived_text(t).map_err(|r| format!("source field 'text' {r}"))?;
+        validate::archived_text(t).map_err(|rule| RecordError::Text {
+            field: "source field 'text'".into(),
+            rule,
+        })?;
     }
     let text_ref = text.as_ref().map(|t| TextRef {
         hash: *blake3::hash(t.as_bytes()).as_bytes(),
@@ -265,18 +515,22 @@ fn parse_source(f: &Fields, base: &Path) -> Result<Record, String> {
 /// Reads a `text_file`, which must resolve (after symlinks) to a regular file under `base`: an
 /// import line must not be able to archive `~/.ssh/id_ed25519` or `../../etc/passwd` into a
 /// ledger that is then published in every bundle.
-fn read_text_file(base: &Path, as_given: &str) -> Result<String, String> {
+fn read_text_file(base: &Path, as_given: &str) -> Result<String, TextFileError> {
     use std::io::Read;
-    let fail = |e: std::io::Error| format!("text_file '{as_given}': {e}");
-    let root = std::fs::canonicalize(base)
-        .map_err(|e| format!("text_file '{as_given}': its base directory: {e}"))?;
+    let path_given = || as_given.to_string();
+    let fail = |source: std::io::Error| TextFileError::Io {
+        path: path_given(),
+        source,
+    };
+    let root = std::fs::canonicalize(base).map_err(|source| TextFileError::Base {
+        path: path_given(),
+        source,
+    })?;
     let path = std::fs::canonicalize(base.join(as_given)).map_err(fail)?;
-    let outside = |resolved: &Path| {
-        format!(
-            "text_file '{as_given}' is outside the import file's directory {} (it resolves to {}); archived texts must be under it",
-            root.display(),
-            resolved.display()
-        )
+    let outside = |resolved: &Path| TextFileError::Outside {
+        path: path_given(),
+        root: root.clone(),
+        resolved: resolved.to_path_buf(),
     };
     if !path.starts_with(&root) {
         return Err(outside(&path));
@@ -284,13 +538,13 @@ fn read_text_file(base: &Path, as_given: &str) -> Result<String, String> {
     let meta = std::fs::metadata(&path).map_err(fail)?;
     // Only regular files: a FIFO would block the import, /dev/zero would never end.
     if !meta.is_file() {
-        return Err(format!("text_file '{as_given}' is not a regular file"));
+        return Err(TextFileError::NotAFile { path: path_given() });
     }
     if meta.len() > MAX_TEXT_BYTES as u64 {
-        return Err(format!(
-            "text_file '{as_given}' is {} bytes; the limit is {MAX_TEXT_BYTES}",
-            meta.len()
-        ));
+        return Err(TextFileError::TooLarge {
+            path: path_given(),
+            len: meta.len(),
+        });
     }
     let file = std::fs::File::open(&path).map_err(fail)?;
     // A directory on the way may have been swapped for a symlink since the check: ask the
@@ -306,15 +560,11 @@ fn read_text_file(base: &Path, as_given: &str) -> Result<String, String> {
         .read_to_end(&mut bytes)
         .map_err(fail)?;
     if bytes.len() > MAX_TEXT_BYTES {
-        return Err(format!(
-            "text_file '{as_given}' is over the limit of {MAX_TEXT_BYTES} bytes"
-        ));
+        return Err(TextFileError::Grew { path: path_given() });
     }
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "text_file '{as_given}' is not valid UTF-8 (byte {})",
-            e.utf8_error().valid_up_to()
-        )
+    String::from_utf8(bytes).map_err(|e| TextFileError::NotUtf8 {
+        path: path_given(),
+        at: e.utf8_error().valid_up_to(),
     })
 }
 
@@ -330,7 +580,7 @@ fn opened_path(_file: &std::fs::File) -> Option<PathBuf> {
     None
 }
 
-fn parse_claim(f: &Fields) -> Result<Record, String> {
+fn parse_claim(f: &Fields) -> Result<Record, RecordError> {
     f.only(&[
         "type",
         "id",
@@ -345,9 +595,7 @@ fn parse_claim(f: &Fields) -> Result<Record, String> {
     let source = f.string("source")?;
     let subject = f.name("subject")?;
     let predicate = normalise_predicate(&f.name("predicate")?)?;
-    let raw = f
-        .get("value")
-        .ok_or("claim record is missing required field 'value'")?;
+    let raw = f.get("value").ok_or(f.missing("value"))?;
     let value = Value::from_json(&predicate, raw)?;
     let supersedes = f.string_opt("supersedes")?;
     Ok(Record::Claim(Claim {
@@ -362,17 +610,15 @@ fn parse_claim(f: &Fields) -> Result<Record, String> {
 }
 
 /// Parses one line of the import format. `Ok(None)` for a blank line.
-pub fn parse_line(bytes: &[u8], base: &Path) -> Result<Option<Record>, String> {
+pub fn parse_line(bytes: &[u8], base: &Path) -> Result<Option<Record>, RecordError> {
     if bytes.len() > MAX_LINE_BYTES {
-        return Err(format!(
-            "line is {} bytes; the limit is {MAX_LINE_BYTES} (put long archived texts in a text_file)",
-            bytes.len()
-        ));
+        return Err(RecordError::LineTooLong { len: bytes.len() });
     }
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| format!("line is not valid UTF-8 (at byte {})", e.valid_up_to() + 1))?;
+    let text = std::str::from_utf8(bytes).map_err(|e| RecordError::LineNotUtf8 {
+        at: e.valid_up_to() + 1,
+    })?;
     if let Some(pos) = text.find('\0') {
-        return Err(format!("line contains a NUL byte (at byte {})", pos + 1));
+        return Err(RecordError::LineHasNul { at: pos + 1 });
     }
     let text = text.strip_suffix('\r').unwrap_or(text);
     if text.trim().is_empty() {
@@ -384,7 +630,7 @@ pub fn parse_line(bytes: &[u8], base: &Path) -> Result<Option<Record>, String> {
 /// Parses one JSON value, refusing what serde_json's `Value` would change without a word: a key
 /// given twice in one object (it keeps the last, so `"type":"claim","type":"source"` would be a
 /// source) and a number it cannot hold exactly (it rounds `9007199254740993.0` and `1e-400`).
-pub(crate) fn parse_json(text: &str) -> Result<Json, String> {
+pub(crate) fn parse_json(text: &str) -> Result<Json, JsonError> {
     match serde_json::from_str(text) {
         Ok(json) => {
             lossless(text)?;
@@ -393,16 +639,7 @@ pub(crate) fn parse_json(text: &str) -> Result<Json, String> {
         Err(e) => {
             // An out-of-range number is a serde_json error without the key; name it.
             lossless(text)?;
-            let mut m = e.to_string();
-            // serde_json says "at line 1 column N"; the line is ours to give, keep the column.
-            if let Some(i) = m.find(" at line 1 column ") {
-                m = format!(
-                    "{} (column {})",
-                    &m[..i],
-                    &m[i + " at line 1 column ".len()..]
-                );
-            }
-            Err(format!("malformed JSON: {m}"))
+            Err(JsonError::Malformed(e))
         }
     }
 }
@@ -438,7 +675,7 @@ fn json_path(stack: &[Frame]) -> String {
 
 /// One scan over the JSON text for repeated keys and inexact numbers. It trusts serde_json for
 /// the syntax: on anything it does not expect it stops and lets serde_json report.
-fn lossless(text: &str) -> Result<(), String> {
+fn lossless(text: &str) -> Result<(), JsonError> {
     let b = text.as_bytes();
     let mut stack: Vec<Frame> = Vec::new();
     let mut i = 0;
@@ -506,12 +743,9 @@ fn lossless(text: &str) -> Result<(), String> {
                         token[1..token.len() - 1].to_string()
                     };
                     if seen.contains(&k) {
-                        let shown = k.escape_debug().to_string();
-                        let within = json_path(&stack[..depth - 1]);
-                        return Err(if within.is_empty() {
-                            format!("duplicate key '{shown}' (a key may appear once in an object)")
-                        } else {
-                            format!("duplicate key '{shown}' in '{within}' (a key may appear once in an object)")
+                        return Err(JsonError::DuplicateKey {
+                            key: k.escape_debug().to_string(),
+                            within: json_path(&stack[..depth - 1]),
                         });
                     }
                     seen.insert(k.clone());
@@ -525,11 +759,10 @@ fn lossless(text: &str) -> Result<(), String> {
                     i += 1;
                 }
                 if let Err(why) = exact_number(&text[start..i]) {
-                    let path = json_path(&stack);
-                    return Err(if path.is_empty() {
-                        format!("the number {} {why}", &text[start..i])
-                    } else {
-                        format!("'{path}': the number {} {why}", &text[start..i])
+                    return Err(JsonError::InexactNumber {
+                        path: json_path(&stack),
+                        number: text[start..i].to_string(),
+                        why,
                     });
                 }
             }
@@ -542,7 +775,7 @@ fn lossless(text: &str) -> Result<(), String> {
 /// Whether serde_json holds the number written as `token` exactly: as the same decimal value
 /// (`1e5` is held as `100000.0`, which is fine; `9007199254740993.0` as `9007199254740994.0`,
 /// which is not). Tokens that are not JSON numbers are left to serde_json to report.
-fn exact_number(token: &str) -> Result<(), String> {
+fn exact_number(token: &str) -> Result<(), Inexact> {
     let is_number = {
         let t = token.strip_prefix('-').unwrap_or(token);
         let (mant, exp) = match t.find(['e', 'E']) {
@@ -563,12 +796,12 @@ fn exact_number(token: &str) -> Result<(), String> {
         return Ok(());
     }
     match serde_json::from_str::<serde_json::Number>(token) {
-        Err(_) => Err("cannot be held exactly (it is out of range)".into()),
+        Err(_) => Err(Inexact::OutOfRange),
         Ok(n) => {
             let held = n.to_string();
             match (decimal(token), decimal(&held)) {
                 (Some(a), Some(b)) if a == b => Ok(()),
-                _ => Err(format!("cannot be held exactly (it would become {held})")),
+                _ => Err(Inexact::Rounded { held }),
             }
         }
     }
@@ -839,7 +1072,10 @@ pub fn parse_input(input: &[u8], base: &Path) -> (Vec<(usize, Record)>, Vec<Prob
         match parse_line(bytes, base) {
             Ok(Some(r)) => records.push((line, r)),
             Ok(None) => {}
-            Err(message) => problems.push(Problem { line, message }),
+            Err(e) => problems.push(Problem {
+                line,
+                message: e.to_string(),
+            }),
         }
     }
     (records, problems)
@@ -850,14 +1086,17 @@ mod tests {
     use super::*;
 
     fn parse(s: &str) -> Result<Option<Record>, String> {
-        parse_line(s.as_bytes(), Path::new("."))
+        parse_line(s.as_bytes(), Path::new(".")).map_err(|e| e.to_string())
     }
 
     #[test]
     fn ids_are_checked() {
         assert!(check_id("un-sc:2774_a.1", "id").is_ok());
         assert!(check_id("", "id").is_err());
-        assert!(check_id("has space", "id").unwrap_err().contains("' '"));
+        assert!(check_id("has space", "id")
+            .unwrap_err()
+            .to_string()
+            .contains("' '"));
         assert!(check_id(&"x".repeat(129), "id").is_err());
     }
 

@@ -138,10 +138,23 @@ pub(crate) fn id_rule(id: &str) -> Option<Rule> {
         })
 }
 
+/// An id that breaks the id rules, with what it is as messages name it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{what} {rule}")]
+pub struct IdError {
+    /// What the id is (`source 'id'`, `key name`).
+    pub what: String,
+    /// The rule it breaks.
+    pub rule: Rule,
+}
+
 /// Checks an id, with `what` naming it in the message (`source 'id'`, `key name`).
-pub fn check_id(id: &str, what: &str) -> Result<(), String> {
+pub fn check_id(id: &str, what: &str) -> Result<(), IdError> {
     match id_rule(id) {
-        Some(rule) => Err(format!("{what} {rule}")),
+        Some(rule) => Err(IdError {
+            what: what.to_string(),
+            rule,
+        }),
         None => Ok(()),
     }
 }
@@ -343,7 +356,7 @@ impl Check {
             match normalise_predicate(&c.predicate) {
                 Ok(p) if p == c.predicate => self.value(&c.predicate, &c.value),
                 Ok(p) => self.fail("predicate", Rule::NotNormal { expected: p }),
-                Err(m) => self.fail("predicate", Rule::Invalid(m)),
+                Err(m) => self.fail("predicate", Rule::Invalid(m.to_string())),
             }
         }
     }
@@ -450,10 +463,18 @@ mod tests {
     #[test]
     fn ids_are_checked() {
         assert!(check_id("un-sc:2774_a.1", "id").is_ok());
-        assert_eq!(check_id("", "id").unwrap_err(), "id must not be empty");
-        assert!(check_id("has space", "id").unwrap_err().contains("' '"));
         assert_eq!(
-            check_id(&"x".repeat(129), "source 'id'").unwrap_err(),
+            check_id("", "id").unwrap_err().to_string(),
+            "id must not be empty"
+        );
+        assert!(check_id("has space", "id")
+            .unwrap_err()
+            .to_string()
+            .contains("' '"));
+        assert_eq!(
+            check_id(&"x".repeat(129), "source 'id'")
+                .unwrap_err()
+                .to_string(),
             "source 'id' is longer than 128 characters"
         );
         assert!(check_id("a\0b", "id").is_err());

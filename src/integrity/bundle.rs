@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 /// Bundle format version.
-pub const BUNDLE_FORMAT: u64 = 1;
+pub(crate) const BUNDLE_FORMAT: u64 = 1;
 
 fn line(v: &Json) -> String {
     // serde_json's Map is a BTreeMap here (no preserve_order), so keys are sorted.
@@ -225,8 +225,8 @@ pub fn verify_at(input: &[u8], now: Option<i64>) -> Result<VerifiedBundle, Bundl
                     Err(m) => return fail(n, seq_hint, m.to_string()),
                 };
                 // The field rules an import line meets: a bundle is no way round them.
-                if let Err(m) = entry_check(&e) {
-                    return fail(n, Some(e.seq), m);
+                if let Err(p) = entry_check(&e) {
+                    return fail(n, Some(e.seq), crate::intake::validate::describe(&p));
                 }
                 if event_line(&e) != *raw {
                     return fail(
@@ -398,8 +398,9 @@ pub fn verify_at(input: &[u8], now: Option<i64>) -> Result<VerifiedBundle, Bundl
     )
 }
 
-/// The checks every event entering a ledger meets ([`crate::intake::validate`]), as one message.
-fn entry_check(e: &Event) -> std::result::Result<(), String> {
+/// The checks every event entering a ledger meets ([`crate::intake::validate`]): every field
+/// that breaks one.
+fn entry_check(e: &Event) -> std::result::Result<(), Vec<crate::intake::validate::FieldProblem>> {
     let mut problems = crate::intake::validate::event(&e.body)
         .err()
         .unwrap_or_default();
@@ -407,13 +408,13 @@ fn entry_check(e: &Event) -> std::result::Result<(), String> {
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(crate::intake::validate::describe(&problems))
+        Err(problems)
     }
 }
 
 /// What a published checkpoint vouches for in a verified bundle.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Anchor {
+pub(crate) struct Anchor {
     /// The published checkpoint's size: the bundle's first `size` events are what was published.
     pub size: u64,
     /// Its root.
@@ -465,7 +466,7 @@ pub enum PublishedMismatch {
 /// root of the bundle's first `size` events is the checkpoint's root, and its signature verifies
 /// with `key` (the key the reader trusts) or, without `key`, with the key a JSON checkpoint
 /// carries. An unsigned checkpoint passes only without `key`. The error says what differs.
-pub fn check_published(
+pub(crate) fn check_published(
     bundle: &VerifiedBundle,
     published: &Checkpoint,
     key: Option<&PublicKey>,
@@ -571,9 +572,9 @@ pub fn import(ledger: &mut Ledger, bundle: VerifiedBundle) -> Result<u64, Import
     // `verify` has checked all this; a `VerifiedBundle` can also be built by hand, so the
     // import checks again what enters the ledger.
     for e in &bundle.events {
-        entry_check(e).map_err(|problem| ImportError::Event {
+        entry_check(e).map_err(|p| ImportError::Event {
             seq: e.seq,
-            problem,
+            problem: crate::intake::validate::describe(&p),
         })?;
     }
     for (hash, text) in &bundle.texts {

@@ -105,7 +105,7 @@ impl Verifier {
 
     /// Every index key of the events checked so far, with the seq of the event that holds it:
     /// exactly what the id index must hold.
-    pub fn index_seqs(&self) -> &HashMap<Box<[u8]>, u64> {
+    pub(crate) fn index_seqs(&self) -> &HashMap<Box<[u8]>, u64> {
         &self.keys
     }
 
@@ -115,7 +115,11 @@ impl Verifier {
     }
 
     /// As [`Verifier::check`], hashing the stored record the event was decoded from, when given.
-    pub fn check_stored(&mut self, event: &Event, record: Option<&[u8]>) -> Result<(), CheckError> {
+    pub(crate) fn check_stored(
+        &mut self,
+        event: &Event,
+        record: Option<&[u8]>,
+    ) -> Result<(), CheckError> {
         let seq = event.seq;
         let problem = |code, message| Err(CheckError::Problem(LogProblem { seq, code, message }));
         if seq != self.seq + 1 {
@@ -148,12 +152,16 @@ impl Verifier {
                 ),
             );
         }
-        match signing::check_authority_in(&self.tables, event, self.signed_from.is_some())? {
+        use signing::{AuthorityCheckError, AuthorityError};
+        match signing::check_authority_in(&self.tables, event, self.signed_from.is_some()) {
             Ok(()) => {}
-            Err(e @ signing::AuthorityError::BadSignature { .. }) => {
+            Err(AuthorityCheckError::Refused(e @ AuthorityError::BadSignature { .. })) => {
                 return problem("bad-signature", e.to_string())
             }
-            Err(e) => return problem("unauthorised-author", e.to_string()),
+            Err(AuthorityCheckError::Refused(e)) => {
+                return problem("unauthorised-author", e.to_string())
+            }
+            Err(AuthorityCheckError::Store(e)) => return Err(e.into()),
         }
         let keys = index_keys(&event.body);
         for k in &keys {
@@ -185,7 +193,7 @@ impl Verifier {
 
 /// What an index key is, for a person: `id 'c1'`, `the retraction of 'c1'`, `the correction of
 /// 'c1'` (see [`crate::ledger::retraction_key`] and [`crate::ledger::supersession_key`]).
-pub fn describe_key(key: &[u8]) -> String {
+pub(crate) fn describe_key(key: &[u8]) -> String {
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     if let Some(t) = key.strip_prefix(b"\0retracted\0") {
         format!("the retraction of '{}'", text(t))

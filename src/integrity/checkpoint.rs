@@ -50,7 +50,7 @@ pub struct Checkpoint {
 }
 
 /// Most signature lines a note may carry (a bound on the work one note can ask for).
-pub const MAX_SIGNATURES: usize = 100;
+pub(crate) const MAX_SIGNATURES: usize = 100;
 
 /// How far past the verifier's clock a checkpoint's time may be (clock skew), in microseconds.
 pub const FUTURE_SLACK_MICROS: i64 = 3_600_000_000;
@@ -90,7 +90,7 @@ pub enum CheckpointError {
 
 /// Reads a checkpoint time: exactly `YYYY-MM-DDTHH:MM:SSZ` (UTC, to the second), as microseconds
 /// since the epoch.
-pub fn parse_time(time: &str) -> Option<i64> {
+pub(crate) fn parse_time(time: &str) -> Option<i64> {
     const FORM: &str = "%Y-%m-%dT%H:%M:%SZ";
     let t = chrono::NaiveDateTime::parse_from_str(time, FORM).ok()?;
     (t.format(FORM).to_string() == time).then(|| t.and_utc().timestamp_micros())
@@ -151,7 +151,7 @@ pub fn leaves(ledger: &Ledger, size: u64) -> Result<Vec<Hash>, TreeError> {
 }
 
 /// Merkle root over the first `size` events.
-pub fn root_at(ledger: &Ledger, size: u64) -> Result<Hash, TreeError> {
+pub(crate) fn root_at(ledger: &Ledger, size: u64) -> Result<Hash, TreeError> {
     let mut b = MerkleBuilder::<Blake3Hasher>::new();
     for h in leaves(ledger, size)? {
         b.push(&h);
@@ -199,7 +199,7 @@ fn parse_signature_line(line: &str) -> Result<CheckpointSignature, &'static str>
 
 impl Checkpoint {
     /// The checkpoint of the ledger now, signed with `key` when given.
-    pub fn of_ledger(
+    pub(crate) fn of_ledger(
         ledger: &Ledger,
         time: &str,
         signer: Option<(&str, &SigningKey)>,

@@ -107,7 +107,7 @@ pub fn event_json(e: &Event) -> Json {
 
 /// Reads an event from its proof-file form, checking that the readable fields are exactly the
 /// record's and that its hash (and signature, if any) are sound.
-pub fn event_from_json(v: &Json) -> Result<Event, EventFileError> {
+pub(crate) fn event_from_json(v: &Json) -> Result<Event, EventFileError> {
     let record = v
         .get("record")
         .and_then(Json::as_str)
@@ -195,7 +195,11 @@ pub struct ConsistencyFile {
 }
 
 /// An inclusion proof for event `seq` in the tree of `size` events.
-pub fn prove_inclusion(ledger: &Ledger, seq: u64, size: u64) -> Result<InclusionFile, ProofError> {
+pub(crate) fn prove_inclusion(
+    ledger: &Ledger,
+    seq: u64,
+    size: u64,
+) -> Result<InclusionFile, ProofError> {
     if seq == 0 || seq > size {
         return Err(ProofError::SeqNotInTree { seq, size });
     }
@@ -218,7 +222,7 @@ pub fn prove_inclusion(ledger: &Ledger, seq: u64, size: u64) -> Result<Inclusion
 }
 
 /// A consistency proof between tree sizes `old` and `new`.
-pub fn prove_consistency(
+pub(crate) fn prove_consistency(
     ledger: &Ledger,
     old: u64,
     new: u64,
@@ -480,7 +484,7 @@ pub struct Verdict {
 
 /// Checks a proof or evidence file, optionally against a separately published checkpoint and a
 /// pinned signer key. Every element is checked; the first failure is the error.
-pub fn verify_file(
+pub(crate) fn verify_file(
     v: &Json,
     checkpoint: Option<&Checkpoint>,
     key: Option<&[u8; 32]>,

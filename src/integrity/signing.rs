@@ -84,6 +84,28 @@ pub enum NotAuthorisedReason {
     },
 }
 
+/// Why [`check_authority`] did not accept an event: the projection it reads could not be read, or
+/// the event is not acceptable. Verification reports the second as a problem of the log and
+/// passes the first on.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthorityCheckError {
+    /// Reading the authors from the projection failed (the store below, not the event).
+    #[error(transparent)]
+    Store(#[from] LedgerError),
+    /// The event's signature or its author's authority is not acceptable.
+    #[error(transparent)]
+    Refused(#[from] AuthorityError),
+}
+
+impl From<AuthorityCheckError> for LedgerError {
+    fn from(e: AuthorityCheckError) -> LedgerError {
+        match e {
+            AuthorityCheckError::Store(e) => e,
+            AuthorityCheckError::Refused(e) => LedgerError::Authority(e),
+        }
+    }
+}
+
 /// Signs an event's hash, recording the signer's public key (which must already be in the hash,
 /// see [`Event::new_signed`]).
 pub fn sign(event: &mut Event, key: &SigningKey) {
@@ -106,7 +128,7 @@ pub fn verify_signature(event: &Event) -> Result<(), AuthorityError> {
 
 /// Checks that `event` may follow the state `t` (the projection just before it): signed when
 /// the ledger is signed, by an authorised, unrevoked author, with the authorised key.
-pub fn check_authority(t: &dyn Tables, event: &Event) -> Result<Result<(), AuthorityError>> {
+pub fn check_authority(t: &dyn Tables, event: &Event) -> Result<(), AuthorityCheckError> {
     check_authority_in(t, event, projection::is_signed(t)?)
 }
 
@@ -116,26 +138,27 @@ pub(crate) fn check_authority_in(
     t: &dyn Tables,
     event: &Event,
     signed: bool,
-) -> Result<Result<(), AuthorityError>> {
+) -> Result<(), AuthorityCheckError> {
     if !signed {
         if let EventBody::AuthorAuthorised(g) = &event.body {
             // Bootstrap: the first author proves possession of the key being authorised.
             if event.signer != Some(g.public_key) || event.author != g.name {
-                return Ok(Err(AuthorityError::NotAuthorised {
+                return Err(AuthorityError::NotAuthorised {
                     seq: event.seq,
                     author: event.author.clone(),
                     reason: NotAuthorisedReason::NotSelfAuthorised {
                         name: g.name.clone(),
                     },
-                }));
+                }
+                .into());
             }
-            return Ok(verify_signature(event));
+            return Ok(verify_signature(event)?);
         }
         // Unsigned ledger: a signature is optional, but one that is there must verify.
         if event.signature.is_some() || event.signer.is_some() {
-            return Ok(verify_signature(event));
+            return Ok(verify_signature(event)?);
         }
-        return Ok(Ok(()));
+        return Ok(());
     }
     let Some(signer) = event.signer else {
         let since = projection::authors(t)?
@@ -143,32 +166,36 @@ pub(crate) fn check_authority_in(
             .map(|(_, a)| a.authorised_at)
             .min()
             .unwrap_or(0);
-        return Ok(Err(AuthorityError::Unsigned {
+        return Err(AuthorityError::Unsigned {
             seq: event.seq,
             author: event.author.clone(),
             since,
-        }));
+        }
+        .into());
     };
     match projection::author(t, &event.author)? {
-        None => Ok(Err(AuthorityError::NotAuthorised {
+        None => Err(AuthorityError::NotAuthorised {
             seq: event.seq,
             author: event.author.clone(),
             reason: NotAuthorisedReason::Unknown,
-        })),
-        Some(a) if a.revoked_at.is_some() => Ok(Err(AuthorityError::NotAuthorised {
+        }
+        .into()),
+        Some(a) if a.revoked_at.is_some() => Err(AuthorityError::NotAuthorised {
             seq: event.seq,
             author: event.author.clone(),
             reason: NotAuthorisedReason::Revoked {
                 at: a.revoked_at.unwrap_or_default(),
             },
-        })),
-        Some(a) if a.public_key != signer => Ok(Err(AuthorityError::WrongKey {
+        }
+        .into()),
+        Some(a) if a.public_key != signer => Err(AuthorityError::WrongKey {
             seq: event.seq,
             author: event.author.clone(),
             key: hex(&signer),
             expected: hex(&a.public_key),
-        })),
-        Some(_) => Ok(verify_signature(event)),
+        }
+        .into()),
+        Some(_) => Ok(verify_signature(event)?),
     }
 }
 
@@ -478,8 +505,8 @@ mod tests {
     fn first_authorisation_must_be_self_signed() {
         let t = projection::MemTables::default();
         assert_eq!(
-            check_authority(&t, &grant_event(&key(1), "ana")).unwrap(),
-            Ok(())
+            check_authority(&t, &grant_event(&key(1), "ana")).ok(),
+            Some(())
         );
         // ana's key, but the event says bob authorises ana.
         let mut e = grant_event(&key(1), "ana");
@@ -487,8 +514,10 @@ mod tests {
         e.hash = e.compute_hash();
         sign(&mut e, &key(1));
         assert!(matches!(
-            check_authority(&t, &e).unwrap(),
-            Err(AuthorityError::NotAuthorised { .. })
+            check_authority(&t, &e),
+            Err(AuthorityCheckError::Refused(
+                AuthorityError::NotAuthorised { .. }
+            ))
         ));
     }
 

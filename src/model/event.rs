@@ -23,13 +23,13 @@ pub const FORMAT_VERSION: u8 = 2;
 pub const HASH_CONTEXT_V1: &str = "factledger v1 event hash";
 
 /// blake3 derive-key context for event hashes of format version 2.
-pub const HASH_CONTEXT_V2: &str = "factledger v2 event hash";
+pub(crate) const HASH_CONTEXT_V2: &str = "factledger v2 event hash";
 
 /// An Ed25519 public key.
 pub type PublicKey = [u8; 32];
 
 /// An Ed25519 signature.
-pub type SignatureBytes = [u8; 64];
+pub(crate) type SignatureBytes = [u8; 64];
 
 /// Largest stored record a decode will accept. Fields are bounded far below this at import, so
 /// anything larger is corruption, and the limit keeps a crafted length from allocating gigabytes.
@@ -297,7 +297,7 @@ impl Event {
     /// input is its prefix, see [`Event::to_record`]) instead of a re-encoding: no encode, and
     /// any changed byte of the hashed part changes it. `record` must be what this event was
     /// decoded from.
-    pub fn record_hash(&self, record: &[u8]) -> Hash {
+    pub(crate) fn record_hash(&self, record: &[u8]) -> Hash {
         let signature = match (self.format >= 2, self.signature.is_some()) {
             (false, _) => 0,
             (true, false) => 1,
@@ -410,7 +410,7 @@ impl Event {
     }
 
     /// `recorded_at` as a UTC timestamp.
-    pub fn recorded_at_utc(&self) -> Option<DateTime<Utc>> {
+    pub(crate) fn recorded_at_utc(&self) -> Option<DateTime<Utc>> {
         DateTime::from_timestamp_micros(self.recorded_at)
     }
 

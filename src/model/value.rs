@@ -4,7 +4,7 @@
 //! they were phrased ("U.S." and "United States of America", "in favour" and "yes"), while what
 //! was written is kept where it matters as evidence (a date's stated weekday and wording).
 
-use crate::model::date::StatedDate;
+use crate::model::date::{DateError, StatedDate};
 use bincode::{Decode, Encode};
 use serde_json::{json, Map, Value as Json};
 
@@ -280,8 +280,95 @@ pub(crate) fn vote_member(predicate: &str) -> Option<&str> {
     predicate.strip_prefix("vote:")
 }
 
+/// Why a predicate or a value is not acceptable, with the field it names as messages call it
+/// (`a tally`, `quote 'speaker'`, `tally 'yes'`). The import prints it after `FILE:LINE: `.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    /// A `vote:` predicate without a member.
+    #[error("predicate 'vote:' needs a member name, as in 'vote:United States'")]
+    NoVoteMember,
+    /// The JSON has the wrong type.
+    #[error("{field} must be {expected}, found {found}")]
+    WrongType {
+        /// The field.
+        field: String,
+        /// What it must be (`a string`, `a whole number`, `true or false`).
+        expected: &'static str,
+        /// What it is (`a number`, `null`).
+        found: &'static str,
+    },
+    /// An empty (or all-whitespace) text.
+    #[error("{field} must not be empty")]
+    Empty {
+        /// The field.
+        field: &'static str,
+    },
+    /// A text over the limit for a value's text.
+    #[error("{field} is {len} bytes; the limit is {MAX_TEXT_VALUE}")]
+    TooLong {
+        /// The field.
+        field: &'static str,
+        /// Its length in bytes.
+        len: usize,
+    },
+    /// An object with a field the value does not have.
+    #[error("{field} has unknown field '{unknown}' (allowed: {allowed})")]
+    UnknownField {
+        /// The object.
+        field: &'static str,
+        /// The field it should not have.
+        unknown: String,
+        /// The fields it may have, comma-separated.
+        allowed: String,
+    },
+    /// An object without a field it needs.
+    #[error("{field} needs {needs}")]
+    Missing {
+        /// The object (`an anniversary`).
+        field: &'static str,
+        /// The field it needs, with what it holds (`'of' (a date)`).
+        needs: &'static str,
+    },
+    /// A date that does not parse.
+    #[error("{field}: {source}")]
+    Date {
+        /// The field.
+        field: &'static str,
+        /// Why it does not parse.
+        source: DateError,
+    },
+    /// A word that is not one of those the field takes (a vote, an outcome).
+    #[error("'{found}' is not {field} ({allowed})")]
+    NotOneOf {
+        /// What the field holds (`a vote`).
+        field: &'static str,
+        /// The word given.
+        found: String,
+        /// The words it takes.
+        allowed: &'static str,
+    },
+    /// A value outside what the field allows.
+    #[error("{field} is {found}; {rule}")]
+    OutOfRange {
+        /// The field.
+        field: String,
+        /// The value given, as messages show it.
+        found: String,
+        /// The rule it breaks (`it must be UNSC or UNGA`, `counts cannot be negative`).
+        rule: &'static str,
+    },
+    /// A tally count larger than any body.
+    #[error("{field} is {count}, far more than any body has members")]
+    TooMany {
+        /// The count (`tally 'yes'`).
+        field: String,
+        /// The count given.
+        count: u64,
+    },
+}
+
 /// Normalises a predicate name: lower-cased typed names, and `vote:` members by [`normalise_member`].
-pub fn normalise_predicate(predicate: &str) -> Result<String, String> {
+pub fn normalise_predicate(predicate: &str) -> Result<String, ValueError> {
     let collapsed = collapse(predicate);
     // Compare the prefix on the original string: lower-casing can change byte lengths.
     let is_vote = collapsed
@@ -290,7 +377,7 @@ pub fn normalise_predicate(predicate: &str) -> Result<String, String> {
     if is_vote {
         let m = normalise_member(&collapsed[5..]);
         if m.is_empty() {
-            return Err("predicate 'vote:' needs a member name, as in 'vote:United States'".into());
+            return Err(ValueError::NoVoteMember);
         }
         return Ok(format!("vote:{m}"));
     }
@@ -313,81 +400,111 @@ pub(crate) fn describe(v: &Json) -> &'static str {
     }
 }
 
-fn want_str<'a>(v: &'a Json, what: &str) -> Result<&'a str, String> {
-    v.as_str()
-        .ok_or_else(|| format!("{what} must be a string, found {}", describe(v)))
+fn want_str<'a>(v: &'a Json, what: &str) -> Result<&'a str, ValueError> {
+    v.as_str().ok_or_else(|| wrong_type(what, "a string", v))
 }
 
-fn bounded_text(v: &Json, what: &str) -> Result<String, String> {
+fn wrong_type(field: &str, expected: &'static str, found: &Json) -> ValueError {
+    ValueError::WrongType {
+        field: field.to_string(),
+        expected,
+        found: describe(found),
+    }
+}
+
+fn bounded_text(v: &Json, what: &'static str) -> Result<String, ValueError> {
     let s = want_str(v, what)?;
     if collapse(s).is_empty() {
-        return Err(format!("{what} must not be empty"));
+        return Err(ValueError::Empty { field: what });
     }
     if s.len() > MAX_TEXT_VALUE {
-        return Err(format!(
-            "{what} is {} bytes; the limit is {MAX_TEXT_VALUE}",
-            s.len()
-        ));
+        return Err(ValueError::TooLong {
+            field: what,
+            len: s.len(),
+        });
     }
     Ok(s.to_string())
 }
 
-fn object<'a>(v: &'a Json, what: &str, allowed: &[&str]) -> Result<&'a Map<String, Json>, String> {
+fn object<'a>(
+    v: &'a Json,
+    what: &'static str,
+    allowed: &[&str],
+) -> Result<&'a Map<String, Json>, ValueError> {
     let map = v
         .as_object()
-        .ok_or_else(|| format!("{what} must be an object, found {}", describe(v)))?;
+        .ok_or_else(|| wrong_type(what, "an object", v))?;
     if let Some(k) = map.keys().find(|k| !allowed.contains(&k.as_str())) {
-        return Err(format!(
-            "{what} has unknown field '{k}' (allowed: {})",
-            allowed.join(", ")
-        ));
+        return Err(ValueError::UnknownField {
+            field: what,
+            unknown: k.clone(),
+            allowed: allowed.join(", "),
+        });
     }
     Ok(map)
 }
 
-fn date_of(v: &Json, what: &str) -> Result<StatedDate, String> {
+fn date_of(v: &Json, what: &'static str) -> Result<StatedDate, ValueError> {
     let s = want_str(v, what)?;
-    StatedDate::parse(s).map_err(|e| format!("{what}: {e}"))
+    StatedDate::parse(s).map_err(|source| ValueError::Date {
+        field: what,
+        source,
+    })
 }
 
-fn count(map: &Map<String, Json>, key: &str) -> Result<Option<u32>, String> {
+fn count(map: &Map<String, Json>, key: &str) -> Result<Option<u32>, ValueError> {
+    let field = || format!("tally '{key}'");
     match map.get(key) {
         None | Some(Json::Null) => Ok(None),
         Some(Json::Number(n)) => {
+            let out_of_range = |rule| ValueError::OutOfRange {
+                field: field(),
+                found: n.to_string(),
+                rule,
+            };
             if let Some(u) = n.as_u64() {
-                u32::try_from(u).map(Some).map_err(|_| {
-                    format!("tally '{key}' is {u}, far more than any body has members")
+                u32::try_from(u).map(Some).map_err(|_| ValueError::TooMany {
+                    field: field(),
+                    count: u,
                 })
             } else if n.as_i64().is_some_and(|i| i < 0) || n.as_f64().is_some_and(|f| f < 0.0) {
-                Err(format!("tally '{key}' is {n}; counts cannot be negative"))
+                Err(out_of_range("counts cannot be negative"))
             } else {
-                Err(format!(
-                    "tally '{key}' is {n}; counts must be whole numbers"
-                ))
+                Err(out_of_range("counts must be whole numbers"))
             }
         }
-        Some(other) => Err(format!(
-            "tally '{key}' must be a whole number, found {}",
-            describe(other)
-        )),
+        Some(other) => Err(wrong_type(&field(), "a whole number", other)),
     }
 }
 
 impl Value {
     /// Validates and normalises a JSON value for a (normalised) predicate.
-    pub fn from_json(predicate: &str, v: &Json) -> Result<Value, String> {
+    pub fn from_json(predicate: &str, v: &Json) -> Result<Value, ValueError> {
+        let out_of_range =
+            |field: &str, found: &dyn std::fmt::Display, rule| ValueError::OutOfRange {
+                field: field.to_string(),
+                found: found.to_string(),
+                rule,
+            };
         if vote_member(predicate).is_some() {
             let s = want_str(v, "a vote")?;
-            return Vote::parse(s).map(Value::Vote).ok_or_else(|| {
-                format!("'{s}' is not a vote (yes, no, abstain, absent, or in favour, against, abstained)")
-            });
+            return Vote::parse(s)
+                .map(Value::Vote)
+                .ok_or_else(|| ValueError::NotOneOf {
+                    field: "a vote",
+                    found: s.to_string(),
+                    allowed: "yes, no, abstain, absent, or in favour, against, abstained",
+                });
         }
         match predicate {
             "date" => Ok(Value::Date(date_of(v, "a date")?)),
             "anniversary" => {
                 let map = object(v, "an anniversary", &["of", "nth"])?;
                 let of = date_of(
-                    map.get("of").ok_or("an anniversary needs 'of' (a date)")?,
+                    map.get("of").ok_or(ValueError::Missing {
+                        field: "an anniversary",
+                        needs: "'of' (a date)",
+                    })?,
                     "anniversary 'of'",
                 )?;
                 let nth = match map.get("nth") {
@@ -395,15 +512,17 @@ impl Value {
                         .as_u64()
                         .filter(|n| (1..=10_000).contains(n))
                         .ok_or_else(|| {
-                            format!("anniversary 'nth' is {n}; it must be a whole number from 1")
+                            out_of_range("anniversary 'nth'", n, "it must be a whole number from 1")
                         })?,
                     Some(other) => {
-                        return Err(format!(
-                            "anniversary 'nth' must be a whole number, found {}",
-                            describe(other)
-                        ))
+                        return Err(wrong_type("anniversary 'nth'", "a whole number", other))
                     }
-                    None => return Err("an anniversary needs 'nth' (a whole number)".into()),
+                    None => {
+                        return Err(ValueError::Missing {
+                            field: "an anniversary",
+                            needs: "'nth' (a whole number)",
+                        })
+                    }
                 };
                 Ok(Value::Anniversary {
                     of,
@@ -429,21 +548,25 @@ impl Value {
                         "UNSC" => Body::Unsc,
                         "UNGA" => Body::Unga,
                         other => {
-                            return Err(format!(
-                                "tally 'body' is '{other}'; it must be UNSC or UNGA"
+                            return Err(out_of_range(
+                                "tally 'body'",
+                                &format!("'{other}'"),
+                                "it must be UNSC or UNGA",
                             ))
                         }
                     },
-                    None => return Err("a tally needs 'body' (UNSC or UNGA)".into()),
+                    None => {
+                        return Err(ValueError::Missing {
+                            field: "a tally",
+                            needs: "'body' (UNSC or UNGA)",
+                        })
+                    }
                 };
                 let procedural = match map.get("procedural") {
                     None | Some(Json::Null) => None,
                     Some(Json::Bool(b)) => Some(*b),
                     Some(other) => {
-                        return Err(format!(
-                            "tally 'procedural' must be true or false, found {}",
-                            describe(other)
-                        ))
+                        return Err(wrong_type("tally 'procedural'", "true or false", other))
                     }
                 };
                 let majority = match map.get("majority") {
@@ -452,8 +575,10 @@ impl Value {
                         "simple" => Some(Majority::Simple),
                         "two-thirds" => Some(Majority::TwoThirds),
                         other => {
-                            return Err(format!(
-                                "tally 'majority' is '{other}'; it must be simple or two-thirds"
+                            return Err(out_of_range(
+                                "tally 'majority'",
+                                &format!("'{other}'"),
+                                "it must be simple or two-thirds",
                             ))
                         }
                     },
@@ -472,16 +597,26 @@ impl Value {
                 let s = want_str(v, "an outcome")?;
                 Outcome::parse(s)
                     .map(Value::Outcome)
-                    .ok_or_else(|| format!("'{s}' is not an outcome (adopted, rejected, vetoed)"))
+                    .ok_or_else(|| ValueError::NotOneOf {
+                        field: "an outcome",
+                        found: s.to_string(),
+                        allowed: "adopted, rejected, vetoed",
+                    })
             }
             "quote" => {
                 let map = object(v, "a quote", &["speaker", "text"])?;
                 let speaker = bounded_text(
-                    map.get("speaker").ok_or("a quote needs 'speaker'")?,
+                    map.get("speaker").ok_or(ValueError::Missing {
+                        field: "a quote",
+                        needs: "'speaker'",
+                    })?,
                     "quote 'speaker'",
                 )?;
                 let text = bounded_text(
-                    map.get("text").ok_or("a quote needs 'text'")?,
+                    map.get("text").ok_or(ValueError::Missing {
+                        field: "a quote",
+                        needs: "'text'",
+                    })?,
                     "quote 'text'",
                 )?;
                 Ok(Value::Quote { speaker, text })
@@ -489,9 +624,10 @@ impl Value {
             _ => match v {
                 Json::String(_) => Ok(Value::Text(bounded_text(v, "the value")?)),
                 Json::Number(n) => Ok(Value::Number(n.to_string())),
-                other => Err(format!(
-                    "the value of predicate '{predicate}' must be a string or a number, found {}",
-                    describe(other)
+                other => Err(wrong_type(
+                    &format!("the value of predicate '{predicate}'"),
+                    "a string or a number",
+                    other,
                 )),
             },
         }
@@ -701,20 +837,25 @@ mod tests {
         assert!(matches!(ok, Value::Tally(Tally { yes: Some(10), .. })));
         assert!(Value::from_json("tally", &json!({"yes":10}))
             .unwrap_err()
+            .to_string()
             .contains("body"));
         assert!(Value::from_json("tally", &json!({"body":"UNSC","yes":-1}))
             .unwrap_err()
+            .to_string()
             .contains("negative"));
         assert!(
             Value::from_json("tally", &json!({"body":"UNSC","yes":"ten"}))
                 .unwrap_err()
+                .to_string()
                 .contains("whole number")
         );
         assert!(Value::from_json("tally", &json!({"body":"WHO"}))
             .unwrap_err()
+            .to_string()
             .contains("UNSC or UNGA"));
         assert!(Value::from_json("tally", &json!({"body":"UNSC","ayes":3}))
             .unwrap_err()
+            .to_string()
             .contains("unknown field"));
     }
 

@@ -32,25 +32,28 @@ pub mod state;
 pub mod summary;
 pub mod tables;
 
-pub use digest::{scan_digest, Digest, Digesting, Meta};
+pub use digest::Meta;
+pub use digest::{scan_digest, Digest, Digesting};
 pub use fold::{apply, fold, Changes, Fate};
 pub use queries::*;
-pub use state::{AuthorState, ClaimState, Liveness, SourceState};
-pub use summary::{replay_summary, Summary};
+pub use state::Liveness;
+pub use state::{AuthorState, ClaimState, SourceState};
+pub use summary::replay_summary;
+pub use summary::Summary;
+pub(crate) use tables::TABLES;
 pub use tables::{
-    MemTables, Overlay, Table, Tables, TablesMut, AUTHORS, CITED_BY, CLAIMS, SOURCES,
-    SOURCE_CLAIMS, SUBJECTS, TABLES,
+    MemTables, Overlay, Table, Tables, TablesMut, AUTHORS, CLAIMS, SOURCES, SUBJECTS,
 };
 
 /// Version of the projection's table layout; a mismatch means rebuild.
-pub const PROJECTION_VERSION: u8 = 2;
+pub(crate) const PROJECTION_VERSION: u8 = 2;
 /// blake3 derive-key context for projection entry hashes.
-pub const ENTRY_CONTEXT: &str = "factledger v1 projection entry";
+pub(crate) const ENTRY_CONTEXT: &str = "factledger v1 projection entry";
 /// Name of the projection's meta record in the store (see [`Meta`]).
-pub const META_RECORD: &str = "projection";
+pub(crate) const META_RECORD: &str = "projection";
 /// What the meta record holds while the tables are being rebuilt: no [`Meta`] reads it, so a
 /// crash part-way means rebuild again.
-pub const REBUILDING: &[u8] = b"rebuilding";
+pub(crate) const REBUILDING: &[u8] = b"rebuilding";
 const MAX_ENTRY_BYTES: usize = 1 << 20;
 
 /// Projection entries are encoded with variable-length integers: unlike event records they are

@@ -35,7 +35,7 @@ pub fn authors(t: &dyn Tables) -> Result<Vec<(String, AuthorState)>> {
 }
 
 /// True once any author has been authorised: from then on every event must be signed.
-pub fn is_signed(t: &dyn Tables) -> Result<bool> {
+pub(crate) fn is_signed(t: &dyn Tables) -> Result<bool> {
     let mut any = false;
     t.scan(AUTHORS, b"", &mut |_, _| {
         any = true;
@@ -77,7 +77,7 @@ pub fn liveness(t: &dyn Tables, c: &ClaimState) -> Result<Liveness> {
 
 /// As [`liveness`], asking `source_live` (see [`source_live`]) about the claim's source only when
 /// the claim's own state leaves it live; for passes that remember their sources.
-pub fn liveness_with(
+pub(crate) fn liveness_with(
     c: &ClaimState,
     source_live: &mut dyn FnMut(&str) -> Result<bool>,
 ) -> Result<Liveness> {
@@ -92,7 +92,7 @@ pub fn liveness_with(
 }
 
 /// Whether source `id` is in the ledger and not retracted: what a claim's liveness needs of it.
-pub fn source_live(t: &dyn Tables, id: &str) -> Result<bool> {
+pub(crate) fn source_live(t: &dyn Tables, id: &str) -> Result<bool> {
     Ok(source(t, id)?.is_some_and(|s| s.retracted_at.is_none()))
 }
 
@@ -142,7 +142,7 @@ pub fn for_each_subject(t: &dyn Tables, visit: &mut dyn FnMut(&str) -> Result<()
 
 /// What a walk's visitor returns: go on ([`ControlFlow::Continue`]), stop early
 /// ([`ControlFlow::Break`]), or fail.
-pub type Step = Result<ControlFlow<()>>;
+pub(crate) type Step = Result<ControlFlow<()>>;
 
 /// Every subject with its claims (as [`subject_claims`] gives them), in subject order, read in
 /// one pass over the subject table. `visit` returns [`ControlFlow::Break`] to stop early (a

@@ -41,7 +41,7 @@ pub struct SourceState {
 
 impl ClaimState {
     /// Why the claim is not live on its own account (its source aside).
-    pub fn own_status(&self) -> Option<&'static str> {
+    pub(crate) fn own_status(&self) -> Option<&'static str> {
         if self.retracted_at.is_some() {
             Some("retracted")
         } else if self.superseded_by.is_some() {

@@ -28,7 +28,7 @@ pub enum Table {
 
 impl Table {
     /// All tables, in digest order (and the order of the enum).
-    pub const ALL: [Table; 6] = [
+    pub(crate) const ALL: [Table; 6] = [
         Table::Claims,
         Table::Sources,
         Table::Subjects,
@@ -86,13 +86,13 @@ pub const SOURCES: Table = Table::Sources;
 /// `subject \0 predicate \0 claim id` → claim state.
 pub const SUBJECTS: Table = Table::Subjects;
 /// `source id \0 claim id` → empty.
-pub const SOURCE_CLAIMS: Table = Table::SourceClaims;
+pub(crate) const SOURCE_CLAIMS: Table = Table::SourceClaims;
 /// `cited id \0 citing id` → empty.
-pub const CITED_BY: Table = Table::CitedBy;
+pub(crate) const CITED_BY: Table = Table::CitedBy;
 /// Author name → author state.
 pub const AUTHORS: Table = Table::Authors;
 /// All tables, in digest order.
-pub const TABLES: [Table; 6] = Table::ALL;
+pub(crate) const TABLES: [Table; 6] = Table::ALL;
 
 /// Read access to projection tables.
 pub trait Tables {

@@ -160,7 +160,7 @@ impl ChainProblem {
     }
 
     /// The ids of a loop's members; empty for other problems.
-    pub fn loop_members(&self) -> &[String] {
+    pub(crate) fn loop_members(&self) -> &[String] {
         match self {
             ChainProblem::Loop(ids) => ids,
             _ => &[],

@@ -18,7 +18,7 @@ pub(super) fn block_number(key: &[u8]) -> Result<u64, StoreError> {
         })
 }
 
-fn block_damaged(block: u64, m: String) -> StoreError {
+fn block_damaged(block: u64, m: pack::PackError) -> StoreError {
     StoreError::Corrupt(format!("event block {block}: {m}"))
 }
 

@@ -205,7 +205,10 @@ impl Store {
     }
 
     /// Every index entry (key, seq) in storage order; a malformed entry is an error.
-    pub fn index_entries(&self, visit: &mut dyn FnMut(&[u8], u64)) -> Result<(), StoreError> {
+    pub(crate) fn index_entries(
+        &self,
+        visit: &mut dyn FnMut(&[u8], u64),
+    ) -> Result<(), StoreError> {
         for item in self.index.iter() {
             let (gkey, b) = item.map_err(|e| self.sled_err(e))?;
             let mut bad = None;
@@ -244,7 +247,7 @@ impl Store {
     }
 
     /// Hashes of all archived texts, for verification.
-    pub fn text_hashes(&self) -> impl Iterator<Item = Result<Vec<u8>, StoreError>> + '_ {
+    pub(crate) fn text_hashes(&self) -> impl Iterator<Item = Result<Vec<u8>, StoreError>> + '_ {
         self.texts
             .iter()
             .keys()
@@ -321,7 +324,7 @@ impl Store {
     }
 
     /// Writes keyspaces outside an event append (catching up or rebuilding), durably.
-    pub fn update_keyspaces(&mut self, update: KeyspaceUpdate) -> Result<(), StoreError> {
+    pub(crate) fn update_keyspaces(&mut self, update: KeyspaceUpdate) -> Result<(), StoreError> {
         self.write_keyspaces_unsynced(update)?;
         self.make_durable()
     }
@@ -334,12 +337,12 @@ impl Store {
 
     /// The head the HEAD file held at open, when it was behind the store (the ledger must check
     /// that the store's event at that seq has that hash).
-    pub fn head_file_lag(&self) -> Option<Head> {
+    pub(crate) fn head_file_lag(&self) -> Option<Head> {
         self.head_file_lag
     }
 
     /// Rewrites `HEAD` when it was found behind the store at open.
-    pub fn repair_head_file(&mut self) -> Result<(), StoreError> {
+    pub(crate) fn repair_head_file(&mut self) -> Result<(), StoreError> {
         if self.head_file_behind {
             files::write_head_file(&self.dir, self.head)?;
             self.head_file_behind = false;
@@ -355,7 +358,7 @@ impl Store {
     }
 
     /// Bytes on disk under the store directory.
-    pub fn size_on_disk(&self) -> Result<u64, StoreError> {
+    pub(crate) fn size_on_disk(&self) -> Result<u64, StoreError> {
         self.db.size_on_disk().map_err(|e| self.sled_err(e))
     }
 }

@@ -8,11 +8,11 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// Name of the sled directory inside a ledger directory.
-pub const STORE_DIR: &str = "store";
+pub(crate) const STORE_DIR: &str = "store";
 /// Name of the external head file.
-pub const HEAD_FILE: &str = "HEAD";
+pub(crate) const HEAD_FILE: &str = "HEAD";
 /// Name of the lock file.
-pub const LOCK_FILE: &str = "LOCK";
+pub(crate) const LOCK_FILE: &str = "LOCK";
 /// First line of the head file; names its format.
 const HEAD_MAGIC: &str = "factledger-head v1";
 

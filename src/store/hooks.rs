@@ -53,7 +53,7 @@ impl Store {
         let bucket = pack::bucket(key);
         let old = match self.index.get(bucket).map_err(|e| self.sled_err(e))? {
             Some(b) => pack::group_get(&b, key)
-                .map_err(StoreError::Corrupt)?
+                .map_err(|m| StoreError::Corrupt(m.to_string()))?
                 .and_then(|v| <[u8; 8]>::try_from(v).ok())
                 .map(u64::from_be_bytes),
             None => None,

@@ -67,7 +67,7 @@ pub(super) type GroupWrites = BTreeMap<Vec<u8>, BTreeMap<Vec<u8>, Option<Vec<u8>
 /// Names in `meta` that belong to the store; an owner record may not use them.
 pub(super) const STORE_RECORDS: [&str; 4] = ["store_version", "head", "block_events", "buckets"];
 
-fn group_damaged(space: &str, gkey: &[u8], m: String) -> StoreError {
+fn group_damaged(space: &str, gkey: &[u8], m: pack::PackError) -> StoreError {
     StoreError::Corrupt(format!(
         "projection table {space}: the group '{}' is malformed: {m}",
         String::from_utf8_lossy(gkey)
@@ -120,7 +120,7 @@ impl Store {
 
     /// Visits the keyspace entries whose key starts with `prefix`, in key order, until `visit`
     /// returns false.
-    pub fn table_scan(
+    pub(crate) fn table_scan(
         &self,
         space: Keyspace,
         prefix: &[u8],
@@ -179,7 +179,7 @@ impl Store {
 
     /// Visits every entry of a keyspace in storage order (not key order), until `visit`
     /// returns false: for whole-keyspace passes such as digests.
-    pub fn table_entries(
+    pub(crate) fn table_entries(
         &self,
         space: Keyspace,
         visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
@@ -203,7 +203,7 @@ impl Store {
     }
 
     /// A record the keyspaces' owner keeps in `meta`.
-    pub fn owner_record(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+    pub(crate) fn owner_record(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self
             .meta
             .get(name)

@@ -8,7 +8,7 @@
 //! A ledger directory holds:
 //! - `store/` — the sled database (layout version 2), with trees
 //!   - `blocks`: events packed [`pack::BLOCK_EVENTS`] to a key (big-endian block number →
-//!     the records, each whole), because sled's cost is per key, not per byte ([`blocks`]);
+//!     the records, each whole), because sled's cost is per key, not per byte (`blocks`);
 //!   - `index`: claim and source ids (and the retraction and correction keys) → seq, packed into
 //!     [`pack::BUCKETS`] hash buckets;
 //!   - `texts` (blake3 hash → archived text), `meta` (layout version, head, and the records the
@@ -33,7 +33,7 @@ use crate::model::event::Hash;
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub mod blocks;
+mod blocks;
 mod db;
 pub mod files;
 #[cfg(feature = "testing")]
@@ -45,12 +45,11 @@ pub mod pack;
 #[cfg(feature = "testing")]
 pub use db::sled_config;
 pub use db::Store;
-pub use files::{HEAD_FILE, LOCK_FILE, STORE_DIR};
 pub use keyspace::{Grouping, KeyWrite, Keyspace, KeyspaceUpdate};
 pub use pack::BLOCK_EVENTS;
 
 /// Store layout version kept in the `meta` tree.
-pub const STORE_VERSION: u8 = 2;
+pub(crate) const STORE_VERSION: u8 = 2;
 
 /// The last event of the log.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -63,7 +62,7 @@ pub struct Head {
 
 impl Head {
     /// The head of an empty ledger.
-    pub const EMPTY: Head = Head {
+    pub(crate) const EMPTY: Head = Head {
         seq: 0,
         hash: [0; 32],
     };

@@ -11,33 +11,72 @@
 //! Both encodings start with a format byte and are parsed with bounds checks: a damaged value is
 //! an error naming what is wrong, never a panic or an out-of-range read.
 
+/// What is wrong with a damaged block or group. The store wraps it with where it was found.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PackError {
+    /// The format byte is not one this build reads.
+    #[error("unknown {what} format {found:?} (this build reads {reads})")]
+    UnknownFormat {
+        /// `block` or `group`.
+        what: &'static str,
+        /// The first byte, if there is one.
+        found: Option<u8>,
+        /// The format this build reads.
+        reads: u8,
+    },
+    /// A part ends before its length says.
+    #[error("{part} is cut short")]
+    CutShort {
+        /// Which part, as messages name it (`the block header`, `an entry's key`).
+        part: &'static str,
+    },
+    /// A block claims more records than a block holds.
+    #[error("the block claims {count} records (at most {BLOCK_EVENTS})")]
+    TooManyRecords {
+        /// The count in its header.
+        count: usize,
+    },
+    /// A record's offsets point outside its block.
+    #[error("record {index} of the block lies outside it")]
+    RecordOutside {
+        /// The record's position in the block.
+        index: usize,
+    },
+    /// A block has bytes after its last record.
+    #[error("the block has bytes after its last record")]
+    TrailingBytes,
+    /// A group's keys are not strictly ascending.
+    #[error("the group's keys are out of order")]
+    OutOfOrder,
+}
+
 /// Events per block. A block of 32 records is about 7 KB with the benchmark's record sizes: an
 /// append rewrites at most one such block, a million events make about 31 000 keys, and a sled
 /// leaf of up to 16 blocks stays under a quarter of a 1 MiB segment (larger nodes become blob
 /// files). A layout parameter: the store records it and refuses another at open.
 pub const BLOCK_EVENTS: u64 = 32;
 /// First byte of every block.
-pub const BLOCK_FORMAT: u8 = 1;
+pub(crate) const BLOCK_FORMAT: u8 = 1;
 /// First byte of every group.
-pub const GROUP_FORMAT: u8 = 1;
+pub(crate) const GROUP_FORMAT: u8 = 1;
 /// Number of hash buckets for tables keyed by a bare id (the id index, claims, sources): a
 /// million events put about 60 entries (1–2 KB) in each, so a lookup walks little, and an
 /// import still writes few keys. A layout parameter, recorded in the store like the block size.
 pub const BUCKETS: u16 = 16384;
 
 /// The block holding `seq` (seqs start at 1) and the record's position in it.
-pub fn block_of(seq: u64) -> (u64, usize) {
+pub(crate) fn block_of(seq: u64) -> (u64, usize) {
     let i = seq - 1;
     (i / BLOCK_EVENTS, (i % BLOCK_EVENTS) as usize)
 }
 
 /// First seq stored in block `block`.
-pub fn first_seq(block: u64) -> u64 {
+pub(crate) fn first_seq(block: u64) -> u64 {
     block * BLOCK_EVENTS + 1
 }
 
 /// The hash bucket of a key, as a sled key.
-pub fn bucket(key: &[u8]) -> [u8; 2] {
+pub(crate) fn bucket(key: &[u8]) -> [u8; 2] {
     let h = blake3::hash(key);
     let b = u16::from_be_bytes([h.as_bytes()[0], h.as_bytes()[1]]) % BUCKETS;
     b.to_be_bytes()
@@ -45,7 +84,9 @@ pub fn bucket(key: &[u8]) -> [u8; 2] {
 
 /// Encodes a block: format byte, record count (u32 LE), each record's end offset (u32 LE), then
 /// the records back to back.
-pub fn encode_block<'a>(records: impl ExactSizeIterator<Item = &'a [u8]> + Clone) -> Vec<u8> {
+pub(crate) fn encode_block<'a>(
+    records: impl ExactSizeIterator<Item = &'a [u8]> + Clone,
+) -> Vec<u8> {
     let n = records.len();
     let body: usize = records.clone().map(|r| r.len()).sum();
     let mut out = Vec::with_capacity(5 + 4 * n + body);
@@ -63,45 +104,50 @@ pub fn encode_block<'a>(records: impl ExactSizeIterator<Item = &'a [u8]> + Clone
 }
 
 /// The records of a block, or what is wrong with it.
-pub fn block_records(b: &[u8]) -> Result<Vec<&[u8]>, String> {
+pub fn block_records(b: &[u8]) -> Result<Vec<&[u8]>, PackError> {
     if b.first() != Some(&BLOCK_FORMAT) {
-        return Err(format!(
-            "unknown block format {:?} (this build reads {BLOCK_FORMAT})",
-            b.first()
-        ));
+        return Err(PackError::UnknownFormat {
+            what: "block",
+            found: b.first().copied(),
+            reads: BLOCK_FORMAT,
+        });
     }
-    let n = read_u32(b, 1).ok_or("the block header is cut short")? as usize;
+    let n = read_u32(b, 1).ok_or(PackError::CutShort {
+        part: "the block header",
+    })? as usize;
     if n as u64 > BLOCK_EVENTS {
-        return Err(format!(
-            "the block claims {n} records (at most {BLOCK_EVENTS})"
-        ));
+        return Err(PackError::TooManyRecords { count: n });
     }
     let data = 5 + 4 * n;
     if b.len() < data {
-        return Err("the block's offset table is cut short".into());
+        return Err(PackError::CutShort {
+            part: "the block's offset table",
+        });
     }
     let mut out = Vec::with_capacity(n);
     let mut start = 0usize;
     for i in 0..n {
         let end = read_u32(b, 5 + 4 * i).unwrap_or(0) as usize;
         if end < start || data + end > b.len() {
-            return Err(format!("record {i} of the block lies outside it"));
+            return Err(PackError::RecordOutside { index: i });
         }
         out.push(&b[data + start..data + end]);
         start = end;
     }
     if data + start != b.len() {
-        return Err("the block has bytes after its last record".into());
+        return Err(PackError::TrailingBytes);
     }
     Ok(out)
 }
 
 /// Record `i` of a block without splitting the others out.
-pub fn block_record(b: &[u8], i: usize) -> Result<Option<&[u8]>, String> {
+pub(crate) fn block_record(b: &[u8], i: usize) -> Result<Option<&[u8]>, PackError> {
     if b.first() != Some(&BLOCK_FORMAT) {
         return block_records(b).map(|_| None);
     }
-    let n = read_u32(b, 1).ok_or("the block header is cut short")? as usize;
+    let n = read_u32(b, 1).ok_or(PackError::CutShort {
+        part: "the block header",
+    })? as usize;
     if n as u64 > BLOCK_EVENTS || b.len() < 5 + 4 * n {
         return block_records(b).map(|_| None);
     }
@@ -116,7 +162,7 @@ pub fn block_record(b: &[u8], i: usize) -> Result<Option<&[u8]>, String> {
     };
     let end = read_u32(b, 5 + 4 * i).unwrap_or(0) as usize;
     if end < start || data + end > b.len() {
-        return Err(format!("record {i} of the block lies outside it"));
+        return Err(PackError::RecordOutside { index: i });
     }
     Ok(Some(&b[data + start..data + end]))
 }
@@ -149,7 +195,7 @@ fn get_varint(b: &[u8], pos: &mut usize) -> Option<u64> {
 
 /// Encodes a group from entries in strictly ascending key order: format byte, then for each
 /// entry its key length, key, value length and value (lengths as LEB128 varints).
-pub fn encode_group<'a>(entries: impl IntoIterator<Item = (&'a [u8], &'a [u8])>) -> Vec<u8> {
+pub(crate) fn encode_group<'a>(entries: impl IntoIterator<Item = (&'a [u8], &'a [u8])>) -> Vec<u8> {
     let mut out = vec![GROUP_FORMAT];
     for (k, v) in entries {
         put_varint(&mut out, k.len() as u64);
@@ -161,10 +207,10 @@ pub fn encode_group<'a>(entries: impl IntoIterator<Item = (&'a [u8], &'a [u8])>)
 }
 
 /// One entry of a group: key and value.
-pub type Entry<'a> = (&'a [u8], &'a [u8]);
+pub(crate) type Entry<'a> = (&'a [u8], &'a [u8]);
 
 /// The entries of a group in key order, or what is wrong with it.
-pub fn group_entries(b: &[u8]) -> Result<Vec<Entry<'_>>, String> {
+pub(crate) fn group_entries(b: &[u8]) -> Result<Vec<Entry<'_>>, PackError> {
     let mut out = Vec::new();
     walk_group(b, &mut |k, v| {
         out.push((k, v));
@@ -174,7 +220,7 @@ pub fn group_entries(b: &[u8]) -> Result<Vec<Entry<'_>>, String> {
 }
 
 /// The value stored under `key` in a group.
-pub fn group_get<'a>(b: &'a [u8], key: &[u8]) -> Result<Option<&'a [u8]>, String> {
+pub(crate) fn group_get<'a>(b: &'a [u8], key: &[u8]) -> Result<Option<&'a [u8]>, PackError> {
     let mut found = None;
     walk_group(b, &mut |k, v| {
         if k == key {
@@ -186,23 +232,28 @@ pub fn group_get<'a>(b: &'a [u8], key: &[u8]) -> Result<Option<&'a [u8]>, String
 }
 
 /// Visits a group's entries in order until `visit` returns false, checking the encoding as it goes.
-pub fn walk_group<'a>(
+pub(crate) fn walk_group<'a>(
     b: &'a [u8],
     visit: &mut dyn FnMut(&'a [u8], &'a [u8]) -> bool,
-) -> Result<(), String> {
+) -> Result<(), PackError> {
     if b.first() != Some(&GROUP_FORMAT) {
-        return Err(format!(
-            "unknown group format {:?} (this build reads {GROUP_FORMAT})",
-            b.first()
-        ));
+        return Err(PackError::UnknownFormat {
+            what: "group",
+            found: b.first().copied(),
+            reads: GROUP_FORMAT,
+        });
     }
     let mut pos = 1;
     let mut last: Option<&[u8]> = None;
     while pos < b.len() {
-        let k = take(b, &mut pos).ok_or("an entry's key is cut short")?;
-        let v = take(b, &mut pos).ok_or("an entry's value is cut short")?;
+        let k = take(b, &mut pos).ok_or(PackError::CutShort {
+            part: "an entry's key",
+        })?;
+        let v = take(b, &mut pos).ok_or(PackError::CutShort {
+            part: "an entry's value",
+        })?;
         if last.is_some_and(|l| l >= k) {
-            return Err("the group's keys are out of order".into());
+            return Err(PackError::OutOfOrder);
         }
         last = Some(k);
         if !visit(k, v) {

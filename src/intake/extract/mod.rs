@@ -248,12 +248,12 @@ impl<'a> Doc<'a> {
     }
 
     /// Byte range of the paragraph holding `pos`.
-    pub fn paragraph(&self, pos: usize) -> (usize, usize) {
+    pub(crate) fn paragraph(&self, pos: usize) -> (usize, usize) {
         Self::containing(&self.paragraphs, pos)
     }
 
     /// Text of the sentence holding `pos`.
-    pub fn sentence_text(&self, pos: usize) -> &'a str {
+    pub(crate) fn sentence_text(&self, pos: usize) -> &'a str {
         let (s, e) = self.sentence(pos);
         &self.text[s..e]
     }
@@ -265,7 +265,7 @@ impl<'a> Doc<'a> {
 
     /// The body the words around `pos` speak of: its sentence, else its paragraph up to `pos`,
     /// else the subject the text names for it.
-    pub fn body_near(&self, pos: usize) -> Option<Body> {
+    pub(crate) fn body_near(&self, pos: usize) -> Option<Body> {
         if let Some(b) = subjects::body_named(self.sentence_text(pos)) {
             return Some(b);
         }
@@ -281,7 +281,7 @@ impl<'a> Doc<'a> {
     }
 
     /// The mention a candidate at `pos` is about, by the rule in [`subjects`].
-    pub fn subject_mention(&self, pos: usize, body: Option<Body>) -> Option<&Mention> {
+    pub(crate) fn subject_mention(&self, pos: usize, body: Option<Body>) -> Option<&Mention> {
         let fits = |m: &&Mention| body.is_none_or(|b| b == m.body);
         let (ss, se) = self.sentence(pos);
         let first = self.mentions.partition_point(|m| m.start < ss);
@@ -423,7 +423,7 @@ fn is_abbreviation(before: &str) -> bool {
 
 /// The value as the import format's `value` field writes it. Dates keep the words as written
 /// (the stated weekday is evidence); everything else is the normalised JSON.
-pub fn import_value(v: &Value) -> Json {
+pub(crate) fn import_value(v: &Value) -> Json {
     match v {
         Value::Date(d) => json!(d.as_written),
         Value::Anniversary { of, nth } => json!({"of": of.as_written, "nth": nth}),

@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 
 /// One place the text names a subject.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mention {
+pub(crate) struct Mention {
     /// Byte offset of the mention.
     pub start: usize,
     /// Byte offset just past it.
@@ -38,7 +38,7 @@ static SYMBOL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Every subject the text names, in order.
-pub fn mentions(text: &str) -> Vec<Mention> {
+pub(crate) fn mentions(text: &str) -> Vec<Mention> {
     let mut out = Vec::new();
     for c in SYMBOL.captures_iter(text) {
         let Some(whole) = c.get(0) else { continue };
@@ -80,13 +80,8 @@ fn document(symbol: &str, draft: bool) -> String {
     }
 }
 
-/// The main subject: named most often, the first named on a tie.
-pub fn main_subject(mentions: &[Mention]) -> Option<&Mention> {
-    main_subject_index(mentions, None).map(|i| &mentions[i])
-}
-
 /// Index of the main subject among the mentions of one body (or of any body).
-pub fn main_subject_index(mentions: &[Mention], body: Option<Body>) -> Option<usize> {
+pub(crate) fn main_subject_index(mentions: &[Mention], body: Option<Body>) -> Option<usize> {
     let mut counts: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
     for (i, m) in mentions.iter().enumerate() {
         if body.is_some_and(|b| b != m.body) {
@@ -106,7 +101,7 @@ static BODY_WORD: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The one body a passage names, if it names exactly one.
-pub fn body_named(passage: &str) -> Option<Body> {
+pub(crate) fn body_named(passage: &str) -> Option<Body> {
     let mut found = None;
     for c in BODY_WORD.captures_iter(passage) {
         let b = if c.get(1).is_some() {
@@ -124,7 +119,7 @@ pub fn body_named(passage: &str) -> Option<Body> {
 }
 
 /// The body named last before the end of a passage, for "the Council adopted …, the Assembly …".
-pub fn last_body_named(passage: &str) -> Option<Body> {
+pub(crate) fn last_body_named(passage: &str) -> Option<Body> {
     BODY_WORD.captures_iter(passage).last().map(|c| {
         if c.get(1).is_some() {
             Body::Unsc
@@ -137,6 +132,11 @@ pub fn last_body_named(passage: &str) -> Option<Body> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The main subject: named most often, the first named on a tie.
+    fn main_subject(mentions: &[Mention]) -> Option<&Mention> {
+        main_subject_index(mentions, None).map(|i| &mentions[i])
+    }
 
     fn subjects(text: &str) -> Vec<String> {
         mentions(text).into_iter().map(|m| m.subject).collect()

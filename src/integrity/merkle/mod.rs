@@ -192,7 +192,8 @@ mod tree;
 pub use consistency::{
     consistency_proof, consistency_proof_with, verify_consistency, ConsistencyProof,
 };
-pub use error::{MerkleError, ProofFormatError, VerifyError};
+pub use error::VerifyError;
+pub use error::{MerkleError, ProofFormatError};
 pub use head::TreeHead;
 pub use inclusion::{inclusion_proof, inclusion_proof_with, verify_inclusion, InclusionProof};
 pub use tree::{root, subtree_root, MerkleBuilder};

@@ -40,7 +40,7 @@ impl<H: MerkleHasher> MerkleBuilder<H> {
     }
 
     /// Appends a leaf given as its leaf hash, for callers that already have it.
-    pub fn push_leaf_hash(&mut self, leaf_hash: [u8; 32]) {
+    pub(crate) fn push_leaf_hash(&mut self, leaf_hash: [u8; 32]) {
         // Each trailing 1 bit of the old size is a perfect subtree of the same height as the
         // one being carried, so they merge, exactly like incrementing a binary counter.
         let mut node = leaf_hash;
