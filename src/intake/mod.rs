@@ -12,3 +12,9 @@ pub mod extract;
 pub mod import;
 pub mod reported;
 pub mod validate;
+
+/// A regex from one of intake's fixed patterns. The patterns are constants, so one that does
+/// not compile is a bug the first test to read a report finds, not an input error.
+pub(crate) fn regex(pattern: &str) -> regex::Regex {
+    regex::Regex::new(pattern).expect("valid regex")
+}
