@@ -8,7 +8,9 @@ use crate::error::{LedgerError, Result};
 use crate::integrity::signing;
 use crate::model::event::{Event, EventBody, Hash};
 use crate::projection::{self, Digesting, Meta, Overlay, Table, Tables, META_RECORD, REBUILDING};
-use crate::store::{AppendBatch, Backend, Head, KeyWrite, KeyspaceUpdate, Store, StoreError};
+use crate::store::{
+    AppendBatch, Backend, Head, KeyWrite, KeyspaceUpdate, Store, StoreError, Visit,
+};
 use std::path::Path;
 use std::time::Duration;
 
@@ -504,19 +506,10 @@ impl Tables for StoredTables<'_> {
     fn get(&self, table: Table, key: &[u8]) -> Result<Option<Vec<u8>>> {
         Ok(self.0.get(table.keyspace(), key)?)
     }
-    fn scan(
-        &self,
-        table: Table,
-        prefix: &[u8],
-        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
-    ) -> Result<()> {
+    fn scan(&self, table: Table, prefix: &[u8], visit: &mut Visit<'_>) -> Result<()> {
         Ok(self.0.scan(table.keyspace(), prefix, visit)?)
     }
-    fn for_each_entry(
-        &self,
-        table: Table,
-        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
-    ) -> Result<()> {
+    fn for_each_entry(&self, table: Table, visit: &mut Visit<'_>) -> Result<()> {
         Ok(self.0.entries(table.keyspace(), visit)?)
     }
 }
@@ -536,22 +529,13 @@ impl Tables for View<'_> {
             View::Replayed(t) => t.get(table, key),
         }
     }
-    fn scan(
-        &self,
-        table: Table,
-        prefix: &[u8],
-        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
-    ) -> Result<()> {
+    fn scan(&self, table: Table, prefix: &[u8], visit: &mut Visit<'_>) -> Result<()> {
         match self {
             View::Stored(t) => t.scan(table, prefix, visit),
             View::Replayed(t) => t.scan(table, prefix, visit),
         }
     }
-    fn for_each_entry(
-        &self,
-        table: Table,
-        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
-    ) -> Result<()> {
+    fn for_each_entry(&self, table: Table, visit: &mut Visit<'_>) -> Result<()> {
         match self {
             View::Stored(t) => t.for_each_entry(table, visit),
             View::Replayed(t) => t.for_each_entry(table, visit),

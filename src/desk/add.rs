@@ -156,8 +156,7 @@ pub(crate) fn append_line(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::desk::import::tests::{bodies, ledger, stamp, CLAIM, SOURCE};
-    use crate::desk::import::{import_records, ImportInput};
+    use crate::desk::import::tests::{bodies, import, ledger, stamp, CLAIM, SOURCE};
 
     fn add_one(ledger: &mut Ledger, record: NewRecord) -> Result<AppendReport, ImportError> {
         let input = AddInput {
@@ -183,14 +182,7 @@ mod tests {
     #[test]
     fn added_records_are_the_events_import_lines_make() {
         let (_a, mut imported) = ledger();
-        let lines = format!("{SOURCE}\n{CLAIM}\n");
-        let input = ImportInput {
-            label: "in.jsonl",
-            bytes: lines.as_bytes(),
-            base: Path::new("."),
-            durability: Durability::Synced,
-        };
-        import_records(&mut imported, input, &stamp()).unwrap();
+        import(&mut imported, &format!("{SOURCE}\n{CLAIM}\n")).unwrap();
         let (_b, mut added) = ledger();
         let source = NewSource {
             id: "s1".into(),

@@ -292,7 +292,8 @@ pub(crate) mod tests {
         r#"{"type":"source","id":"s1","kind":"primary","title":"Record"}"#;
     pub(crate) const CLAIM: &str = r#"{"type":"claim","id":"c1","source":"s1","subject":"S/RES/2774","predicate":"outcome","value":"adopted"}"#;
 
-    fn import(ledger: &mut Ledger, text: &str) -> Result<AppendReport, ImportError> {
+    /// Imports `text` as the JSON Lines file `in.jsonl`, synced.
+    pub(crate) fn import(ledger: &mut Ledger, text: &str) -> Result<AppendReport, ImportError> {
         let input = ImportInput {
             label: "in.jsonl",
             bytes: text.as_bytes(),

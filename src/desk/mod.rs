@@ -155,12 +155,7 @@ impl fmt::Display for AsOf {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn empty_ledger() -> (tempfile::TempDir, Ledger) {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let ledger = Ledger::init(&dir.path().join("ledger")).expect("init");
-        (dir, ledger)
-    }
+    use crate::desk::import::tests::ledger as empty_ledger;
 
     #[test]
     fn as_of_parses_a_seq_or_a_time_and_names_what_is_neither() {

@@ -44,21 +44,13 @@ pub fn retract(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::desk::import::tests::{ledger, stamp, CLAIM, SOURCE};
-    use crate::desk::import::{import_records, ImportInput};
+    use crate::desk::import::tests::{import, ledger, stamp, CLAIM, SOURCE};
     use crate::model::event::EventBody;
 
     #[test]
     fn a_retraction_is_appended_once_and_an_unknown_target_is_refused() {
         let (_dir, mut ledger) = ledger();
-        let lines = format!("{SOURCE}\n{CLAIM}\n");
-        let input = ImportInput {
-            label: "in.jsonl",
-            bytes: lines.as_bytes(),
-            base: Path::new("."),
-            durability: Durability::Synced,
-        };
-        import_records(&mut ledger, input, &stamp()).unwrap();
+        import(&mut ledger, &format!("{SOURCE}\n{CLAIM}\n")).unwrap();
         let retraction = |target| RetractInput {
             label: "<arguments>",
             target,

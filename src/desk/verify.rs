@@ -326,16 +326,10 @@ pub fn verify_bundle(input: BundleInput<'_>) -> Result<BundleReport, VerifyBundl
 
 #[cfg(test)]
 mod tests {
+    use crate::desk::import::tests::ledger as empty_ledger;
     use crate::desk::{checkpoint, prove, replay, verify, verify_proof};
     use crate::integrity::checkpoint::TreeError;
     use crate::ledger::Stamp;
-    use crate::Ledger;
-
-    fn empty_ledger() -> (tempfile::TempDir, Ledger) {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let ledger = Ledger::init(&dir.path().join("ledger")).expect("init");
-        (dir, ledger)
-    }
 
     fn stamp() -> Stamp {
         Stamp {

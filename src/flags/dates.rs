@@ -22,13 +22,7 @@ pub(super) fn weekday_mismatch(subject: &str, claims: &[LiveClaim]) -> Vec<Flag>
             d.long(),
             weekday_name(actual)
         );
-        flags.push(Flag::new(
-            FlagCode::WeekdayMismatch,
-            subject,
-            &c.predicate,
-            [c],
-            message,
-        ));
+        flags.push(Flag::on(FlagCode::WeekdayMismatch, subject, c, [], message));
     }
     flags
 }
@@ -92,14 +86,9 @@ pub(super) fn anniversary_mismatch(subject: &str, claims: &[LiveClaim]) -> Vec<F
             of.long(),
             says.join(", ")
         );
-        let named = std::iter::once(*a).chain(contradicted.iter().map(|(c, _)| *c));
-        flags.push(Flag::new(
-            FlagCode::AnniversaryMismatch,
-            subject,
-            &a.predicate,
-            named,
-            message,
-        ));
+        let against = contradicted.iter().map(|(c, _)| *c);
+        let code = FlagCode::AnniversaryMismatch;
+        flags.push(Flag::on(code, subject, a, against, message));
     }
     flags
 }

@@ -7,7 +7,7 @@ use super::quotes::comparable_text;
 use super::{check, Archive, Flag, LiveClaim, SourceText, SourceTexts};
 use crate::error::Result;
 use crate::ledger::Ledger;
-use crate::projection::{self, ClaimState, Liveness, Tables, SOURCES};
+use crate::projection::{self, ClaimState, Liveness, Tables, Visit, SOURCES};
 use crate::provenance::Chains;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -184,12 +184,7 @@ impl Tables for SourceCache<'_> {
         self.sources.borrow_mut().insert(key.to_vec(), v.clone());
         Ok(v)
     }
-    fn scan(
-        &self,
-        table: projection::Table,
-        prefix: &[u8],
-        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
-    ) -> Result<()> {
+    fn scan(&self, table: projection::Table, prefix: &[u8], visit: &mut Visit<'_>) -> Result<()> {
         self.inner.scan(table, prefix, visit)
     }
 }

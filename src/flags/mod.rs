@@ -101,6 +101,19 @@ impl Flag {
             message,
         }
     }
+
+    /// A flag on `lead`'s predicate naming `lead` and `others`: the usual shape, one claim found
+    /// wrong and the claims it is wrong against.
+    fn on<'a>(
+        code: FlagCode,
+        subject: &str,
+        lead: &'a LiveClaim,
+        others: impl IntoIterator<Item = &'a LiveClaim>,
+        message: String,
+    ) -> Flag {
+        let claims = std::iter::once(lead).chain(others);
+        Flag::new(code, subject, &lead.predicate, claims, message)
+    }
 }
 
 /// A flag's JSON form: exactly the keys `claims`, `code`, `message`, `predicate`, `sources` and

@@ -183,6 +183,20 @@ fn as_quoted(text: &str) -> String {
     )
 }
 
+/// The quote claims among `claims` in claim order, each with the texts its source has (if
+/// any): what both quote rules start from.
+fn quotes<'a>(
+    claims: &'a [LiveClaim],
+    texts: &'a SourceTexts,
+) -> impl Iterator<Item = (&'a LiveClaim, &'a str, &'a str, Option<&'a Checkable>)> {
+    sorted(claims).into_iter().filter_map(|c| match &c.value {
+        Value::Quote { speaker, text } => {
+            Some((c, speaker.as_str(), text.as_str(), texts.get(&c.source)))
+        }
+        _ => None,
+    })
+}
+
 /// One flag per quote claim whose words are not in its source's archived text.
 pub(super) fn quote_not_in_source(
     subject: &str,
@@ -190,11 +204,8 @@ pub(super) fn quote_not_in_source(
     texts: &SourceTexts,
 ) -> Vec<Flag> {
     let mut flags = Vec::new();
-    for c in sorted(claims) {
-        let Value::Quote { speaker, text } = &c.value else {
-            continue;
-        };
-        let Some(Checkable::Normalised(source)) = texts.get(&c.source) else {
+    for (c, speaker, text, source) in quotes(claims, texts) {
+        let Some(Checkable::Normalised(source)) = source else {
             continue;
         };
         let quote = normalise_quote(text);
@@ -212,13 +223,8 @@ pub(super) fn quote_not_in_source(
             c.source,
             as_quoted(text)
         );
-        flags.push(Flag::new(
-            FlagCode::QuoteNotInSource,
-            subject,
-            &c.predicate,
-            [c],
-            message,
-        ));
+        let code = FlagCode::QuoteNotInSource;
+        flags.push(Flag::on(code, subject, c, [], message));
     }
     flags
 }
@@ -230,11 +236,8 @@ pub(super) fn quote_unverifiable(
     texts: &SourceTexts,
 ) -> Vec<Flag> {
     let mut flags = Vec::new();
-    for c in sorted(claims) {
-        let Value::Quote { speaker, .. } = &c.value else {
-            continue;
-        };
-        if texts.get(&c.source) != Some(&Checkable::NotArchived) {
+    for (c, speaker, _, source) in quotes(claims, texts) {
+        if source != Some(&Checkable::NotArchived) {
             continue;
         }
         let message = format!(
@@ -243,13 +246,8 @@ pub(super) fn quote_unverifiable(
             crate::model::value::collapse(speaker),
             c.source
         );
-        flags.push(Flag::new(
-            FlagCode::QuoteUnverifiable,
-            subject,
-            &c.predicate,
-            [c],
-            message,
-        ));
+        let code = FlagCode::QuoteUnverifiable;
+        flags.push(Flag::on(code, subject, c, [], message));
     }
     flags
 }

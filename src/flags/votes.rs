@@ -46,13 +46,8 @@ pub(super) fn tally_exceeds_body(subject: &str, claims: &[LiveClaim]) -> Vec<Fla
                 c.value.display(),
                 body_name(t.body)
             );
-            flags.push(Flag::new(
-                FlagCode::TallyExceedsBody,
-                subject,
-                &c.predicate,
-                [c],
-                message,
-            ));
+            let code = FlagCode::TallyExceedsBody;
+            flags.push(Flag::on(code, subject, c, [], message));
         }
     }
     flags
@@ -126,13 +121,8 @@ pub(super) fn outcome_contradicts_tally(subject: &str, claims: &[LiveClaim]) -> 
                     t_claim.id,
                     t_claim.value.display()
                 );
-                flags.push(Flag::new(
-                    FlagCode::OutcomeContradictsTally,
-                    subject,
-                    &o.predicate,
-                    [o, *t_claim],
-                    message,
-                ));
+                let code = FlagCode::OutcomeContradictsTally;
+                flags.push(Flag::on(code, subject, o, [*t_claim], message));
             }
         }
     }
@@ -158,6 +148,7 @@ fn member_votes(claims: &[LiveClaim]) -> Vec<(String, Vote, &LiveClaim)> {
 /// General Assembly, where voting no is no veto). It counts as substantive unless a live tally
 /// says `procedural: true`.
 pub(super) fn veto_contradiction(subject: &str, claims: &[LiveClaim]) -> Vec<Flag> {
+    const VETO: FlagCode = FlagCode::VetoContradiction;
     let tallies: Vec<(&LiveClaim, &Tally)> = tallies(claims)
         .into_iter()
         .filter(|(_, t)| t.body == Body::Unsc)
@@ -201,24 +192,18 @@ pub(super) fn veto_contradiction(subject: &str, claims: &[LiveClaim]) -> Vec<Fla
                     o.id,
                     who.join("; ")
                 );
-                let named = std::iter::once(o).chain(permanent_no.iter().map(|(_, _, c)| *c));
-                flags.push(Flag::new(
-                    FlagCode::VetoContradiction,
-                    subject,
-                    &o.predicate,
-                    named,
-                    message,
-                ));
+                let against = permanent_no.iter().map(|(_, _, c)| *c);
+                flags.push(Flag::on(VETO, subject, o, against, message));
             }
             Outcome::Vetoed => {
                 let mut reasons = Vec::new();
-                let mut named: Vec<&LiveClaim> = vec![o];
+                let mut against: Vec<&LiveClaim> = Vec::new();
                 if procedural {
                     reasons.push(format!(
                         "{} says the vote was procedural, where the veto does not apply",
                         ids(said_procedural.iter().copied())
                     ));
-                    named.extend(said_procedural.iter().copied());
+                    against.extend(said_procedural.iter().copied());
                 }
                 let none_against: Vec<&LiveClaim> = tallies
                     .iter()
@@ -230,7 +215,7 @@ pub(super) fn veto_contradiction(subject: &str, claims: &[LiveClaim]) -> Vec<Fla
                         "{} gives no votes against, and a veto is a permanent member's vote against",
                         ids(none_against.iter().copied())
                     ));
-                    named.extend(none_against);
+                    against.extend(none_against);
                 }
                 if all_known && permanent_no.is_empty() {
                     let votes: Vec<String> = permanent
@@ -241,7 +226,7 @@ pub(super) fn veto_contradiction(subject: &str, claims: &[LiveClaim]) -> Vec<Fla
                         "every permanent member's vote is recorded and none voted against: {}",
                         votes.join("; ")
                     ));
-                    named.extend(permanent.iter().map(|(_, _, c)| *c));
+                    against.extend(permanent.iter().map(|(_, _, c)| *c));
                 }
                 if !reasons.is_empty() {
                     let message = format!(
@@ -249,13 +234,7 @@ pub(super) fn veto_contradiction(subject: &str, claims: &[LiveClaim]) -> Vec<Fla
                         o.id,
                         reasons.join("; and ")
                     );
-                    flags.push(Flag::new(
-                        FlagCode::VetoContradiction,
-                        subject,
-                        &o.predicate,
-                        named,
-                        message,
-                    ));
+                    flags.push(Flag::on(VETO, subject, o, against, message));
                 }
             }
             _ => {}
@@ -296,14 +275,9 @@ pub(super) fn member_votes_exceed_tally(subject: &str, claims: &[LiveClaim]) -> 
                 t_claim.id,
                 vote.as_str()
             );
-            let named = std::iter::once(t_claim).chain(members.values().flatten().copied());
-            flags.push(Flag::new(
-                FlagCode::MemberVotesExceedTally,
-                subject,
-                &t_claim.predicate,
-                named,
-                message,
-            ));
+            let voters = members.values().flatten().copied();
+            let code = FlagCode::MemberVotesExceedTally;
+            flags.push(Flag::on(code, subject, t_claim, voters, message));
         }
     }
     flags

@@ -4,11 +4,19 @@
 //! into the same records and held to the same field rules before anything is appended.
 //!
 //! - [`import`] — the JSON Lines import format and the plan of what to append.
+//! - [`plan`] — which imported records become events, checked against the ledger and each other.
 //! - [`validate`] — the field rules every event meets, by whichever route it enters.
 //! - [`reported`] — claim values as reporters write them ("adopted 10-0-5") read into typed values.
 //! - [`extract`] — candidate claims read from an article's text, each tied to its exact words.
 
 pub mod extract;
 pub mod import;
+pub mod plan;
 pub mod reported;
 pub mod validate;
+
+/// A regex from one of intake's fixed patterns. The patterns are constants, so one that does
+/// not compile is a bug the first test to read a report finds, not an input error.
+pub(crate) fn regex(pattern: &str) -> regex::Regex {
+    regex::Regex::new(pattern).expect("valid regex")
+}

@@ -7,6 +7,7 @@
 //! The count phrases are shared with the extractor (`crate::intake::extract`), which finds them in
 //! running text.
 
+use crate::intake::regex;
 use crate::model::value::{Body, Tally};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -137,24 +138,21 @@ pub fn number(word: &str) -> Option<u32> {
 pub(crate) const NUM: &str = r"(?:\d{1,3}|none|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen)";
 
 /// `10-0-5`, `93–18–65`, `10-0`.
-static DASHED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(\d{1,3})\s*[-–—]\s*(\d{1,3})(?:\s*[-–—]\s*(\d{1,3}))?$").expect("valid regex")
-});
+static DASHED: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"^(\d{1,3})\s*[-–—]\s*(\d{1,3})(?:\s*[-–—]\s*(\d{1,3}))?$"));
 
 /// `10 votes to 0, with 5 abstentions`, `by a vote of 10 to none`.
 static VOTES_TO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    regex(&format!(
         r"(?i)^(?:by\s+a\s+(?:recorded\s+)?vote\s+of\s+)?({NUM})(?:\s+votes?)?\s+to\s+({NUM})(?:\s+(?:votes?\s+)?against)?(?:,?\s+with\s+({NUM})\s+abstentions?)?$"
     ))
-    .expect("valid regex")
 });
 
 /// One labelled count: `93 in favour`, `18 against`, `65 abstentions`.
 static ITEM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    regex(&format!(
         r"(?i)({NUM})\s+(?:votes?\s+|members?\s+|countries\s+|states\s+|nations\s+)?(in\s+favou?r|for|yes|against|no|abstentions?|abstaining|abstained|absent|not\s+voting|non-voting)(?-u:\b)"
     ))
-    .expect("valid regex")
 });
 
 /// What may stand between two labelled counts.

@@ -445,20 +445,7 @@ pub fn event(body: &EventBody) -> Result<(), Vec<FieldProblem>> {
 mod tests {
     use super::*;
     use crate::ledger::{index_keys, retraction_key, supersession_key};
-    use crate::model::event::SourceKind;
-
-    fn source(id: &str) -> Source {
-        Source {
-            id: id.into(),
-            kind: SourceKind::Primary,
-            publisher: None,
-            title: None,
-            url: None,
-            published: None,
-            cites: Vec::new(),
-            text: None,
-        }
-    }
+    use crate::model::event::tests::bare_source as source;
 
     #[test]
     fn ids_are_checked() {

@@ -613,7 +613,8 @@ pub fn import(ledger: &mut Ledger, bundle: VerifiedBundle) -> Result<u64, Import
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::event::{Source, SourceKind, TextRef, ZERO_HASH};
+    use crate::model::event::tests::bare_source;
+    use crate::model::event::{Source, TextRef, ZERO_HASH};
 
     /// A two-source bundle with two archived texts, as `render` writes it.
     fn sample() -> String {
@@ -622,17 +623,11 @@ mod tests {
         for (id, t) in [("a", "first text"), ("b", "second text")] {
             let hash = *blake3::hash(t.as_bytes()).as_bytes();
             let body = EventBody::SourceRegistered(Source {
-                id: id.into(),
-                kind: SourceKind::Primary,
-                publisher: None,
-                title: None,
-                url: None,
-                published: None,
-                cites: Vec::new(),
                 text: Some(TextRef {
                     hash,
                     len: t.len() as u64,
                 }),
+                ..bare_source(id)
             });
             let prev = events.last().map_or(ZERO_HASH, |e| e.hash);
             events.push(Event::new(

@@ -573,8 +573,22 @@ pub fn parse_hash(s: &str) -> Option<Hash> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// A primary source with nothing but its id, for tests to fill in.
+    pub(crate) fn bare_source(id: &str) -> Source {
+        Source {
+            id: id.into(),
+            kind: SourceKind::Primary,
+            publisher: None,
+            title: None,
+            url: None,
+            published: None,
+            cites: Vec::new(),
+            text: None,
+        }
+    }
 
     fn sample() -> Event {
         Event::new(

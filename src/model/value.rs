@@ -134,6 +134,19 @@ pub struct Tally {
     pub majority: Option<Majority>,
 }
 
+impl Tally {
+    /// The counts the tally states, each with its name, in the order yes, no, abstain, absent.
+    fn stated_counts(&self) -> impl Iterator<Item = (&'static str, u32)> {
+        let counts = [
+            ("yes", self.yes),
+            ("no", self.no),
+            ("abstain", self.abstain),
+            ("absent", self.absent),
+        ];
+        counts.into_iter().filter_map(|(k, c)| Some((k, c?)))
+    }
+}
+
 /// A normalised claim value.
 #[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
 pub enum Value {
@@ -643,15 +656,8 @@ impl Value {
             Value::Tally(t) => {
                 let mut m = Map::new();
                 m.insert("body".into(), json!(t.body.as_str()));
-                for (k, c) in [
-                    ("yes", t.yes),
-                    ("no", t.no),
-                    ("abstain", t.abstain),
-                    ("absent", t.absent),
-                ] {
-                    if let Some(c) = c {
-                        m.insert(k.into(), json!(c));
-                    }
+                for (k, c) in t.stated_counts() {
+                    m.insert(k.into(), json!(c));
                 }
                 if let Some(p) = t.procedural {
                     m.insert("procedural".into(), json!(p));
@@ -696,15 +702,8 @@ impl Value {
             }
             Value::Tally(t) => {
                 let mut parts = vec![t.body.as_str().to_string()];
-                for (k, c) in [
-                    ("yes", t.yes),
-                    ("no", t.no),
-                    ("abstain", t.abstain),
-                    ("absent", t.absent),
-                ] {
-                    if let Some(c) = c {
-                        parts.push(format!("{k} {c}"));
-                    }
+                for (k, c) in t.stated_counts() {
+                    parts.push(format!("{k} {c}"));
                 }
                 if t.procedural == Some(true) {
                     parts.push("procedural".into());

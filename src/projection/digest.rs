@@ -6,6 +6,7 @@ use super::tables::{Table, Tables, TablesMut, TABLES};
 use super::{ENTRY_CONTEXT, PROJECTION_VERSION};
 use crate::error::Result;
 use crate::model::event::Hash;
+use crate::store::Visit;
 
 /// The order-independent digest of a set of entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -127,12 +128,7 @@ impl<T: TablesMut> Tables for Digesting<'_, T> {
     fn get(&self, table: Table, key: &[u8]) -> Result<Option<Vec<u8>>> {
         self.inner.get(table, key)
     }
-    fn scan(
-        &self,
-        table: Table,
-        prefix: &[u8],
-        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
-    ) -> Result<()> {
+    fn scan(&self, table: Table, prefix: &[u8], visit: &mut Visit<'_>) -> Result<()> {
         self.inner.scan(table, prefix, visit)
     }
 }

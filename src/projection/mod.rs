@@ -32,6 +32,7 @@ pub mod state;
 pub mod summary;
 pub mod tables;
 
+pub use crate::store::Visit;
 pub use digest::Meta;
 pub use digest::{scan_digest, Digest, Digesting};
 pub use fold::{apply, fold, Changes, Fate};

@@ -3,7 +3,7 @@
 //! tables ([`Overlay`]).
 
 use crate::error::Result;
-use crate::store::{Grouping, Keyspace};
+use crate::store::{Grouping, Keyspace, Visit};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
@@ -99,19 +99,10 @@ pub trait Tables {
     /// One entry.
     fn get(&self, table: Table, key: &[u8]) -> Result<Option<Vec<u8>>>;
     /// Entries under a prefix, in key order, until `visit` returns false.
-    fn scan(
-        &self,
-        table: Table,
-        prefix: &[u8],
-        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
-    ) -> Result<()>;
+    fn scan(&self, table: Table, prefix: &[u8], visit: &mut Visit<'_>) -> Result<()>;
     /// Every entry of a table in no particular order, for whole-table passes that do not need
     /// order (digests, counts); tables whose storage is not in key order override it.
-    fn for_each_entry(
-        &self,
-        table: Table,
-        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
-    ) -> Result<()> {
+    fn for_each_entry(&self, table: Table, visit: &mut Visit<'_>) -> Result<()> {
         self.scan(table, b"", visit)
     }
 }
@@ -138,12 +129,7 @@ impl Tables for MemTables {
     fn get(&self, table: Table, key: &[u8]) -> Result<Option<Vec<u8>>> {
         Ok(self.tables[table as usize].get(key).cloned())
     }
-    fn scan(
-        &self,
-        table: Table,
-        prefix: &[u8],
-        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
-    ) -> Result<()> {
+    fn scan(&self, table: Table, prefix: &[u8], visit: &mut Visit<'_>) -> Result<()> {
         let mut found: Vec<(&Vec<u8>, &Vec<u8>)> = self.tables[table as usize]
             .iter()
             .filter(|(k, _)| k.starts_with(prefix))
@@ -156,11 +142,7 @@ impl Tables for MemTables {
         }
         Ok(())
     }
-    fn for_each_entry(
-        &self,
-        table: Table,
-        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
-    ) -> Result<()> {
+    fn for_each_entry(&self, table: Table, visit: &mut Visit<'_>) -> Result<()> {
         for (k, v) in &self.tables[table as usize] {
             if !visit(k, v) {
                 break;
@@ -250,12 +232,7 @@ impl<T: Tables> Tables for Overlay<'_, T> {
             None => self.base.get(table, key),
         }
     }
-    fn scan(
-        &self,
-        table: Table,
-        prefix: &[u8],
-        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
-    ) -> Result<()> {
+    fn scan(&self, table: Table, prefix: &[u8], visit: &mut Visit<'_>) -> Result<()> {
         // Merge the base with pending writes under the prefix.
         let mut merged: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
         self.base.scan(table, prefix, &mut |k, v| {

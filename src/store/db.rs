@@ -3,7 +3,7 @@
 
 use super::files::{self, STORE_DIR};
 use super::keyspace::{GroupWrites, Keyspace, KeyspaceUpdate};
-use super::{io_err, pack, AppendBatch, Backend, Head, Records, StoreError, STORE_VERSION};
+use super::{io_err, pack, AppendBatch, Backend, Head, Records, StoreError, Visit, STORE_VERSION};
 use crate::model::event::Hash;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -395,15 +395,11 @@ impl Backend for Store {
         &self,
         space: Keyspace,
         prefix: &[u8],
-        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+        visit: &mut Visit<'_>,
     ) -> Result<(), StoreError> {
         self.table_scan(space, prefix, visit)
     }
-    fn entries(
-        &self,
-        space: Keyspace,
-        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
-    ) -> Result<(), StoreError> {
+    fn entries(&self, space: Keyspace, visit: &mut Visit<'_>) -> Result<(), StoreError> {
         self.table_entries(space, visit)
     }
     fn owner_record(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {

@@ -6,7 +6,7 @@
 //! one value), by hash bucket for keyspaces looked up by id. The caller says which, per
 //! keyspace, with [`Grouping`]; one sled tree holds each keyspace, named as the keyspace.
 
-use super::{db::Store, pack, StoreError};
+use super::{db::Store, pack, StoreError, Visit};
 use std::collections::BTreeMap;
 
 /// How a keyspace's entries are packed into sled values.
@@ -124,7 +124,7 @@ impl Store {
         &self,
         space: Keyspace,
         prefix: &[u8],
-        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+        visit: &mut Visit<'_>,
     ) -> Result<(), StoreError> {
         let tree = self.space(space)?;
         let mut full = Vec::new();
@@ -182,7 +182,7 @@ impl Store {
     pub(crate) fn table_entries(
         &self,
         space: Keyspace,
-        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+        visit: &mut Visit<'_>,
     ) -> Result<(), StoreError> {
         if space.grouping == Grouping::FirstPart {
             return self.table_scan(space, b"", visit);

@@ -152,6 +152,9 @@ pub struct AppendBatch {
     pub defer_sync: bool,
 }
 
+/// What a scan calls with each key and value; it returns false to stop the scan.
+pub type Visit<'a> = dyn FnMut(&[u8], &[u8]) -> bool + 'a;
+
 /// Stored records in seq order; see [`Backend::records`].
 pub type Records<'a> = Box<dyn Iterator<Item = Result<(u64, Vec<u8>), StoreError>> + 'a>;
 
@@ -189,18 +192,10 @@ pub trait Backend {
     fn get(&self, space: Keyspace, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
     /// The keyspace entries whose key starts with `prefix`, in key order, until `visit`
     /// returns false.
-    fn scan(
-        &self,
-        space: Keyspace,
-        prefix: &[u8],
-        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
-    ) -> Result<(), StoreError>;
+    fn scan(&self, space: Keyspace, prefix: &[u8], visit: &mut Visit<'_>)
+        -> Result<(), StoreError>;
     /// Every entry of a keyspace in storage order (not key order), until `visit` returns false.
-    fn entries(
-        &self,
-        space: Keyspace,
-        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
-    ) -> Result<(), StoreError>;
+    fn entries(&self, space: Keyspace, visit: &mut Visit<'_>) -> Result<(), StoreError>;
     /// A record the keyspaces' owner keeps beside them (the projection's meta), by name.
     fn owner_record(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError>;
     /// Appends records, all or nothing, and returns only once they are durable (unless

@@ -6,6 +6,7 @@
 //! it is another event's ("since", "began", "posted") or a future one ("will", "scheduled").
 
 use super::{Alternative, Doc, Found};
+use crate::intake::regex;
 use crate::model::date::{weekday_name, StatedDate};
 use crate::model::value::Value;
 use chrono::{Datelike, Days, NaiveDate};
@@ -18,30 +19,33 @@ const MONTH: &str = r"(?:january|february|march|april|may|june|july|august|septe
 
 static ABSOLUTE: LazyLock<Regex> = LazyLock::new(|| {
     let day = r"\d{1,2}(?:st|nd|rd|th)?";
-    Regex::new(&format!(
+    regex(&format!(
         r"(?i)(?-u:\b)(?:{WEEKDAY},?\s+)?(?:{day}\s+{MONTH},?\s+\d{{4}}|{MONTH}\s+{day},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})(?-u:\b)"
     ))
-    .expect("valid regex")
 });
 
 static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:(on|last|this)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?-u:\b)|(monday|tuesday|wednesday|thursday|friday|saturday|sunday)['’]s\s+(?:vote|meeting|session|decision)|(yesterday|today)(?-u:\b))")
-        .expect("valid regex")
+    regex(
+        r"(?i)(?-u:\b)(?:(on|last|this)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?-u:\b)|(monday|tuesday|wednesday|thursday|friday|saturday|sunday)['’]s\s+(?:vote|meeting|session|decision)|(yesterday|today)(?-u:\b))",
+    )
 });
 
 static VOTE_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:vot(?:e|es|ed|ing)|adopt(?:ed|s|ion)?|reject(?:ed|s)?|veto(?:ed)?|passed|approved|ballot|tally|resolution)(?-u:\b)")
-        .expect("valid regex")
+    regex(
+        r"(?i)(?-u:\b)(?:vot(?:e|es|ed|ing)|adopt(?:ed|s|ion)?|reject(?:ed|s)?|veto(?:ed)?|passed|approved|ballot|tally|resolution)(?-u:\b)",
+    )
 });
 
 static NOT_THE_VOTE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:since|until|posted|published|updated|born|founded|began|begun|started|launched|will|would|scheduled|expected|due|next|invasion|invaded)(?-u:\b)")
-        .expect("valid regex")
+    regex(
+        r"(?i)(?-u:\b)(?:since|until|posted|published|updated|born|founded|began|begun|started|launched|will|would|scheduled|expected|due|next|invasion|invaded)(?-u:\b)",
+    )
 });
 
 static ANNIVERSARY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)the\s+(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|twentieth|fiftieth|eightieth|\d{1,3}(?:st|nd|rd|th))\s+anniversary\s+of\s+([^.;:()\n\u{201c}\u{201d}\x22]{3,120})")
-        .expect("valid regex")
+    regex(
+        r"(?i)(?-u:\b)the\s+(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|twentieth|fiftieth|eightieth|\d{1,3}(?:st|nd|rd|th))\s+anniversary\s+of\s+([^.;:()\n\u{201c}\u{201d}\x22]{3,120})",
+    )
 });
 
 /// Events reports name by anniversary, with their dates: used only when the text gives none.

@@ -8,6 +8,7 @@
 //! with a low confidence: the words are the writer's, and the desk must decide.
 
 use super::{Doc, Found};
+use crate::intake::regex;
 use crate::model::value::{collapse, Value};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -15,40 +16,39 @@ use std::sync::LazyLock;
 const VERBS: &str = r"said|says|told|added|stated|declared|warned|insisted|wrote|argued|noted|tweeted|stressed|recalled|asked";
 
 static AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    regex(&format!(
         r"^\s*,?\s*(?:(?:{VERBS})\s+(?P<np1>[^,.;:“”\x22\n]{{1,80}})|(?P<np2>[^,;:“”\x22\n]{{1,100}}?)\s+(?:{VERBS})(?-u:\b))"
     ))
-    .expect("valid regex")
 });
 
 static BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    regex(&format!(
         r"(?P<np>[^.;“”\x22]{{1,160}}?)\s+(?:(?:{VERBS})(?:\s+[^,:“”\x22]{{1,60}})?|called\s+[^,:“”\x22]{{1,80}}|described\s+[^,:“”\x22]{{1,80}}?\s+as)\s*(?:,|:|that)?\s*$"
     ))
-    .expect("valid regex")
 });
 
-static ACCORDING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)according\s+to\s+(?P<np>[^,.;:“”\x22]{2,80})").expect("valid regex")
-});
+static ACCORDING: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?i)(?-u:\b)according\s+to\s+(?P<np>[^,.;:“”\x22]{2,80})"));
 
-static SAID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?P<np>[^,.;:“”\x22]{2,100}?)\s+(?:said|says|told)(?-u:\b)").expect("valid regex")
-});
+static SAID: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?P<np>[^,.;:“”\x22]{2,100}?)\s+(?:said|says|told)(?-u:\b)"));
 
 static PARAPHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)(?P<who>\p{Lu}[\p{L}'’\-]+(?:\s+\p{Lu}[\p{L}'’\-]+){0,3}|[Ss]he|[Hh]e)\s+(?:\p{Ll}+ly\s+)?(?:described|called|termed|characteri[sz]ed)\s+[^“”\x22\n.]{1,160}?\s+as\s+")
-        .expect("valid regex")
+    regex(
+        r"(?-u:\b)(?P<who>\p{Lu}[\p{L}'’\-]+(?:\s+\p{Lu}[\p{L}'’\-]+){0,3}|[Ss]he|[Hh]e)\s+(?:\p{Ll}+ly\s+)?(?:described|called|termed|characteri[sz]ed)\s+[^“”\x22\n.]{1,160}?\s+as\s+",
+    )
 });
 
 static DELEGATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)(?P<role>(?i:representative|delegate|ambassador|envoy|delegation))\s+of\s+(?P<member>(?:the\s+)?\p{Lu}[\p{L}'’.\-]*(?:\s+(?:of\s+|and\s+)?\p{Lu}[\p{L}'’.\-]*)*)\s*$")
-        .expect("valid regex")
+    regex(
+        r"(?-u:\b)(?P<role>(?i:representative|delegate|ambassador|envoy|delegation))\s+of\s+(?P<member>(?:the\s+)?\p{Lu}[\p{L}'’.\-]*(?:\s+(?:of\s+|and\s+)?\p{Lu}[\p{L}'’.\-]*)*)\s*$",
+    )
 });
 
 static CAPITALISED_RUN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\p{Lu}[\p{L}'’\-]*(?:\s+(?:(?:de|da|van|von|al|bin|el|le|la|du|dos)\s+)?\p{Lu}[\p{L}'’\-]*)*")
-        .expect("valid regex")
+    regex(
+        r"\p{Lu}[\p{L}'’\-]*(?:\s+(?:(?:de|da|van|von|al|bin|el|le|la|du|dos)\s+)?\p{Lu}[\p{L}'’\-]*)*",
+    )
 });
 
 /// Words that open a name but are not part of it.

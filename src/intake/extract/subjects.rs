@@ -6,6 +6,7 @@
 //! paragraph, else the text's main subject (the symbol named most often, the first on a tie),
 //! else the desk's default subject; only then is the subject a marked guess.
 
+use crate::intake::regex;
 use crate::model::value::Body;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -24,7 +25,7 @@ pub(crate) struct Mention {
 }
 
 static SYMBOL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+    regex(concat!(
         r"(?i)(?-u:\b)(?P<draft>draft\s+(?:resolution\s+)?)?",
         r"(?:(?P<sres>S/RES/\d{1,5})(?:\s*\(\d{4}\))?",
         r"|(?P<ares>A/RES/(?:ES-\d{1,2}/\d{1,3}|\d{1,3}/\d{1,4}))",
@@ -34,7 +35,6 @@ static SYMBOL: LazyLock<Regex> = LazyLock::new(|| {
         r"|resolution\s+(?P<scres>\d{3,4})(?:\s*\(\d{4}\))?)",
         r"(?P<tail>(?-u:\b)|$)"
     ))
-    .expect("valid regex")
 });
 
 /// Every subject the text names, in order.
@@ -96,8 +96,9 @@ pub(crate) fn main_subject_index(mentions: &[Mention], body: Option<Body>) -> Op
 }
 
 static BODY_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)(?:(?:UN\s+|U\.N\.\s+)?(Security\s+Council|Council|UNSC)|(?:UN\s+|U\.N\.\s+)?(General\s+Assembly|Assembly|UNGA))(?-u:\b)")
-        .expect("valid regex")
+    regex(
+        r"(?-u:\b)(?:(?:UN\s+|U\.N\.\s+)?(Security\s+Council|Council|UNSC)|(?:UN\s+|U\.N\.\s+)?(General\s+Assembly|Assembly|UNGA))(?-u:\b)",
+    )
 });
 
 /// The one body a passage names, if it names exactly one.

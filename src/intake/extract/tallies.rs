@@ -10,63 +10,59 @@
 //! the alternative.
 
 use super::{Alternative, Doc, Found};
+use crate::intake::regex;
 use crate::intake::reported::{number, parse_counts, Counts, NUM};
 use crate::model::value::{Body, Outcome, Value};
-use regex::Regex;
+use regex::{Captures, Regex};
 use std::sync::LazyLock;
 
 static ITEM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    regex(&format!(
         r"(?i)(?-u:\b)({NUM})\s+(?:votes?\s+|members?\s+|countries\s+|states\s+|nations\s+)?(in\s+favou?r|against|abstentions?|abstaining|absent|not\s+voting)(?-u:\b)"
     ))
-    .expect("valid regex")
 });
 
 static VOTES_TO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    regex(&format!(
         r"(?i)(?-u:\b)(?:by\s+a\s+(?:recorded\s+)?vote\s+of\s+)?({NUM})(?:\s+votes?)?\s+to\s+({NUM})(?:\s+(?:votes?\s+)?against)?(?:,?\s+with\s+({NUM})\s+abstentions?)?"
     ))
-    .expect("valid regex")
 });
 
-static DASHED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)(\d{1,3})\s?[-–—]\s?(\d{1,3})\s?[-–—]\s?(\d{1,3})(?-u:\b)")
-        .expect("valid regex")
-});
+static DASHED: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"(?-u:\b)(\d{1,3})\s?[-–—]\s?(\d{1,3})\s?[-–—]\s?(\d{1,3})(?-u:\b)"));
 
 static DASHED_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:adopted|passed|approved|rejected|vote|voted|votes|tally|UNGA|UNSC)(?-u:\b)")
-        .expect("valid regex")
+    regex(
+        r"(?i)(?-u:\b)(?:adopted|passed|approved|rejected|vote|voted|votes|tally|UNGA|UNSC)(?-u:\b)",
+    )
 });
 
 static MEMBERS_VOTED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    regex(&format!(
         r"(?i)(?-u:\b)({NUM})\s+(?:of\s+the\s+(?:Council['’]s\s+|Assembly['’]s\s+)?(?:\d{{1,3}}\s+)?)?(?:members?|member\s+states|countries|states|nations|delegations)\s+(?:\w+\s+)?voted\s+(in\s+favou?r|for|against|to\s+abstain)"
     ))
-    .expect("valid regex")
 });
 
 static OUTCOME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+    regex(concat!(
         r"(?i)(?-u:\b)(?:",
         r"(?P<veto>vetoed|vetoes|(?:cast|casts|casting)\s+(?:a|its|their|the)\s+veto|negative\s+vote\s+of\s+a\s+permanent\s+member|blocked\s+by\s+(?:a|the|its|\w+['’]s)\s+veto)",
         r"|(?P<rej>rejected|defeated|fail(?:ed|s)?\s+to\s+(?:pass|be\s+adopted|win\s+adoption|secure\s+the\s+required|obtain\s+the\s+required|garner)|(?:was|were)\s+not\s+adopted)",
         r"|(?P<adopt>(?:(?:had|has|have)\s+been\s+|was\s+|were\s+)?(?:adopted|passed|approved))",
         r")(?-u:\b)"
     ))
-    .expect("valid regex")
 });
 
 static VOTE_OBJECT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    regex(
         r"(?i)(?-u:\b)(?:resolution|draft|text|amendment|proposal|motion|initiative|Council|Assembly)(?-u:\b)",
     )
-    .expect("valid regex")
 });
 
 static HEDGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:if|would|could|will|may|might|should|to\s+be|expected|likely|not|power|threat(?:ened)?)\s*$|(?-u:\b)to\s+$")
-        .expect("valid regex")
+    regex(
+        r"(?i)(?-u:\b)(?:if|would|could|will|may|might|should|to\s+be|expected|likely|not|power|threat(?:ened)?)\s*$|(?-u:\b)to\s+$",
+    )
 });
 
 fn overlaps(spans: &std::collections::BTreeMap<usize, usize>, s: usize, e: usize) -> bool {
@@ -143,13 +139,7 @@ pub(crate) fn find(doc: &Doc, out: &mut Vec<Found>) {
         if !whole.as_str().to_ascii_lowercase().contains("vote") {
             continue;
         }
-        let n = |k: usize| c.get(k).and_then(|m| number(m.as_str()));
-        let counts = Counts {
-            yes: n(1),
-            no: n(2),
-            abstain: n(3),
-            absent: None,
-        };
+        let counts = yes_no_abstain(&c, number);
         push_tally(doc, out, &mut spans, whole.start(), whole.end(), counts);
     }
 
@@ -164,13 +154,7 @@ pub(crate) fn find(doc: &Doc, out: &mut Vec<Found>) {
         if !DASHED_CONTEXT.is_match(&text[ss..se]) {
             continue;
         }
-        let n = |k: usize| c.get(k).and_then(|m| m.as_str().parse().ok());
-        let counts = Counts {
-            yes: n(1),
-            no: n(2),
-            abstain: n(3),
-            absent: None,
-        };
+        let counts = yes_no_abstain(&c, |digits| digits.parse().ok());
         push_tally(doc, out, &mut spans, whole.start(), whole.end(), counts);
     }
 
@@ -283,6 +267,18 @@ fn find_outcomes(doc: &Doc, out: &mut Vec<Found>) {
             }
             out.push(f);
         }
+    }
+}
+
+/// The counts in groups 1, 2 and 3 of a "yes to no, with abstentions" match, each read with
+/// `read`; a group that did not match is unknown.
+fn yes_no_abstain(c: &Captures, read: fn(&str) -> Option<u32>) -> Counts {
+    let n = |k: usize| c.get(k).and_then(|m| read(m.as_str()));
+    Counts {
+        yes: n(1),
+        no: n(2),
+        abstain: n(3),
+        absent: None,
     }
 }
 

@@ -4,8 +4,9 @@
 //! ("Against: Belarus, Mali, …"). Names go through [`normalise_member`], so aliases meet.
 
 use super::{Doc, Found};
+use crate::intake::regex;
 use crate::model::value::{normalise_member, Value, Vote};
-use regex::Regex;
+use regex::{Captures, Match, Regex};
 use std::sync::LazyLock;
 
 /// Member names as reports write them (canonical names are found through `normalise_member`).
@@ -194,65 +195,60 @@ static LIST: LazyLock<String> = LazyLock::new(|| {
     format!(r"(?-u:\b){m}(?:\s*,\s*{m})*(?:\s*,?\s*(?:and|&)\s+{m})?")
 });
 
+/// A pattern whose `{list}` stands for a written list of member names.
+fn with_list(pattern: &str) -> Regex {
+    regex(&pattern.replace("{list}", &LIST))
+}
+
 static MEMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    regex(&format!(
         r"(?-u:\b)(?:[Tt]he\s+)?(?:{})",
         name_alternation()
     ))
-    .expect("valid regex")
 });
 
 static VOTED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    with_list(
         r"(?P<who>{list})\s+(?:(?:also|both|all|each|then|too|later|had|have)\s+)?(?:voted\s+(?P<how>against|in\s+favou?r|for|no|yes|to\s+abstain)|(?P<abst>abstained)|(?P<veto>vetoed)|cast\s+(?:a\s+|their\s+|its\s+)?(?P<cast>negative|no|yes|affirmative)\s+votes?)(?-u:\b)",
-        list = *LIST
-    ))
-    .expect("valid regex")
+    )
 });
 
 static JOINED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    with_list(
         r"(?P<who>{list})\s+joined\s+(?P<with>{list})\s+in\s+(?:voting\s+(?P<how>against|no|in\s+favou?r|for|yes)|(?P<opp>opposing)|(?P<abst>abstaining)|(?P<sup>supporting|backing))",
-        list = *LIST
-    ))
-    .expect("valid regex")
+    )
 });
 
 static WITH_VOTING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    with_list(
         r"(?-u:\b)(?:with|while)\s+(?P<who>{list})\s+(?:voting\s+(?P<how>against|no|in\s+favou?r|for|yes)|(?P<abst>abstaining))",
-        list = *LIST
-    ))
-    .expect("valid regex")
+    )
 });
 
 static AMONG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"(?P<who>{list})\s+(?:was|were)\s+among\s+(?:the\s+)?(?:\d{{1,3}}\s+)?(?:those|countries|members|states|nations)\s+(?:that\s+|which\s+|who\s+)?(?:voted|voting)\s+(?P<how>against|in\s+favou?r|for|to\s+abstain)",
-        list = *LIST
-    ))
-    .expect("valid regex")
+    with_list(
+        r"(?P<who>{list})\s+(?:was|were)\s+among\s+(?:the\s+)?(?:\d{1,3}\s+)?(?:those|countries|members|states|nations)\s+(?:that\s+|which\s+|who\s+)?(?:voted|voting)\s+(?P<how>against|in\s+favou?r|for|to\s+abstain)",
+    )
 });
 
 static POSSESSIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    regex(&format!(
         r"(?P<who>(?-u:\b)(?:[Tt]he\s+)?(?:{}))(?:['’]s)?\s+[‘'\x22“]?(?P<how>No|Yes|no|yes)[’'\x22”]?\s+votes?(?-u:\b)",
         name_alternation()
     ))
-    .expect("valid regex")
 });
 
 static PAREN_LIST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+    regex(&format!(
         r"(?i)(?:{num}\s+)?(?:votes?\s+)?(?P<how>in\s+favou?r|against|abstentions?|abstaining|abstained|no\s+votes|votes\s+against)\s*\((?P<list>[^()]{{1,600}})\)",
         num = crate::intake::reported::NUM
     ))
-    .expect("valid regex")
 });
 
 static COLON_LIST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^[ \t]*(?P<how>In\s+favou?r|Against|Abstaining|Abstentions|Abstained|Absent|Did\s+not\s+vote|Not\s+voting)\s*:\s*(?P<list>[^\n]{1,4000})")
-        .expect("valid regex")
+    regex(
+        r"(?m)^[ \t]*(?P<how>In\s+favou?r|Against|Abstaining|Abstentions|Abstained|Absent|Did\s+not\s+vote|Not\s+voting)\s*:\s*(?P<list>[^\n]{1,4000})",
+    )
 });
 
 fn vote_word(w: &str) -> Option<Vote> {
@@ -293,6 +289,20 @@ fn push(
     f.body = super::subjects::body_named(doc.sentence_text(span.0));
     f.confidence = confidence;
     out.push(f);
+}
+
+/// The vote of the first of `groups` that matched.
+fn vote_in(c: &Captures, groups: &[&str]) -> Option<Vote> {
+    let how = groups.iter().find_map(|k| c.name(k))?;
+    vote_word(how.as_str())
+}
+
+/// Pushes each member named in `list`, as said in `whole`.
+fn push_members(doc: &Doc, out: &mut Vec<Found>, list: Match, vote: Vote, whole: Match, conf: f32) {
+    for (s, e) in members_in(doc.text, list.start(), list.end()) {
+        let span = (whole.start(), whole.end());
+        push(doc, out, &doc.text[s..e], vote, span, conf);
+    }
 }
 
 /// Every member named in a list match, each with its own span.
@@ -367,47 +377,21 @@ pub(crate) fn find(doc: &Doc, out: &mut Vec<Found>) {
             let (Some(whole), Some(who)) = (c.get(0), c.name("who")) else {
                 continue;
             };
-            let how = ["how", "abst", "veto", "cast"]
-                .iter()
-                .find_map(|k| c.name(k))
-                .map(|m| m.as_str());
-            let Some(vote) = how.and_then(vote_word) else {
+            let Some(vote) = vote_in(&c, &["how", "abst", "veto", "cast"]) else {
                 continue;
             };
-            for (s, e) in members_in(text, who.start(), who.end()) {
-                push(
-                    doc,
-                    out,
-                    &text[s..e],
-                    vote,
-                    (whole.start(), whole.end()),
-                    conf,
-                );
-            }
+            push_members(doc, out, who, vote, whole, conf);
         }
     }
     for c in JOINED.captures_iter(text) {
         let (Some(whole), Some(who), Some(with)) = (c.get(0), c.name("who"), c.name("with")) else {
             continue;
         };
-        let how = ["how", "opp", "abst", "sup"]
-            .iter()
-            .find_map(|k| c.name(k))
-            .map(|m| m.as_str());
-        let Some(vote) = how.and_then(vote_word) else {
+        let Some(vote) = vote_in(&c, &["how", "opp", "abst", "sup"]) else {
             continue;
         };
         for list in [who, with] {
-            for (s, e) in members_in(text, list.start(), list.end()) {
-                push(
-                    doc,
-                    out,
-                    &text[s..e],
-                    vote,
-                    (whole.start(), whole.end()),
-                    0.85,
-                );
-            }
+            push_members(doc, out, list, vote, whole, 0.85);
         }
     }
     for c in POSSESSIVE.captures_iter(text) {

@@ -1,0 +1,239 @@
+//! The plan of an import: which parsed records become new events, decided against the ledger
+//! and against the earlier lines of the same input, with every conflict collected as a
+//! [`Problem`] at its line. Nothing is appended here; the desk appends what the plan says.
+
+use super::import::{Problem, Record};
+use crate::error::{LedgerError, Result};
+use crate::intake::validate;
+use crate::ledger::{Draft, Ledger};
+use crate::model::event::EventBody;
+use std::collections::BTreeMap;
+
+/// What an import will do.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Records that become new events, with their line numbers.
+    pub appends: Vec<(usize, Draft)>,
+    /// Lines whose record is already in the ledger with identical content.
+    pub unchanged: Vec<usize>,
+}
+
+/// What an id refers to within the import being planned.
+enum Known {
+    Ledger(u64, EventBody),
+    File(usize, Record),
+}
+
+impl Known {
+    fn is_source(&self) -> bool {
+        matches!(
+            self,
+            Known::Ledger(_, EventBody::SourceRegistered(_)) | Known::File(_, Record::Source(..))
+        )
+    }
+    fn is_claim(&self) -> bool {
+        matches!(
+            self,
+            Known::Ledger(_, EventBody::ClaimAsserted(_)) | Known::File(_, Record::Claim(_))
+        )
+    }
+    fn place(&self) -> String {
+        match self {
+            Known::Ledger(seq, _) => format!("seq {seq}"),
+            Known::File(line, _) => format!("line {line}"),
+        }
+    }
+}
+
+/// Why [`plan`] decided nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// Records conflict with the ledger or with each other: every problem, at its line.
+    #[error("{} problem{} found", .0.len(), if .0.len() == 1 { "" } else { "s" })]
+    Problems(Vec<Problem>),
+    /// The ledger could not be read.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+}
+
+/// Decides, for records in order, which become events. Records are checked against the ledger
+/// and against each other; every problem is collected.
+pub fn plan(ledger: &Ledger, records: Vec<(usize, Record)>) -> Result<Plan, PlanError> {
+    let mut plan = Plan::default();
+    let mut problems = Vec::new();
+    let mut known: BTreeMap<String, Known> = BTreeMap::new();
+    // Retractions and corrections made earlier in this file: target → (line, event body).
+    let mut retracted: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    let mut superseded: BTreeMap<String, (usize, String)> = BTreeMap::new();
+
+    let lookup =
+        |known: &BTreeMap<String, Known>, id: &str| -> Result<Option<(String, bool, bool)>> {
+            if let Some(k) = known.get(id) {
+                return Ok(Some((k.place(), k.is_source(), k.is_claim())));
+            }
+            Ok(ledger.find(id)?.map(|e| {
+                let k = Known::Ledger(e.seq, e.body);
+                (k.place(), k.is_source(), k.is_claim())
+            }))
+        };
+
+    for (line, record) in records {
+        let mut problem = |message: String| problems.push(Problem { line, message });
+        let id = match &record {
+            Record::Source(s, _) => Some(s.id.clone()),
+            Record::Claim(c) => Some(c.id.clone()),
+            Record::Retract(_) => None,
+        };
+        if let Some(id) = &id {
+            // Same id already in this file or in the ledger.
+            let existing = match known.get(id) {
+                Some(Known::File(l, r)) => Some((format!("line {l}"), same_record(r, &record))),
+                Some(Known::Ledger(seq, body)) => {
+                    Some((format!("seq {seq}"), same_body(body, &record)))
+                }
+                None => ledger
+                    .find(id)?
+                    .map(|e| (format!("seq {}", e.seq), same_body(&e.body, &record))),
+            };
+            match existing {
+                Some((_, true)) => {
+                    plan.unchanged.push(line);
+                    continue;
+                }
+                Some((place, false)) => {
+                    problem(format!(
+                        "id '{id}' already exists at {place} with different content (records are immutable: retract it, or add a correction with 'supersedes')"
+                    ));
+                    continue;
+                }
+                None => {}
+            }
+        }
+        match &record {
+            Record::Source(..) => {}
+            Record::Claim(c) => {
+                match lookup(&known, &c.source)? {
+                    None => problem(format!(
+                        "claim '{}' names source '{}', which is not in the ledger or earlier in this file",
+                        c.id, c.source
+                    )),
+                    Some((place, false, _)) => problem(format!(
+                        "claim '{}' names '{}' as its source, but {place} is a claim, not a source",
+                        c.id, c.source
+                    )),
+                    Some(_) => {}
+                }
+                if let Some(old) = &c.supersedes {
+                    match lookup(&known, old)? {
+                        None => problem(format!(
+                            "claim '{}' supersedes '{old}', which is not in the ledger or earlier in this file",
+                            c.id
+                        )),
+                        Some((place, _, false)) => problem(format!(
+                            "claim '{}' supersedes '{old}', but {place} is a source, not a claim",
+                            c.id
+                        )),
+                        Some(_) => {
+                            let earlier = match superseded.get(old) {
+                                Some((l, by)) => Some(format!("claim '{by}' at line {l}")),
+                                None => ledger.correction_of(old)?.and_then(|e| match e.body {
+                                    EventBody::ClaimAsserted(by) => Some(format!("claim '{}' at seq {}", by.id, e.seq)),
+                                    _ => None,
+                                }),
+                            };
+                            if let Some(earlier) = earlier {
+                                problem(format!(
+                                    "claim '{old}' was already superseded by {earlier}; supersede that correction instead"
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+            Record::Retract(r) => {
+                if lookup(&known, &r.target)?.is_none() {
+                    problem(format!(
+                        "cannot retract '{}': no claim or source with that id in the ledger or earlier in this file",
+                        r.target
+                    ));
+                } else {
+                    let earlier = match retracted.get(&r.target) {
+                        Some((l, reason)) => Some((format!("line {l}"), reason.clone())),
+                        None => ledger.retraction_of(&r.target)?.and_then(|e| match e.body {
+                            EventBody::Retracted(x) => Some((format!("seq {}", e.seq), x.reason)),
+                            _ => None,
+                        }),
+                    };
+                    match earlier {
+                        Some((_, reason)) if reason == r.reason => {
+                            plan.unchanged.push(line);
+                            continue;
+                        }
+                        Some((place, _)) => {
+                            problem(format!("'{}' was already retracted at {place}", r.target));
+                            continue;
+                        }
+                        None => {}
+                    }
+                }
+            }
+        }
+        // Record it as known for later lines even if it had problems, so one mistake does not
+        // cascade into "unknown source" on every following line.
+        match &record {
+            Record::Retract(r) => {
+                retracted.insert(r.target.clone(), (line, r.reason.clone()));
+            }
+            Record::Claim(c) => {
+                if let Some(old) = &c.supersedes {
+                    superseded.insert(old.clone(), (line, c.id.clone()));
+                }
+            }
+            Record::Source(..) => {}
+        }
+        if let Some(id) = id {
+            known.insert(id, Known::File(line, record.clone()));
+        }
+        let draft = match record {
+            Record::Source(s, text) => Draft {
+                body: EventBody::SourceRegistered(s),
+                text,
+            },
+            Record::Claim(c) => Draft {
+                body: EventBody::ClaimAsserted(c),
+                text: None,
+            },
+            Record::Retract(r) => Draft {
+                body: EventBody::Retracted(r),
+                text: None,
+            },
+        };
+        // The gate every append passes: records built by hand reach `plan` without `parse_record`.
+        if let Err(p) = validate::event(&draft.body) {
+            problem(validate::describe(&p));
+            continue;
+        }
+        plan.appends.push((line, draft));
+    }
+    if problems.is_empty() {
+        Ok(plan)
+    } else {
+        Err(PlanError::Problems(problems))
+    }
+}
+
+fn same_body(body: &EventBody, record: &Record) -> bool {
+    match (body, record) {
+        (EventBody::SourceRegistered(a), Record::Source(b, _)) => a == b,
+        (EventBody::ClaimAsserted(a), Record::Claim(b)) => a == b,
+        _ => false,
+    }
+}
+
+fn same_record(a: &Record, b: &Record) -> bool {
+    match (a, b) {
+        (Record::Source(x, _), Record::Source(y, _)) => x == y,
+        (Record::Claim(x), Record::Claim(y)) => x == y,
+        _ => false,
+    }
+}
