@@ -33,8 +33,20 @@ fn write_escape(out: &mut dyn Write, c: char) -> fmt::Result {
     }
 }
 
+/// False when `s` cannot hold an unsafe character, decided on bytes: every unsafe character
+/// starts with a byte below 0x20, 0x7f (DEL), 0xc2 (U+0080–U+009F) or 0xe2 (the bidi controls).
+/// Most text holds none, and whole-ledger listings print millions of values, so this check runs
+/// before the character-by-character one.
+fn may_hold_unsafe(s: &str) -> bool {
+    s.bytes()
+        .any(|b| b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xe2)
+}
+
 /// Writes `s` to `out`, escaping unsafe characters (a newline too, unless `keep_newlines`).
 fn write_escaped(out: &mut dyn Write, s: &str, keep_newlines: bool) -> fmt::Result {
+    if !may_hold_unsafe(s) {
+        return out.write_str(s);
+    }
     let mut rest = s;
     while let Some((i, c)) = rest
         .char_indices()
@@ -48,9 +60,10 @@ fn write_escaped(out: &mut dyn Write, s: &str, keep_newlines: bool) -> fmt::Resu
 }
 
 fn escape_with(s: &str, keep_newlines: bool) -> Cow<'_, str> {
-    if !s
-        .chars()
-        .any(|c| is_unsafe(c) && !(keep_newlines && c == '\n'))
+    if !may_hold_unsafe(s)
+        || !s
+            .chars()
+            .any(|c| is_unsafe(c) && !(keep_newlines && c == '\n'))
     {
         return Cow::Borrowed(s);
     }
@@ -150,6 +163,18 @@ pub fn write_fmt_escaped(out: &mut dyn Write, args: fmt::Arguments<'_>) -> fmt::
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte pre-check may only skip text that holds no unsafe character.
+    #[test]
+    fn the_byte_check_never_skips_an_unsafe_character() {
+        for c in (0..=0x10ffffu32).filter_map(char::from_u32) {
+            if is_unsafe(c) {
+                let s = format!("ab{c}cd");
+                assert!(may_hold_unsafe(&s), "U+{:04X}", c as u32);
+                assert_ne!(escape(&s), s, "U+{:04X}", c as u32);
+            }
+        }
+    }
 
     #[test]
     fn plain_text_is_borrowed_unchanged() {
