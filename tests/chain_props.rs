@@ -9,7 +9,7 @@ mod common;
 
 use common::reporting::{date_form, vote_words, MEMBERS as NAMES};
 use factledger::intake::import::{parse_record, plan, Record};
-use factledger::integrity::chain::verify_chain;
+use factledger::integrity::log_check::verify_log;
 use factledger::ledger::Stamp;
 use factledger::model::event::{Event, ZERO_HASH};
 use factledger::store::Store;
@@ -392,7 +392,7 @@ fn build(dir: &Path, batches: &[(Vec<Op>, usize, i64)]) -> (Vec<Event>, Vec<Json
 fn check_chain(dir: &Path, appended: &[Event], records: &[Json], model: &Model) {
     let ledger = retry_locked("reopen", || Ledger::open(dir, None)).unwrap();
     let n = appended.len() as u64;
-    let report = verify_chain(&ledger, |_| {}).unwrap();
+    let report = verify_log(&ledger, |_| {}).unwrap();
     assert_eq!(report.problem, None);
     assert_eq!(report.events, n);
     assert_eq!(report.texts, model.texts);
@@ -467,7 +467,7 @@ fn check_flip(dir: &Path, seq: u64, at: usize, mask: u8) {
             at % len
         ),
         Ok(ledger) => {
-            let report = verify_chain(&ledger, |_| {}).unwrap();
+            let report = verify_log(&ledger, |_| {}).unwrap();
             let problem = report.problem.unwrap_or_else(|| {
                 panic!(
                     "seq {seq} byte {} ^ {mask:#04x} passed verification",

@@ -238,6 +238,30 @@ fn a_ledger_repeating_an_id_fails_verify_at_the_second_event() {
         .stderr_has("verify failed at seq 3: ");
 }
 
+/// A stored event whose id no entry route accepts (written below the entry rules, as a bundle
+/// imported before they existed could have been) fails `verify`, named by seq.
+#[test]
+fn a_stored_id_the_entry_rules_refuse_fails_verify() {
+    for bad in ["../../etc/x", "\u{0}retracted\u{0}c1"] {
+        let d = Desk::keyed();
+        d.on("L", "desk", &["init"]).expect(0);
+        d.import(
+            "L",
+            "desk",
+            &[
+                src("s1", "The record."),
+                clm("c1", "s1", "23 February 2025"),
+                clm("c2", "s1", "24 February 2025"),
+            ],
+        );
+        replace_head_event(&d.p("L"), 3, claim_body(bad, "24 February 2025"));
+        let (code, problem) = d.problem("L");
+        assert_eq!(code, 1, "{bad:?}");
+        assert_eq!(problem["code"], "invalid-id", "{problem}");
+        assert_eq!(problem["seq"], 3);
+    }
+}
+
 #[test]
 fn retraction_and_correction_index_entries_are_verified() {
     let d = Desk::keyed();

@@ -18,7 +18,7 @@
 //! Nothing here runs under `cargo test`: examples are only built there.
 
 use factledger::intake::import::{lines, parse_line, parse_record, Record};
-use factledger::integrity::chain;
+use factledger::integrity::log_check;
 use factledger::ledger::{index_keys, Draft, Stamp};
 use factledger::model::event::{Event, EventBody};
 use factledger::{projection, Ledger};

@@ -234,11 +234,11 @@ pub(crate) fn run(opts: &Opts) -> Res<()> {
             return Err(format!("replay_summary reached {}, expected {n}", summary.reached).into());
         }
     }
-    phase("in-library: chain::verify_chain of the whole log");
+    phase("in-library: log_check::verify_log of the whole log");
     let mut verify_runs = Vec::new();
     for _ in 0..2 {
         let t = Instant::now();
-        let report = chain::verify_chain(&l, |_| {})?;
+        let report = log_check::verify_log(&l, |_| {})?;
         verify_runs.push(secs(t.elapsed()));
         if let Some(p) = report.problem {
             return Err(format!("verify found a problem: {}", p.message).into());

@@ -6,8 +6,8 @@
 use super::import::HeadRef;
 use crate::error::LedgerError;
 use crate::integrity::bundle::{self, Anchor, BundleError, BundleProblem, PublishedMismatch};
-use crate::integrity::chain::{verify_chain, LogProblem};
 use crate::integrity::checkpoint::{Checkpoint, CheckpointError};
+use crate::integrity::log_check::{verify_log, LogProblem};
 use crate::model::event::{hex, PublicKey};
 use crate::Ledger;
 use serde::Serialize;
@@ -41,7 +41,7 @@ pub struct VerifyReport {
 /// `progress` is told each seq checked. A damaged ledger is an `Ok` report with a problem; the
 /// error is for a store that could not be read at all.
 pub fn verify(ledger: &Ledger, progress: impl FnMut(u64)) -> Result<VerifyReport, LedgerError> {
-    let mut report = verify_chain(ledger, progress)?;
+    let mut report = verify_log(ledger, progress)?;
     let head = ledger.head();
     // Only a sound chain can be replayed meaningfully; then the projection must match it.
     let mut projection_digest = None;

@@ -6,8 +6,8 @@
 //! spaces), so a change to any byte of any line is caught at that line.
 
 use crate::error::{LedgerError, Result};
-use crate::integrity::chain::{describe_key, CheckError, Verifier};
 use crate::integrity::checkpoint::{Checkpoint, CheckpointError};
+use crate::integrity::log_check::{describe_key, CheckError, Verifier};
 use crate::integrity::merkle::{Blake3Hasher, MerkleBuilder};
 use crate::integrity::proof::{event_from_json, event_json};
 use crate::ledger::Ledger;

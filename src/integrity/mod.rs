@@ -1,6 +1,6 @@
 //! Integrity: what lets anyone check the ledger, with or without holding it.
 //!
-//! - [`chain`] — verification of the log: every hash, link, id and index entry.
+//! - [`log_check`] — verification of the log: every hash, link, id and index entry.
 //! - [`merkle`] — RFC 9162 Merkle trees over event hashes: roots, inclusion and consistency
 //!   proofs, and the tree head (size and root bound together) that verifies them.
 //! - [`checkpoint`] — signed tree heads (size, Merkle root, time) a desk can publish.
@@ -9,8 +9,8 @@
 //! - [`signing`] — Ed25519 key files, event signatures, and who may sign.
 
 pub mod bundle;
-pub mod chain;
 pub mod checkpoint;
+pub mod log_check;
 pub mod merkle;
 pub mod proof;
 pub mod signing;

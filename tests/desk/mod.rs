@@ -9,8 +9,8 @@
 use crate::common::{Out, TestEnv, NOW};
 use base64::Engine as _;
 use ed25519_dalek::{Signer as _, SigningKey};
-use factledger::integrity::chain::{CheckError, LogProblem, Verifier};
 use factledger::integrity::checkpoint::{origin_for, Checkpoint};
+use factledger::integrity::log_check::{CheckError, LogProblem, Verifier};
 use factledger::integrity::proof::event_json;
 use factledger::integrity::signing::{sign, KeyDir};
 use factledger::model::event::{

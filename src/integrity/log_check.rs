@@ -5,7 +5,7 @@
 //!
 //! What it finds wrong is a [`LogProblem`] (the log is damaged or forged: a check failed); what
 //! stops it from looking is a [`LedgerError`] (the store could not be read). The two never mix:
-//! [`verify_chain`] reports the first in its [`LogReport`] and returns the second as its error.
+//! [`verify_log`] reports the first in its [`LogReport`] and returns the second as its error.
 
 use crate::error::{LedgerError, Result};
 use crate::integrity::signing;
@@ -14,7 +14,7 @@ use crate::model::event::{hex, Event, EventBody, Hash, ZERO_HASH};
 use crate::projection::{self, MemTables};
 use std::collections::HashMap;
 
-/// What [`verify_chain`] found: the counts checked and the first problem, if any.
+/// What [`verify_log`] found: the counts checked and the first problem, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogReport {
     /// Events checked.
@@ -37,7 +37,8 @@ pub struct LogReport {
 #[error("{message} ({code})")]
 pub struct LogProblem {
     /// Short code: `corrupt-event`, `hash-mismatch`, `broken-link`, `bad-signature`,
-    /// `unauthorised-author`, `duplicate-id`, `head-mismatch`, `index-mismatch`, `text-mismatch`,
+    /// `unauthorised-author`, `invalid-id`, `duplicate-id`, `head-mismatch`, `index-mismatch`,
+    /// `text-mismatch`,
     /// `missing-text`, `projection-drift`.
     pub code: &'static str,
     /// What is wrong, for a person.
@@ -152,6 +153,24 @@ impl Verifier {
                 ),
             );
         }
+        // Ids are what index keys are built from: an id the entry rules refuse (a NUL, a path,
+        // 300 000 characters) in a stored event means it entered below those rules.
+        let named = [
+            event.body.id(),
+            match &event.body {
+                EventBody::Retracted(r) => Some(r.target.as_str()),
+                EventBody::ClaimAsserted(c) => c.supersedes.as_deref(),
+                _ => None,
+            },
+        ];
+        for id in named.into_iter().flatten() {
+            if let Err(e) = crate::intake::validate::check_id(id, "id") {
+                return problem(
+                    "invalid-id",
+                    format!("event seq {seq} names an id no entry route accepts: {e}"),
+                );
+            }
+        }
         use signing::{AuthorityCheckError, AuthorityError};
         match signing::check_authority_in(&self.tables, event, self.signed_from.is_some()) {
             Ok(()) => {}
@@ -261,7 +280,7 @@ fn first_index_mismatch(
 }
 
 /// Verifies the whole ledger from seq 1 to the head. Stops at the first problem.
-pub fn verify_chain(ledger: &Ledger, mut progress: impl FnMut(u64)) -> Result<LogReport> {
+pub fn verify_log(ledger: &Ledger, mut progress: impl FnMut(u64)) -> Result<LogReport> {
     let head = ledger.head();
     let mut v = Verifier::with_capacity(usize::try_from(head.seq).unwrap_or(0));
     let mut texts = 0u64;
