@@ -243,32 +243,23 @@ thread_local! {
 
 /// Writes one line of text output, escaped for the terminal (newlines kept); see `out!`.
 pub fn write_text(args: fmt::Arguments<'_>) -> Result<(), CliError> {
-    /// Lets the escaping formatter write straight into the buffered stdout.
-    struct Adapter<'a, W: Write> {
-        inner: &'a mut W,
-        error: Option<std::io::Error>,
+    thread_local! {
+        /// The line being printed, reused: formatting the whole line first and then checking it
+        /// once is much cheaper than escaping each formatted piece on its way out.
+        static LINE: RefCell<String> = const { RefCell::new(String::new()) };
     }
-    impl<W: Write> fmt::Write for Adapter<'_, W> {
-        fn write_str(&mut self, s: &str) -> fmt::Result {
-            self.inner.write_all(s.as_bytes()).map_err(|e| {
-                self.error = Some(e);
-                fmt::Error
-            })
-        }
-    }
-    out_result(OUT.with(|o| {
-        let mut o = o.borrow_mut();
-        let mut a = Adapter {
-            inner: &mut *o,
-            error: None,
-        };
-        match factledger::terminal::write_fmt_escaped(&mut a, args) {
-            Ok(()) => o.write_all(b"\n"),
-            Err(_) => Err(a
-                .error
-                .unwrap_or_else(|| std::io::Error::other("formatting failed"))),
-        }
-    }))
+    LINE.with(|line| {
+        let mut line = line.borrow_mut();
+        line.clear();
+        fmt::Write::write_fmt(&mut *line, args)
+            .map_err(|_| CliError::from(std::io::Error::other("formatting failed")))?;
+        let safe = factledger::terminal::escape_text(&line);
+        out_result(OUT.with(|o| {
+            let mut o = o.borrow_mut();
+            o.write_all(safe.as_bytes())?;
+            o.write_all(b"\n")
+        }))
+    })
 }
 
 /// Writes one line to stdout as it is: JSON, which serde_json has already escaped.
