@@ -212,8 +212,9 @@ fn replace_head_event(ledger: &Path, seq: u64, body: EventBody) {
     });
 }
 
-#[test]
-fn a_ledger_repeating_an_id_fails_verify_at_the_second_event() {
+/// Ledger `L` of a source and two claims that verifies, whose last event (seq 3) is then
+/// rewritten below every entry check into a claim with id `id` (hashes and head recomputed).
+fn ledger_with_head_claim(id: &str) -> Desk {
     let d = Desk::keyed();
     d.on("L", "desk", &["init"]).expect(0);
     d.import(
@@ -226,7 +227,13 @@ fn a_ledger_repeating_an_id_fails_verify_at_the_second_event() {
         ],
     );
     assert_eq!(d.problem("L"), (0, Json::Null));
-    replace_head_event(&d.p("L"), 3, claim_body("c1", "24 February 2025"));
+    replace_head_event(&d.p("L"), 3, claim_body(id, "24 February 2025"));
+    d
+}
+
+#[test]
+fn a_ledger_repeating_an_id_fails_verify_at_the_second_event() {
+    let d = ledger_with_head_claim("c1");
     let (code, problem) = d.problem("L");
     assert_eq!(code, 1);
     assert_eq!(problem["code"], "duplicate-id", "{problem}");
@@ -243,18 +250,7 @@ fn a_ledger_repeating_an_id_fails_verify_at_the_second_event() {
 #[test]
 fn a_stored_id_the_entry_rules_refuse_fails_verify() {
     for bad in ["../../etc/x", "\u{0}retracted\u{0}c1"] {
-        let d = Desk::keyed();
-        d.on("L", "desk", &["init"]).expect(0);
-        d.import(
-            "L",
-            "desk",
-            &[
-                src("s1", "The record."),
-                clm("c1", "s1", "23 February 2025"),
-                clm("c2", "s1", "24 February 2025"),
-            ],
-        );
-        replace_head_event(&d.p("L"), 3, claim_body(bad, "24 February 2025"));
+        let d = ledger_with_head_claim(bad);
         let (code, problem) = d.problem("L");
         assert_eq!(code, 1, "{bad:?}");
         assert_eq!(problem["code"], "invalid-id", "{problem}");
