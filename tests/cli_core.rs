@@ -1503,3 +1503,57 @@ fn demo_prints_the_log_and_verification_and_leaves_nothing_behind() {
     cmd.args(["--ledger", &kept, "verify"]);
     Case::output(cmd).expect(0).stdout_has("ok: 57 events");
 }
+
+/// A tally given as a reporter writes it reads into the same typed value as the object form, by
+/// import and by `add claim`; one that cannot be read names the accepted forms (issue 13, item 3).
+#[test]
+fn tallies_as_reporters_write_them_read_as_the_object_form() {
+    let c = Case::new();
+    c.init();
+    let input = concat!(
+        "{\"type\":\"source\",\"id\":\"wire\",\"kind\":\"secondary\"}\n",
+        "{\"type\":\"claim\",\"id\":\"t1\",\"source\":\"wire\",\"subject\":\"A/RES/ES-11/7\",\"predicate\":\"tally\",\"value\":\"UNGA 93-18-65\"}\n",
+        "{\"type\":\"claim\",\"id\":\"t2\",\"source\":\"wire\",\"subject\":\"S/RES/2774\",\"predicate\":\"tally\",\"value\":\"Security Council: 10 votes to 0, with 5 abstentions\"}\n",
+        "{\"type\":\"claim\",\"id\":\"t3\",\"source\":\"wire\",\"subject\":\"A/RES/ES-11/8\",\"predicate\":\"tally\",\"value\":\"93 in favour, 18 against, 65 abstentions\"}\n",
+    );
+    c.run_stdin(&["import", "-"], input.as_bytes()).expect(0);
+    let value = |id: &str| c.run(&["show", id, "--json"]).json()["value"].clone();
+    let unga = json!({"body": "UNGA", "yes": 93, "no": 18, "abstain": 65});
+    assert_eq!(value("t1"), unga);
+    assert_eq!(value("t3"), unga);
+    assert_eq!(
+        value("t2"),
+        json!({"body": "UNSC", "yes": 10, "no": 0, "abstain": 5})
+    );
+    let add = |id: &str, v: &str| {
+        c.run(&[
+            "add",
+            "claim",
+            "--id",
+            id,
+            "--source",
+            "wire",
+            "--subject",
+            "S/RES/2774",
+            "--predicate",
+            "tally",
+            "--value",
+            v,
+        ])
+    };
+    add("t4", "UNSC adopted 10-0-5").expect(0);
+    assert_eq!(
+        value("t4"),
+        json!({"body": "UNSC", "yes": 10, "no": 0, "abstain": 5})
+    );
+    // Fifteen votes fit either body: the body must be named.
+    add("t5", "adopted 10-0-5")
+        .expect(2)
+        .stderr_has("name the body first");
+    // Not a tally at all: the accepted forms, with examples.
+    let line = "{\"type\":\"claim\",\"id\":\"t6\",\"source\":\"wire\",\"subject\":\"S/RES/2774\",\"predicate\":\"tally\",\"value\":\"lots of votes\"}\n";
+    c.run_stdin(&["import", "-"], line.as_bytes())
+        .expect(2)
+        .stderr_has("<stdin>:1: claim field 'value': 'lots of votes' is not a tally")
+        .stderr_has("'93-18-65'");
+}

@@ -151,6 +151,9 @@ pub enum RecordError {
     /// The predicate or the value is not acceptable.
     #[error(transparent)]
     Value(#[from] ValueError),
+    /// A tally written as a reporter writes it, in no accepted form.
+    #[error("claim field 'value': {0}")]
+    Reported(#[from] crate::intake::reported::ReportedError),
     /// Fields break the rules of [`validate::event`], all of them listed.
     #[error("{}", validate::describe(.0))]
     Rules(Vec<FieldProblem>),
@@ -587,7 +590,12 @@ fn parse_claim(f: &Fields) -> Result<Record, RecordError> {
     let subject = f.name("subject")?;
     let predicate = normalise_predicate(&f.name("predicate")?)?;
     let raw = f.get("value").ok_or(f.missing("value"))?;
-    let value = Value::from_json(&predicate, raw)?;
+    let value = match (predicate.as_str(), raw) {
+        // A tally as a reporter writes it ("93-18-65", "UNGA 93 in favour, 18 against…") reads
+        // into the same typed value as the object form.
+        ("tally", Json::String(s)) => Value::Tally(crate::intake::reported::parse_tally(s)?),
+        _ => Value::from_json(&predicate, raw)?,
+    };
     let supersedes = f.string_opt("supersedes")?;
     Ok(Record::Claim(Claim {
         id,
