@@ -1557,3 +1557,33 @@ fn tallies_as_reporters_write_them_read_as_the_object_form() {
         .stderr_has("<stdin>:1: claim field 'value': 'lots of votes' is not a tally")
         .stderr_has("'93-18-65'");
 }
+
+/// `add claim --value 12` stores what `"value": 12` in an import line stores (issue 13, item 3).
+#[test]
+fn add_claim_reads_a_number_as_import_does() {
+    let c = Case::new();
+    c.init();
+    let input = concat!(
+        "{\"type\":\"source\",\"id\":\"wire\",\"kind\":\"secondary\"}\n",
+        "{\"type\":\"claim\",\"id\":\"n1\",\"source\":\"wire\",\"subject\":\"X\",\"predicate\":\"count\",\"value\":12}\n",
+    );
+    c.run_stdin(&["import", "-"], input.as_bytes()).expect(0);
+    c.run(&[
+        "add",
+        "claim",
+        "--id",
+        "n2",
+        "--source",
+        "wire",
+        "--subject",
+        "X",
+        "--predicate",
+        "count",
+        "--value",
+        "12",
+    ])
+    .expect(0);
+    let value = |id: &str| c.run(&["show", id, "--json"]).json()["value"].clone();
+    assert_eq!(value("n1"), json!(12));
+    assert_eq!(value("n2"), value("n1"));
+}

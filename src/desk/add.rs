@@ -115,10 +115,11 @@ pub fn add(
     let line = match &input.record {
         NewRecord::Source(s) => Line::Source(s),
         NewRecord::Claim(c) => {
-            // A structured value arrives as a JSON object and is read as strictly as an import
-            // line (no repeated keys, exact numbers); anything else is the text as given.
+            // A structured value arrives as a JSON object, and a number as a number, both read
+            // as strictly as an import line (no repeated keys, exact numbers), so `--value 12`
+            // stores what `"value": 12` in an import does; anything else is the text as given.
             let value = match serde_json::from_str::<Json>(&c.value) {
-                Ok(Json::Object(_)) => parse_json(&c.value)
+                Ok(Json::Object(_) | Json::Number(_)) => parse_json(&c.value)
                     .map_err(|m| invalid(format!("claim field 'value': {m}")))?,
                 _ => Json::String(c.value.clone()),
             };
