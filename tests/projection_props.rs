@@ -15,9 +15,9 @@ mod common;
 use common::reporting::{date_form, vote_words, MEMBERS as NAMES};
 use factledger::flags::all_flags;
 use factledger::flags::Flag;
-use factledger::intake::import::{parse_record, Record};
+use factledger::intake::import::parse_record;
 use factledger::ledger::{Draft, Stamp};
-use factledger::model::event::{Event, EventBody, ZERO_HASH};
+use factledger::model::event::{Event, ZERO_HASH};
 use factledger::projection::facts::{subject_facts, Fact};
 use factledger::projection::{
     self, for_each_subject, Digest, Digesting, MemTables, Overlay, Tables, TablesMut, CLAIMS,
@@ -194,20 +194,7 @@ fn op_strategy() -> impl Strategy<Value = Op> {
 }
 
 fn record(v: Json) -> Draft {
-    match parse_record(&v, Path::new(".")).unwrap_or_else(|e| panic!("{v}: {e}")) {
-        Record::Source(s, text) => Draft {
-            body: EventBody::SourceRegistered(s),
-            text,
-        },
-        Record::Claim(c) => Draft {
-            body: EventBody::ClaimAsserted(c),
-            text: None,
-        },
-        Record::Retract(r) => Draft {
-            body: EventBody::Retracted(r),
-            text: None,
-        },
-    }
+    Draft::from(parse_record(&v, Path::new(".")).unwrap_or_else(|e| panic!("{v}: {e}")))
 }
 
 /// Turns operations into drafts, with ids assigned in order.

@@ -7,6 +7,7 @@
 use crate::error::Result;
 use crate::intake::validate;
 use crate::intake::validate::{FieldProblem, Rule};
+use crate::ledger::Draft;
 use crate::model::date::{DateError, StatedDate};
 use crate::model::event::{Claim, EventBody, Retraction, Source, SourceKind, TextRef};
 use crate::model::value::{collapse, normalise_predicate, Value, ValueError};
@@ -367,6 +368,26 @@ impl Record {
             Record::Source(s, _) => EventBody::SourceRegistered(s.clone()),
             Record::Claim(c) => EventBody::ClaimAsserted(c.clone()),
             Record::Retract(r) => EventBody::Retracted(r.clone()),
+        }
+    }
+}
+
+/// The draft a record is appended as: its event body, and a source's archived text.
+impl From<Record> for Draft {
+    fn from(record: Record) -> Draft {
+        match record {
+            Record::Source(s, text) => Draft {
+                body: EventBody::SourceRegistered(s),
+                text,
+            },
+            Record::Claim(c) => Draft {
+                body: EventBody::ClaimAsserted(c),
+                text: None,
+            },
+            Record::Retract(r) => Draft {
+                body: EventBody::Retracted(r),
+                text: None,
+            },
         }
     }
 }

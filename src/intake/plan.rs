@@ -194,20 +194,7 @@ pub fn plan(ledger: &Ledger, records: Vec<(usize, Record)>) -> Result<Plan, Plan
         if let Some(id) = id {
             known.insert(id, Known::File(line, record.clone()));
         }
-        let draft = match record {
-            Record::Source(s, text) => Draft {
-                body: EventBody::SourceRegistered(s),
-                text,
-            },
-            Record::Claim(c) => Draft {
-                body: EventBody::ClaimAsserted(c),
-                text: None,
-            },
-            Record::Retract(r) => Draft {
-                body: EventBody::Retracted(r),
-                text: None,
-            },
-        };
+        let draft = Draft::from(record);
         // The gate every append passes: records built by hand reach `plan` without `parse_record`.
         if let Err(p) = validate::event(&draft.body) {
             problem(validate::describe(&p));
