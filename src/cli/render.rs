@@ -10,9 +10,9 @@ use factledger::model::event::{hex, Event, EventBody};
 use factledger::projection::facts::FactStatus;
 use factledger::terminal::esc;
 
-/// One readable line per event (`log`).
-pub fn event_line(e: &Event) -> String {
-    let what = match &e.body {
+/// What an event says, in one line, escaped.
+pub fn event_summary(body: &EventBody) -> String {
+    match body {
         EventBody::SourceRegistered(s) => {
             let mut t = format!("source {} ({})", esc(&s.id), s.kind.as_str());
             if let Some(title) = &s.title {
@@ -46,7 +46,49 @@ pub fn event_line(e: &Event) -> String {
             &hex(&a.public_key)[..16]
         ),
         EventBody::AuthorRevoked(a) => format!("author {} revoked", esc(&a.name)),
-    };
+        EventBody::SubjectAliased(a) => {
+            format!("alias  {} names {}", esc(&a.alias), esc(&a.subject))
+        }
+        EventBody::SourceRevised(r) => {
+            let mut t = format!("source {} revised", esc(&r.source));
+            if let Some(n) = &r.note {
+                t.push_str(&format!(": {}", esc(n)));
+            }
+            t
+        }
+        EventBody::SourceWithdrawn(w) => format!(
+            "source {} withdrawn by its publisher: {}",
+            esc(&w.source),
+            esc(&w.reason)
+        ),
+        EventBody::FlagDismissed(d) => {
+            format!("flag {} dismissed: {}", esc(&d.flag), esc(&d.reason))
+        }
+        EventBody::ClaimReviewed(r) => format!(
+            "review {}: {} ({})",
+            esc(&r.claim),
+            esc(&r.rating),
+            esc(&r.scale)
+        ),
+        EventBody::ScaleDeclared(sc) => format!(
+            "scale  {}: {}",
+            esc(&sc.name),
+            esc(sc
+                .steps
+                .iter()
+                .map(|st| format!("{} {}", st.name, st.value))
+                .collect::<Vec<_>>()
+                .join(", "))
+        ),
+        EventBody::SettingRecorded(st) => {
+            format!("set    {} = {}", esc(&st.key), esc(&st.value))
+        }
+    }
+}
+
+/// One readable line per event (`log`).
+pub fn event_line(e: &Event) -> String {
+    let what = event_summary(&e.body);
     let signed = if e.signature.is_some() {
         " [signed]"
     } else {

@@ -605,6 +605,8 @@ fn parse_claim(f: &Fields) -> Result<Record, RecordError> {
         "value",
         "supersedes",
         "note",
+        "claimant",
+        "excerpt",
     ])?;
     let id = f.string("id")?;
     let source = f.string("source")?;
@@ -626,6 +628,8 @@ fn parse_claim(f: &Fields) -> Result<Record, RecordError> {
         value,
         supersedes,
         note: f.string_opt("note")?,
+        claimant: f.string_opt("claimant")?,
+        excerpt: f.string_opt("excerpt")?,
     }))
 }
 
