@@ -110,22 +110,78 @@ impl Candidate {
             .collect()
     }
 
-    /// The candidate as one import-format line (`type` claim).
-    pub fn to_import_line(&self) -> String {
-        let mut line = json!({
-            "type": "claim",
-            "id": self.id(),
-            "source": self.source,
-            "subject": self.subject,
-            "predicate": self.predicate,
-            "value": self.value,
-            "excerpt": self.excerpt,
-        });
-        if let Some(c) = &self.claimant {
-            line["claimant"] = json!(c);
+    /// The candidate as an import-format record (`type` claim) with its `candidate` notes.
+    pub fn import_line(&self) -> ImportLine {
+        ImportLine {
+            kind: "claim",
+            id: self.id(),
+            source: self.source.clone(),
+            subject: self.subject.clone(),
+            predicate: self.predicate.clone(),
+            value: self.value.clone(),
+            excerpt: self.excerpt.clone(),
+            claimant: self.claimant.clone(),
+            candidate: CandidateNotes {
+                confidence: self.confidence_rounded(),
+                line: self.line,
+                subject_guessed: self.subject_guessed,
+                alternatives: self.alternatives.clone(),
+                resolution: self.resolution.clone(),
+            },
         }
-        line.to_string()
     }
+
+    /// The candidate as one import-format line.
+    pub fn to_import_line(&self) -> String {
+        serde_json::to_string(&self.import_line()).unwrap_or_default()
+    }
+
+    /// The confidence to two decimals, as the import line and `--json` print it.
+    pub fn confidence_rounded(&self) -> f64 {
+        (f64::from(self.confidence) * 100.0).round() / 100.0
+    }
+}
+
+/// A candidate as an import line: the claim's import fields in the order a person reads them,
+/// then the `candidate` object the import accepts and ignores.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportLine {
+    /// Always `claim`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// `<source>-<predicate>-<n>`.
+    pub id: String,
+    /// The source id.
+    pub source: String,
+    /// What the claim is about.
+    pub subject: String,
+    /// The predicate.
+    pub predicate: String,
+    /// The typed value as the import format writes it.
+    pub value: Json,
+    /// The verbatim words.
+    pub excerpt: String,
+    /// Who made the statement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claimant: Option<String>,
+    /// The review notes.
+    pub candidate: CandidateNotes,
+}
+
+/// What `extract` adds to an import line for the desk's review; `import` ignores it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CandidateNotes {
+    /// 0–1, to two decimals.
+    pub confidence: f64,
+    /// 1-based line of the excerpt in the text.
+    pub line: usize,
+    /// True when the subject is a guess.
+    pub subject_guessed: bool,
+    /// Other readings of the same words.
+    pub alternatives: Vec<Alternative>,
+    /// How a relative date or an anniversary's date was worked out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<String>,
 }
 
 /// A candidate as a finder reports it, before its subject is settled.
