@@ -317,20 +317,11 @@ fn seed_article_passages_yield_the_misdated_vote_anniversary_votes_and_quote() {
     check_seed(&text);
 }
 
-/// The whole seed article, where the workspace keeps it beside the repository (`shared/seeds`).
+/// The whole seed article (`fixtures/extract/seed-article.txt`, a copy of the workspace's
+/// `shared/seeds/un-votes-article.txt`).
 #[test]
-fn whole_seed_article_when_present() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let candidates = [
-        root.join("../shared/seeds/un-votes-article.txt"),
-        PathBuf::from("/work/shared/seeds/un-votes-article.txt"),
-    ];
-    let Some(text) = candidates
-        .iter()
-        .find_map(|p| std::fs::read_to_string(p).ok())
-    else {
-        eprintln!("seed article not found beside the repository; its passages are tested above");
-        return;
-    };
+fn whole_seed_article() {
+    let text =
+        std::fs::read_to_string(corpus_dir().join("seed-article.txt")).expect("seed article");
     check_seed(&text);
 }
