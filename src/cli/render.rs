@@ -191,3 +191,25 @@ pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<(), CliErro
     let line = serde_json::to_string(value).map_err(std::io::Error::other)?;
     crate::cli::write_out(format_args!("{line}"))
 }
+
+/// Prints a JSON value as one line in which every character the terminal must not see as itself
+/// (C1 controls, bidi overrides; serde_json already escapes C0) is written as a `\u` escape:
+/// still the same JSON, but safe on a terminal. For lines that carry text read from a file
+/// (`extract`'s candidates), which a person reviews on screen.
+pub fn print_json_line<T: serde::Serialize + ?Sized>(value: &T) -> Result<(), CliError> {
+    let line = serde_json::to_string(value).map_err(std::io::Error::other)?;
+    if !line.chars().any(factledger::terminal::is_unsafe) {
+        return crate::cli::write_out(format_args!("{line}"));
+    }
+    let mut safe = String::with_capacity(line.len() + 16);
+    for c in line.chars() {
+        if factledger::terminal::is_unsafe(c) {
+            // Unsafe characters only occur inside JSON strings, where a \u escape means the
+            // same character; all of them are in the Basic Multilingual Plane.
+            safe.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            safe.push(c);
+        }
+    }
+    crate::cli::write_out(format_args!("{safe}"))
+}
