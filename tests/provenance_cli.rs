@@ -290,9 +290,31 @@ fn provenance_flags_on_the_fixtures() {
     let ga7 = "A/RES/ES-11/7";
     let sc = "S/RES/2774";
     let art = &["article-us-aligns"][..];
+    // Warnings (citation problems) first, then info (no primary source); each by subject.
     assert_eq!(
         got,
         vec![
+            r(
+                sc,
+                "retracted-source",
+                "drafted by",
+                &["newsletter-sc-drafter"],
+                &["newsletter-relay", "tabloid-ukraine"]
+            ),
+            r(
+                "aggregator-dangling",
+                "dangling-citation",
+                "cites",
+                &[],
+                &["agency-report-not-archived", "aggregator-dangling"]
+            ),
+            r(
+                "blog-loop-a",
+                "circular-citation",
+                "cites",
+                &[],
+                &["blog-loop-a", "blog-loop-b"]
+            ),
             r(ga7, npf, "date", &["article-ga-date"], art),
             r(
                 ga7,
@@ -357,27 +379,6 @@ fn provenance_flags_on_the_fixtures() {
             ),
             r(sc, npf, "outcome", &["article-sc-outcome"], art),
             r(sc, npf, "title", &["article-sc-title"], art),
-            r(
-                sc,
-                "retracted-source",
-                "drafted by",
-                &["newsletter-sc-drafter"],
-                &["newsletter-relay", "tabloid-ukraine"]
-            ),
-            r(
-                "aggregator-dangling",
-                "dangling-citation",
-                "cites",
-                &[],
-                &["agency-report-not-archived", "aggregator-dangling"]
-            ),
-            r(
-                "blog-loop-a",
-                "circular-citation",
-                "cites",
-                &[],
-                &["blog-loop-a", "blog-loop-b"]
-            ),
         ]
     );
     let messages: BTreeMap<&str, &str> = flags

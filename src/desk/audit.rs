@@ -22,7 +22,8 @@ pub struct AuditReport {
     /// For a claim: each source of the chain (in chain order) weighed against it; empty for a
     /// source.
     pub weights: Vec<Weight>,
-    /// For a claim: the flags naming it; empty for a source.
+    /// For a claim: the flags naming it, most severe first (dismissed ones too); empty for a
+    /// source.
     pub flags: Vec<Flag>,
 }
 
@@ -101,10 +102,13 @@ pub fn audit(ledger: &Ledger, id: &str) -> Result<AuditReport, DeskError> {
     let (weights, flags) = match &claim {
         Some((c, _)) => {
             let weights = weigh(&t, c, &chain)?;
-            let flags = subject_flags(&t, ledger, &mut Chains::default(), &c.claim.subject)?
-                .into_iter()
-                .filter(|f| f.claims.contains(&c.claim.id))
-                .collect();
+            let mut flags: Vec<Flag> =
+                subject_flags(&t, ledger, &mut Chains::default(), &c.claim.subject)?
+                    .into_iter()
+                    .filter(|f| f.claims.contains(&c.claim.id))
+                    .collect();
+            // Most severe first, as `flags` lists them (the sort is stable).
+            flags.sort_by_key(Flag::severity);
             (weights, flags)
         }
         None => (Vec::new(), Vec::new()),

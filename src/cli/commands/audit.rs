@@ -133,7 +133,13 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> Result<(), CliError> {
         } else {
             out!("flags on this claim:")?;
             for f in &report.flags {
-                out!("  {}: {}", f.code, esc(&f.message))?;
+                out!(
+                    "  {:<8} {} [{}]: {}",
+                    f.severity(),
+                    f.code,
+                    f.id(),
+                    esc(&f.message)
+                )?;
             }
         }
     }
