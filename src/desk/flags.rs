@@ -8,7 +8,7 @@
 //! asked about.
 
 use super::{AsOf, DeskError};
-use crate::flags::{for_each_flag, subject_flags, Flag, FlagCode, FlagId, Severity};
+use crate::flags::{for_each_flag_of, subject_flags, Flag, FlagCode, FlagId, Severity};
 use crate::projection::{self, DismissalState, Tables};
 use crate::provenance::Chains;
 use crate::Ledger;
@@ -176,8 +176,9 @@ pub fn flags<E: From<DeskError>>(
         // walk with a typed break, to be returned instead.
         let mut failed = None;
         let mut pending: Vec<ListedFlag> = Vec::new();
-        let walked = for_each_flag(&view, ledger, &mut |f| {
-            if f.severity() != severity || !options.wants_code(f.code) {
+        let wants = |c: FlagCode| c.severity() == severity && options.wants_code(c);
+        let walked = for_each_flag_of(&view, ledger, &wants, &mut |f| {
+            if !wants(f.code) {
                 return Ok(ControlFlow::Continue(()));
             }
             if pending.first().is_some_and(|p| p.flag.subject != f.subject) {

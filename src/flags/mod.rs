@@ -39,7 +39,7 @@ mod triage;
 mod values;
 mod votes;
 
-pub(crate) use gather::for_each_flag;
+pub(crate) use gather::for_each_flag_of;
 pub use gather::{all_flags, check_subject, subject_flags};
 pub use quotes::{comparable_text, Archive, Checkable, SourceText, SourceTexts};
 pub use severity::{Severity, UnknownSeverity};
@@ -385,6 +385,19 @@ impl PartialEq<FlagCode> for &str {
 /// quotes cite (claims may be in any order; output is sorted and deterministic). Claims about
 /// another subject are ignored. Pure: nothing here reads the store.
 pub fn check(subject: &str, claims: &[LiveClaim], texts: &SourceTexts) -> Vec<Flag> {
+    check_only(subject, claims, texts, &|_| true)
+}
+
+/// A choice of flag codes: a pass that lists some codes only runs the rules raising them.
+pub type Wants<'a> = &'a dyn Fn(FlagCode) -> bool;
+
+/// [`check`] running only the rules whose code `wants` accepts.
+pub fn check_only(
+    subject: &str,
+    claims: &[LiveClaim],
+    texts: &SourceTexts,
+    wants: Wants<'_>,
+) -> Vec<Flag> {
     let claims: Vec<LiveClaim> = sorted(claims)
         .into_iter()
         .filter(|c| c.subject == subject)
@@ -397,6 +410,7 @@ pub fn check(subject: &str, claims: &[LiveClaim], texts: &SourceTexts) -> Vec<Fl
     };
     let mut flags: Vec<Flag> = RULES
         .iter()
+        .filter(|r| wants(r.code))
         .filter_map(|r| r.check)
         .flat_map(|rule| rule(&input))
         .collect();
