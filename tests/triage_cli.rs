@@ -607,3 +607,28 @@ fn an_import_line_dismisses_a_flag_and_is_checked_like_the_command() {
         (Some(0), Some(1))
     );
 }
+
+#[test]
+fn audit_marks_a_dismissed_flag_with_its_reason() {
+    let env = ledger_with(WIRE_AND_RECORD);
+    let a = env.json(&["audit", "wire-date"]);
+    let id = a["flags"][0]["id"].as_str().expect("id").to_string();
+    assert_eq!(a["flags"][0]["dismissed"], Json::Null);
+    env.ok(&["dismiss", &id, "--reason", "the wire is being corrected"]);
+    let a = env.json(&["audit", "wire-date"]);
+    assert_eq!(
+        a["flags"][0]["dismissed"]["reason"],
+        "the wire is being corrected"
+    );
+    let text = env.ok(&["audit", "wire-date"]);
+    assert!(
+        text.contains(&format!(
+            "  error    conflicting-values [{id}]: S/RES/2774 date: sources disagree"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("    dismissed at seq 8: the wire is being corrected\n"),
+        "{text}"
+    );
+}

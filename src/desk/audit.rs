@@ -2,6 +2,7 @@
 //! where it breaks, loops, or passes through retracted sources — and, for a claim, what each
 //! source of the chain says about it (supports, contradicts, silent) and the claim's own flags.
 
+use super::flags::ListedFlag;
 use super::DeskError;
 use crate::flags::{subject_flags, Flag};
 use crate::projection::{self, liveness, ClaimState, Liveness, Tables};
@@ -22,9 +23,9 @@ pub struct AuditReport {
     /// For a claim: each source of the chain (in chain order) weighed against it; empty for a
     /// source.
     pub weights: Vec<Weight>,
-    /// For a claim: the flags naming it, most severe first (dismissed ones too); empty for a
-    /// source.
-    pub flags: Vec<Flag>,
+    /// For a claim: the flags naming it, most severe first, dismissed ones too (with their
+    /// dismissal); empty for a source.
+    pub flags: Vec<ListedFlag>,
 }
 
 impl AuditReport {
@@ -47,7 +48,7 @@ impl Serialize for AuditReport {
         #[derive(Serialize)]
         struct Wire<'a> {
             claim_status: Option<&'static str>,
-            flags: &'a [Flag],
+            flags: &'a [ListedFlag],
             id: &'a str,
             independent_sources: usize,
             links: &'a [crate::provenance::Link],
@@ -109,7 +110,12 @@ pub fn audit(ledger: &Ledger, id: &str) -> Result<AuditReport, DeskError> {
                     .collect();
             // Most severe first, as `flags` lists them (the sort is stable).
             flags.sort_by_key(Flag::severity);
-            (weights, flags)
+            let mut listed = Vec::with_capacity(flags.len());
+            for flag in flags {
+                let dismissed = projection::dismissal(&t, flag.id().as_str())?;
+                listed.push(ListedFlag { flag, dismissed });
+            }
+            (weights, listed)
         }
         None => (Vec::new(), Vec::new()),
     };

@@ -132,7 +132,8 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> Result<(), CliError> {
             out!("flags on this claim: none")?;
         } else {
             out!("flags on this claim:")?;
-            for f in &report.flags {
+            for l in &report.flags {
+                let f = &l.flag;
                 out!(
                     "  {:<8} {} [{}]: {}",
                     f.severity(),
@@ -140,6 +141,9 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> Result<(), CliError> {
                     f.id(),
                     esc(&f.message)
                 )?;
+                if let Some(d) = &l.dismissed {
+                    out!("    dismissed at seq {}: {}", d.seq, esc(&d.reason))?;
+                }
             }
         }
     }
