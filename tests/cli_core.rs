@@ -1465,14 +1465,18 @@ fn demo_prints_the_log_and_verification_and_leaves_nothing_behind() {
     cmd.arg("demo");
     let out = Case::output(cmd);
     out.expect(0)
-        .stdout_has("== Log (57 events) ==")
+        .stdout_has("== Log (58 events) ==")
         .stdout_has("retract daily-ga7-tally")
         .stdout_has("== Verify ==")
-        .stdout_has("ok: 57 events and 5 archived texts; head seq 57 hash ")
+        .stdout_has("ok: 58 events and 5 archived texts; head seq 58 hash ")
         .stdout_has("ok: the projection is exactly what the log implies")
         .stdout_has("weekday-mismatch")
         .stdout_has("25 February 2025 was a Tuesday")
-        .stdout_has("reaches a primary source: yes");
+        .stdout_has("reaches a primary source: yes")
+        // Triage: severities first, and the desk's dismissal.
+        .stdout_has("error    conflicting-values ")
+        .stdout_has("1 dismissed flag hidden (--dismissed shows it)")
+        .stdout_has("flag c55865bf74d1c997 dismissed: The wire does not cite the UN");
     // author defaults to "demo" for the demo, NOW is honoured
     out.stdout_has("    1  2025-02-26T12:00:00Z  demo       source un-sc-coverage-2025-02-24");
     let left: Vec<_> = std::fs::read_dir(&tmp)
@@ -1503,7 +1507,7 @@ fn demo_prints_the_log_and_verification_and_leaves_nothing_behind() {
         .starts_with("factledger-demo-"));
     let mut cmd = c.bare();
     cmd.args(["--ledger", &kept, "verify"]);
-    Case::output(cmd).expect(0).stdout_has("ok: 57 events");
+    Case::output(cmd).expect(0).stdout_has("ok: 58 events");
 }
 
 /// A tally given as a reporter writes it reads into the same typed value as the object form, by

@@ -32,13 +32,41 @@ const PROVENANCE_CODES: [&str; 4] = [
 /// (subject, code, predicate, claims) of each flag, in output order.
 type Row = (String, String, String, Vec<String>);
 
+/// The flags as rows in subject, code, predicate, claims order. `flags` lists them most severe
+/// first ([`listing_order_is_by_severity_then_subject`] checks that order); the rows compare
+/// what was listed, whatever the severities.
 fn rows(flags: &Json) -> Vec<Row> {
-    flags
+    let mut rows: Vec<Row> = flags
         .as_array()
         .expect("flags array")
         .iter()
         .map(flag_fields)
-        .collect()
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// Rank of a severity in listing order.
+fn severity_rank(f: &Json) -> usize {
+    match f["severity"].as_str().expect("severity") {
+        "error" => 0,
+        "warning" => 1,
+        "info" => 2,
+        other => panic!("unknown severity {other}"),
+    }
+}
+
+/// `flags` output is ordered by severity, then subject, then code, predicate and claims.
+fn listing_order_is_by_severity_then_subject(flags: &Json) {
+    let keys: Vec<(usize, Row)> = flags
+        .as_array()
+        .expect("flags array")
+        .iter()
+        .map(|f| (severity_rank(f), flag_fields(f)))
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
 }
 
 fn row(subject: &str, code: &str, predicate: &str, claims: &[&str]) -> Row {
@@ -171,17 +199,27 @@ fn fixture_rule_flags_are_exactly_the_known_ones() {
             [
                 "claims",
                 "code",
+                "dismissed",
+                "id",
                 "message",
                 "predicate",
+                "severity",
                 "sources",
                 "subject"
             ]
         );
     }
-    // Output order: subject, then code, predicate, claims (findings::all_flags).
-    let mut sorted = all.clone();
-    sorted.sort();
-    assert_eq!(all, sorted);
+    // Output order: severity, then subject, code, predicate, claims.
+    listing_order_is_by_severity_then_subject(&flags);
+    let first: Vec<Json> = flags.as_array().expect("array")[..3]
+        .iter()
+        .map(|f| f["severity"].clone())
+        .collect();
+    assert_eq!(first, [json!("error"), json!("error"), json!("error")]);
+    assert_eq!(
+        flags.as_array().expect("array").last().expect("a flag")["severity"],
+        "info"
+    );
 
     for (subject, claim) in [
         ("S/RES/2774", "article-sc-date"),

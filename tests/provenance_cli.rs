@@ -40,7 +40,29 @@ fn article_claims_reach_no_primary_source() {
         assert_eq!(ids, ARTICLE_CLAIMS);
     }
     for id in ARTICLE_CLAIMS {
-        let a = env.json(&["audit", id]);
+        let mut a = env.json(&["audit", id]);
+        // The article cites nothing: the only source weighed is the claim's own, which says
+        // nothing else on the claim's predicate.
+        assert_eq!(
+            a["weights"],
+            json!([{"source": "article-us-aligns", "depth": 0, "primary": false,
+                    "stance": "silent", "supporting": [], "contradicting": []}]),
+            "{id}"
+        );
+        let flags = a["flags"].as_array().expect("flags").clone();
+        assert!(
+            flags.iter().any(|f| f["code"] == "no-primary-source"),
+            "{id}: {flags:?}"
+        );
+        assert!(
+            flags
+                .iter()
+                .all(|f| strings(&f["claims"]).contains(&id.to_string())),
+            "{id}: {flags:?}"
+        );
+        let obj = a.as_object_mut().expect("object");
+        obj.remove("weights");
+        obj.remove("flags");
         assert_eq!(
             a,
             json!({
@@ -80,6 +102,9 @@ fn audit_of_a_voting_record_claim_reaches_the_record() {
     assert_eq!(
         env.json(&["audit", "un-sc-vote-us"]),
         json!({
+            "flags": [],
+            "weights": [{"source": "un-sc-record-2774", "depth": 0, "primary": true,
+                         "stance": "silent", "supporting": [], "contradicting": []}],
             "id": "un-sc-vote-us",
             "type": "claim",
             "claim_status": "live",
@@ -265,9 +290,31 @@ fn provenance_flags_on_the_fixtures() {
     let ga7 = "A/RES/ES-11/7";
     let sc = "S/RES/2774";
     let art = &["article-us-aligns"][..];
+    // Warnings (citation problems) first, then info (no primary source); each by subject.
     assert_eq!(
         got,
         vec![
+            r(
+                sc,
+                "retracted-source",
+                "drafted by",
+                &["newsletter-sc-drafter"],
+                &["newsletter-relay", "tabloid-ukraine"]
+            ),
+            r(
+                "aggregator-dangling",
+                "dangling-citation",
+                "cites",
+                &[],
+                &["agency-report-not-archived", "aggregator-dangling"]
+            ),
+            r(
+                "blog-loop-a",
+                "circular-citation",
+                "cites",
+                &[],
+                &["blog-loop-a", "blog-loop-b"]
+            ),
             r(ga7, npf, "date", &["article-ga-date"], art),
             r(
                 ga7,
@@ -332,27 +379,6 @@ fn provenance_flags_on_the_fixtures() {
             ),
             r(sc, npf, "outcome", &["article-sc-outcome"], art),
             r(sc, npf, "title", &["article-sc-title"], art),
-            r(
-                sc,
-                "retracted-source",
-                "drafted by",
-                &["newsletter-sc-drafter"],
-                &["newsletter-relay", "tabloid-ukraine"]
-            ),
-            r(
-                "aggregator-dangling",
-                "dangling-citation",
-                "cites",
-                &[],
-                &["agency-report-not-archived", "aggregator-dangling"]
-            ),
-            r(
-                "blog-loop-a",
-                "circular-citation",
-                "cites",
-                &[],
-                &["blog-loop-a", "blog-loop-b"]
-            ),
         ]
     );
     let messages: BTreeMap<&str, &str> = flags

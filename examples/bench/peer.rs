@@ -77,6 +77,7 @@ pub(crate) fn peer_import(
             Record::Source(s, t) => (EventBody::SourceRegistered(s), t),
             Record::Claim(c) => (EventBody::ClaimAsserted(c), None),
             Record::Retract(r) => (EventBody::Retracted(r), None),
+            Record::Dismissal(d) => (EventBody::FlagDismissed(d), None),
         };
         // The same checks plan() makes, against the peer's own tables.
         let bad = |m: String| -> Res<()> { Err(format!("line {line}: {m}").into()) };

@@ -92,6 +92,8 @@ pub enum Command {
     Facts(commands::facts::FactsArgs),
     /// Show inconsistency flags (docs/flags.md).
     Flags(commands::flags::FlagsArgs),
+    /// Dismiss a flag by its id, with a reason.
+    Dismiss(commands::dismiss::DismissArgs),
     /// Rebuild the projection from the first event and report what it holds.
     Replay(commands::replay::ReplayArgs),
     /// List sources with their citations and the claims resting on them.
@@ -297,6 +299,7 @@ pub fn main() -> ExitCode {
         Command::Verify(args) => commands::verify::run(&ctx, &args),
         Command::Facts(args) => commands::facts::run(&ctx, &args),
         Command::Flags(args) => commands::flags::run(&ctx, &args),
+        Command::Dismiss(args) => commands::dismiss::run(&ctx, &args),
         Command::Replay(args) => commands::replay::run(&ctx, &args),
         Command::Sources(args) => commands::sources::run(&ctx, &args),
         Command::Audit(args) => commands::audit::run(&ctx, &args),

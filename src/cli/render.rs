@@ -4,8 +4,7 @@
 
 use crate::cli::CliError;
 use factledger::desk::facts::FactRow;
-use factledger::desk::flags::FlagSummary;
-use factledger::flags::Flag;
+use factledger::desk::flags::{FlagGroup, FlagSummary};
 use factledger::model::event::{hex, Event, EventBody};
 use factledger::projection::facts::FactStatus;
 use factledger::terminal::esc;
@@ -152,36 +151,76 @@ pub fn print_facts(facts: &[FactRow]) -> Result<(), CliError> {
     Ok(())
 }
 
-/// One flag: code, subject and predicate, the message, the claims and sources involved.
-pub fn print_flag(f: &Flag) -> Result<(), CliError> {
-    out!("{:<26} {} · {}", f.code, esc(&f.subject), esc(&f.predicate))?;
+/// One flag, or flags of one subject with the same code and message merged into one entry:
+/// severity, code, subject and predicate (and how many flags, when merged), the message, each
+/// flag's id with its claims, the sources involved, and a dismissal when there is one.
+pub fn print_flag_group(g: &FlagGroup) -> Result<(), CliError> {
+    let f = g.lead();
+    let n = g.flags.len();
+    let count = if n > 1 {
+        format!("  ({n} flags)")
+    } else {
+        String::new()
+    };
+    out!(
+        "{:<8} {:<26} {} · {}{count}",
+        f.severity(),
+        f.code,
+        esc(&f.subject),
+        esc(&f.predicate)
+    )?;
     out!("    {}", esc(&f.message))?;
-    match (f.claims.is_empty(), f.sources.is_empty()) {
-        (true, true) => Ok(()),
-        (false, true) => out!("    claims: {}", esc(f.claims.join(", "))),
-        (true, false) => out!("    sources: {}", esc(f.sources.join(", "))),
-        (false, false) => out!(
-            "    claims: {}; sources: {}",
-            esc(f.claims.join(", ")),
-            esc(f.sources.join(", "))
-        ),
+    let mut sources: Vec<&String> = g.flags.iter().flat_map(|l| &l.flag.sources).collect();
+    sources.sort();
+    sources.dedup();
+    for l in &g.flags {
+        let claims = if l.flag.claims.is_empty() {
+            String::new()
+        } else {
+            format!(" claims: {}", esc(l.flag.claims.join(", ")))
+        };
+        out!("    [{}]{claims}", l.id())?;
+        if let Some(d) = &l.dismissed {
+            out!("      dismissed at seq {}: {}", d.seq, esc(&d.reason))?;
+        }
     }
+    if !sources.is_empty() {
+        let sources: Vec<&str> = sources.iter().map(|s| s.as_str()).collect();
+        out!("    sources: {}", esc(sources.join(", ")))?;
+    }
+    Ok(())
 }
 
-/// The line after a flag listing: `no flags`, or the total and the count per code.
-pub fn print_flag_summary(summary: &FlagSummary) -> Result<(), CliError> {
+/// The line after a flag listing: `no flags`, or the total, the count per severity and per code;
+/// and how many dismissed flags there are (hidden unless `--dismissed`).
+pub fn print_flag_summary(summary: &FlagSummary, dismissed_shown: bool) -> Result<(), CliError> {
+    let dismissed = match (summary.dismissed, dismissed_shown) {
+        (0, _) => String::new(),
+        (n, true) => format!("; {n} dismissed (shown)"),
+        (n, false) => format!(
+            "; {n} dismissed flag{} hidden (--dismissed shows {})",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "it" } else { "them" }
+        ),
+    };
     if summary.total == 0 {
-        return out!("no flags");
+        return out!("no flags{dismissed}");
     }
+    let severities: Vec<String> = summary
+        .severities
+        .iter()
+        .map(|(s, n)| format!("{n} {s}"))
+        .collect();
     let counts: Vec<String> = summary
         .counts
         .iter()
         .map(|(c, n)| format!("{n} {c}"))
         .collect();
     out!(
-        "{} flag{}: {}",
+        "{} flag{}: {} ({}){dismissed}",
         summary.total,
         if summary.total == 1 { "" } else { "s" },
+        severities.join(", "),
         counts.join(", ")
     )
 }

@@ -100,6 +100,10 @@ pub(crate) enum Line<'a> {
         reason: &'a str,
         target: &'a str,
     },
+    Dismissal {
+        flag: &'a str,
+        reason: &'a str,
+    },
 }
 
 /// Adds one source or claim, checked as an import line is, and against the ledger.

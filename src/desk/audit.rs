@@ -1,9 +1,13 @@
 //! `audit`: the chain of sources behind one claim or source — where it reaches primary sources,
-//! where it breaks, loops, or passes through retracted sources.
+//! where it breaks, loops, or passes through retracted sources — and, for a claim, what each
+//! source of the chain says about it (supports, contradicts, silent) and the claim's own flags.
 
+use super::flags::ListedFlag;
 use super::DeskError;
+use crate::flags::{subject_flags, Flag};
 use crate::projection::{self, liveness, ClaimState, Liveness, Tables};
-use crate::provenance::{chain, Chain};
+use crate::provenance::weigh::{weigh, Stance, Weight};
+use crate::provenance::{chain, Chain, Chains};
 use crate::Ledger;
 use serde::{Serialize, Serializer};
 
@@ -16,12 +20,25 @@ pub struct AuditReport {
     pub claim: Option<(ClaimState, Liveness)>,
     /// The chain below the claim's source, or below the source asked about.
     pub chain: Chain,
+    /// For a claim: each source of the chain (in chain order) weighed against it; empty for a
+    /// source.
+    pub weights: Vec<Weight>,
+    /// For a claim: the flags naming it, most severe first, dismissed ones too (with their
+    /// dismissal); empty for a source.
+    pub flags: Vec<ListedFlag>,
 }
 
 impl AuditReport {
     /// The source the chain starts from.
     pub fn source(&self) -> &str {
         &self.chain.root
+    }
+
+    /// The live primary sources reached that contradict the claim.
+    pub fn contradicting_primaries(&self) -> impl Iterator<Item = &Weight> {
+        self.weights
+            .iter()
+            .filter(|w| w.primary && w.stance == Stance::Contradicts)
     }
 }
 
@@ -31,6 +48,7 @@ impl Serialize for AuditReport {
         #[derive(Serialize)]
         struct Wire<'a> {
             claim_status: Option<&'static str>,
+            flags: &'a [ListedFlag],
             id: &'a str,
             independent_sources: usize,
             links: &'a [crate::provenance::Link],
@@ -41,10 +59,12 @@ impl Serialize for AuditReport {
             source: &'a str,
             #[serde(rename = "type")]
             kind: &'static str,
+            weights: &'a [Weight],
         }
         let c = &self.chain;
         Wire {
             claim_status: self.claim.as_ref().map(|(_, l)| l.as_str()),
+            flags: &self.flags,
             id: &self.id,
             independent_sources: c.origins.len(),
             links: &c.links,
@@ -58,6 +78,7 @@ impl Serialize for AuditReport {
             } else {
                 "source"
             },
+            weights: &self.weights,
         }
         .serialize(serializer)
     }
@@ -79,9 +100,30 @@ pub fn audit(ledger: &Ledger, id: &str) -> Result<AuditReport, DeskError> {
         None => return Err(DeskError::NoSuchId { id: id.to_string() }),
     };
     let chain = chain(&t as &dyn Tables, &root)?;
+    let (weights, flags) = match &claim {
+        Some((c, _)) => {
+            let weights = weigh(&t, c, &chain)?;
+            let mut flags: Vec<Flag> =
+                subject_flags(&t, ledger, &mut Chains::default(), &c.claim.subject)?
+                    .into_iter()
+                    .filter(|f| f.claims.contains(&c.claim.id))
+                    .collect();
+            // Most severe first, as `flags` lists them (the sort is stable).
+            flags.sort_by_key(Flag::severity);
+            let mut listed = Vec::with_capacity(flags.len());
+            for flag in flags {
+                let dismissed = projection::dismissal(&t, flag.id().as_str())?;
+                listed.push(ListedFlag { flag, dismissed });
+            }
+            (weights, listed)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
     Ok(AuditReport {
         id: id.to_string(),
         claim,
         chain,
+        weights,
+        flags,
     })
 }

@@ -23,6 +23,10 @@ pub const FIXTURES: &[(&str, &str)] = &[
         include_str!("../../fixtures/un-votes/corrections.jsonl"),
     ),
     (
+        "triage.jsonl",
+        include_str!("../../fixtures/un-votes/triage.jsonl"),
+    ),
+    (
         "texts/article-excerpts.txt",
         include_str!("../../fixtures/un-votes/texts/article-excerpts.txt"),
     ),

@@ -144,14 +144,18 @@ pub(crate) fn append_records(
         },
         PlanError::Ledger(e) => ImportError::Ledger(e),
     })?;
-    let drafts = plan.appends.into_iter().map(|(_, d)| d).collect();
+    let mut appends = plan.appends;
+    let mut unchanged = plan.unchanged.len();
+    let problems = super::dismiss::check_dismissals(ledger, &mut appends, &mut unchanged)?;
+    if !problems.is_empty() {
+        return Err(ImportError::Refused {
+            label: label.to_string(),
+            problems,
+        });
+    }
+    let drafts = appends.into_iter().map(|(_, d)| d).collect();
     Ok(append_drafts(
-        ledger,
-        label,
-        drafts,
-        plan.unchanged.len(),
-        stamp,
-        durability,
+        ledger, label, drafts, unchanged, stamp, durability,
     )?)
 }
 

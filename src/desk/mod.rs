@@ -18,6 +18,7 @@
 //!   append report and refusal every write shares.
 //! - [`add`] — one source or claim given field by field, checked as an import line is.
 //! - [`retract`] — a claim or source no longer live.
+//! - [`dismiss`] — a flag the desk has looked at and set aside, with its reason.
 //! - [`authorise`] — who may sign: authorise, revoke, list authors.
 //! - [`init`] — a new ledger, unsigned or signed from its first event.
 //! - [`demo`] — the UN-votes fixtures loaded into a ledger, and the chains the demo shows.
@@ -38,6 +39,7 @@ pub mod audit;
 pub mod authorise;
 pub mod checkpoint;
 pub mod demo;
+pub mod dismiss;
 pub mod evidence;
 pub mod export;
 pub mod extract;

@@ -4,7 +4,10 @@
 
 use super::provenance as chain_flags;
 use super::quotes::comparable_text;
-use super::{check, Archive, Flag, LiveClaim, SourceText, SourceTexts};
+use super::{
+    check, check_only, Archive, Family, Flag, FlagCode, LiveClaim, SourceText, SourceTexts, Wants,
+    RULES,
+};
 use crate::error::Result;
 use crate::ledger::Ledger;
 use crate::projection::{self, ClaimState, Liveness, Tables, Visit, SOURCES};
@@ -98,22 +101,48 @@ fn claim_flags(
     subject: &str,
 ) -> Result<Vec<Flag>> {
     let claims = projection::subject_claims(t, subject)?;
-    claims_flags(&SourceCache::new(t), archive, chains, subject, claims)
+    claims_flags(
+        &SourceCache::new(t),
+        archive,
+        chains,
+        subject,
+        claims,
+        &|_| true,
+    )
 }
 
-/// As [`claim_flags`], for claims already read.
+/// Whether some wanted claim rule may read archived texts: every rule outside the families that
+/// only compare values (so a rule added later that reads texts gets them).
+fn wants_texts(wants: Wants<'_>) -> bool {
+    RULES.iter().any(|r| {
+        r.check.is_some()
+            && wants(r.code)
+            && !matches!(r.family, Family::Values | Family::Dates | Family::Votes)
+    })
+}
+
+/// As [`claim_flags`], for claims already read, raising only the codes `wants` accepts (and
+/// running only the rules, and reading only the texts, those need).
 fn claims_flags(
     t: &SourceCache,
     archive: &ViewArchive,
     chains: &mut Chains,
     subject: &str,
     claims: Vec<ClaimState>,
+    wants: Wants<'_>,
 ) -> Result<Vec<Flag>> {
     let mut live = Vec::new();
     let mut flags = Vec::new();
+    let chain_codes = wants(FlagCode::NoPrimarySource) || wants(FlagCode::RetractedSource);
     for c in claims {
         if projection::liveness_with(&c, &mut |id| t.live_source(id))? == Liveness::Live {
-            flags.extend(chain_flags::claim_flags(t, chains, &c)?);
+            if chain_codes {
+                flags.extend(
+                    chain_flags::claim_flags(t, chains, &c)?
+                        .into_iter()
+                        .filter(|f| wants(f.code)),
+                );
+            }
             live.push(LiveClaim {
                 id: c.claim.id,
                 source: c.claim.source,
@@ -124,8 +153,12 @@ fn claims_flags(
         }
     }
     // Texts first, then the pure rules: `check` cannot reach the store.
-    let texts = SourceTexts::fetch(subject, &live, archive)?;
-    flags.extend(check(subject, &live, &texts));
+    let texts = if wants_texts(wants) {
+        SourceTexts::fetch(subject, &live, archive)?
+    } else {
+        SourceTexts::default()
+    };
+    flags.extend(check_only(subject, &live, &texts, wants));
     Ok(flags)
 }
 
@@ -198,6 +231,17 @@ pub(crate) fn for_each_flag(
     ledger: &Ledger,
     visit: &mut dyn FnMut(Flag) -> Result<ControlFlow<()>>,
 ) -> Result<ControlFlow<()>> {
+    for_each_flag_of(t, ledger, &|_| true, visit)
+}
+
+/// As [`for_each_flag`], for the codes `wants` accepts only: the rules raising other codes are
+/// not run (a pass per severity costs the rules of that severity, not every rule).
+pub(crate) fn for_each_flag_of(
+    t: &dyn Tables,
+    ledger: &Ledger,
+    wants: Wants<'_>,
+    visit: &mut dyn FnMut(Flag) -> Result<ControlFlow<()>>,
+) -> Result<ControlFlow<()>> {
     let cached = SourceCache::new(t);
     let t: &dyn Tables = &cached;
     let mut chains = Chains::default();
@@ -209,9 +253,13 @@ pub(crate) fn for_each_flag(
         true
     })?;
     let mut source_flags: BTreeMap<String, Vec<Flag>> = BTreeMap::new();
-    for id in &sources {
-        for f in chain_flags::source_flags(t, &mut chains, id)? {
-            source_flags.entry(f.subject.clone()).or_default().push(f);
+    if wants(FlagCode::DanglingCitation) || wants(FlagCode::CircularCitation) {
+        for id in &sources {
+            for f in chain_flags::source_flags(t, &mut chains, id)? {
+                if wants(f.code) {
+                    source_flags.entry(f.subject.clone()).or_default().push(f);
+                }
+            }
         }
     }
     let archive = ViewArchive::new(t, ledger);
@@ -239,7 +287,7 @@ pub(crate) fn for_each_flag(
                 return Ok(ControlFlow::Break(()));
             }
         }
-        let mut flags = claims_flags(&cached, &archive, &mut chains, s, claims)?;
+        let mut flags = claims_flags(&cached, &archive, &mut chains, s, claims, wants)?;
         if pending.peek().is_some_and(|(subject, _)| subject == s) {
             flags.extend(pending.next().expect("peeked").1);
         }

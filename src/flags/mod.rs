@@ -13,6 +13,8 @@
 //!
 //! # Layout
 //! - this file — [`Flag`], [`FlagCode`], the registry and [`check`], the pure per-subject run.
+//! - `severity` — [`Severity`]: `error`, `warning`, `info`; each registry entry has one.
+//! - `triage` — [`FlagId`], a flag's stable id (what dismissals name), and [`closest_ids`].
 //! - `values` — `conflicting-values`.
 //! - `dates` — `weekday-mismatch`, `anniversary-mismatch`.
 //! - `votes` — tallies, outcomes, vetoes and member votes.
@@ -30,14 +32,18 @@ mod dates;
 mod gather;
 mod provenance;
 mod quotes;
+mod severity;
 #[cfg(test)]
 mod testing;
+mod triage;
 mod values;
 mod votes;
 
-pub(crate) use gather::for_each_flag;
+pub(crate) use gather::for_each_flag_of;
 pub use gather::{all_flags, check_subject, subject_flags};
 pub use quotes::{comparable_text, Archive, Checkable, SourceText, SourceTexts};
+pub use severity::{Severity, UnknownSeverity};
+pub use triage::{closest_ids, FlagId};
 
 use crate::model::value::Value;
 use std::cmp::Ordering;
@@ -102,6 +108,16 @@ impl Flag {
         }
     }
 
+    /// The flag's stable id (see [`FlagId`]).
+    pub fn id(&self) -> FlagId {
+        FlagId::of(self)
+    }
+
+    /// The flag's severity: its code's, from the registry.
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+
     /// A flag on `lead`'s predicate naming `lead` and `others`: the usual shape, one claim found
     /// wrong and the claims it is wrong against.
     fn on<'a>(
@@ -116,25 +132,29 @@ impl Flag {
     }
 }
 
-/// A flag's JSON form: exactly the keys `claims`, `code`, `message`, `predicate`, `sources` and
-/// `subject` (a public contract, `docs/flags.md`); `claims` and `sources` sorted and
-/// de-duplicated even when a caller built the flag by hand.
+/// A flag's JSON form: exactly the keys `claims`, `code`, `id`, `message`, `predicate`,
+/// `severity`, `sources` and `subject` (a public contract, `docs/flags.md`); `claims` and
+/// `sources` sorted and de-duplicated even when a caller built the flag by hand.
 impl serde::Serialize for Flag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         #[derive(serde::Serialize)]
         struct Wire<'a> {
             claims: BTreeSet<&'a String>,
             code: FlagCode,
+            id: FlagId,
             message: &'a str,
             predicate: &'a str,
+            severity: Severity,
             sources: BTreeSet<&'a String>,
             subject: &'a str,
         }
         Wire {
             claims: self.claims.iter().collect(),
             code: self.code,
+            id: self.id(),
             message: &self.message,
             predicate: &self.predicate,
+            severity: self.severity(),
             sources: self.sources.iter().collect(),
             subject: &self.subject,
         }
@@ -179,6 +199,8 @@ pub struct RuleDef {
     pub code: FlagCode,
     /// Which family (and file) the rule belongs to.
     pub family: Family,
+    /// How much its flags matter.
+    pub severity: Severity,
     /// One line for people: when the flag fires.
     pub summary: &'static str,
     /// The per-subject check; `None` for the provenance family, whose flags come from citation
@@ -189,7 +211,7 @@ pub struct RuleDef {
 /// Defines [`FlagCode`] and [`RULES`] from one list, so a code cannot be added to one and
 /// forgotten in the other; a variant's doc comment is its summary.
 macro_rules! registry {
-    ($( $variant:ident = $code:literal, $family:ident, $summary:literal, $check:expr; )*) => {
+    ($( $variant:ident = $code:literal, $family:ident, $severity:ident, $summary:literal, $check:expr; )*) => {
         /// Which rule raised a flag. Written and parsed as the kebab-case code of
         /// `docs/flags.md` (a public contract: codes do not change); ordered by that string,
         /// so flags sort as they always have.
@@ -217,6 +239,7 @@ macro_rules! registry {
                 RuleDef {
                     code: FlagCode::$variant,
                     family: Family::$family,
+                    severity: Severity::$severity,
                     summary: $summary,
                     check: $check,
                 },
@@ -226,48 +249,53 @@ macro_rules! registry {
 }
 
 registry! {
-    ConflictingValues = "conflicting-values", Values,
+    ConflictingValues = "conflicting-values", Values, Error,
         "two live claims on the same subject and predicate disagree",
         Some(|s| values::conflicting_values(s.subject, s.claims));
-    WeekdayMismatch = "weekday-mismatch", Dates,
+    WeekdayMismatch = "weekday-mismatch", Dates, Warning,
         "a date is stated with a weekday the calendar contradicts",
         Some(|s| dates::weekday_mismatch(s.subject, s.claims));
-    AnniversaryMismatch = "anniversary-mismatch", Dates,
+    AnniversaryMismatch = "anniversary-mismatch", Dates, Warning,
         "a date claim is not the anniversary an anniversary claim says it is",
         Some(|s| dates::anniversary_mismatch(s.subject, s.claims));
-    TallyExceedsBody = "tally-exceeds-body", Votes,
+    TallyExceedsBody = "tally-exceeds-body", Votes, Error,
         "a tally's stated counts add up to more than the body's membership",
         Some(|s| votes::tally_exceeds_body(s.subject, s.claims));
-    OutcomeContradictsTally = "outcome-contradicts-tally", Votes,
+    OutcomeContradictsTally = "outcome-contradicts-tally", Votes, Error,
         "the tally alone rules out the claimed outcome",
         Some(|s| votes::outcome_contradicts_tally(s.subject, s.claims));
-    VetoContradiction = "veto-contradiction", Votes,
+    VetoContradiction = "veto-contradiction", Votes, Error,
         "a Security Council outcome contradicts the permanent members' votes",
         Some(|s| votes::veto_contradiction(s.subject, s.claims));
-    MemberVotesExceedTally = "member-votes-exceed-tally", Votes,
+    MemberVotesExceedTally = "member-votes-exceed-tally", Votes, Error,
         "more members are claimed to have voted a way than the tally counts",
         Some(|s| votes::member_votes_exceed_tally(s.subject, s.claims));
-    QuoteNotInSource = "quote-not-in-source", Quotes,
+    QuoteNotInSource = "quote-not-in-source", Quotes, Error,
         "a quote is not found in its source's archived text",
         Some(|s| quotes::quote_not_in_source(s.subject, s.claims, s.texts));
-    QuoteUnverifiable = "quote-unverifiable", Quotes,
+    QuoteUnverifiable = "quote-unverifiable", Quotes, Warning,
         "a quote's source has no archived text to check it against",
         Some(|s| quotes::quote_unverifiable(s.subject, s.claims, s.texts));
-    DanglingCitation = "dangling-citation", Provenance,
+    DanglingCitation = "dangling-citation", Provenance, Warning,
         "a source cites an id that is not in the ledger",
         None;
-    CircularCitation = "circular-citation", Provenance,
+    CircularCitation = "circular-citation", Provenance, Warning,
         "citations form a loop",
         None;
-    NoPrimarySource = "no-primary-source", Provenance,
+    NoPrimarySource = "no-primary-source", Provenance, Info,
         "a live claim whose chain reaches no live primary source",
         None;
-    RetractedSource = "retracted-source", Provenance,
+    RetractedSource = "retracted-source", Provenance, Warning,
         "a live claim whose chain passes through a retracted source",
         None;
 }
 
 impl FlagCode {
+    /// How much flags with this code matter (the registry's word).
+    pub fn severity(self) -> Severity {
+        self.rule().severity
+    }
+
     /// The registry entry for this code.
     pub fn rule(self) -> &'static RuleDef {
         RULES
@@ -357,6 +385,19 @@ impl PartialEq<FlagCode> for &str {
 /// quotes cite (claims may be in any order; output is sorted and deterministic). Claims about
 /// another subject are ignored. Pure: nothing here reads the store.
 pub fn check(subject: &str, claims: &[LiveClaim], texts: &SourceTexts) -> Vec<Flag> {
+    check_only(subject, claims, texts, &|_| true)
+}
+
+/// A choice of flag codes: a pass that lists some codes only runs the rules raising them.
+pub type Wants<'a> = &'a dyn Fn(FlagCode) -> bool;
+
+/// [`check`] running only the rules whose code `wants` accepts.
+pub fn check_only(
+    subject: &str,
+    claims: &[LiveClaim],
+    texts: &SourceTexts,
+    wants: Wants<'_>,
+) -> Vec<Flag> {
     let claims: Vec<LiveClaim> = sorted(claims)
         .into_iter()
         .filter(|c| c.subject == subject)
@@ -369,6 +410,7 @@ pub fn check(subject: &str, claims: &[LiveClaim], texts: &SourceTexts) -> Vec<Fl
     };
     let mut flags: Vec<Flag> = RULES
         .iter()
+        .filter(|r| wants(r.code))
         .filter_map(|r| r.check)
         .flat_map(|rule| rule(&input))
         .collect();
@@ -591,8 +633,43 @@ mod tests {
         };
         assert_eq!(
             serde_json::to_value(&f).expect("a flag serialises"),
-            json!({"code":"conflicting-values","subject":"S","predicate":"p","claims":["a","b"],"sources":["x","y"],"message":"m"})
+            json!({"code":"conflicting-values","subject":"S","predicate":"p","claims":["a","b"],"sources":["x","y"],"message":"m","severity":"error","id":f.id().as_str()})
         );
+    }
+
+    #[test]
+    fn every_code_has_the_severity_the_desk_agreed() {
+        let by_severity = |sev: Severity| -> Vec<&str> {
+            FlagCode::all()
+                .filter(|c| c.severity() == sev)
+                .map(FlagCode::as_str)
+                .collect()
+        };
+        // Contradictions: values, arithmetic, vetoes, words not in their source.
+        assert_eq!(
+            by_severity(Severity::Error),
+            [
+                "conflicting-values",
+                "tally-exceeds-body",
+                "outcome-contradicts-tally",
+                "veto-contradiction",
+                "member-votes-exceed-tally",
+                "quote-not-in-source",
+            ]
+        );
+        // Weekdays, anniversaries, citation problems, what cannot be checked.
+        assert_eq!(
+            by_severity(Severity::Warning),
+            [
+                "weekday-mismatch",
+                "anniversary-mismatch",
+                "quote-unverifiable",
+                "dangling-citation",
+                "circular-citation",
+                "retracted-source",
+            ]
+        );
+        assert_eq!(by_severity(Severity::Info), ["no-primary-source"]);
     }
 
     #[test]
@@ -682,6 +759,11 @@ mod tests {
                 _ => format!("### `{}`", r.code),
             };
             assert!(docs.contains(&entry), "docs/flags.md lacks {entry:?}");
+            let row = format!("| `{}` | {} |", r.code, r.severity);
+            assert!(
+                docs.contains(&row),
+                "docs/flags.md lacks the severity row {row:?}"
+            );
         }
     }
 

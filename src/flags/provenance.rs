@@ -132,6 +132,7 @@ mod tests {
                 Record::Source(s, _) => EventBody::SourceRegistered(s),
                 Record::Claim(c) => EventBody::ClaimAsserted(c),
                 Record::Retract(r) => EventBody::Retracted(r),
+                Record::Dismissal(d) => EventBody::FlagDismissed(d),
             };
             let e = Event::new(
                 i as u64 + 1,

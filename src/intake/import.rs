@@ -9,7 +9,7 @@ use crate::intake::validate;
 use crate::intake::validate::{FieldProblem, Rule};
 use crate::ledger::Draft;
 use crate::model::date::{DateError, StatedDate};
-use crate::model::event::{Claim, EventBody, Retraction, Source, SourceKind, TextRef};
+use crate::model::event::{Claim, Dismissal, EventBody, Retraction, Source, SourceKind, TextRef};
 use crate::model::value::{collapse, normalise_predicate, Value, ValueError};
 use serde_json::{Map, Value as Json};
 use std::collections::BTreeSet;
@@ -75,7 +75,7 @@ pub enum RecordError {
         found: &'static str,
     },
     /// `type` names no record type.
-    #[error("unknown record type '{shown}' (expected source, claim or retract)")]
+    #[error("unknown record type '{shown}' (expected source, claim, retract or dismissal)")]
     UnknownType {
         /// The type given, escaped.
         shown: String,
@@ -303,6 +303,8 @@ pub enum Record {
     Claim(Claim),
     /// A retraction.
     Retract(Retraction),
+    /// A flag dismissed by the desk, by its stable id.
+    Dismissal(Dismissal),
 }
 
 use crate::model::value::describe as kind_of;
@@ -374,6 +376,7 @@ impl Record {
             Record::Source(s, _) => EventBody::SourceRegistered(s.clone()),
             Record::Claim(c) => EventBody::ClaimAsserted(c.clone()),
             Record::Retract(r) => EventBody::Retracted(r.clone()),
+            Record::Dismissal(d) => EventBody::FlagDismissed(d.clone()),
         }
     }
 }
@@ -392,6 +395,10 @@ impl From<Record> for Draft {
             },
             Record::Retract(r) => Draft {
                 body: EventBody::Retracted(r),
+                text: None,
+            },
+            Record::Dismissal(d) => Draft {
+                body: EventBody::FlagDismissed(d),
                 text: None,
             },
         }
@@ -438,6 +445,16 @@ fn read_record(obj: &Json, base: &Path) -> Result<Record, RecordError> {
             let target = f.string("target")?;
             let reason = f.string_opt("reason")?.ok_or(f.missing("reason"))?;
             Ok(Record::Retract(Retraction { target, reason }))
+        }
+        "dismissal" => {
+            let f = Fields {
+                map,
+                kind: "dismissal",
+            };
+            f.only(&["type", "flag", "reason"])?;
+            let flag = f.string("flag")?;
+            let reason = f.string_opt("reason")?.ok_or(f.missing("reason"))?;
+            Ok(Record::Dismissal(Dismissal { flag, reason }))
         }
         other => Err(RecordError::UnknownType {
             shown: other.escape_debug().to_string(),

@@ -82,7 +82,7 @@ pub fn plan(ledger: &Ledger, records: Vec<(usize, Record)>) -> Result<Plan, Plan
         let id = match &record {
             Record::Source(s, _) => Some(s.id.clone()),
             Record::Claim(c) => Some(c.id.clone()),
-            Record::Retract(_) => None,
+            Record::Retract(_) | Record::Dismissal(_) => None,
         };
         if let Some(id) = &id {
             // Same id already in this file or in the ledger.
@@ -110,7 +110,8 @@ pub fn plan(ledger: &Ledger, records: Vec<(usize, Record)>) -> Result<Plan, Plan
             }
         }
         match &record {
-            Record::Source(..) => {}
+            // Whether the flag exists is for the desk to say: flags are computed above intake.
+            Record::Source(..) | Record::Dismissal(_) => {}
             Record::Claim(c) => {
                 match lookup(&known, &c.source)? {
                     None => problem(format!(
@@ -189,7 +190,7 @@ pub fn plan(ledger: &Ledger, records: Vec<(usize, Record)>) -> Result<Plan, Plan
                     superseded.insert(old.clone(), (line, c.id.clone()));
                 }
             }
-            Record::Source(..) => {}
+            Record::Source(..) | Record::Dismissal(_) => {}
         }
         if let Some(id) = id {
             known.insert(id, Known::File(line, record.clone()));

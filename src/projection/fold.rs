@@ -5,9 +5,9 @@
 //! summary computes is the digest of the tables a replay fills.
 
 use super::queries::{author, claim, source};
-use super::state::{AuthorState, ClaimStateRef, SourceStateRef};
+use super::state::{AuthorState, ClaimStateRef, DismissalState, SourceStateRef};
 use super::tables::{
-    Table, TablesMut, AUTHORS, CITED_BY, CLAIMS, SOURCES, SOURCE_CLAIMS, SUBJECTS,
+    Table, TablesMut, AUTHORS, CITED_BY, CLAIMS, DISMISSALS, SOURCES, SOURCE_CLAIMS, SUBJECTS,
 };
 use super::{encode, key};
 use crate::error::Result;
@@ -39,6 +39,8 @@ pub trait Changes {
     fn authorise(&mut self, name: &str, key: &PublicKey, at: u64) -> Result<()>;
     /// `name`'s key is revoked at `at`; false when there is no such author.
     fn revoke(&mut self, name: &str, at: u64) -> Result<bool>;
+    /// Flag `flag` is dismissed at `at` for `reason` (a later dismissal replaces an earlier).
+    fn dismiss(&mut self, flag: &str, reason: &str, at: u64) -> Result<()>;
 }
 
 /// Folds one event into `changes`. Pure: what the event says happened, happened; no checks.
@@ -59,12 +61,12 @@ pub fn fold<C: Changes + ?Sized>(changes: &mut C, event: &Event) -> Result<()> {
             }
             Ok(())
         }
-        // The desk's later events (aliases, source versions, withdrawals, dismissals, reviews,
-        // scales, settings) change no table of this projection version.
+        EventBody::FlagDismissed(d) => changes.dismiss(&d.flag, &d.reason, event.seq),
+        // The desk's later events (aliases, source versions, withdrawals, reviews, scales,
+        // settings) change no table of this projection version.
         EventBody::SubjectAliased(_)
         | EventBody::SourceRevised(_)
         | EventBody::SourceWithdrawn(_)
-        | EventBody::FlagDismissed(_)
         | EventBody::ClaimReviewed(_)
         | EventBody::ScaleDeclared(_)
         | EventBody::SettingRecorded(_) => Ok(()),
@@ -118,6 +120,11 @@ pub(super) fn cited_by_keys(s: &Source) -> Vec<Vec<u8>> {
 /// An author's entry in [`AUTHORS`].
 pub(super) fn author_entry(name: &str, state: &AuthorState) -> (Vec<u8>, Vec<u8>) {
     (name.as_bytes().to_vec(), encode(state))
+}
+
+/// A dismissal's entry in [`DISMISSALS`].
+pub(super) fn dismissal_entry(flag: &str, state: &DismissalState) -> (Vec<u8>, Vec<u8>) {
+    (flag.as_bytes().to_vec(), encode(state))
 }
 
 /// The table writer: keeps the changes as entries of writable tables.
@@ -186,6 +193,15 @@ impl Changes for Writer<'_> {
         self.0.put(AUTHORS, k, Some(v))?;
         Ok(true)
     }
+
+    fn dismiss(&mut self, flag: &str, reason: &str, at: u64) -> Result<()> {
+        let state = DismissalState {
+            seq: at,
+            reason: reason.to_string(),
+        };
+        let (k, v) = dismissal_entry(flag, &state);
+        self.0.put(DISMISSALS, k, Some(v))
+    }
 }
 
 /// The table writer over `t`, for consumers that keep some tables as tables.
@@ -249,6 +265,10 @@ mod tests {
         fn revoke(&mut self, name: &str, at: u64) -> Result<bool> {
             self.0.push(format!("revoke {name} {at}"));
             Ok(false)
+        }
+        fn dismiss(&mut self, flag: &str, reason: &str, at: u64) -> Result<()> {
+            self.0.push(format!("dismiss {flag} {at} {reason}"));
+            Ok(())
         }
     }
 

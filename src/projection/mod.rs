@@ -38,12 +38,12 @@ pub use digest::{scan_digest, Digest, Digesting};
 pub use fold::{apply, fold, Changes, Fate};
 pub use queries::*;
 pub use state::Liveness;
-pub use state::{AuthorState, ClaimState, SourceState};
+pub use state::{AuthorState, ClaimState, DismissalState, SourceState};
 pub use summary::replay_summary;
 pub use summary::Summary;
 pub(crate) use tables::TABLES;
 pub use tables::{
-    MemTables, Overlay, Table, Tables, TablesMut, AUTHORS, CLAIMS, SOURCES, SUBJECTS,
+    MemTables, Overlay, Table, Tables, TablesMut, AUTHORS, CLAIMS, DISMISSALS, SOURCES, SUBJECTS,
 };
 
 /// Version of the projection's table layout; a mismatch means rebuild. 3: claim states hold the

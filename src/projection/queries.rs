@@ -1,9 +1,9 @@
-//! Reads of the projection: a claim, a source, an author, a subject's claims, who cites what,
+//! Reads of the projection: a claim, a source, an author, a dismissal, a subject's claims, who cites what,
 //! liveness; and [`replay`], the log folded into tables in memory.
 
-use super::state::{AuthorState, ClaimState, Liveness, SourceState};
+use super::state::{AuthorState, ClaimState, DismissalState, Liveness, SourceState};
 use super::tables::{
-    MemTables, Tables, AUTHORS, CITED_BY, CLAIMS, SOURCES, SOURCE_CLAIMS, SUBJECTS,
+    MemTables, Tables, AUTHORS, CITED_BY, CLAIMS, DISMISSALS, SOURCES, SOURCE_CLAIMS, SUBJECTS,
 };
 use super::{apply, decode, prefix};
 use crate::error::{LedgerError, Result};
@@ -61,6 +61,13 @@ pub fn claim(t: &dyn Tables, id: &str) -> Result<Option<ClaimState>> {
             ),
         }),
     }
+}
+
+/// Reads a flag's dismissal, if the desk dismissed it.
+pub fn dismissal(t: &dyn Tables, flag: &str) -> Result<Option<DismissalState>> {
+    t.get(DISMISSALS, flag.as_bytes())?
+        .map(|b| decode(DISMISSALS, flag.as_bytes(), &b))
+        .transpose()
 }
 
 /// Reads a source's state.

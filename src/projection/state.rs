@@ -15,6 +15,15 @@ pub struct AuthorState {
     pub revoked_at: Option<u64>,
 }
 
+/// A flag's dismissal: the last one recorded for its id.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode, serde::Serialize)]
+pub struct DismissalState {
+    /// Seq of the `FlagDismissed` event.
+    pub seq: u64,
+    /// Why the desk dismissed it.
+    pub reason: String,
+}
+
 /// A claim and what has become of it.
 #[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
 pub struct ClaimState {

@@ -53,7 +53,7 @@ struct SummaryFold<'r> {
     sources: HashMap<Box<str>, (u32, u64, Option<u64>)>,
     source_ids: Vec<Box<str>>,
     subjects: HashSet<Box<str>>,
-    /// Authors are few: kept as tables, by the table writer.
+    /// Authors and dismissals are few: kept as tables, by the table writer.
     authors: MemTables,
     reread: &'r mut dyn FnMut(u64) -> Result<Event>,
 }
@@ -207,6 +207,11 @@ impl Changes for SummaryFold<'_> {
 
     fn revoke(&mut self, name: &str, at: u64) -> Result<bool> {
         authors(&mut self.authors).revoke(name, at)
+    }
+
+    /// Dismissals are few too: kept as tables beside the authors.
+    fn dismiss(&mut self, flag: &str, reason: &str, at: u64) -> Result<()> {
+        authors(&mut self.authors).dismiss(flag, reason, at)
     }
 }
 

@@ -24,17 +24,20 @@ pub enum Table {
     CitedBy,
     /// Author name → author state: who may sign, with which key.
     Authors,
+    /// Flag id → dismissal state: flags a desk has dismissed, with why.
+    Dismissals,
 }
 
 impl Table {
     /// All tables, in digest order (and the order of the enum).
-    pub(crate) const ALL: [Table; 6] = [
+    pub(crate) const ALL: [Table; 7] = [
         Table::Claims,
         Table::Sources,
         Table::Subjects,
         Table::SourceClaims,
         Table::CitedBy,
         Table::Authors,
+        Table::Dismissals,
     ];
 
     /// The table's name: its keyspace in the store and its part of every entry hash.
@@ -46,6 +49,7 @@ impl Table {
             Table::SourceClaims => "p_source_claims",
             Table::CitedBy => "p_cited_by",
             Table::Authors => "p_authors",
+            Table::Dismissals => "p_dismissals",
         }
     }
 
@@ -54,7 +58,7 @@ impl Table {
     pub const fn grouping(self) -> Grouping {
         match self {
             Table::Subjects | Table::SourceClaims | Table::CitedBy => Grouping::FirstPart,
-            Table::Claims | Table::Sources | Table::Authors => Grouping::Hashed,
+            Table::Claims | Table::Sources | Table::Authors | Table::Dismissals => Grouping::Hashed,
         }
     }
 
@@ -91,8 +95,10 @@ pub(crate) const SOURCE_CLAIMS: Table = Table::SourceClaims;
 pub(crate) const CITED_BY: Table = Table::CitedBy;
 /// Author name → author state.
 pub const AUTHORS: Table = Table::Authors;
+/// Flag id → dismissal state.
+pub const DISMISSALS: Table = Table::Dismissals;
 /// All tables, in digest order.
-pub(crate) const TABLES: [Table; 6] = Table::ALL;
+pub(crate) const TABLES: [Table; 7] = Table::ALL;
 
 /// Read access to projection tables.
 pub trait Tables {
@@ -122,7 +128,7 @@ pub trait TablesMut: Tables {
 /// puts and gets millions of entries and scans rarely (a scan sorts what it visits).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct MemTables {
-    pub(super) tables: [HashMap<Vec<u8>, Vec<u8>>; 6],
+    pub(super) tables: [HashMap<Vec<u8>, Vec<u8>>; 7],
 }
 
 impl Tables for MemTables {
@@ -175,7 +181,7 @@ impl MemTables {
         for table in Table::ALL {
             let n = match table {
                 Table::Claims | Table::Subjects | Table::SourceClaims => events,
-                Table::Authors => 0,
+                Table::Authors | Table::Dismissals => 0,
                 Table::Sources | Table::CitedBy => events / 16,
             };
             t.tables[table as usize].reserve(n);
@@ -283,7 +289,8 @@ mod tests {
                 "p_subjects",
                 "p_source_claims",
                 "p_cited_by",
-                "p_authors"
+                "p_authors",
+                "p_dismissals"
             ]
         );
         assert_eq!(SUBJECTS.keyspace().grouping, Grouping::FirstPart);

@@ -7,9 +7,11 @@
 //! chain's origins are the live primary sources it reaches, or, when it reaches none, the places
 //! where it ends — sources citing nothing in the ledger, or a citation loop with no way out
 //! (counted once, named by its smallest id). See `docs/provenance.md`. The flags these problems
-//! raise are built in `flags` (its `provenance` family). [`dot`] draws the chains for Graphviz.
+//! raise are built in `flags` (its `provenance` family). [`dot`] draws the chains for Graphviz;
+//! [`weigh`] says what each source of a claim's chain states about the claim.
 
 pub mod dot;
+pub mod weigh;
 
 use crate::error::Result;
 use crate::flags::FlagCode;

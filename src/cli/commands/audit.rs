@@ -5,10 +5,12 @@ use crate::cli::{CliError, Context};
 use factledger::desk::audit::audit;
 use factledger::projection::Liveness;
 use factledger::provenance::dot::Dot;
+use factledger::provenance::weigh::{Stance, Witness};
 use factledger::terminal::esc;
 
 /// Show the chain of sources behind a claim or source: where it reaches primary sources, where
-/// it breaks, loops, or passes through retracted sources.
+/// it breaks, loops, or passes through retracted sources; for a claim, whether each source of
+/// the chain supports it, contradicts it or is silent, and the claim's own flags.
 #[derive(Debug, clap::Args)]
 pub struct AuditArgs {
     /// A claim id or a source id.
@@ -75,12 +77,24 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> Result<(), CliError> {
             .collect::<Vec<_>>()
             .join(", ")
     };
+    let against: Vec<&str> = report
+        .contradicting_primaries()
+        .map(|w| w.source.as_str())
+        .collect();
     out!(
-        "reaches a primary source: {}",
+        "reaches a primary source: {}{}",
         if chain.reaches_primary() {
             format!("yes ({})", esc(join(&chain.primary_sources)))
         } else {
             "NO".into()
+        },
+        if against.is_empty() {
+            String::new()
+        } else {
+            format!(
+                ", which CONTRADICTS the claim ({})",
+                esc(against.join(", "))
+            )
         }
     )?;
     out!(
@@ -88,6 +102,51 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> Result<(), CliError> {
         chain.origins.len(),
         esc(join(&chain.origins))
     )?;
+    if report.claim.is_some() {
+        out!("what the sources say:")?;
+        for w in &report.weights {
+            let role = match (w.depth, w.primary) {
+                (0, true) => "the claim's own source, primary",
+                (0, false) => "the claim's own source",
+                (_, true) => "primary",
+                (_, false) => "secondary",
+            };
+            let witnesses = |ws: &[Witness]| {
+                ws.iter()
+                    .map(|c| format!("{} says {}", esc(&c.id), esc(&c.value)))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
+            let detail = match w.stance {
+                Stance::Contradicts => format!(" — {}", witnesses(&w.contradicting)),
+                Stance::Supports => format!(" — {}", witnesses(&w.supporting)),
+                Stance::Silent => String::new(),
+            };
+            out!(
+                "  {} ({role}): {}{detail}",
+                esc(&w.source),
+                w.stance.as_str()
+            )?;
+        }
+        if report.flags.is_empty() {
+            out!("flags on this claim: none")?;
+        } else {
+            out!("flags on this claim:")?;
+            for l in &report.flags {
+                let f = &l.flag;
+                out!(
+                    "  {:<8} {} [{}]: {}",
+                    f.severity(),
+                    f.code,
+                    f.id(),
+                    esc(&f.message)
+                )?;
+                if let Some(d) = &l.dismissed {
+                    out!("    dismissed at seq {}: {}", d.seq, esc(&d.reason))?;
+                }
+            }
+        }
+    }
     if chain.problems.is_empty() {
         return out!("problems: none");
     }

@@ -2,14 +2,16 @@
 //! ledger, shows what factledger makes of them, and removes the ledger afterwards.
 
 use crate::cli::input::refused;
-use crate::cli::render::{event_line, print_facts, print_flag, print_flag_summary, print_json};
+use crate::cli::render::{
+    event_line, print_facts, print_flag_group, print_flag_summary, print_json,
+};
 use crate::cli::{CliError, Context, GlobalArgs};
 use factledger::desk::demo::{self, DemoChain, FIXTURES};
 use factledger::desk::facts::{facts, FactRow, FactsOptions};
-use factledger::desk::flags::{all_flags, flags, FlagsOptions};
+use factledger::desk::flags::{all_flags, flags, FlagsOptions, ListedFlag};
 use factledger::desk::verify::verify;
 use factledger::desk::AsOf;
-use factledger::flags::{Flag, FlagCode};
+use factledger::flags::{FlagCode, Severity};
 use factledger::model::event::{hex, Event};
 use factledger::terminal::esc;
 use factledger::Ledger;
@@ -44,14 +46,14 @@ fn flags_options(as_of: Option<u64>, codes: &[FlagCode]) -> FlagsOptions {
     FlagsOptions {
         as_of: as_of.map(AsOf::Seq),
         codes: codes.to_vec(),
-        subject: None,
+        ..FlagsOptions::default()
     }
 }
 
-/// Prints the flags the options ask for, then their count per code.
+/// Prints the flags the options ask for, then their count per severity and code.
 fn print_flags(ledger: &Ledger, options: &FlagsOptions) -> Result<(), CliError> {
-    let summary = flags(ledger, options, &mut print_flag)?;
-    print_flag_summary(&summary)
+    let summary = flags(ledger, options, &mut print_flag_group)?;
+    print_flag_summary(&summary, options.dismissed)
 }
 
 /// The JSON of `demo`: everything the readable demo shows, in one object (fields alphabetical).
@@ -59,7 +61,7 @@ fn print_flags(ledger: &Ledger, options: &FlagsOptions) -> Result<(), CliError> 
 struct DemoJson {
     chains: Vec<DemoChain>,
     facts: Vec<FactRow>,
-    flags: Vec<Flag>,
+    flags: Vec<ListedFlag>,
     log: Vec<Event>,
     verify: DemoVerify,
 }
@@ -91,7 +93,13 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
     if ctx.json() {
         // One JSON object with everything the readable demo shows.
         let facts = facts(&ledger, &FactsOptions::default())?;
-        let all_flags = all_flags(&ledger, &flags_options(None, &[]))?;
+        let all_flags = all_flags(
+            &ledger,
+            &FlagsOptions {
+                dismissed: true,
+                ..FlagsOptions::default()
+            },
+        )?;
         let report = verify(&ledger, |_| {})?;
         let chains = demo::chains(&ledger)?;
         let log: Vec<Event> = ledger.events(1).collect::<Result<_, _>>()?;
@@ -116,7 +124,8 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
     out!(
         "A temporary ledger was filled from the fixtures (the seed article, UN records written for"
     )?;
-    out!("the fixtures, a wire story and two papers that cite it, then a retraction and a correction).\n")?;
+    out!("the fixtures, a wire story and two papers that cite it, then a retraction and a correction,")?;
+    out!("and the desk's triage: one flag dismissed with its reason).\n")?;
     out!("== Log ({} events) ==", head.seq)?;
     for e in ledger.events(1) {
         out!("{}", event_line(&e?))?;
@@ -131,18 +140,41 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
     out!("\n== Facts (live claims per subject and predicate) ==")?;
     print_facts(&facts(&ledger, &FactsOptions::default())?)?;
 
-    out!("\n== Flags: weekdays, anniversaries, disagreeing sources, tallies, quotes ==")?;
-    let codes = |chains: bool| -> Vec<FlagCode> {
-        factledger::flags::RULES
-            .iter()
-            .filter(|r| (r.family == factledger::flags::Family::Provenance) == chains)
-            .map(|r| r.code)
-            .collect()
-    };
-    print_flags(&ledger, &flags_options(None, &codes(false)))?;
+    out!("\n== Flags: errors and warnings, most severe first (flags --min-severity warning) ==")?;
+    print_flags(
+        &ledger,
+        &FlagsOptions {
+            min_severity: Some(Severity::Warning),
+            ..FlagsOptions::default()
+        },
+    )?;
 
-    out!("\n== Flags: source chains ==")?;
-    print_flags(&ledger, &flags_options(None, &codes(true)))?;
+    out!("\n== Flags: info — claims whose chain reaches no primary source (flags --code no-primary-source) ==")?;
+    print_flags(&ledger, &flags_options(None, &[FlagCode::NoPrimarySource]))?;
+
+    out!("\n== Dismissed flags (flags --dismissed): the desk's triage, with its reasons ==")?;
+    let dismissed: Vec<ListedFlag> = all_flags(
+        &ledger,
+        &FlagsOptions {
+            dismissed: true,
+            ..FlagsOptions::default()
+        },
+    )?
+    .into_iter()
+    .filter(|l| l.dismissed.is_some())
+    .collect();
+    for l in &dismissed {
+        let d = l.dismissed.as_ref().expect("filtered");
+        out!(
+            "[{}] {} {} · {}: dismissed at seq {}: {}",
+            l.id(),
+            l.flag.code,
+            esc(&l.flag.subject),
+            esc(&l.flag.predicate),
+            d.seq,
+            esc(&d.reason)
+        )?;
+    }
 
     out!("\n== Disagreements as of seq {before}, before the retraction and the correction ==")?;
     print_flags(

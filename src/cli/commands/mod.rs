@@ -6,6 +6,7 @@ pub mod audit;
 pub mod authors;
 pub mod checkpoint;
 pub mod demo;
+pub mod dismiss;
 pub mod evidence;
 pub mod export;
 pub mod extract;
