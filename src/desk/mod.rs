@@ -47,6 +47,7 @@ pub mod log;
 pub mod prove;
 pub mod replay;
 pub mod retract;
+pub mod revise;
 pub mod show;
 pub mod sources;
 pub mod verify;

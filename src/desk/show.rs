@@ -24,6 +24,9 @@ pub struct Shown {
     pub correction: Option<Event>,
     /// The source's archived text, when asked for: `Some(None)` when there is none.
     pub text: Option<Option<String>>,
+    /// For a claim with an excerpt: the line of its source's current archived text where the
+    /// excerpt begins (`Some(None)`: the text does not hold it, or there is no text).
+    pub excerpt_line: Option<Option<usize>>,
 }
 
 impl Shown {
@@ -62,6 +65,12 @@ impl Serialize for Shown {
         if let Some(text) = &self.text {
             fields.push(("text", text.as_deref().into()));
         }
+        if let Some(line) = self.excerpt_line {
+            fields.push((
+                "excerpt_line",
+                line.map_or(Field::Null, |l| Field::Num(l as u64)),
+            ));
+        }
         serialize_sorted(fields, serializer)
     }
 }
@@ -99,10 +108,21 @@ pub fn show(ledger: &Ledger, target: &str, options: &ShowOptions) -> Result<Show
         _ if options.text => Some(None),
         _ => None,
     };
+    let excerpt_line = match &event.body {
+        EventBody::ClaimAsserted(c) => match &c.excerpt {
+            Some(words) => Some(
+                super::revise::current_text(ledger, &c.source)?
+                    .and_then(|t| crate::flags::excerpt_line(&t, words)),
+            ),
+            None => None,
+        },
+        _ => None,
+    };
     Ok(Shown {
         event,
         retraction,
         correction,
         text,
+        excerpt_line,
     })
 }

@@ -120,6 +120,7 @@ fn claims_flags(
                 subject: c.claim.subject,
                 predicate: c.claim.predicate,
                 value: c.claim.value,
+                excerpt: c.claim.excerpt,
             });
         }
     }

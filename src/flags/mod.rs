@@ -27,6 +27,7 @@
 //! same order.
 
 mod dates;
+mod excerpts;
 mod gather;
 mod provenance;
 mod quotes;
@@ -35,6 +36,7 @@ mod testing;
 mod values;
 mod votes;
 
+pub use excerpts::excerpt_line;
 pub(crate) use gather::for_each_flag;
 pub use gather::{all_flags, check_subject, subject_flags};
 pub use quotes::{comparable_text, Archive, Checkable, SourceText, SourceTexts};
@@ -58,6 +60,8 @@ pub struct LiveClaim {
     pub predicate: String,
     /// The normalised value.
     pub value: Value,
+    /// The verbatim words of the source's archived text the claim rests on, if given.
+    pub excerpt: Option<String>,
 }
 
 /// One inconsistency.
@@ -253,6 +257,9 @@ registry! {
     QuoteUnverifiable = "quote-unverifiable", Quotes,
         "a quote's source has no archived text to check it against",
         Some(|s| quotes::quote_unverifiable(s.subject, s.claims, s.texts));
+    ExcerptNotInSource = "excerpt-not-in-source", Quotes,
+        "a claim's excerpt is not found in its source's archived text",
+        Some(|s| excerpts::excerpt_not_in_source(s.subject, s.claims, s.texts));
     DanglingCitation = "dangling-citation", Provenance,
         "a source cites an id that is not in the ledger",
         None;
@@ -610,6 +617,7 @@ mod tests {
                 "member-votes-exceed-tally",
                 "quote-not-in-source",
                 "quote-unverifiable",
+                "excerpt-not-in-source",
             ]
         );
         assert!(claim_codes().iter().all(|(_, d)| !d.is_empty()));
@@ -638,7 +646,7 @@ mod tests {
         assert_eq!(e.given, "weekday");
         assert_eq!(
             e.to_string(),
-            "weekday: no such flag code (codes: conflicting-values, weekday-mismatch, anniversary-mismatch, tally-exceeds-body, outcome-contradicts-tally, veto-contradiction, member-votes-exceed-tally, quote-not-in-source, quote-unverifiable, dangling-citation, circular-citation, no-primary-source, retracted-source)"
+            "weekday: no such flag code (codes: conflicting-values, weekday-mismatch, anniversary-mismatch, tally-exceeds-body, outcome-contradicts-tally, veto-contradiction, member-votes-exceed-tally, quote-not-in-source, quote-unverifiable, excerpt-not-in-source, dangling-citation, circular-citation, no-primary-source, retracted-source)"
         );
         assert!("Conflicting-Values".parse::<FlagCode>().is_err());
     }

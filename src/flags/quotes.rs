@@ -89,7 +89,8 @@ fn quoted_source_texts<'a>(
 ) -> crate::Result<SourceTexts> {
     let mut texts = SourceTexts::default();
     for c in claims {
-        if !matches!(c.value, Value::Quote { .. }) || texts.0.contains_key(&c.source) {
+        let checked = matches!(c.value, Value::Quote { .. }) || c.excerpt.is_some();
+        if !checked || texts.0.contains_key(&c.source) {
             continue;
         }
         texts.insert(c.source.clone(), archive.comparable_text(&c.source)?);
@@ -151,7 +152,7 @@ fn normalise_for_quote(s: &str) -> String {
 /// A quote's comparison form: as [`normalise_for_quote`], without the quotation marks, ellipses or
 /// final `.`/`,`/`;`/`:` that surround it (punctuation style puts those inside or outside the
 /// marks).
-fn normalise_quote(text: &str) -> String {
+pub(super) fn normalise_quote(text: &str) -> String {
     let mut q = normalise_for_quote(text);
     loop {
         let before = q.len();
@@ -172,7 +173,7 @@ fn normalise_quote(text: &str) -> String {
 }
 
 /// A quote for a message: whitespace collapsed, inside one pair of curly quotation marks.
-fn as_quoted(text: &str) -> String {
+pub(super) fn as_quoted(text: &str) -> String {
     let marks = [
         '"', '\'', '\u{201C}', '\u{201D}', '\u{2018}', '\u{2019}', '\u{00AB}', '\u{00BB}',
     ];

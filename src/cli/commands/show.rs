@@ -73,6 +73,16 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> Result<(), CliError> {
             }
             if let Some(words) = &c.excerpt {
                 out!("  excerpt   \u{201c}{}\u{201d}", esc(words))?;
+                match shown.excerpt_line {
+                    Some(Some(line)) => out!(
+                        "            at line {line} of {}'s archived text",
+                        esc(&c.source)
+                    )?,
+                    _ => out!(
+                        "            not found in {}'s archived text",
+                        esc(&c.source)
+                    )?,
+                }
             }
         }
         EventBody::Retracted(r) => {
