@@ -24,9 +24,10 @@ const CORRECTION_EVENTS: u64 = 2;
 /// fixtures or the canonical encoding change.
 const FIXTURE_HEAD_HASH: &str = "e3123d345cb23b94325e9504abcb4d0c33d9cf4ae8d39ab2a03ef5b85dc1eea1";
 /// Digest of the projection those events imply. Changes with the projection's layout (version 3
-/// added claimant and excerpt to claim states), never with the events' hashes.
+/// added claimant and excerpt to claim states, version 4 the subject names table), never with
+/// the events' hashes.
 const FIXTURE_PROJECTION_DIGEST: &str =
-    "122ac2b7bb49d943e01711531e935562d0d3c2f8af05931e17dcbe26006446a0";
+    "dcf351251684f5293bbe7b793143b54e2a6e3ec23d403e0277caceeab9840ba2";
 
 fn repo() -> PathBuf {
     root()

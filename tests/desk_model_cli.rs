@@ -97,3 +97,165 @@ fn an_excerpt_the_source_does_not_hold_is_flagged_and_one_it_holds_is_located() 
         .ok(&["show", "c-tue"])
         .contains("not found in wire's archived text"));
 }
+
+// --- item 2: subjects and aliases -------------------------------------------------------------
+
+fn fact_subjects(facts: &Json) -> Vec<(String, String, Vec<String>)> {
+    facts
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|f| {
+            (
+                f["subject"].as_str().expect("subject").to_string(),
+                f["status"].as_str().expect("status").to_string(),
+                f["claims"]
+                    .as_array()
+                    .expect("claims")
+                    .iter()
+                    .map(|c| c.as_str().expect("id").to_string())
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+fn two_names() -> TestEnv {
+    desk(&[
+        json!({"type":"claim","id":"un-date","source":"un-record","subject":"S/RES/2774","predicate":"date","value":"2025-02-24"}),
+        json!({"type":"claim","id":"wire-date","source":"wire","subject":"UNSC resolution 2774","predicate":"date","value":"2025-02-25"}),
+        json!({"type":"claim","id":"wire-spaced","source":"wire","subject":"  s/res/2774 ","predicate":"outcome","value":"adopted"}),
+    ])
+}
+
+#[test]
+fn claims_filed_under_an_alias_meet_the_subjects_claims() {
+    let env = two_names();
+    // Before the alias: two subjects (case and spacing already meet), no conflict.
+    let before = fact_subjects(&env.json(&["facts"]));
+    assert_eq!(before.len(), 3, "{before:?}");
+    assert!(env
+        .json(&["flags", "--code", "conflicting-values"])
+        .as_array()
+        .expect("array")
+        .is_empty());
+
+    let out = env.ok(&["subject", "alias", "UNSC resolution 2774", "S/RES/2774"]);
+    assert!(out.contains("1 appended"), "{out}");
+    // Again: nothing new.
+    let again = env.json(&["subject", "alias", "unsc  resolution 2774", "s/res/2774"]);
+    assert_eq!(again["appended"], 0);
+
+    let facts = fact_subjects(&env.json(&["facts"]));
+    assert_eq!(
+        facts,
+        [
+            (
+                "S/RES/2774".to_string(),
+                "conflicting".to_string(),
+                vec!["un-date".to_string(), "wire-date".to_string()]
+            ),
+            (
+                "S/RES/2774".to_string(),
+                "consistent".to_string(),
+                vec!["wire-spaced".to_string()]
+            ),
+        ]
+    );
+    // Any name finds the same facts.
+    for name in ["unsc resolution 2774", "S/RES/2774", "s/res/2774"] {
+        assert_eq!(
+            fact_subjects(&env.json(&["facts", "--subject", name])),
+            facts,
+            "{name}"
+        );
+    }
+    let flags = env.json(&[
+        "flags",
+        "--subject",
+        "UNSC Resolution 2774",
+        "--code",
+        "conflicting-values",
+    ]);
+    assert_eq!(
+        codes(&flags),
+        [(
+            "conflicting-values".to_string(),
+            vec!["un-date".to_string(), "wire-date".to_string()]
+        )]
+    );
+    assert_eq!(flags[0]["subject"], "S/RES/2774");
+
+    let subjects = env.json(&["subjects"]);
+    assert_eq!(subjects.as_array().expect("array").len(), 1, "{subjects}");
+    assert_eq!(subjects[0]["subject"], "S/RES/2774");
+    assert_eq!(subjects[0]["aliases"], json!(["UNSC resolution 2774"]));
+    assert_eq!(subjects[0]["claims"], 3);
+    // Subjects are stored whitespace-collapsed.
+    assert_eq!(
+        subjects[0]["spellings"],
+        json!(["UNSC resolution 2774", "s/res/2774"])
+    );
+    let flag_count = env
+        .json(&["flags", "--subject", "S/RES/2774"])
+        .as_array()
+        .expect("array")
+        .len();
+    assert_eq!(subjects[0]["flags"], flag_count);
+    let text = env.ok(&["subjects"]);
+    assert!(text.contains("aliases: 'UNSC resolution 2774'"), "{text}");
+}
+
+#[test]
+fn an_alias_line_imports_and_a_bad_alias_is_refused() {
+    let env = two_names();
+    env.write(
+        "alias.jsonl",
+        lines(&[json!({"type":"alias","alias":"UNSC resolution 2774","subject":"S/RES/2774"})]),
+    );
+    env.run(&["import", "alias.jsonl"]).expect(0);
+    let log = env.run(&["--json", "log"]).expect(0).json_lines();
+    let last = log.last().expect("an event");
+    assert_eq!(last["type"], "alias");
+    // Re-importing appends nothing.
+    assert_eq!(env.json(&["import", "alias.jsonl"])["appended"], 0);
+
+    let (_, err) = env.fails(&["subject", "alias", "S/RES/2774 ", "s/res/2774"], 2);
+    assert!(
+        err.contains("names differing only in case or spacing already meet"),
+        "{err}"
+    );
+    let (_, err) = env.fails(
+        &["subject", "alias", "UNSC resolution 2774", "A/RES/ES-11/7"],
+        2,
+    );
+    assert!(err.contains("already names subject 'S/RES/2774'"), "{err}");
+    let (_, err) = env.fails(
+        &["subject", "alias", "S/RES/2774", "UNSC resolution 2774"],
+        2,
+    );
+    assert!(err.contains("would make a loop"), "{err}");
+}
+
+#[test]
+fn a_subject_filter_that_matches_nothing_is_an_error_naming_the_closest() {
+    let env = two_names();
+    for args in [
+        vec!["flags", "--subject", "S/RES/2775"],
+        vec!["facts", "--subject", "S/RES/2775"],
+        vec!["graph", "--subject", "S/RES/2775"],
+    ] {
+        let (out, err) = env.fails(&args, 2);
+        assert!(out.is_empty(), "{args:?}: {out}");
+        assert!(
+            err.contains("no subject 'S/RES/2775' in the ledger"),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("closest: 'S/RES/2774'"), "{args:?}: {err}");
+    }
+    // Case and spacing are not a miss.
+    let found = fact_subjects(&env.json(&["facts", "--subject", "s/res/2774"]));
+    assert_eq!(found.len(), 2, "{found:?}");
+    // A source id is still a subject for citation flags.
+    env.run(&["flags", "--subject", "wire"]).expect(0);
+}

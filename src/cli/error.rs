@@ -212,6 +212,7 @@ impl From<DeskError> for CliError {
             DeskError::Ledger(e) => CliError::from(e),
             e @ (DeskError::NoSuchId { .. }
             | DeskError::NoSuchSeq { .. }
+            | DeskError::NoSuchSubject { .. }
             | DeskError::AsOfPastHead { .. }
             | DeskError::BadAsOf { .. }) => CliError::usage(e.to_string()),
         }

@@ -118,6 +118,16 @@ pub enum Command {
     Evidence(commands::evidence::EvidenceArgs),
     /// Load the UN-votes fixtures into a temporary ledger and show what factledger sees.
     Demo(commands::demo::DemoArgs),
+    /// Name subjects: record an alias.
+    #[command(subcommand)]
+    Subject(commands::subject::SubjectCommand),
+    /// List subjects with their aliases, claim and flag counts.
+    Subjects(commands::subjects::SubjectsArgs),
+    /// Record a publisher's withdrawal of a source (its claims stay visible, marked).
+    Withdraw(commands::withdraw::WithdrawArgs),
+    /// Record a new version of a source.
+    #[command(subcommand)]
+    Source(commands::source::SourceCommand),
 }
 
 /// Everything a command needs from outside: options, clock and author, output.
@@ -307,6 +317,10 @@ pub fn main() -> ExitCode {
         Command::Export(args) => commands::export::run(&ctx, &args),
         Command::Evidence(args) => commands::evidence::run(&ctx, &args),
         Command::Demo(args) => commands::demo::run(&ctx, &args),
+        Command::Subject(cmd) => commands::subject::run(&ctx, &cmd),
+        Command::Subjects(args) => commands::subjects::run(&ctx, &args),
+        Command::Withdraw(args) => commands::withdraw::run(&ctx, &args),
+        Command::Source(cmd) => commands::source::run(&ctx, &cmd),
     };
     let result = result.and_then(|()| flush_out());
     match result {

@@ -2,8 +2,8 @@
 //! whether they agree, and how many independent origins stand behind them.
 
 use super::{AsOf, DeskError};
-use crate::projection::facts::{facts_of, subject_facts, Fact};
-use crate::projection::for_each_subject_claims;
+use crate::projection::aliases::{for_each_group_claims, group_claims, SubjectIndex};
+use crate::projection::facts::{facts_of, Fact};
 use crate::provenance::{independent_sources, Chains};
 use crate::Ledger;
 use serde::{Serialize, Serializer};
@@ -102,10 +102,18 @@ pub fn facts(ledger: &Ledger, options: &FactsOptions) -> Result<Vec<FactRow>, De
     let seq = AsOf::resolve_opt(options.as_of.as_ref(), ledger)?;
     let view = ledger.view_at(seq)?;
     let mut facts = Vec::new();
+    let index = SubjectIndex::load(&view)?;
     match &options.subject {
-        Some(s) => facts.extend(subject_facts(&view, s)?),
-        None => for_each_subject_claims(&view, &mut |s, claims| {
-            facts.extend(facts_of(&view, s, claims)?);
+        Some(s) => {
+            let group = super::subjects::find_subject(&view, &index, s)?;
+            facts.extend(facts_of(
+                &view,
+                &group.subject,
+                group_claims(&view, &group)?,
+            )?);
+        }
+        None => for_each_group_claims(&view, &index, &mut |g, claims| {
+            facts.extend(facts_of(&view, &g.subject, claims)?);
             Ok(ControlFlow::Continue(()))
         })
         .map(drop)?,

@@ -3,6 +3,7 @@
 
 use super::{AsOf, DeskError};
 use crate::flags::{for_each_flag, subject_flags, Flag, FlagCode};
+use crate::projection::aliases::SubjectIndex;
 use crate::provenance::Chains;
 use crate::Ledger;
 use serde::Serialize;
@@ -55,6 +56,14 @@ pub fn flags<E: From<DeskError>>(
     let view = ledger.view_at(seq).map_err(DeskError::from)?;
     let mut summary = FlagSummary::default();
     if let Some(s) = &options.subject {
+        // A subject holding claims (under any name), or a source id for citation flags.
+        let is_source = crate::projection::source(&view, s)
+            .map_err(DeskError::from)?
+            .is_some();
+        if !is_source {
+            let index = SubjectIndex::load(&view).map_err(DeskError::from)?;
+            super::subjects::find_subject(&view, &index, s)?;
+        }
         let flags =
             subject_flags(&view, ledger, &mut Chains::default(), s).map_err(DeskError::from)?;
         for f in flags.iter().filter(|f| options.wants(f)) {

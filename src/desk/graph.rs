@@ -2,7 +2,8 @@
 //! sources — of the whole ledger or of one subject.
 
 use super::DeskError;
-use crate::projection::{self, liveness, subject_claims, ClaimState, Liveness, Tables, SOURCES};
+use crate::projection::aliases::{group_claims, SubjectIndex};
+use crate::projection::{self, liveness, ClaimState, Liveness, Tables, SOURCES};
 use crate::provenance::{Chain, Chains};
 use crate::Ledger;
 use serde::{Serialize, Serializer};
@@ -97,7 +98,11 @@ pub fn graph(ledger: &Ledger, options: &GraphOptions) -> Result<Graph, DeskError
     let t = ledger.tables();
     let mut states = Vec::new();
     match &options.subject {
-        Some(s) => states.extend(subject_claims(&t, s)?),
+        Some(s) => {
+            let index = SubjectIndex::load(&t)?;
+            let group = super::subjects::find_subject(&t, &index, s)?;
+            states.extend(group_claims(&t, &group)?);
+        }
         None => projection::for_each_subject_claims(&t, &mut |_, found| {
             states.extend(found);
             Ok(ControlFlow::Continue(()))

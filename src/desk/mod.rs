@@ -11,13 +11,18 @@
 //! - [`flags`] — every inconsistency flag, streamed one subject at a time, with a count per code.
 //! - [`audit`] — the chain of sources behind one claim or source.
 //! - [`sources`] — every source with its citations both ways and the live claims resting on it.
+//! - [`subjects`] — every subject with its aliases, claim and flag counts; the lookup behind
+//!   every `--subject`.
+//! - [`alias`] — another name for a subject.
 //! - [`graph`] — the provenance graph of the whole ledger or one subject.
 //! - [`log`] — the events in order, from a seq.
 //! - [`show`] — one event by id or seq, with what became of it.
 //! - [`import`] — a JSON Lines file appended all or nothing, and the restore of a bundle; the
 //!   append report and refusal every write shares.
 //! - [`add`] — one source or claim given field by field, checked as an import line is.
-//! - [`retract`] — a claim or source no longer live.
+//! - [`retract`] — the desk's retraction of its own entry: a claim or source no longer live.
+//! - [`withdraw`] — a publisher's withdrawal of a source: its claims stay live, marked.
+//! - [`revise`] — a new version of a source, with its new archived text.
 //! - [`authorise`] — who may sign: authorise, revoke, list authors.
 //! - [`init`] — a new ledger, unsigned or signed from its first event.
 //! - [`demo`] — the UN-votes fixtures loaded into a ledger, and the chains the demo shows.
@@ -32,6 +37,7 @@
 //! - [`verify_proof`] — a proof or evidence file checked with no ledger.
 
 pub mod add;
+pub mod alias;
 pub mod audit;
 pub mod authorise;
 pub mod checkpoint;
@@ -50,8 +56,10 @@ pub mod retract;
 pub mod revise;
 pub mod show;
 pub mod sources;
+pub mod subjects;
 pub mod verify;
 pub mod verify_proof;
+pub mod withdraw;
 
 use crate::error::LedgerError;
 use crate::Ledger;
@@ -80,6 +88,15 @@ pub enum DeskError {
         /// The ledger's head seq.
         head: u64,
     },
+    /// A subject filter that names no subject holding claims (nor, by its alias, one that
+    /// does).
+    #[error("no subject '{given}' in the ledger{}", closest_list(.closest))]
+    NoSuchSubject {
+        /// The subject asked for.
+        given: String,
+        /// The closest subjects and aliases, closest first.
+        closest: Vec<String>,
+    },
     /// An as-of point past the head.
     #[error("--as-of {seq}: the ledger only goes up to seq {head}")]
     AsOfPastHead {
@@ -96,6 +113,14 @@ pub enum DeskError {
         /// Why it is not a time.
         reason: String,
     },
+}
+
+fn closest_list(closest: &[String]) -> String {
+    if closest.is_empty() {
+        return " (it holds no subjects)".to_string();
+    }
+    let names: Vec<String> = closest.iter().map(|s| format!("'{s}'")).collect();
+    format!("; closest: {}", names.join(", "))
 }
 
 /// A past point of the ledger for the read queries: the state after a seq, or after the last

@@ -7,6 +7,7 @@ use super::quotes::comparable_text;
 use super::{check, Archive, Flag, LiveClaim, SourceText, SourceTexts};
 use crate::error::Result;
 use crate::ledger::Ledger;
+use crate::projection::aliases::{for_each_group_claims, group_claims, SubjectIndex};
 use crate::projection::{self, ClaimState, Liveness, Tables, Visit, SOURCES};
 use crate::provenance::Chains;
 use std::cell::RefCell;
@@ -90,18 +91,8 @@ pub fn check_subject(
     Ok(check(subject, claims, &texts))
 }
 
-/// The claim rules and the claim-level provenance flags for one subject's live claims.
-fn claim_flags(
-    t: &dyn Tables,
-    archive: &ViewArchive,
-    chains: &mut Chains,
-    subject: &str,
-) -> Result<Vec<Flag>> {
-    let claims = projection::subject_claims(t, subject)?;
-    claims_flags(&SourceCache::new(t), archive, chains, subject, claims)
-}
-
-/// As [`claim_flags`], for claims already read.
+/// The claim rules and the claim-level provenance flags for one subject's live claims (claims
+/// filed under any of its spellings and aliases count as the subject's).
 fn claims_flags(
     t: &SourceCache,
     archive: &ViewArchive,
@@ -117,7 +108,7 @@ fn claims_flags(
             live.push(LiveClaim {
                 id: c.claim.id,
                 source: c.claim.source,
-                subject: c.claim.subject,
+                subject: subject.to_string(),
                 predicate: c.claim.predicate,
                 value: c.claim.value,
                 excerpt: c.claim.excerpt,
@@ -130,17 +121,33 @@ fn claims_flags(
     Ok(flags)
 }
 
-/// Flags about one subject: claim rules and provenance flags for its live claims, and the source
-/// flags when the subject is a source id.
+/// Flags about one subject: claim rules and provenance flags for its live claims (under every
+/// spelling and alias, when it holds claims), and the source flags when the subject is a source
+/// id.
 pub fn subject_flags(
     t: &dyn Tables,
     ledger: &Ledger,
     chains: &mut Chains,
     subject: &str,
 ) -> Result<Vec<Flag>> {
-    let mut flags = claim_flags(t, &ViewArchive::new(t, ledger), chains, subject)?;
+    let index = SubjectIndex::load(t)?;
+    let mut flags = match index.find(t, subject)? {
+        Some(group) => {
+            let claims = group_claims(t, &group)?;
+            let archive = ViewArchive::new(t, ledger);
+            claims_flags(
+                &SourceCache::new(t),
+                &archive,
+                chains,
+                &group.subject,
+                claims,
+            )?
+        }
+        None => Vec::new(),
+    };
     flags.extend(chain_flags::source_flags(t, chains, subject)?);
     flags.sort();
+    flags.dedup();
     Ok(flags)
 }
 
@@ -230,7 +237,9 @@ pub(crate) fn for_each_flag(
         Ok(ControlFlow::Continue(()))
     };
     let mut pending = source_flags.into_iter().peekable();
-    let walked = projection::for_each_subject_claims(t, &mut |s, claims| {
+    let index = SubjectIndex::load(t)?;
+    let walked = for_each_group_claims(t, &index, &mut |group, claims| {
+        let s = group.subject.as_str();
         while let Some((subject, _)) = pending.peek() {
             if subject.as_str() >= s {
                 break;

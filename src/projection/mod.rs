@@ -24,6 +24,7 @@
 use crate::error::{LedgerError, Result};
 use bincode::{Decode, Encode};
 
+pub mod aliases;
 pub mod digest;
 pub mod facts;
 pub mod fold;
@@ -31,6 +32,7 @@ pub mod queries;
 pub mod state;
 pub mod summary;
 pub mod tables;
+pub mod versions;
 
 pub use crate::store::Visit;
 pub use digest::Meta;
@@ -38,17 +40,18 @@ pub use digest::{scan_digest, Digest, Digesting};
 pub use fold::{apply, fold, Changes, Fate};
 pub use queries::*;
 pub use state::Liveness;
-pub use state::{AuthorState, ClaimState, SourceState};
+pub use state::{AliasState, AuthorState, ClaimState, SourceState, VersionState, WithdrawalState};
 pub use summary::replay_summary;
 pub use summary::Summary;
 pub(crate) use tables::TABLES;
 pub use tables::{
-    MemTables, Overlay, Table, Tables, TablesMut, AUTHORS, CLAIMS, SOURCES, SUBJECTS,
+    MemTables, Overlay, Table, Tables, TablesMut, ALIASES, AUTHORS, CLAIMS, SOURCES,
+    SOURCE_VERSIONS, SUBJECTS, SUBJECT_NAMES, WITHDRAWALS,
 };
 
 /// Version of the projection's table layout; a mismatch means rebuild. 3: claim states hold the
-/// claim's claimant and excerpt.
-pub(crate) const PROJECTION_VERSION: u8 = 3;
+/// claim's claimant and excerpt. 4: subject aliases, source versions and withdrawals.
+pub(crate) const PROJECTION_VERSION: u8 = 4;
 /// blake3 derive-key context for projection entry hashes.
 pub(crate) const ENTRY_CONTEXT: &str = "factledger v1 projection entry";
 /// Name of the projection's meta record in the store (see [`Meta`]).

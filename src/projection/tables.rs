@@ -24,17 +24,31 @@ pub enum Table {
     CitedBy,
     /// Author name → author state: who may sign, with which key.
     Authors,
+    /// Normalised alias (see [`super::aliases::subject_key`]) → alias state: another name
+    /// for a subject.
+    Aliases,
+    /// `source id \0 seq (20 digits)` → version state: the later versions of a source, in order.
+    SourceVersions,
+    /// Source id → withdrawal state: the publisher withdrew the source.
+    Withdrawals,
+    /// `subject key \0 subject as written` → empty: the spellings of a subject that hold claims,
+    /// under the key case- and spacing-insensitive lookup uses.
+    SubjectNames,
 }
 
 impl Table {
     /// All tables, in digest order (and the order of the enum).
-    pub(crate) const ALL: [Table; 6] = [
+    pub(crate) const ALL: [Table; 10] = [
         Table::Claims,
         Table::Sources,
         Table::Subjects,
         Table::SourceClaims,
         Table::CitedBy,
         Table::Authors,
+        Table::Aliases,
+        Table::SourceVersions,
+        Table::Withdrawals,
+        Table::SubjectNames,
     ];
 
     /// The table's name: its keyspace in the store and its part of every entry hash.
@@ -46,6 +60,10 @@ impl Table {
             Table::SourceClaims => "p_source_claims",
             Table::CitedBy => "p_cited_by",
             Table::Authors => "p_authors",
+            Table::Aliases => "p_aliases",
+            Table::SourceVersions => "p_source_versions",
+            Table::Withdrawals => "p_withdrawals",
+            Table::SubjectNames => "p_subject_names",
         }
     }
 
@@ -53,8 +71,16 @@ impl Table {
     /// bucket for tables read by id.
     pub const fn grouping(self) -> Grouping {
         match self {
-            Table::Subjects | Table::SourceClaims | Table::CitedBy => Grouping::FirstPart,
-            Table::Claims | Table::Sources | Table::Authors => Grouping::Hashed,
+            Table::Subjects
+            | Table::SourceClaims
+            | Table::CitedBy
+            | Table::SourceVersions
+            | Table::SubjectNames => Grouping::FirstPart,
+            Table::Claims
+            | Table::Sources
+            | Table::Authors
+            | Table::Aliases
+            | Table::Withdrawals => Grouping::Hashed,
         }
     }
 
@@ -91,8 +117,16 @@ pub(crate) const SOURCE_CLAIMS: Table = Table::SourceClaims;
 pub(crate) const CITED_BY: Table = Table::CitedBy;
 /// Author name → author state.
 pub const AUTHORS: Table = Table::Authors;
+/// Normalised alias → alias state.
+pub const ALIASES: Table = Table::Aliases;
+/// `source id \0 seq` → version state.
+pub const SOURCE_VERSIONS: Table = Table::SourceVersions;
+/// Source id → withdrawal state.
+pub const WITHDRAWALS: Table = Table::Withdrawals;
+/// `subject key \0 subject` → empty.
+pub const SUBJECT_NAMES: Table = Table::SubjectNames;
 /// All tables, in digest order.
-pub(crate) const TABLES: [Table; 6] = Table::ALL;
+pub(crate) const TABLES: [Table; 10] = Table::ALL;
 
 /// Read access to projection tables.
 pub trait Tables {
@@ -122,7 +156,7 @@ pub trait TablesMut: Tables {
 /// puts and gets millions of entries and scans rarely (a scan sorts what it visits).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct MemTables {
-    pub(super) tables: [HashMap<Vec<u8>, Vec<u8>>; 6],
+    pub(super) tables: [HashMap<Vec<u8>, Vec<u8>>; 10],
 }
 
 impl Tables for MemTables {
@@ -175,8 +209,8 @@ impl MemTables {
         for table in Table::ALL {
             let n = match table {
                 Table::Claims | Table::Subjects | Table::SourceClaims => events,
-                Table::Authors => 0,
-                Table::Sources | Table::CitedBy => events / 16,
+                Table::Authors | Table::Aliases | Table::SourceVersions | Table::Withdrawals => 0,
+                Table::Sources | Table::CitedBy | Table::SubjectNames => events / 16,
             };
             t.tables[table as usize].reserve(n);
         }
@@ -283,7 +317,11 @@ mod tests {
                 "p_subjects",
                 "p_source_claims",
                 "p_cited_by",
-                "p_authors"
+                "p_authors",
+                "p_aliases",
+                "p_source_versions",
+                "p_withdrawals",
+                "p_subject_names"
             ]
         );
         assert_eq!(SUBJECTS.keyspace().grouping, Grouping::FirstPart);
