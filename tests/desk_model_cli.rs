@@ -259,3 +259,147 @@ fn a_subject_filter_that_matches_nothing_is_an_error_naming_the_closest() {
     // A source id is still a subject for citation flags.
     env.run(&["flags", "--subject", "wire"]).expect(0);
 }
+
+// --- item 6: source versions ------------------------------------------------------------------
+
+const ARTICLE_V2: &str = "Wire, 25 February 2025 (updated)\n\nThe Security Council met on 24 February.\nIt adopted resolution 2774 by 10 votes to none,\nwith 5 abstentions.\n";
+
+#[test]
+fn words_a_new_version_drops_are_flagged_source_edited_and_both_versions_stay() {
+    let env = desk(&[
+        json!({"type":"claim","id":"c-day","source":"wire","subject":"S/RES/2774","predicate":"weekday","value":"Monday","excerpt":"met on Monday"}),
+        json!({"type":"claim","id":"c-votes","source":"wire","subject":"S/RES/2774","predicate":"outcome","value":"adopted","excerpt":"by 10 votes to none"}),
+        json!({"type":"claim","id":"c-quote","source":"wire","subject":"S/RES/2774","predicate":"quote","value":{"speaker":"Wire","text":"The Security Council met on Monday"}}),
+    ]);
+    assert!(env
+        .json(&["flags", "--code", "source-edited"])
+        .as_array()
+        .expect("array")
+        .is_empty());
+    env.write("wire-v2.txt", ARTICLE_V2);
+    let out = env.ok(&[
+        "source",
+        "revise",
+        "wire",
+        "--text-file",
+        "wire-v2.txt",
+        "--note",
+        "weekday removed",
+    ]);
+    assert!(out.contains("1 appended"), "{out}");
+    // The same version again appends nothing.
+    assert_eq!(
+        env.json(&[
+            "source",
+            "revise",
+            "wire",
+            "--text-file",
+            "wire-v2.txt",
+            "--note",
+            "weekday removed"
+        ])["appended"],
+        0
+    );
+
+    let flags = env.json(&["flags", "--subject", "S/RES/2774"]);
+    let found = codes(&flags);
+    assert!(
+        found.contains(&("source-edited".to_string(), vec!["c-day".to_string()])),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("source-edited".to_string(), vec!["c-quote".to_string()])),
+        "{found:?}"
+    );
+    // Words still there raise nothing; words that were there are an edit, not a misquote.
+    assert!(
+        !found
+            .iter()
+            .any(|(_, claims)| claims == &["c-votes".to_string()]),
+        "{found:?}"
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|(code, _)| code == "excerpt-not-in-source" || code == "quote-not-in-source"),
+        "{found:?}"
+    );
+
+    // Both versions are in the log, each with its text.
+    let log = env.run(&["--json", "log"]).expect(0).json_lines();
+    let kinds: Vec<&str> = log
+        .iter()
+        .map(|e| e["type"].as_str().expect("type"))
+        .collect();
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "source-version").count(),
+        1,
+        "{kinds:?}"
+    );
+    let (code, _) = (env.run(&["verify"]).code, ());
+    assert_eq!(code, 0);
+    // The current text is the new version's.
+    let shown = env.json(&["show", "wire", "--text"]);
+    assert_eq!(shown["text"], ARTICLE_V2);
+    assert_eq!(shown["versions"].as_array().expect("versions").len(), 1);
+    assert_eq!(env.json(&["show", "c-votes"])["excerpt_line"], 4);
+
+    // A bundle carries the new version's text: restored elsewhere, it verifies and flags alike.
+    env.run(&["export", "--bundle", "b.jsonl"]).expect(0);
+    let restored = env.p("restored");
+    let on_restored = |args: &[&str]| {
+        let mut c = env.bare();
+        c.arg("--ledger").arg(&restored).args(args);
+        common::Out::of(c).expect(0)
+    };
+    on_restored(&["init"]);
+    on_restored(&["import", "--bundle", "b.jsonl"]);
+    on_restored(&["verify"]);
+    let again = on_restored(&["--json", "flags", "--subject", "S/RES/2774"]).json();
+    assert_eq!(codes(&again), found);
+}
+
+#[test]
+fn a_source_version_line_imports_and_a_changed_source_line_says_how_to_record_it() {
+    let env = desk(&[]);
+    env.write(
+        "v2.jsonl",
+        lines(&[
+            json!({"type":"source-version","source":"wire","text":ARTICLE_V2,"note":"updated"}),
+        ]),
+    );
+    env.run(&["import", "v2.jsonl"]).expect(0);
+    assert_eq!(env.json(&["import", "v2.jsonl"])["appended"], 0);
+    env.write(
+        "again.jsonl",
+        lines(&[json!({"type":"source","id":"wire","published":"2025-02-25","cites":["un-record"],"text":"something else"})]),
+    );
+    let (_, err) = env.fails(&["import", "again.jsonl"], 2);
+    assert!(
+        err.contains("source 'wire' already exists at seq 2 with a different archived text"),
+        "{err}"
+    );
+    assert!(
+        err.contains(r#"{"type":"source-version","source":"wire""#),
+        "{err}"
+    );
+    assert!(
+        err.contains("factledger source revise wire --text-file FILE"),
+        "{err}"
+    );
+    env.write(
+        "bad.jsonl",
+        lines(&[json!({"type":"source-version","source":"nowhere","text":"x"})]),
+    );
+    let (_, err) = env.fails(&["import", "bad.jsonl"], 2);
+    assert!(
+        err.contains("source-version names source 'nowhere', which is not in the ledger"),
+        "{err}"
+    );
+    env.write(
+        "notext.jsonl",
+        lines(&[json!({"type":"source-version","source":"wire"})]),
+    );
+    let (_, err) = env.fails(&["import", "notext.jsonl"], 2);
+    assert!(err.contains("missing required field 'text'"), "{err}");
+}

@@ -24,6 +24,8 @@ pub struct Shown {
     pub correction: Option<Event>,
     /// The source's archived text, when asked for: `Some(None)` when there is none.
     pub text: Option<Option<String>>,
+    /// For a source: its later versions (the publisher's edits), oldest first.
+    pub versions: Vec<crate::projection::VersionState>,
     /// For a claim with an excerpt: the line of its source's current archived text where the
     /// excerpt begins (`Some(None)`: the text does not hold it, or there is no text).
     pub excerpt_line: Option<Option<usize>>,
@@ -65,6 +67,23 @@ impl Serialize for Shown {
         if let Some(text) = &self.text {
             fields.push(("text", text.as_deref().into()));
         }
+        if let EventBody::SourceRegistered(_) = &self.event.body {
+            let versions: Vec<serde_json::Value> = self
+                .versions
+                .iter()
+                .map(|v| {
+                    serde_json::json!({
+                        "seq": v.seq,
+                        "text_hash": v.revision.text.as_ref().map(|t| crate::model::event::hex(&t.hash)),
+                        "text_len": v.revision.text.as_ref().map(|t| t.len),
+                        "title": v.revision.title,
+                        "url": v.revision.url,
+                        "note": v.revision.note,
+                    })
+                })
+                .collect();
+            fields.push(("versions", Field::Json(serde_json::Value::Array(versions))));
+        }
         if let Some(line) = self.excerpt_line {
             fields.push((
                 "excerpt_line",
@@ -100,13 +119,19 @@ pub fn show(ledger: &Ledger, target: &str, options: &ShowOptions) -> Result<Show
         (Some(id), EventBody::ClaimAsserted(_)) => ledger.correction_of(id)?,
         _ => None,
     };
+    // A source's text is its current one: the latest version's.
     let text = match &event.body {
-        EventBody::SourceRegistered(s) if options.text => Some(match &s.text {
-            Some(t) => ledger.text(&t.hash)?,
-            None => None,
-        }),
+        EventBody::SourceRegistered(s) if options.text => {
+            Some(super::revise::current_text(ledger, &s.id)?)
+        }
         _ if options.text => Some(None),
         _ => None,
+    };
+    let versions = match &event.body {
+        EventBody::SourceRegistered(s) => {
+            crate::projection::versions::versions(&ledger.tables(), &s.id)?
+        }
+        _ => Vec::new(),
     };
     let excerpt_line = match &event.body {
         EventBody::ClaimAsserted(c) => match &c.excerpt {
@@ -123,6 +148,7 @@ pub fn show(ledger: &Ledger, target: &str, options: &ShowOptions) -> Result<Show
         retraction,
         correction,
         text,
+        versions,
         excerpt_line,
     })
 }

@@ -22,7 +22,8 @@ pub(super) fn excerpt_not_in_source(
         let words = normalise_quote(excerpt);
         let why = if words.is_empty() {
             "has no words to look for in"
-        } else if source.contains(&words) {
+        } else if source.contains(&words) || texts.in_earlier(&c.source, &words) {
+            // Words an earlier version held are the publisher's edit: `source-edited`.
             continue;
         } else {
             "is not in the archived text of"
@@ -41,6 +42,40 @@ pub(super) fn excerpt_not_in_source(
             [],
             message,
         ));
+    }
+    flags
+}
+
+/// One flag per quote or excerpt whose words an earlier version of its source held and its
+/// current version does not: the publisher edited them out.
+pub(super) fn source_edited(subject: &str, claims: &[LiveClaim], texts: &SourceTexts) -> Vec<Flag> {
+    let mut flags = Vec::new();
+    for c in sorted(claims) {
+        let words = match (&c.value, &c.excerpt) {
+            (_, Some(e)) => e.as_str(),
+            (crate::model::value::Value::Quote { text, .. }, None) => text.as_str(),
+            _ => continue,
+        };
+        let Some(Checkable::Normalised(current)) = texts.get(&c.source) else {
+            continue;
+        };
+        let normal = normalise_quote(words);
+        if normal.is_empty() || current.contains(&normal) || !texts.in_earlier(&c.source, &normal) {
+            continue;
+        }
+        let what = if c.excerpt.is_some() {
+            "excerpt"
+        } else {
+            "quote"
+        };
+        let message = format!(
+            "{subject} {}: {}'s {what} was in an earlier version of {} and is not in its current text: {}",
+            c.predicate,
+            c.id,
+            c.source,
+            as_quoted(words)
+        );
+        flags.push(Flag::on(FlagCode::SourceEdited, subject, c, [], message));
     }
     flags
 }

@@ -8,7 +8,7 @@ use super::{check, Archive, Flag, LiveClaim, SourceText, SourceTexts};
 use crate::error::Result;
 use crate::ledger::Ledger;
 use crate::projection::aliases::{for_each_group_claims, group_claims, SubjectIndex};
-use crate::projection::{self, ClaimState, Liveness, Tables, Visit, SOURCES};
+use crate::projection::{self, versions, ClaimState, Liveness, Tables, Visit, SOURCES};
 use crate::provenance::Chains;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -42,18 +42,28 @@ impl<'a> ViewArchive<'a> {
 }
 
 impl Archive for ViewArchive<'_> {
+    fn earlier_texts(&self, source_id: &str) -> Result<Vec<Rc<str>>> {
+        let mut history = versions::text_history(self.tables, source_id)?;
+        history.pop();
+        let mut out = Vec::with_capacity(history.len());
+        for t in history {
+            if let Some(text) = self.ledger.text(&t.hash)? {
+                out.push(Rc::from(comparable_text(&text)));
+            }
+        }
+        Ok(out)
+    }
+
     fn source_text(&self, source_id: &str) -> Result<SourceText> {
         if let Some(t) = self.cache.borrow().get(source_id) {
             return Ok(t.clone());
         }
-        let text = match projection::source(self.tables, source_id)? {
+        // The current text: the latest version's, else the one registered.
+        let text = match versions::current_text(self.tables, source_id)? {
             None => SourceText::NotArchived,
-            Some(s) => match &s.source.text {
+            Some(t) => match self.ledger.text(&t.hash)? {
+                Some(text) => SourceText::Archived(text),
                 None => SourceText::NotArchived,
-                Some(t) => match self.ledger.text(&t.hash)? {
-                    Some(text) => SourceText::Archived(text),
-                    None => SourceText::NotArchived,
-                },
             },
         };
         self.cache
@@ -71,6 +81,7 @@ impl Archive for ViewArchive<'_> {
             SourceText::NotArchived => None,
         };
         // The raw text is not needed again once its comparison form is kept.
+        // (Earlier versions are read by `earlier_texts`, only for revised sources.)
         self.cache.borrow_mut().remove(source_id);
         self.comparable
             .borrow_mut()

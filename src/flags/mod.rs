@@ -260,6 +260,9 @@ registry! {
     ExcerptNotInSource = "excerpt-not-in-source", Quotes,
         "a claim's excerpt is not found in its source's archived text",
         Some(|s| excerpts::excerpt_not_in_source(s.subject, s.claims, s.texts));
+    SourceEdited = "source-edited", Quotes,
+        "a quote or excerpt its source held is gone from the source's latest version",
+        Some(|s| excerpts::source_edited(s.subject, s.claims, s.texts));
     DanglingCitation = "dangling-citation", Provenance,
         "a source cites an id that is not in the ledger",
         None;
@@ -618,6 +621,7 @@ mod tests {
                 "quote-not-in-source",
                 "quote-unverifiable",
                 "excerpt-not-in-source",
+                "source-edited",
             ]
         );
         assert!(claim_codes().iter().all(|(_, d)| !d.is_empty()));
@@ -646,7 +650,7 @@ mod tests {
         assert_eq!(e.given, "weekday");
         assert_eq!(
             e.to_string(),
-            "weekday: no such flag code (codes: conflicting-values, weekday-mismatch, anniversary-mismatch, tally-exceeds-body, outcome-contradicts-tally, veto-contradiction, member-votes-exceed-tally, quote-not-in-source, quote-unverifiable, excerpt-not-in-source, dangling-citation, circular-citation, no-primary-source, retracted-source)"
+            "weekday: no such flag code (codes: conflicting-values, weekday-mismatch, anniversary-mismatch, tally-exceeds-body, outcome-contradicts-tally, veto-contradiction, member-votes-exceed-tally, quote-not-in-source, quote-unverifiable, excerpt-not-in-source, source-edited, dangling-citation, circular-citation, no-primary-source, retracted-source)"
         );
         assert!("Conflicting-Values".parse::<FlagCode>().is_err());
     }

@@ -55,6 +55,20 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> Result<(), CliError> {
                 Some(t) => out!("  text      {} bytes, blake3 {}", t.len, hex(&t.hash))?,
                 None => out!("  text      (none archived)")?,
             }
+            for (i, v) in shown.versions.iter().enumerate() {
+                let r = &v.revision;
+                let text = match &r.text {
+                    Some(t) => format!("{} bytes, blake3 {}", t.len, hex(&t.hash)),
+                    None => "same text".to_string(),
+                };
+                out!("  version {} seq {}: {text}", i + 2, v.seq)?;
+                if let Some(n) = &r.note {
+                    out!("            {}", esc(n))?;
+                }
+            }
+            if !shown.versions.is_empty() && shown.text.is_some() {
+                out!("  (the text below is the current version's)")?;
+            }
         }
         EventBody::ClaimAsserted(c) => {
             out!("  id        {}", esc(&c.id))?;
