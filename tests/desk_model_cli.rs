@@ -403,3 +403,137 @@ fn a_source_version_line_imports_and_a_changed_source_line_says_how_to_record_it
     let (_, err) = env.fails(&["import", "notext.jsonl"], 2);
     assert!(err.contains("missing required field 'text'"), "{err}");
 }
+
+// --- item 7: a publisher's withdrawal and the desk's retraction --------------------------------
+
+fn withdrawn_flags(flags: &Json) -> Vec<(String, bool)> {
+    flags
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().expect("code").to_string(),
+                f["source_withdrawn"].as_bool().expect("source_withdrawn"),
+            )
+        })
+        .collect()
+}
+
+fn conflicting() -> TestEnv {
+    desk(&[
+        json!({"type":"claim","id":"un-date","source":"un-record","subject":"S/RES/2774","predicate":"date","value":"2025-02-24"}),
+        json!({"type":"claim","id":"wire-date","source":"wire","subject":"S/RES/2774","predicate":"date","value":"2025-02-25"}),
+    ])
+}
+
+#[test]
+fn a_publishers_withdrawal_keeps_claims_and_flags_visible_and_marked() {
+    let env = conflicting();
+    let before = env.json(&["flags"]);
+    let out = env.ok(&[
+        "withdraw",
+        "wire",
+        "--reason",
+        "publisher took the article down",
+    ]);
+    assert!(out.contains("1 appended"), "{out}");
+    assert_eq!(
+        env.json(&[
+            "withdraw",
+            "wire",
+            "--reason",
+            "publisher took the article down"
+        ])["appended"],
+        0
+    );
+    let (_, err) = env.fails(&["withdraw", "wire", "--reason", "another reason"], 2);
+    assert!(
+        err.contains("source 'wire' was already withdrawn at seq"),
+        "{err}"
+    );
+
+    // Every flag is still there; those resting on the wire are marked.
+    let after = env.json(&["flags"]);
+    assert_eq!(codes(&after), codes(&before));
+    let conflict = after
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|f| f["code"] == "conflicting-values")
+        .expect("the conflict stands");
+    assert_eq!(conflict["source_withdrawn"], true);
+    assert_eq!(conflict["withdrawn_sources"], json!(["wire"]));
+    assert!(withdrawn_flags(&before).iter().all(|(_, w)| !w));
+    assert!(env
+        .ok(&["flags"])
+        .contains("rests on a source its publisher withdrew: wire"));
+
+    let facts = env.json(&["facts", "--subject", "S/RES/2774"]);
+    assert_eq!(facts[0]["status"], "conflicting");
+    assert_eq!(facts[0]["source_withdrawn"], true);
+    assert_eq!(facts[0]["claims"], json!(["un-date", "wire-date"]));
+    let claim = env.json(&["show", "wire-date"]);
+    assert_eq!(claim["source_withdrawn"], true);
+    assert_eq!(
+        claim["withdrawal_reason"],
+        "publisher took the article down"
+    );
+    assert!(env
+        .ok(&["show", "wire-date"])
+        .contains("WITHDRAWN: its source wire was withdrawn by its publisher"));
+    assert_eq!(env.json(&["show", "un-date"])["source_withdrawn"], false);
+    let audit = env.json(&["audit", "wire-date"]);
+    assert_eq!(audit["source_withdrawn"], true);
+    assert_eq!(audit["withdrawn_sources"][0]["id"], "wire");
+    assert_eq!(audit["claim_status"], "live");
+    let sources = env.json(&["sources"]);
+    let wire = sources
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|s| s["id"] == "wire")
+        .expect("wire");
+    assert_eq!(
+        (
+            wire["withdrawn"].clone(),
+            wire["retracted"].clone(),
+            wire["live_claims"].clone()
+        ),
+        (json!(true), json!(false), json!(1))
+    );
+}
+
+#[test]
+fn the_desks_retraction_of_a_source_takes_its_claims_out_of_the_live_state() {
+    let env = conflicting();
+    env.write(
+        "w.jsonl",
+        lines(&[json!({"type":"withdrawal","source":"wire","reason":"taken down"})]),
+    );
+    env.run(&["import", "w.jsonl"]).expect(0);
+    assert!(!env
+        .json(&["flags", "--code", "conflicting-values"])
+        .as_array()
+        .expect("array")
+        .is_empty());
+    env.run(&["retract", "wire", "--reason", "entered by mistake"])
+        .expect(0);
+    assert!(env
+        .json(&["flags", "--code", "conflicting-values"])
+        .as_array()
+        .expect("array")
+        .is_empty());
+    let facts = env.json(&["facts", "--subject", "S/RES/2774"]);
+    assert_eq!(facts[0]["claims"], json!(["un-date"]));
+    assert_eq!(
+        facts[0]["inactive_claims"],
+        json!([{"id":"wire-date","status":"source-retracted"}])
+    );
+    env.write(
+        "w2.jsonl",
+        lines(&[json!({"type":"withdrawal","source":"un-date","reason":"x"})]),
+    );
+    let (_, err) = env.fails(&["import", "w2.jsonl"], 2);
+    assert!(err.contains("is a claim, not a source"), "{err}");
+}

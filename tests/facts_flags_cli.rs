@@ -173,8 +173,10 @@ fn fixture_rule_flags_are_exactly_the_known_ones() {
                 "code",
                 "message",
                 "predicate",
+                "source_withdrawn",
                 "sources",
-                "subject"
+                "subject",
+                "withdrawn_sources"
             ]
         );
     }
@@ -541,6 +543,8 @@ fn facts_json_shape_and_statuses() {
             "sources": ["un-ga-coverage-2025-02-24", "wire-ga-vote"],
             "inactive_claims": [{"id": "daily-ga7-tally", "status": "retracted"}],
             "independent_sources": 2,
+            "source_withdrawn": false,
+            "withdrawn_sources": [],
         })
     );
     assert_eq!(
@@ -557,6 +561,8 @@ fn facts_json_shape_and_statuses() {
             "sources": ["article-us-aligns", "un-sc-coverage-2025-02-24"],
             "inactive_claims": [],
             "independent_sources": 2,
+            "source_withdrawn": false,
+            "withdrawn_sources": [],
         })
     );
     let us = fact(&facts, "A/RES/ES-11/7", "vote:United States");
@@ -618,6 +624,8 @@ fn facts_for_one_subject_now_and_before_the_retraction() {
             "sources": ["daily-fixture-ga", "un-ga-coverage-2025-02-24", "wire-ga-vote"],
             "inactive_claims": [],
             "independent_sources": 2,
+            "source_withdrawn": false,
+            "withdrawn_sources": [],
         })
     );
     let us = fact(&before, "A/RES/ES-11/7", "vote:United States");
@@ -665,6 +673,8 @@ fn a_fact_whose_every_claim_is_retracted_is_retracted() {
             "sources": [],
             "inactive_claims": [{"id": "un-ga8-outcome", "status": "retracted"}],
             "independent_sources": 0,
+            "source_withdrawn": false,
+            "withdrawn_sources": [],
         })
     );
     let title = fact(&facts, "A/RES/ES-11/8", "title");

@@ -148,6 +148,12 @@ pub fn print_facts(facts: &[FactRow]) -> Result<(), CliError> {
             )
         };
         out!("{status}{:<22} {shown}{origins}", esc(&f.predicate))?;
+        if !row.withdrawn_sources.is_empty() {
+            out!(
+                "              rests on a source its publisher withdrew: {}",
+                esc(row.withdrawn_sources.join(", "))
+            )?;
+        }
     }
     Ok(())
 }
@@ -165,7 +171,14 @@ pub fn print_flag(f: &Flag) -> Result<(), CliError> {
             esc(f.claims.join(", ")),
             esc(f.sources.join(", "))
         ),
+    }?;
+    if f.withdrawn_sources.is_empty() {
+        return Ok(());
     }
+    out!(
+        "    rests on a source its publisher withdrew: {}",
+        esc(f.withdrawn_sources.join(", "))
+    )
 }
 
 /// The line after a flag listing: `no flags`, or the total and the count per code.

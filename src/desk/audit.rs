@@ -16,6 +16,8 @@ pub struct AuditReport {
     pub claim: Option<(ClaimState, Liveness)>,
     /// The chain below the claim's source, or below the source asked about.
     pub chain: Chain,
+    /// Sources of the chain their publisher withdrew, with the reason given, in chain order.
+    pub withdrawn: Vec<(String, String)>,
 }
 
 impl AuditReport {
@@ -39,8 +41,15 @@ impl Serialize for AuditReport {
             problems: &'a [crate::provenance::ChainProblem],
             reaches_primary: bool,
             source: &'a str,
+            source_withdrawn: bool,
             #[serde(rename = "type")]
             kind: &'static str,
+            withdrawn_sources: Vec<Withdrawn<'a>>,
+        }
+        #[derive(Serialize)]
+        struct Withdrawn<'a> {
+            id: &'a str,
+            reason: &'a str,
         }
         let c = &self.chain;
         Wire {
@@ -53,6 +62,12 @@ impl Serialize for AuditReport {
             problems: &c.problems,
             reaches_primary: c.reaches_primary(),
             source: &c.root,
+            source_withdrawn: self.withdrawn.iter().any(|(id, _)| *id == c.root),
+            withdrawn_sources: self
+                .withdrawn
+                .iter()
+                .map(|(id, reason)| Withdrawn { id, reason })
+                .collect(),
             kind: if self.claim.is_some() {
                 "claim"
             } else {
@@ -79,9 +94,16 @@ pub fn audit(ledger: &Ledger, id: &str) -> Result<AuditReport, DeskError> {
         None => return Err(DeskError::NoSuchId { id: id.to_string() }),
     };
     let chain = chain(&t as &dyn Tables, &root)?;
+    let mut withdrawn = Vec::new();
+    for l in chain.links.iter().filter(|l| !l.repeat) {
+        if let Some(w) = crate::projection::versions::withdrawal(&t, &l.id)? {
+            withdrawn.push((l.id.clone(), w.reason));
+        }
+    }
     Ok(AuditReport {
         id: id.to_string(),
         claim,
         chain,
+        withdrawn,
     })
 }

@@ -25,6 +25,8 @@ pub struct FactRow {
     pub fact: Fact,
     /// Distinct origins behind the sources of its live claims (see [`crate::provenance`]).
     pub independent_sources: usize,
+    /// Sources of its live claims that their publisher withdrew (the claims stay live).
+    pub withdrawn_sources: Vec<String>,
 }
 
 /// The JSON form of a fact (`docs/cli.md`): `claims` (live ids), `sources`, `inactive_claims`
@@ -51,6 +53,7 @@ impl Serialize for FactRow {
             inactive_claims: Vec<Inactive<'a>>,
             independent_sources: usize,
             predicate: &'a str,
+            source_withdrawn: bool,
             sources: Vec<String>,
             status: &'static str,
             subject: &'a str,
@@ -58,6 +61,7 @@ impl Serialize for FactRow {
             value: Option<serde_json::Value>,
             #[serde(skip_serializing_if = "Option::is_none")]
             values: Option<Vec<Group<'a>>>,
+            withdrawn_sources: &'a [String],
         }
         let f = &self.fact;
         let single = match f.values.as_slice() {
@@ -87,11 +91,13 @@ impl Serialize for FactRow {
                 .collect(),
             independent_sources: self.independent_sources,
             predicate: &f.predicate,
+            source_withdrawn: !self.withdrawn_sources.is_empty(),
             sources: f.sources(),
             status: f.status.as_str(),
             subject: &f.subject,
             value: single.map(|v| v.to_json()),
             values: groups,
+            withdrawn_sources: &self.withdrawn_sources,
         }
         .serialize(serializer)
     }
@@ -121,10 +127,18 @@ pub fn facts(ledger: &Ledger, options: &FactsOptions) -> Result<Vec<FactRow>, De
     let mut chains = Chains::default();
     let mut rows = Vec::with_capacity(facts.len());
     for fact in facts {
-        let independent_sources = independent_sources(&view, &mut chains, &fact.sources())?;
+        let sources = fact.sources();
+        let independent_sources = independent_sources(&view, &mut chains, &sources)?;
+        let mut withdrawn_sources = Vec::new();
+        for s in sources {
+            if crate::projection::versions::withdrawal(&view, &s)?.is_some() {
+                withdrawn_sources.push(s);
+            }
+        }
         rows.push(FactRow {
             fact,
             independent_sources,
+            withdrawn_sources,
         });
     }
     Ok(rows)

@@ -24,6 +24,8 @@ pub struct Shown {
     pub correction: Option<Event>,
     /// The source's archived text, when asked for: `Some(None)` when there is none.
     pub text: Option<Option<String>>,
+    /// The publisher's withdrawal of the source (for a claim, of its source), if any.
+    pub withdrawal: Option<crate::projection::WithdrawalState>,
     /// For a source: its later versions (the publisher's edits), oldest first.
     pub versions: Vec<crate::projection::VersionState>,
     /// For a claim with an excerpt: the line of its source's current archived text where the
@@ -66,6 +68,16 @@ impl Serialize for Shown {
         ));
         if let Some(text) = &self.text {
             fields.push(("text", text.as_deref().into()));
+        }
+        if let EventBody::SourceRegistered(_) | EventBody::ClaimAsserted(_) = &self.event.body {
+            fields.push((
+                "source_withdrawn",
+                Field::Json(serde_json::Value::Bool(self.withdrawal.is_some())),
+            ));
+            fields.push((
+                "withdrawal_reason",
+                self.withdrawal.as_ref().map(|w| w.reason.as_str()).into(),
+            ));
         }
         if let EventBody::SourceRegistered(_) = &self.event.body {
             let versions: Vec<serde_json::Value> = self
@@ -127,6 +139,15 @@ pub fn show(ledger: &Ledger, target: &str, options: &ShowOptions) -> Result<Show
         _ if options.text => Some(None),
         _ => None,
     };
+    let withdrawal = match &event.body {
+        EventBody::SourceRegistered(s) => {
+            crate::projection::versions::withdrawal(&ledger.tables(), &s.id)?
+        }
+        EventBody::ClaimAsserted(c) => {
+            crate::projection::versions::withdrawal(&ledger.tables(), &c.source)?
+        }
+        _ => None,
+    };
     let versions = match &event.body {
         EventBody::SourceRegistered(s) => {
             crate::projection::versions::versions(&ledger.tables(), &s.id)?
@@ -148,6 +169,7 @@ pub fn show(ledger: &Ledger, target: &str, options: &ShowOptions) -> Result<Show
         retraction,
         correction,
         text,
+        withdrawal,
         versions,
         excerpt_line,
     })

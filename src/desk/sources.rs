@@ -31,6 +31,8 @@ pub struct SourceRow {
     pub retracted: bool,
     /// Its title.
     pub title: Option<String>,
+    /// Its publisher withdrew it (its claims stay live).
+    pub withdrawn: bool,
 }
 
 /// Every source in the ledger, in id order.
@@ -71,6 +73,7 @@ pub fn sources(ledger: &Ledger) -> Result<Vec<SourceRow>, DeskError> {
             publisher: s.source.publisher,
             retracted: s.retracted_at.is_some(),
             title: s.source.title,
+            withdrawn: crate::projection::versions::withdrawal(&t, &id)?.is_some(),
             cites: s.source.cites,
             id,
         });

@@ -157,9 +157,39 @@ pub fn subject_flags(
         None => Vec::new(),
     };
     flags.extend(chain_flags::source_flags(t, chains, subject)?);
+    Withdrawn::default().mark(t, &mut flags)?;
     flags.sort();
     flags.dedup();
     Ok(flags)
+}
+
+/// Which sources their publishers withdrew, remembered as they are looked up.
+#[derive(Default)]
+struct Withdrawn(HashMap<String, bool>);
+
+impl Withdrawn {
+    /// Sets each flag's `withdrawn_sources`.
+    fn mark(&mut self, t: &dyn Tables, flags: &mut [Flag]) -> Result<()> {
+        for f in flags {
+            let mut out = Vec::new();
+            for s in &f.sources {
+                let w = match self.0.get(s) {
+                    Some(&w) => w,
+                    None => {
+                        let w = versions::withdrawal(t, s)?.is_some();
+                        self.0.insert(s.clone(), w);
+                        w
+                    }
+                };
+                if w {
+                    out.push(s.clone());
+                }
+            }
+            out.sort();
+            f.withdrawn_sources = out;
+        }
+        Ok(())
+    }
 }
 
 /// A view that remembers the sources it has read: a whole-ledger pass looks every claim's source
@@ -234,7 +264,9 @@ pub(crate) fn for_each_flag(
         }
     }
     let archive = ViewArchive::new(t, ledger);
+    let mut withdrawn = Withdrawn::default();
     let mut emit = |subject: &str, mut flags: Vec<Flag>| -> Result<ControlFlow<()>> {
+        withdrawn.mark(t, &mut flags)?;
         flags.sort_by(|a, b| {
             (&a.code, &a.predicate, &a.claims).cmp(&(&b.code, &b.predicate, &b.claims))
         });

@@ -79,6 +79,9 @@ pub struct Flag {
     pub sources: Vec<String>,
     /// What is wrong, in words a fact-checker can act on.
     pub message: String,
+    /// Those of `sources` their publisher withdrew (the flag stands: a withdrawal is not the
+    /// desk's retraction), sorted.
+    pub withdrawn_sources: Vec<String>,
 }
 
 impl Flag {
@@ -103,6 +106,7 @@ impl Flag {
             claims: ids.into_iter().collect(),
             sources: sources.into_iter().collect(),
             message,
+            withdrawn_sources: Vec::new(),
         }
     }
 
@@ -120,9 +124,10 @@ impl Flag {
     }
 }
 
-/// A flag's JSON form: exactly the keys `claims`, `code`, `message`, `predicate`, `sources` and
-/// `subject` (a public contract, `docs/flags.md`); `claims` and `sources` sorted and
-/// de-duplicated even when a caller built the flag by hand.
+/// A flag's JSON form: exactly the keys `claims`, `code`, `message`, `predicate`,
+/// `source_withdrawn`, `sources`, `subject` and `withdrawn_sources` (a public contract,
+/// `docs/flags.md`); `claims` and `sources` sorted and de-duplicated even when a caller built the
+/// flag by hand.
 impl serde::Serialize for Flag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         #[derive(serde::Serialize)]
@@ -131,16 +136,20 @@ impl serde::Serialize for Flag {
             code: FlagCode,
             message: &'a str,
             predicate: &'a str,
+            source_withdrawn: bool,
             sources: BTreeSet<&'a String>,
             subject: &'a str,
+            withdrawn_sources: BTreeSet<&'a String>,
         }
         Wire {
             claims: self.claims.iter().collect(),
             code: self.code,
             message: &self.message,
             predicate: &self.predicate,
+            source_withdrawn: !self.withdrawn_sources.is_empty(),
             sources: self.sources.iter().collect(),
             subject: &self.subject,
+            withdrawn_sources: self.withdrawn_sources.iter().collect(),
         }
         .serialize(serializer)
     }
@@ -598,10 +607,11 @@ mod tests {
             claims: vec!["b".into(), "a".into(), "b".into()],
             sources: vec!["y".into(), "x".into()],
             message: "m".into(),
+            withdrawn_sources: Vec::new(),
         };
         assert_eq!(
             serde_json::to_value(&f).expect("a flag serialises"),
-            json!({"code":"conflicting-values","subject":"S","predicate":"p","claims":["a","b"],"sources":["x","y"],"message":"m"})
+            json!({"code":"conflicting-values","subject":"S","predicate":"p","claims":["a","b"],"sources":["x","y"],"message":"m","source_withdrawn":false,"withdrawn_sources":[]})
         );
     }
 

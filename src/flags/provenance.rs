@@ -26,6 +26,7 @@ fn flag(
         claims,
         sources,
         message,
+        withdrawn_sources: Vec::new(),
     }
 }
 

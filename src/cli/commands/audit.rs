@@ -88,6 +88,9 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> Result<(), CliError> {
         chain.origins.len(),
         esc(join(&chain.origins))
     )?;
+    for (id, reason) in &report.withdrawn {
+        out!("withdrawn by its publisher: {}: {}", esc(id), esc(reason))?;
+    }
     if chain.problems.is_empty() {
         return out!("problems: none");
     }

@@ -117,6 +117,17 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> Result<(), CliError> {
         out!("  signed by {}", hex(k))?;
         out!("  signature {}", hex(sig))?;
     }
+    if let Some(w) = &shown.withdrawal {
+        let whose = match &event.body {
+            EventBody::ClaimAsserted(c) => format!("its source {}", esc(&c.source)),
+            _ => "the source".to_string(),
+        };
+        out!(
+            "  WITHDRAWN: {whose} was withdrawn by its publisher (seq {}): {}; the claims stay live",
+            w.seq,
+            esc(&w.reason)
+        )?;
+    }
     if let Some((seq, reason)) = shown.retracted() {
         out!("  RETRACTED at seq {seq}: {}", esc(reason))?;
     }

@@ -21,7 +21,11 @@ pub fn run(ctx: &Context, _args: &SourcesArgs) -> Result<(), CliError> {
             "{}  [{}{}]  {}{}",
             esc(&r.id),
             r.kind,
-            if r.retracted { ", RETRACTED" } else { "" },
+            match (r.retracted, r.withdrawn) {
+                (true, _) => ", RETRACTED",
+                (false, true) => ", WITHDRAWN by its publisher",
+                (false, false) => "",
+            },
             esc(r.publisher.as_deref().unwrap_or("(no publisher)")),
             r.published
                 .as_ref()
