@@ -537,3 +537,146 @@ fn the_desks_retraction_of_a_source_takes_its_claims_out_of_the_live_state() {
     let (_, err) = env.fails(&["import", "w2.jsonl"], 2);
     assert!(err.contains("is a claim, not a source"), "{err}");
 }
+
+// --- item 10: time ----------------------------------------------------------------------------
+
+#[test]
+fn every_read_command_takes_as_of_with_a_plain_date_and_says_when_the_ledger_was_empty() {
+    let env = conflicting();
+    env.run(&["retract", "wire-date", "--reason", "misread"])
+        .expect(0);
+    let day = &common::NOW[..10];
+    let before = "2000-01-01";
+    for cmd in [
+        vec!["facts"],
+        vec!["flags"],
+        vec!["sources"],
+        vec!["graph"],
+        vec!["subjects"],
+        vec!["log"],
+        vec!["audit", "un-date"],
+        vec!["show", "un-date"],
+    ] {
+        let mut args = cmd.clone();
+        args.extend(["--as-of", before]);
+        let text = env.ok(&args);
+        assert!(
+            text.starts_with(&format!("the ledger was empty as of {before}T23:59:59.999999Z: its first event was recorded at")),
+            "{cmd:?}: {text}"
+        );
+        let mut json = vec!["--json"];
+        json.extend(&args);
+        let out = env.run(&json).expect(0);
+        assert!(
+            out.stderr.contains("note: the ledger was empty as of"),
+            "{cmd:?}: {}",
+            out.stderr
+        );
+        let empty = out.stdout.trim();
+        assert!(
+            [
+                "[]",
+                "null",
+                "",
+                r#"{"citations":[],"claims":[],"sources":[]}"#
+            ]
+            .contains(&empty),
+            "{cmd:?}: {empty}"
+        );
+        // The day the events were recorded holds them all.
+        let mut args = cmd.clone();
+        args.extend(["--as-of", day]);
+        let text = env.ok(&args);
+        assert!(!text.contains("the ledger was empty"), "{cmd:?}: {text}");
+    }
+    // Seq 4 is before the retraction: the claim is live then, and the log stops there.
+    let log = env
+        .run(&["--json", "log", "--as-of", "4"])
+        .expect(0)
+        .json_lines();
+    assert_eq!(log.len(), 4);
+    assert_eq!(
+        env.json(&["show", "wire-date", "--as-of", "4"])["retracted_by"],
+        Json::Null
+    );
+    assert_eq!(env.json(&["show", "wire-date"])["retracted_by"], 5);
+    assert_eq!(
+        env.json(&["audit", "wire-date", "--as-of", "4"])["claim_status"],
+        "live"
+    );
+    assert_eq!(
+        env.json(&["audit", "wire-date"])["claim_status"],
+        "retracted"
+    );
+    let wire = |v: Json| {
+        v.as_array()
+            .expect("array")
+            .iter()
+            .find(|s| s["id"] == "wire")
+            .expect("wire")["live_claims"]
+            .clone()
+    };
+    assert_eq!(wire(env.json(&["sources", "--as-of", "4"])), 1);
+    assert_eq!(wire(env.json(&["sources"])), 0);
+    assert_eq!(
+        env.json(&["graph", "--as-of", "3"])["claims"]
+            .as_array()
+            .expect("claims")
+            .len(),
+        1
+    );
+    let (_, err) = env.fails(&["show", "wire-date", "--as-of", "3"], 2);
+    assert!(
+        err.contains("'wire-date' was recorded at seq 4, after --as-of (seq 3)"),
+        "{err}"
+    );
+    let (_, err) = env.fails(&["sources", "--as-of", "2025-13-01"], 2);
+    assert!(err.contains("YYYY-MM-DD"), "{err}");
+}
+
+#[test]
+fn published_by_keeps_only_claims_from_sources_out_by_then() {
+    let env = conflicting();
+    let now = env.json(&["facts", "--subject", "S/RES/2774"]);
+    assert_eq!(now[0]["status"], "conflicting");
+    let then = env.json(&[
+        "facts",
+        "--subject",
+        "S/RES/2774",
+        "--published-by",
+        "2025-02-24",
+    ]);
+    assert_eq!(then[0]["status"], "consistent");
+    assert_eq!(then[0]["claims"], json!(["un-date"]));
+    assert!(env
+        .json(&[
+            "flags",
+            "--code",
+            "conflicting-values",
+            "--published-by",
+            "2025-02-24"
+        ])
+        .as_array()
+        .expect("array")
+        .is_empty());
+    assert_eq!(
+        env.json(&[
+            "flags",
+            "--code",
+            "conflicting-values",
+            "--published-by",
+            "2025-02-25"
+        ])
+        .as_array()
+        .expect("array")
+        .len(),
+        1
+    );
+    // Before any source was published, nothing was said.
+    assert_eq!(
+        env.json(&["facts", "--published-by", "2025-02-23"]),
+        json!([])
+    );
+    let (_, err) = env.fails(&["facts", "--published-by", "someday"], 2);
+    assert!(err.contains("--published-by 'someday'"), "{err}");
+}

@@ -354,7 +354,7 @@ fn as_of_beyond_the_head_or_malformed_exits_2() {
     for bad in ["banana", "2025-02-30T00:00:00Z"] {
         let (_, err) = env.fails(&["flags", "--as-of", bad], 2);
         assert!(
-            err.contains("neither a seq nor an RFC 3339 time"),
+            err.contains("neither a seq, an RFC 3339 time nor a date (YYYY-MM-DD)"),
             "{bad}: {err}"
         );
     }
@@ -365,7 +365,10 @@ fn as_of_beyond_the_head_or_malformed_exits_2() {
     let v: Json = serde_json::from_str(&out).expect("json error");
     assert_eq!(v["ok"], false);
     assert_eq!(v["exit_code"], 2);
-    assert!(err.contains("neither a seq nor an RFC 3339 time"), "{err}");
+    assert!(
+        err.contains("neither a seq, an RFC 3339 time nor a date"),
+        "{err}"
+    );
 }
 
 #[test]

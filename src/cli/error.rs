@@ -213,6 +213,7 @@ impl From<DeskError> for CliError {
             e @ (DeskError::NoSuchId { .. }
             | DeskError::NoSuchSeq { .. }
             | DeskError::NoSuchSubject { .. }
+            | DeskError::NotYetRecorded { .. }
             | DeskError::AsOfPastHead { .. }
             | DeskError::BadAsOf { .. }) => CliError::usage(e.to_string()),
         }

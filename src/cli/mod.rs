@@ -21,6 +21,7 @@ pub mod commands;
 mod error;
 pub mod input;
 pub mod render;
+pub mod time;
 
 pub use error::{CliError, ErrorKind};
 

@@ -1,7 +1,7 @@
 //! `audit`: the chain of sources behind one claim or source — where it reaches primary sources,
 //! where it breaks, loops, or passes through retracted sources.
 
-use super::DeskError;
+use super::{AsOf, DeskError};
 use crate::projection::{self, liveness, ClaimState, Liveness, Tables};
 use crate::provenance::{chain, Chain};
 use crate::Ledger;
@@ -80,7 +80,13 @@ impl Serialize for AuditReport {
 
 /// The chain behind `id`, a claim id or a source id.
 pub fn audit(ledger: &Ledger, id: &str) -> Result<AuditReport, DeskError> {
-    let t = ledger.tables();
+    audit_at(ledger, id, None)
+}
+
+/// As [`audit`], as of a point: the ledger's state then.
+pub fn audit_at(ledger: &Ledger, id: &str, as_of: Option<&AsOf>) -> Result<AuditReport, DeskError> {
+    let seq = AsOf::resolve_opt(as_of, ledger)?;
+    let t = ledger.view_at(seq)?;
     let claim = match projection::claim(&t, id)? {
         Some(c) => {
             let l = liveness(&t, &c)?;

@@ -4,6 +4,8 @@
 use super::{AsOf, DeskError};
 use crate::projection::aliases::{for_each_group_claims, group_claims, SubjectIndex};
 use crate::projection::facts::{facts_of, Fact};
+use crate::projection::published::PublishedBy;
+use crate::projection::Tables;
 use crate::provenance::{independent_sources, Chains};
 use crate::Ledger;
 use serde::{Serialize, Serializer};
@@ -16,6 +18,8 @@ pub struct FactsOptions {
     pub subject: Option<String>,
     /// The state at this point instead of now.
     pub as_of: Option<AsOf>,
+    /// Only claims from sources published on or before this date: what the coverage said then.
+    pub published_by: Option<chrono::NaiveDate>,
 }
 
 /// One (subject, predicate) and the number of independent origins behind its live claims.
@@ -106,20 +110,24 @@ impl Serialize for FactRow {
 /// The facts about one subject or every subject, in subject then predicate order, as of a point.
 pub fn facts(ledger: &Ledger, options: &FactsOptions) -> Result<Vec<FactRow>, DeskError> {
     let seq = AsOf::resolve_opt(options.as_of.as_ref(), ledger)?;
-    let view = ledger.view_at(seq)?;
+    let stored = ledger.view_at(seq)?;
+    let filtered;
+    let view: &dyn Tables = match options.published_by {
+        Some(by) => {
+            filtered = PublishedBy::new(&stored, by);
+            &filtered
+        }
+        None => &stored,
+    };
     let mut facts = Vec::new();
-    let index = SubjectIndex::load(&view)?;
+    let index = SubjectIndex::load(view)?;
     match &options.subject {
         Some(s) => {
-            let group = super::subjects::find_subject(&view, &index, s)?;
-            facts.extend(facts_of(
-                &view,
-                &group.subject,
-                group_claims(&view, &group)?,
-            )?);
+            let group = super::subjects::find_subject(view, &index, s)?;
+            facts.extend(facts_of(view, &group.subject, group_claims(view, &group)?)?);
         }
-        None => for_each_group_claims(&view, &index, &mut |g, claims| {
-            facts.extend(facts_of(&view, &g.subject, claims)?);
+        None => for_each_group_claims(view, &index, &mut |g, claims| {
+            facts.extend(facts_of(view, &g.subject, claims)?);
             Ok(ControlFlow::Continue(()))
         })
         .map(drop)?,
@@ -128,10 +136,10 @@ pub fn facts(ledger: &Ledger, options: &FactsOptions) -> Result<Vec<FactRow>, De
     let mut rows = Vec::with_capacity(facts.len());
     for fact in facts {
         let sources = fact.sources();
-        let independent_sources = independent_sources(&view, &mut chains, &sources)?;
+        let independent_sources = independent_sources(view, &mut chains, &sources)?;
         let mut withdrawn_sources = Vec::new();
         for s in sources {
-            if crate::projection::versions::withdrawal(&view, &s)?.is_some() {
+            if crate::projection::versions::withdrawal(view, &s)?.is_some() {
                 withdrawn_sources.push(s);
             }
         }

@@ -19,6 +19,8 @@ pub struct FlagsOptions {
     pub codes: Vec<FlagCode>,
     /// Only flags about this subject (a claim subject, or a source id for citation flags).
     pub subject: Option<String>,
+    /// Only claims from sources published on or before this date: what the coverage said then.
+    pub published_by: Option<chrono::NaiveDate>,
 }
 
 impl FlagsOptions {
@@ -53,19 +55,27 @@ pub fn flags<E: From<DeskError>>(
     visit: &mut dyn FnMut(&Flag) -> Result<(), E>,
 ) -> Result<FlagSummary, E> {
     let seq = AsOf::resolve_opt(options.as_of.as_ref(), ledger)?;
-    let view = ledger.view_at(seq).map_err(DeskError::from)?;
+    let stored = ledger.view_at(seq).map_err(DeskError::from)?;
+    let filtered;
+    let view: &dyn crate::projection::Tables = match options.published_by {
+        Some(by) => {
+            filtered = crate::projection::published::PublishedBy::new(&stored, by);
+            &filtered
+        }
+        None => &stored,
+    };
     let mut summary = FlagSummary::default();
     if let Some(s) = &options.subject {
         // A subject holding claims (under any name), or a source id for citation flags.
-        let is_source = crate::projection::source(&view, s)
+        let is_source = crate::projection::source(view, s)
             .map_err(DeskError::from)?
             .is_some();
         if !is_source {
-            let index = SubjectIndex::load(&view).map_err(DeskError::from)?;
-            super::subjects::find_subject(&view, &index, s)?;
+            let index = SubjectIndex::load(view).map_err(DeskError::from)?;
+            super::subjects::find_subject(view, &index, s)?;
         }
         let flags =
-            subject_flags(&view, ledger, &mut Chains::default(), s).map_err(DeskError::from)?;
+            subject_flags(view, ledger, &mut Chains::default(), s).map_err(DeskError::from)?;
         for f in flags.iter().filter(|f| options.wants(f)) {
             summary.count(f);
             visit(f)?;
@@ -75,7 +85,7 @@ pub fn flags<E: From<DeskError>>(
     // The walk carries ledger errors; a failure of the visitor is kept here and stops the walk
     // with a typed break, to be returned instead.
     let mut failed = None;
-    let walked = for_each_flag(&view, ledger, &mut |f| {
+    let walked = for_each_flag(view, ledger, &mut |f| {
         if options.wants(&f) {
             summary.count(&f);
             if let Err(e) = visit(&f) {

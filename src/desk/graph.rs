@@ -1,7 +1,7 @@
 //! `graph`: the provenance graph — claims, the sources behind them and the citations between
 //! sources — of the whole ledger or of one subject.
 
-use super::DeskError;
+use super::{AsOf, DeskError};
 use crate::projection::aliases::{group_claims, SubjectIndex};
 use crate::projection::{self, liveness, ClaimState, Liveness, Tables, SOURCES};
 use crate::provenance::{Chain, Chains};
@@ -15,6 +15,8 @@ use std::ops::ControlFlow;
 pub struct GraphOptions {
     /// Only the claims about this subject and the sources behind them.
     pub subject: Option<String>,
+    /// The graph at this point instead of now.
+    pub as_of: Option<AsOf>,
 }
 
 /// A claim in the graph.
@@ -95,7 +97,8 @@ impl Serialize for Graph {
 
 /// The provenance graph of the whole ledger, or of one subject's claims.
 pub fn graph(ledger: &Ledger, options: &GraphOptions) -> Result<Graph, DeskError> {
-    let t = ledger.tables();
+    let seq = AsOf::resolve_opt(options.as_of.as_ref(), ledger)?;
+    let t = ledger.view_at(seq)?;
     let mut states = Vec::new();
     match &options.subject {
         Some(s) => {

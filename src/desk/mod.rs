@@ -97,6 +97,16 @@ pub enum DeskError {
         /// The closest subjects and aliases, closest first.
         closest: Vec<String>,
     },
+    /// An event recorded after the as-of point asked for.
+    #[error("'{target}' was recorded at seq {seq}, after --as-of (seq {as_of})")]
+    NotYetRecorded {
+        /// The id or seq asked for.
+        target: String,
+        /// Its seq.
+        seq: u64,
+        /// The as-of point, as a seq.
+        as_of: u64,
+    },
     /// An as-of point past the head.
     #[error("--as-of {seq}: the ledger only goes up to seq {head}")]
     AsOfPastHead {
@@ -105,8 +115,10 @@ pub enum DeskError {
         /// The ledger's head seq.
         head: u64,
     },
-    /// An as-of point that is neither a seq nor a time.
-    #[error("--as-of '{given}' is neither a seq nor an RFC 3339 time: {reason}")]
+    /// An as-of point that is neither a seq, a time nor a date.
+    #[error(
+        "--as-of '{given}' is neither a seq, an RFC 3339 time nor a date (YYYY-MM-DD): {reason}"
+    )]
     BadAsOf {
         /// What was given.
         given: String,
@@ -149,16 +161,39 @@ impl AsOf {
     pub fn resolve_opt(as_of: Option<&AsOf>, ledger: &Ledger) -> Result<Option<u64>, DeskError> {
         as_of.map(|a| a.resolve(ledger)).transpose()
     }
+
+    /// Whether the ledger was empty at this point (before its first event, or it has none):
+    /// readers then say so rather than list nothing.
+    pub fn empty_at(as_of: Option<&AsOf>, ledger: &Ledger) -> Result<bool, DeskError> {
+        match Self::resolve_opt(as_of, ledger)? {
+            Some(seq) => Ok(seq == 0),
+            None => Ok(ledger.head().seq == 0),
+        }
+    }
 }
 
 impl FromStr for AsOf {
     type Err = DeskError;
 
-    /// A seq (`42`) or an RFC 3339 time (`2025-02-25T10:00:00Z`).
+    /// A seq (`42`), an RFC 3339 time (`2025-02-25T10:00:00Z`), or a date (`2025-02-25`: the
+    /// end of that day, UTC).
     fn from_str(s: &str) -> Result<AsOf, DeskError> {
         let s = s.trim();
         if let Ok(seq) = s.parse::<u64>() {
             return Ok(AsOf::Seq(seq));
+        }
+        if s.len() == 10 && !s.contains('T') {
+            return chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(|d| {
+                    let end = d
+                        .and_hms_micro_opt(23, 59, 59, 999_999)
+                        .expect("a valid time");
+                    AsOf::Time(end.and_utc().fixed_offset())
+                })
+                .map_err(|e| DeskError::BadAsOf {
+                    given: s.to_string(),
+                    reason: e.to_string(),
+                });
         }
         DateTime::parse_from_rfc3339(s)
             .map(AsOf::Time)
@@ -188,7 +223,9 @@ mod tests {
         assert_eq!(" 42 ".parse::<AsOf>().expect("seq"), AsOf::Seq(42));
         let t = "2025-02-25T10:00:00.5Z".parse::<AsOf>().expect("time");
         assert_eq!(t.to_string(), "2025-02-25T10:00:00.500Z");
-        for bad in ["banana", "2025-02-30T00:00:00Z", "2025-02-26"] {
+        let day = "2025-02-26".parse::<AsOf>().expect("date");
+        assert_eq!(day.to_string(), "2025-02-26T23:59:59.999999Z");
+        for bad in ["banana", "2025-02-30T00:00:00Z", "2025-02-30", "2025-2-26"] {
             match bad.parse::<AsOf>() {
                 Err(DeskError::BadAsOf { given, .. }) => assert_eq!(given, bad),
                 other => panic!("{bad}: {other:?}"),

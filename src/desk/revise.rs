@@ -74,8 +74,3 @@ pub(crate) fn current_text_in(
         None => Ok(None),
     }
 }
-
-/// The current archived text of source `id` now.
-pub(crate) fn current_text(ledger: &Ledger, id: &str) -> Result<Option<String>, DeskError> {
-    current_text_in(&ledger.tables(), ledger, id)
-}

@@ -1,7 +1,7 @@
 //! `show`: one event, by claim or source id or by seq, with what became of it (retracted,
 //! superseded) and, on request, the source's archived text.
 
-use super::DeskError;
+use super::{AsOf, DeskError};
 use crate::model::event::{serialize_sorted, Event, EventBody, Field};
 use crate::Ledger;
 use serde::{Serialize, Serializer};
@@ -11,6 +11,8 @@ use serde::{Serialize, Serializer};
 pub struct ShowOptions {
     /// Also read a source's archived text.
     pub text: bool,
+    /// Show the event as the ledger stood at this point: what became of it later is left out.
+    pub as_of: Option<AsOf>,
 }
 
 /// One event and what became of it.
@@ -122,42 +124,48 @@ pub fn show(ledger: &Ledger, target: &str, options: &ShowOptions) -> Result<Show
             }
         },
     };
+    let to = AsOf::resolve_opt(options.as_of.as_ref(), ledger)?;
+    if let Some(to) = to {
+        if event.seq > to {
+            return Err(DeskError::NotYetRecorded {
+                target: target.to_string(),
+                seq: event.seq,
+                as_of: to,
+            });
+        }
+    }
+    let by_then = |e: Option<Event>| e.filter(|e| to.is_none_or(|to| e.seq <= to));
+    let view = ledger.view_at(to)?;
     let id = event.body.id();
     let retraction = match id {
-        Some(id) => ledger.retraction_of(id)?,
+        Some(id) => by_then(ledger.retraction_of(id)?),
         None => None,
     };
     let correction = match (id, &event.body) {
-        (Some(id), EventBody::ClaimAsserted(_)) => ledger.correction_of(id)?,
+        (Some(id), EventBody::ClaimAsserted(_)) => by_then(ledger.correction_of(id)?),
         _ => None,
     };
     // A source's text is its current one: the latest version's.
     let text = match &event.body {
         EventBody::SourceRegistered(s) if options.text => {
-            Some(super::revise::current_text(ledger, &s.id)?)
+            Some(super::revise::current_text_in(&view, ledger, &s.id)?)
         }
         _ if options.text => Some(None),
         _ => None,
     };
     let withdrawal = match &event.body {
-        EventBody::SourceRegistered(s) => {
-            crate::projection::versions::withdrawal(&ledger.tables(), &s.id)?
-        }
-        EventBody::ClaimAsserted(c) => {
-            crate::projection::versions::withdrawal(&ledger.tables(), &c.source)?
-        }
+        EventBody::SourceRegistered(s) => crate::projection::versions::withdrawal(&view, &s.id)?,
+        EventBody::ClaimAsserted(c) => crate::projection::versions::withdrawal(&view, &c.source)?,
         _ => None,
     };
     let versions = match &event.body {
-        EventBody::SourceRegistered(s) => {
-            crate::projection::versions::versions(&ledger.tables(), &s.id)?
-        }
+        EventBody::SourceRegistered(s) => crate::projection::versions::versions(&view, &s.id)?,
         _ => Vec::new(),
     };
     let excerpt_line = match &event.body {
         EventBody::ClaimAsserted(c) => match &c.excerpt {
             Some(words) => Some(
-                super::revise::current_text(ledger, &c.source)?
+                super::revise::current_text_in(&view, ledger, &c.source)?
                     .and_then(|t| crate::flags::excerpt_line(&t, words)),
             ),
             None => None,

@@ -241,7 +241,7 @@ pub fn for_each_group_claims(
         }
     }
     let mut pending: HashMap<usize, (usize, Vec<ClaimState>)> = HashMap::new();
-    for_each_subject_claims(t, &mut |s, claims| {
+    let walked = for_each_subject_claims(t, &mut |s, claims| {
         let Some(&i) = of_spelling.get(s) else {
             // A spelling the names table does not hold: read it on its own.
             let lone = SubjectGroup {
@@ -264,7 +264,23 @@ pub fn for_each_group_claims(
         let (_, mut held) = pending.remove(&i).expect("held");
         sort_claims(&mut held);
         visit(g, held)
-    })
+    })?;
+    if walked.is_break() {
+        return Ok(walked);
+    }
+    // Groups some of whose spellings hold no claim in this view (a filtered view), in order.
+    let mut rest: Vec<(usize, Vec<ClaimState>)> = pending
+        .into_iter()
+        .map(|(i, (_, held))| (i, held))
+        .collect();
+    rest.sort_by_key(|(i, _)| *i);
+    for (i, mut held) in rest {
+        sort_claims(&mut held);
+        if visit(&groups[i], held)?.is_break() {
+            return Ok(ControlFlow::Break(()));
+        }
+    }
+    Ok(ControlFlow::Continue(()))
 }
 
 #[cfg(test)]

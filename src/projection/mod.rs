@@ -28,6 +28,7 @@ pub mod aliases;
 pub mod digest;
 pub mod facts;
 pub mod fold;
+pub mod published;
 pub mod queries;
 pub mod state;
 pub mod summary;

@@ -42,6 +42,7 @@ fn load_fixtures(ctx: &Context, dir: &Path) -> Result<Ledger, CliError> {
 
 fn flags_options(as_of: Option<u64>, codes: &[FlagCode]) -> FlagsOptions {
     FlagsOptions {
+        published_by: None,
         as_of: as_of.map(AsOf::Seq),
         codes: codes.to_vec(),
         subject: None,

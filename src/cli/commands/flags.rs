@@ -10,9 +10,14 @@ use factledger::flags::FlagCode;
 /// outcomes, quotes missing from their sources, and broken source chains (see docs/flags.md).
 #[derive(Debug, clap::Args)]
 pub struct FlagsArgs {
-    /// The state after this seq, or after the last event recorded at or before this RFC 3339 time.
-    #[arg(long, value_name = "SEQ|RFC3339")]
+    /// The state after this seq, after the last event recorded at or before this RFC 3339 time,
+    /// or at the end of this date (YYYY-MM-DD, UTC).
+    #[arg(long, value_name = "SEQ|RFC3339|DATE")]
     pub as_of: Option<String>,
+    /// Only claims from sources published on or before this date (YYYY-MM-DD): what the
+    /// coverage said then (sources without a published date are left out).
+    #[arg(long, value_name = "DATE")]
+    pub published_by: Option<String>,
     /// Only flags with this code (repeatable).
     #[arg(long, value_name = "CODE")]
     pub code: Vec<String>,
@@ -33,8 +38,12 @@ pub fn run(ctx: &Context, args: &FlagsArgs) -> Result<(), CliError> {
         as_of,
         codes,
         subject: args.subject.clone(),
+        published_by: crate::cli::time::published_by(args.published_by.as_deref())?,
     };
     let ledger = ctx.open()?;
+    if crate::cli::time::said_empty(ctx, &ledger, options.as_of.as_ref(), "[]")? {
+        return Ok(());
+    }
     if ctx.json() {
         return print_json(&all_flags(&ledger, &options)?);
     }

@@ -15,11 +15,23 @@ pub struct ShowArgs {
     /// Also print a source's archived text.
     #[arg(long)]
     pub text: bool,
+    /// The state after this seq, after the last event recorded at or before this RFC 3339 time, or
+    /// at the end of this date (YYYY-MM-DD, UTC).
+    #[arg(long, value_name = "SEQ|RFC3339|DATE")]
+    pub as_of: Option<String>,
 }
 
 pub fn run(ctx: &Context, args: &ShowArgs) -> Result<(), CliError> {
     let ledger = ctx.open()?;
-    let shown = show(&ledger, &args.target, &ShowOptions { text: args.text })?;
+    let as_of = crate::cli::time::as_of(args.as_of.as_deref())?;
+    if crate::cli::time::said_empty(ctx, &ledger, as_of.as_ref(), "null")? {
+        return Ok(());
+    }
+    let options = ShowOptions {
+        text: args.text,
+        as_of,
+    };
+    let shown = show(&ledger, &args.target, &options)?;
     if ctx.json() {
         return print_json(&shown);
     }

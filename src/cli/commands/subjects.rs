@@ -22,6 +22,9 @@ pub fn run(ctx: &Context, args: &SubjectsArgs) -> Result<(), CliError> {
         as_of: args.as_of.as_deref().map(str::parse::<AsOf>).transpose()?,
     };
     let ledger = ctx.open()?;
+    if crate::cli::time::said_empty(ctx, &ledger, options.as_of.as_ref(), "[]")? {
+        return Ok(());
+    }
     let rows = subjects(&ledger, &options)?;
     if ctx.json() {
         return print_json(&rows);
