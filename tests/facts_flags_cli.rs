@@ -361,7 +361,7 @@ fn as_of_beyond_the_head_or_malformed_exits_2() {
     let (_, err) = env.fails(&["facts", "--as-of", "58"], 2);
     assert!(err.contains("only goes up to seq 57"), "{err}");
     // With --json the error is JSON on stdout.
-    let (out, err) = env.fails(&["--json", "flags", "--as-of", "2025-02-26"], 2);
+    let (out, err) = env.fails(&["--json", "flags", "--as-of", "2025-02-30"], 2);
     let v: Json = serde_json::from_str(&out).expect("json error");
     assert_eq!(v["ok"], false);
     assert_eq!(v["exit_code"], 2);
