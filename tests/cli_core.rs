@@ -1466,10 +1466,10 @@ fn demo_prints_the_log_and_verification_and_leaves_nothing_behind() {
     cmd.arg("demo");
     let out = Case::output(cmd);
     out.expect(0)
-        .stdout_has("== Log (57 events) ==")
+        .stdout_has("== Log (60 events) ==")
         .stdout_has("retract daily-ga7-tally")
         .stdout_has("== Verify ==")
-        .stdout_has("ok: 57 events and 5 archived texts; head seq 57 hash ")
+        .stdout_has("ok: 60 events and 5 archived texts; head seq 60 hash ")
         .stdout_has("ok: the projection is exactly what the log implies")
         .stdout_has("weekday-mismatch")
         .stdout_has("25 February 2025 was a Tuesday")
@@ -1504,7 +1504,7 @@ fn demo_prints_the_log_and_verification_and_leaves_nothing_behind() {
         .starts_with("factledger-demo-"));
     let mut cmd = c.bare();
     cmd.args(["--ledger", &kept, "verify"]);
-    Case::output(cmd).expect(0).stdout_has("ok: 57 events");
+    Case::output(cmd).expect(0).stdout_has("ok: 60 events");
 }
 
 /// A tally given as a reporter writes it reads into the same typed value as the object form, by

@@ -185,6 +185,14 @@ fn claims_filed_under_an_alias_meet_the_subjects_claims() {
         )]
     );
     assert_eq!(flags[0]["subject"], "S/RES/2774");
+    // Every flag of the whole ledger, provenance flags too, is under the subject's name.
+    let all = env.json(&["flags"]);
+    assert!(!all.as_array().expect("array").is_empty());
+    for f in all.as_array().expect("array") {
+        if f["claims"].as_array().is_some_and(|c| !c.is_empty()) {
+            assert_eq!(f["subject"], "S/RES/2774", "{f}");
+        }
+    }
 
     let subjects = env.json(&["subjects"]);
     assert_eq!(subjects.as_array().expect("array").len(), 1, "{subjects}");
@@ -679,4 +687,46 @@ fn published_by_keeps_only_claims_from_sources_out_by_then() {
     );
     let (_, err) = env.fails(&["facts", "--published-by", "someday"], 2);
     assert!(err.contains("--published-by 'someday'"), "{err}");
+}
+
+// --- the demo shows the desk's model ----------------------------------------------------------
+
+#[test]
+fn the_demo_shows_an_alias_an_excerpt_check_and_a_publishers_withdrawal() {
+    let env = TestEnv::new();
+    let mut c = env.bare();
+    c.arg("demo");
+    let out = common::Out::of(c).expect(0);
+    out.stdout_has("== The desk's model: an alias, an excerpt check, a publisher's withdrawal ==")
+        .stdout_has("'UNSC resolution 2774' is recorded as an alias of S/RES/2774")
+        .stdout_has("article-sc-day's excerpt is not in the archived text of article-us-aligns: “Tuesday, February 25”")
+        .stdout_has("rests on a source its publisher withdrew: daily-fixture-ga");
+    let mut c = env.bare();
+    c.args(["--json", "demo"]);
+    let v = common::Out::of(c).expect(0).json();
+    let sc = v["subjects"]
+        .as_array()
+        .expect("subjects")
+        .iter()
+        .find(|s| s["subject"] == "S/RES/2774")
+        .expect("S/RES/2774");
+    assert_eq!(sc["aliases"], json!(["UNSC resolution 2774"]));
+    let flags = v["flags"].as_array().expect("flags");
+    assert!(flags
+        .iter()
+        .any(|f| f["code"] == "excerpt-not-in-source" && f["claims"] == json!(["article-sc-day"])));
+    assert!(flags
+        .iter()
+        .any(|f| f["withdrawn_sources"] == json!(["daily-fixture-ga"])));
+    // The claim filed under the alias meets the subject's date conflict.
+    let date = v["facts"]
+        .as_array()
+        .expect("facts")
+        .iter()
+        .find(|f| f["subject"] == "S/RES/2774" && f["predicate"] == "date")
+        .expect("date");
+    assert!(date["claims"]
+        .as_array()
+        .expect("claims")
+        .contains(&json!("article-sc-day")));
 }

@@ -115,7 +115,11 @@ fn claims_flags(
     let mut flags = Vec::new();
     for c in claims {
         if projection::liveness_with(&c, &mut |id| t.live_source(id))? == Liveness::Live {
-            flags.extend(chain_flags::claim_flags(t, chains, &c)?);
+            // Under the subject's name, whichever of its names the claim was filed under.
+            for mut f in chain_flags::claim_flags(t, chains, &c)? {
+                f.subject = subject.to_string();
+                flags.push(f);
+            }
             live.push(LiveClaim {
                 id: c.claim.id,
                 source: c.claim.source,

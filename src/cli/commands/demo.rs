@@ -7,6 +7,7 @@ use crate::cli::{CliError, Context, GlobalArgs};
 use factledger::desk::demo::{self, DemoChain, FIXTURES};
 use factledger::desk::facts::{facts, FactRow, FactsOptions};
 use factledger::desk::flags::{all_flags, flags, FlagsOptions};
+use factledger::desk::subjects::{subjects, SubjectRow, SubjectsOptions};
 use factledger::desk::verify::verify;
 use factledger::desk::AsOf;
 use factledger::flags::{Flag, FlagCode};
@@ -62,6 +63,7 @@ struct DemoJson {
     facts: Vec<FactRow>,
     flags: Vec<Flag>,
     log: Vec<Event>,
+    subjects: Vec<SubjectRow>,
     verify: DemoVerify,
 }
 
@@ -101,6 +103,7 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
             facts,
             flags: all_flags,
             log,
+            subjects: subjects(&ledger, &SubjectsOptions::default())?,
             verify: DemoVerify {
                 events: report.events,
                 head: hex(&head.hash),
@@ -174,6 +177,40 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
             c.independent_sources
         )?;
     }
+
+    out!("== The desk's model: an alias, an excerpt check, a publisher's withdrawal ==")?;
+    let (alias, subject) = demo::DEMO_ALIAS;
+    out!(
+        "'{}' is recorded as an alias of {}: claims filed under either meet.",
+        esc(alias),
+        esc(subject)
+    )?;
+    for r in subjects(&ledger, &SubjectsOptions::default())?
+        .iter()
+        .filter(|r| r.subject == subject)
+    {
+        out!(
+            "{}  {} claims, {} flags; aliases: {}",
+            esc(&r.subject),
+            r.claims,
+            r.flags,
+            esc(r.aliases.join(", "))
+        )?;
+    }
+    out!("\nA claim's excerpt is checked against its source's archived text:")?;
+    print_flags(
+        &ledger,
+        &flags_options(None, &[FlagCode::ExcerptNotInSource]),
+    )?;
+    out!("\nA publisher withdrew its article: its claims and flags stay, marked:")?;
+    let withdrawn: Vec<Flag> = all_flags(&ledger, &flags_options(None, &[]))?
+        .into_iter()
+        .filter(|f| !f.withdrawn_sources.is_empty())
+        .collect();
+    for f in &withdrawn {
+        print_flag(f)?;
+    }
+    out!("")?;
 
     let report = verify(&ledger, |_| {})?;
     out!("== Verify ==")?;
