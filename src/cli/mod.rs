@@ -122,9 +122,8 @@ pub enum Command {
     /// Name subjects: record an alias.
     #[command(subcommand)]
     Subject(commands::subject::SubjectCommand),
-    /// List subjects with their aliases, claim and flag counts.
+    // The help of these two is their arguments' doc comment (with its example).
     Subjects(commands::subjects::SubjectsArgs),
-    /// Record a publisher's withdrawal of a source (its claims stay visible, marked).
     Withdraw(commands::withdraw::WithdrawArgs),
     /// Record a new version of a source.
     #[command(subcommand)]

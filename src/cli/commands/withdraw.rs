@@ -4,9 +4,10 @@ use crate::cli::input::{durability, print_append, refused};
 use crate::cli::{CliError, Context};
 use factledger::desk::withdraw::{withdraw, WithdrawInput};
 
-/// Record that the publisher withdrew a source (took the article down). Its claims stay live and
-/// flagged, marked as resting on a withdrawn source; to take back the desk's own mistaken entry,
-/// use `retract`.
+/// Record a publisher's withdrawal of a source (its claims stay visible, marked).
+///
+/// The publisher took the article down: its claims stay live and flagged, marked as resting on a
+/// withdrawn source. To take back the desk's own mistaken entry, use `retract`.
 ///
 /// Example: factledger withdraw wire-2025-02-25 --reason "publisher took the article down"
 #[derive(Debug, clap::Args)]
