@@ -534,7 +534,7 @@ proptest! {
                 Record::Source(s, _) => factledger::model::event::EventBody::SourceRegistered(s),
                 Record::Claim(c) => factledger::model::event::EventBody::ClaimAsserted(c),
                 Record::Retract(r) => factledger::model::event::EventBody::Retracted(r),
-                Record::Dismissal(d) => factledger::model::event::EventBody::FlagDismissed(d),
+                other => factledger::ledger::Draft::from(other).body,
             };
             let event = Event::new(seq, at, "desk".into(), prev, body);
             let record = event.to_record();

@@ -24,9 +24,10 @@ const CORRECTION_EVENTS: u64 = 2;
 /// fixtures or the canonical encoding change.
 const FIXTURE_HEAD_HASH: &str = "e3123d345cb23b94325e9504abcb4d0c33d9cf4ae8d39ab2a03ef5b85dc1eea1";
 /// Digest of the projection those events imply. Changes with the projection's layout (version 3
-/// added claimant and excerpt to claim states), never with the events' hashes.
+/// added claimant and excerpt to claim states, version 4 the subject names table), never with
+/// the events' hashes.
 const FIXTURE_PROJECTION_DIGEST: &str =
-    "122ac2b7bb49d943e01711531e935562d0d3c2f8af05931e17dcbe26006446a0";
+    "dcf351251684f5293bbe7b793143b54e2a6e3ec23d403e0277caceeab9840ba2";
 
 fn repo() -> PathBuf {
     root()
@@ -1465,10 +1466,10 @@ fn demo_prints_the_log_and_verification_and_leaves_nothing_behind() {
     cmd.arg("demo");
     let out = Case::output(cmd);
     out.expect(0)
-        .stdout_has("== Log (58 events) ==")
+        .stdout_has("== Log (61 events) ==")
         .stdout_has("retract daily-ga7-tally")
         .stdout_has("== Verify ==")
-        .stdout_has("ok: 58 events and 5 archived texts; head seq 58 hash ")
+        .stdout_has("ok: 61 events and 5 archived texts; head seq 61 hash ")
         .stdout_has("ok: the projection is exactly what the log implies")
         .stdout_has("weekday-mismatch")
         .stdout_has("25 February 2025 was a Tuesday")
@@ -1507,7 +1508,7 @@ fn demo_prints_the_log_and_verification_and_leaves_nothing_behind() {
         .starts_with("factledger-demo-"));
     let mut cmd = c.bare();
     cmd.args(["--ledger", &kept, "verify"]);
-    Case::output(cmd).expect(0).stdout_has("ok: 58 events");
+    Case::output(cmd).expect(0).stdout_has("ok: 61 events");
 }
 
 /// A tally given as a reporter writes it reads into the same typed value as the object form, by

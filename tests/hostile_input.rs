@@ -50,7 +50,7 @@ fn fixture_records() -> &'static [Vec<u8>] {
                     Record::Source(s, _) => EventBody::SourceRegistered(s),
                     Record::Claim(c) => EventBody::ClaimAsserted(c),
                     Record::Retract(r) => EventBody::Retracted(r),
-                    Record::Dismissal(d) => EventBody::FlagDismissed(d),
+                    other => factledger::ledger::Draft::from(other).body,
                 };
                 let e = Event::new(
                     out.len() as u64 + 1,

@@ -751,6 +751,7 @@ fn facts_of(claims: &[(usize, Json)]) -> (Vec<Fact>, Vec<Flag>) {
             subject: c.claim.subject.clone(),
             predicate: c.claim.predicate.clone(),
             value: c.claim.value.clone(),
+            excerpt: c.claim.excerpt.clone(),
         })
         .collect();
     let flags = factledger::flags::check_subject("X", &live, &NoTexts).expect("rules");

@@ -77,7 +77,10 @@ pub(crate) fn peer_import(
             Record::Source(s, t) => (EventBody::SourceRegistered(s), t),
             Record::Claim(c) => (EventBody::ClaimAsserted(c), None),
             Record::Retract(r) => (EventBody::Retracted(r), None),
-            Record::Dismissal(d) => (EventBody::FlagDismissed(d), None),
+            other => {
+                let draft = factledger::ledger::Draft::from(other);
+                (draft.body, draft.text)
+            }
         };
         // The same checks plan() makes, against the peer's own tables.
         let bad = |m: String| -> Res<()> { Err(format!("line {line}: {m}").into()) };

@@ -213,6 +213,8 @@ impl From<DeskError> for CliError {
             DeskError::Ledger(e) => CliError::from(e),
             e @ (DeskError::NoSuchId { .. }
             | DeskError::NoSuchSeq { .. }
+            | DeskError::NoSuchSubject { .. }
+            | DeskError::NotYetRecorded { .. }
             | DeskError::AsOfPastHead { .. }
             | DeskError::BadAsOf { .. }) => CliError::usage(e.to_string()),
         }

@@ -21,6 +21,7 @@ pub mod commands;
 mod error;
 pub mod input;
 pub mod render;
+pub mod time;
 
 pub use error::{CliError, ErrorKind};
 
@@ -122,6 +123,15 @@ pub enum Command {
     Evidence(commands::evidence::EvidenceArgs),
     /// Load the UN-votes fixtures into a temporary ledger and show what factledger sees.
     Demo(commands::demo::DemoArgs),
+    /// Name subjects: record an alias.
+    #[command(subcommand)]
+    Subject(commands::subject::SubjectCommand),
+    // The help of these two is their arguments' doc comment (with its example).
+    Subjects(commands::subjects::SubjectsArgs),
+    Withdraw(commands::withdraw::WithdrawArgs),
+    /// Record a new version of a source.
+    #[command(subcommand)]
+    Source(commands::source::SourceCommand),
 }
 
 /// Everything a command needs from outside: options, clock and author, output.
@@ -313,6 +323,10 @@ pub fn main() -> ExitCode {
         Command::Extract(args) => commands::extract::run(&ctx, &args),
         Command::Evidence(args) => commands::evidence::run(&ctx, &args),
         Command::Demo(args) => commands::demo::run(&ctx, &args),
+        Command::Subject(cmd) => commands::subject::run(&ctx, &cmd),
+        Command::Subjects(args) => commands::subjects::run(&ctx, &args),
+        Command::Withdraw(args) => commands::withdraw::run(&ctx, &args),
+        Command::Source(cmd) => commands::source::run(&ctx, &cmd),
     };
     let result = result.and_then(|()| flush_out());
     match result {

@@ -147,6 +147,12 @@ pub fn print_facts(facts: &[FactRow]) -> Result<(), CliError> {
             )
         };
         out!("{status}{:<22} {shown}{origins}", esc(&f.predicate))?;
+        if !row.withdrawn_sources.is_empty() {
+            out!(
+                "              rests on a source its publisher withdrew: {}",
+                esc(row.withdrawn_sources.join(", "))
+            )?;
+        }
     }
     Ok(())
 }
@@ -188,7 +194,21 @@ pub fn print_flag_group(g: &FlagGroup) -> Result<(), CliError> {
         let sources: Vec<&str> = sources.iter().map(|s| s.as_str()).collect();
         out!("    sources: {}", esc(sources.join(", ")))?;
     }
-    Ok(())
+    let mut withdrawn: Vec<&String> = g
+        .flags
+        .iter()
+        .flat_map(|l| &l.flag.withdrawn_sources)
+        .collect();
+    withdrawn.sort();
+    withdrawn.dedup();
+    if withdrawn.is_empty() {
+        return Ok(());
+    }
+    let withdrawn: Vec<&str> = withdrawn.iter().map(|s| s.as_str()).collect();
+    out!(
+        "    rests on a source its publisher withdrew: {}",
+        esc(withdrawn.join(", "))
+    )
 }
 
 /// The line after a flag listing: `no flags`, or the total, the count per severity and per code;

@@ -44,6 +44,12 @@ pub struct NewSource {
 /// A claim to assert, with the fields of an import line.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct NewClaim {
+    /// Who made the statement (apart from the source where it appeared).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claimant: Option<String>,
+    /// The verbatim words of the source's archived text that support the claim.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excerpt: Option<String>,
     /// Unique id.
     pub id: String,
     /// A note.

@@ -22,6 +22,7 @@ pub const FIXTURES: &[(&str, &str)] = &[
         "corrections.jsonl",
         include_str!("../../fixtures/un-votes/corrections.jsonl"),
     ),
+    ("desk.jsonl", DESK),
     (
         "triage.jsonl",
         include_str!("../../fixtures/un-votes/triage.jsonl"),
@@ -47,6 +48,21 @@ pub const FIXTURES: &[(&str, &str)] = &[
         include_str!("../../fixtures/un-votes/texts/wire-ga-vote.txt"),
     ),
 ];
+
+/// What the desk records last: an alias joining the name a reporter wrote to the resolution's
+/// symbol, a claim filed under it whose excerpt the article never says (caught by
+/// `excerpt-not-in-source`), and a publisher withdrawing its article (its claims stay, marked).
+pub const DESK: &str = concat!(
+    r#"{"type":"alias","alias":"UNSC resolution 2774","subject":"S/RES/2774"}"#,
+    "\n",
+    r#"{"type":"claim","id":"article-sc-day","source":"article-us-aligns","subject":"UNSC resolution 2774","predicate":"date","value":"Tuesday, February 25, 2025","claimant":"(seed article)","excerpt":"Tuesday, February 25","note":"filed from memory: the article says Monday"}"#,
+    "\n",
+    r#"{"type":"withdrawal","source":"daily-fixture-ga","reason":"The Daily Fixture took the article down on 27 February 2025"}"#,
+    "\n",
+);
+
+/// The alias the demo records, and the subject it names.
+pub const DEMO_ALIAS: (&str, &str) = ("UNSC resolution 2774", "S/RES/2774");
 
 /// The claims whose source chains the demo shows.
 pub const CHAIN_CLAIMS: &[&str] = &["article-sc-date", "un-sc-vote-us", "evening-ga7-sponsors"];

@@ -1,7 +1,7 @@
 //! `show`: one event, by claim or source id or by seq, with what became of it (retracted,
 //! superseded) and, on request, the source's archived text.
 
-use super::DeskError;
+use super::{AsOf, DeskError};
 use crate::model::event::{serialize_sorted, Event, EventBody, Field};
 use crate::Ledger;
 use serde::{Serialize, Serializer};
@@ -11,6 +11,8 @@ use serde::{Serialize, Serializer};
 pub struct ShowOptions {
     /// Also read a source's archived text.
     pub text: bool,
+    /// Show the event as the ledger stood at this point: what became of it later is left out.
+    pub as_of: Option<AsOf>,
 }
 
 /// One event and what became of it.
@@ -24,6 +26,13 @@ pub struct Shown {
     pub correction: Option<Event>,
     /// The source's archived text, when asked for: `Some(None)` when there is none.
     pub text: Option<Option<String>>,
+    /// The publisher's withdrawal of the source (for a claim, of its source), if any.
+    pub withdrawal: Option<crate::projection::WithdrawalState>,
+    /// For a source: its later versions (the publisher's edits), oldest first.
+    pub versions: Vec<crate::projection::VersionState>,
+    /// For a claim with an excerpt: the line of its source's current archived text where the
+    /// excerpt begins (`Some(None)`: the text does not hold it, or there is no text).
+    pub excerpt_line: Option<Option<usize>>,
 }
 
 impl Shown {
@@ -62,6 +71,39 @@ impl Serialize for Shown {
         if let Some(text) = &self.text {
             fields.push(("text", text.as_deref().into()));
         }
+        if let EventBody::SourceRegistered(_) | EventBody::ClaimAsserted(_) = &self.event.body {
+            fields.push((
+                "source_withdrawn",
+                Field::Json(serde_json::Value::Bool(self.withdrawal.is_some())),
+            ));
+            fields.push((
+                "withdrawal_reason",
+                self.withdrawal.as_ref().map(|w| w.reason.as_str()).into(),
+            ));
+        }
+        if let EventBody::SourceRegistered(_) = &self.event.body {
+            let versions: Vec<serde_json::Value> = self
+                .versions
+                .iter()
+                .map(|v| {
+                    serde_json::json!({
+                        "seq": v.seq,
+                        "text_hash": v.revision.text.as_ref().map(|t| crate::model::event::hex(&t.hash)),
+                        "text_len": v.revision.text.as_ref().map(|t| t.len),
+                        "title": v.revision.title,
+                        "url": v.revision.url,
+                        "note": v.revision.note,
+                    })
+                })
+                .collect();
+            fields.push(("versions", Field::Json(serde_json::Value::Array(versions))));
+        }
+        if let Some(line) = self.excerpt_line {
+            fields.push((
+                "excerpt_line",
+                line.map_or(Field::Null, |l| Field::Num(l as u64)),
+            ));
+        }
         serialize_sorted(fields, serializer)
     }
 }
@@ -82,21 +124,52 @@ pub fn show(ledger: &Ledger, target: &str, options: &ShowOptions) -> Result<Show
             }
         },
     };
+    let to = AsOf::resolve_opt(options.as_of.as_ref(), ledger)?;
+    if let Some(to) = to {
+        if event.seq > to {
+            return Err(DeskError::NotYetRecorded {
+                target: target.to_string(),
+                seq: event.seq,
+                as_of: to,
+            });
+        }
+    }
+    let by_then = |e: Option<Event>| e.filter(|e| to.is_none_or(|to| e.seq <= to));
+    let view = ledger.view_at(to)?;
     let id = event.body.id();
     let retraction = match id {
-        Some(id) => ledger.retraction_of(id)?,
+        Some(id) => by_then(ledger.retraction_of(id)?),
         None => None,
     };
     let correction = match (id, &event.body) {
-        (Some(id), EventBody::ClaimAsserted(_)) => ledger.correction_of(id)?,
+        (Some(id), EventBody::ClaimAsserted(_)) => by_then(ledger.correction_of(id)?),
         _ => None,
     };
+    // A source's text is its current one: the latest version's.
     let text = match &event.body {
-        EventBody::SourceRegistered(s) if options.text => Some(match &s.text {
-            Some(t) => ledger.text(&t.hash)?,
-            None => None,
-        }),
+        EventBody::SourceRegistered(s) if options.text => {
+            Some(super::revise::current_text_in(&view, ledger, &s.id)?)
+        }
         _ if options.text => Some(None),
+        _ => None,
+    };
+    let withdrawal = match &event.body {
+        EventBody::SourceRegistered(s) => crate::projection::versions::withdrawal(&view, &s.id)?,
+        EventBody::ClaimAsserted(c) => crate::projection::versions::withdrawal(&view, &c.source)?,
+        _ => None,
+    };
+    let versions = match &event.body {
+        EventBody::SourceRegistered(s) => crate::projection::versions::versions(&view, &s.id)?,
+        _ => Vec::new(),
+    };
+    let excerpt_line = match &event.body {
+        EventBody::ClaimAsserted(c) => match &c.excerpt {
+            Some(words) => Some(
+                super::revise::current_text_in(&view, ledger, &c.source)?
+                    .and_then(|t| crate::flags::excerpt_line(&t, words)),
+            ),
+            None => None,
+        },
         _ => None,
     };
     Ok(Shown {
@@ -104,5 +177,8 @@ pub fn show(ledger: &Ledger, target: &str, options: &ShowOptions) -> Result<Show
         retraction,
         correction,
         text,
+        withdrawal,
+        versions,
+        excerpt_line,
     })
 }

@@ -9,7 +9,10 @@ use crate::intake::validate;
 use crate::intake::validate::{FieldProblem, Rule};
 use crate::ledger::Draft;
 use crate::model::date::{DateError, StatedDate};
-use crate::model::event::{Claim, Dismissal, EventBody, Retraction, Source, SourceKind, TextRef};
+use crate::model::event::{
+    Claim, Dismissal, EventBody, Retraction, Source, SourceKind, SourceRevision, SubjectAlias,
+    TextRef, Withdrawal,
+};
 use crate::model::value::{collapse, normalise_predicate, Value, ValueError};
 use serde_json::{Map, Value as Json};
 use std::collections::BTreeSet;
@@ -66,7 +69,7 @@ pub enum RecordError {
         found: &'static str,
     },
     /// The record has no `type`.
-    #[error("record is missing field 'type' (source, claim or retract)")]
+    #[error("record is missing field 'type' (source, claim, retract, alias, source-version or withdrawal)")]
     NoType,
     /// `type` is not a string.
     #[error("field 'type' must be a string, found {found}")]
@@ -75,7 +78,7 @@ pub enum RecordError {
         found: &'static str,
     },
     /// `type` names no record type.
-    #[error("unknown record type '{shown}' (expected source, claim, retract or dismissal)")]
+    #[error("unknown record type '{shown}' (expected source, claim, retract, alias, source-version, withdrawal or dismissal)")]
     UnknownType {
         /// The type given, escaped.
         shown: String,
@@ -305,6 +308,12 @@ pub enum Record {
     Retract(Retraction),
     /// A flag dismissed by the desk, by its stable id.
     Dismissal(Dismissal),
+    /// Another name for a subject.
+    Alias(SubjectAlias),
+    /// A new version of a source, with its archived text.
+    SourceVersion(SourceRevision, Option<String>),
+    /// A publisher's withdrawal of a source.
+    Withdrawal(Withdrawal),
 }
 
 use crate::model::value::describe as kind_of;
@@ -377,6 +386,9 @@ impl Record {
             Record::Claim(c) => EventBody::ClaimAsserted(c.clone()),
             Record::Retract(r) => EventBody::Retracted(r.clone()),
             Record::Dismissal(d) => EventBody::FlagDismissed(d.clone()),
+            Record::Alias(a) => EventBody::SubjectAliased(a.clone()),
+            Record::SourceVersion(r, _) => EventBody::SourceRevised(r.clone()),
+            Record::Withdrawal(w) => EventBody::SourceWithdrawn(w.clone()),
         }
     }
 }
@@ -399,6 +411,18 @@ impl From<Record> for Draft {
             },
             Record::Dismissal(d) => Draft {
                 body: EventBody::FlagDismissed(d),
+                text: None,
+            },
+            Record::Alias(a) => Draft {
+                body: EventBody::SubjectAliased(a),
+                text: None,
+            },
+            Record::SourceVersion(r, text) => Draft {
+                body: EventBody::SourceRevised(r),
+                text,
+            },
+            Record::Withdrawal(w) => Draft {
+                body: EventBody::SourceWithdrawn(w),
                 text: None,
             },
         }
@@ -456,10 +480,89 @@ fn read_record(obj: &Json, base: &Path) -> Result<Record, RecordError> {
             let reason = f.string_opt("reason")?.ok_or(f.missing("reason"))?;
             Ok(Record::Dismissal(Dismissal { flag, reason }))
         }
+        "alias" => parse_alias(&Fields { map, kind: "alias" }),
+        "source-version" => parse_source_version(
+            &Fields {
+                map,
+                kind: "source-version",
+            },
+            base,
+        ),
+        "withdrawal" => parse_withdrawal(&Fields {
+            map,
+            kind: "withdrawal",
+        }),
         other => Err(RecordError::UnknownType {
             shown: other.escape_debug().to_string(),
         }),
     }
+}
+
+/// `{"type":"alias","alias":…,"subject":…}`: another name for a subject.
+fn parse_alias(f: &Fields) -> Result<Record, RecordError> {
+    f.only(&["type", "alias", "subject"])?;
+    Ok(Record::Alias(SubjectAlias {
+        alias: f.name("alias")?,
+        subject: f.name("subject")?,
+    }))
+}
+
+/// `{"type":"source-version","source":…,"text"|"text_file":…}`: a new version of a source with
+/// its new archived text (required: a version is its words), and optionally its new title and
+/// address and a note on what changed.
+fn parse_source_version(f: &Fields, base: &Path) -> Result<Record, RecordError> {
+    f.only(&[
+        "type",
+        "source",
+        "text",
+        "text_file",
+        "title",
+        "url",
+        "note",
+    ])?;
+    let source = f.string("source")?;
+    let text = match (f.str_opt("text")?, f.str_opt("text_file")?) {
+        (Some(_), Some(_)) => return Err(RecordError::TextAndTextFile),
+        (Some(t), None) => {
+            validate::archived_text(t).map_err(|rule| RecordError::Text {
+                field: "source-version field 'text'".into(),
+                rule,
+            })?;
+            t.to_string()
+        }
+        (None, Some(p)) => {
+            let t = read_text_file(base, p)?;
+            validate::archived_text(&t).map_err(|rule| RecordError::Text {
+                field: format!("text_file '{p}'"),
+                rule,
+            })?;
+            t
+        }
+        (None, None) => return Err(f.missing("text")),
+    };
+    let text_ref = TextRef {
+        hash: *blake3::hash(text.as_bytes()).as_bytes(),
+        len: text.len() as u64,
+    };
+    Ok(Record::SourceVersion(
+        SourceRevision {
+            source,
+            text: Some(text_ref),
+            title: f.string_opt("title")?,
+            url: f.string_opt("url")?,
+            note: f.string_opt("note")?,
+        },
+        Some(text),
+    ))
+}
+
+/// `{"type":"withdrawal","source":…,"reason":…}`: the publisher withdrew a source.
+fn parse_withdrawal(f: &Fields) -> Result<Record, RecordError> {
+    f.only(&["type", "source", "reason"])?;
+    Ok(Record::Withdrawal(Withdrawal {
+        source: f.string("source")?,
+        reason: f.string("reason")?,
+    }))
 }
 
 fn parse_source(f: &Fields, base: &Path) -> Result<Record, RecordError> {

@@ -12,6 +12,7 @@
 pub mod extract;
 pub mod import;
 pub mod plan;
+mod plan_desk;
 pub mod reported;
 pub mod validate;
 

@@ -3,6 +3,7 @@
 //! [`Problem`] at its line. Nothing is appended here; the desk appends what the plan says.
 
 use super::import::{Problem, Record};
+use super::plan_desk::{DeskPlan, Verdict};
 use crate::error::{LedgerError, Result};
 use crate::intake::validate;
 use crate::ledger::{Draft, Ledger};
@@ -65,6 +66,8 @@ pub fn plan(ledger: &Ledger, records: Vec<(usize, Record)>) -> Result<Plan, Plan
     // Retractions and corrections made earlier in this file: target → (line, event body).
     let mut retracted: BTreeMap<String, (usize, String)> = BTreeMap::new();
     let mut superseded: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    // Aliases, source versions and withdrawals seen so far.
+    let mut desk = DeskPlan::default();
 
     let lookup =
         |known: &BTreeMap<String, Known>, id: &str| -> Result<Option<(String, bool, bool)>> {
@@ -82,7 +85,11 @@ pub fn plan(ledger: &Ledger, records: Vec<(usize, Record)>) -> Result<Plan, Plan
         let id = match &record {
             Record::Source(s, _) => Some(s.id.clone()),
             Record::Claim(c) => Some(c.id.clone()),
-            Record::Retract(_) | Record::Dismissal(_) => None,
+            Record::Retract(_)
+            | Record::Dismissal(_)
+            | Record::Alias(_)
+            | Record::SourceVersion(..)
+            | Record::Withdrawal(_) => None,
         };
         if let Some(id) = &id {
             // Same id already in this file or in the ledger.
@@ -101,9 +108,14 @@ pub fn plan(ledger: &Ledger, records: Vec<(usize, Record)>) -> Result<Plan, Plan
                     continue;
                 }
                 Some((place, false)) => {
-                    problem(format!(
-                        "id '{id}' already exists at {place} with different content (records are immutable: retract it, or add a correction with 'supersedes')"
-                    ));
+                    problem(match &record {
+                        Record::Source(s, _) if source_text_changed(ledger, &known, s)? => format!(
+                            "source '{id}' already exists at {place} with a different archived text; a publisher's new version is recorded as a new version of the source: an import line {{\"type\":\"source-version\",\"source\":\"{id}\",\"text_file\":\"…\"}} or `factledger source revise {id} --text-file FILE`"
+                        ),
+                        _ => format!(
+                            "id '{id}' already exists at {place} with different content (records are immutable: retract it, or add a correction with 'supersedes')"
+                        ),
+                    });
                     continue;
                 }
                 None => {}
@@ -112,6 +124,43 @@ pub fn plan(ledger: &Ledger, records: Vec<(usize, Record)>) -> Result<Plan, Plan
         match &record {
             // Whether the flag exists is for the desk to say: flags are computed above intake.
             Record::Source(..) | Record::Dismissal(_) => {}
+            Record::Alias(_) | Record::SourceVersion(..) | Record::Withdrawal(_) => {
+                let (source, verdict) = match &record {
+                    Record::Alias(a) => (None, desk.alias(ledger, line, a)?),
+                    Record::SourceVersion(r, _) => (Some(&r.source), desk.version(ledger, r)?),
+                    Record::Withdrawal(w) => (Some(&w.source), desk.withdrawal(ledger, line, w)?),
+                    _ => unreachable!("matched above"),
+                };
+                if let Some(source) = source {
+                    let what = record.to_body().kind();
+                    match lookup(&known, source)? {
+                        None => {
+                            problem(format!(
+                                "{what} names source '{source}', which is not in the ledger or earlier in this file"
+                            ));
+                            continue;
+                        }
+                        Some((place, false, _)) => {
+                            problem(format!(
+                                "{what} names '{source}' as its source, but {place} is a claim, not a source"
+                            ));
+                            continue;
+                        }
+                        Some(_) => {}
+                    }
+                }
+                match verdict {
+                    Verdict::New => {}
+                    Verdict::Unchanged => {
+                        plan.unchanged.push(line);
+                        continue;
+                    }
+                    Verdict::Problem(m) => {
+                        problem(m);
+                        continue;
+                    }
+                }
+            }
             Record::Claim(c) => {
                 match lookup(&known, &c.source)? {
                     None => problem(format!(
@@ -190,7 +239,11 @@ pub fn plan(ledger: &Ledger, records: Vec<(usize, Record)>) -> Result<Plan, Plan
                     superseded.insert(old.clone(), (line, c.id.clone()));
                 }
             }
-            Record::Source(..) | Record::Dismissal(_) => {}
+            Record::Source(..)
+            | Record::Dismissal(_)
+            | Record::Alias(_)
+            | Record::SourceVersion(..)
+            | Record::Withdrawal(_) => {}
         }
         if let Some(id) = id {
             known.insert(id, Known::File(line, record.clone()));
@@ -208,6 +261,33 @@ pub fn plan(ledger: &Ledger, records: Vec<(usize, Record)>) -> Result<Plan, Plan
     } else {
         Err(PlanError::Problems(problems))
     }
+}
+
+/// Whether source record `s` differs from the source already known under its id only in its
+/// archived text (the mistake of recording a publisher's edit as the source again).
+fn source_text_changed(
+    ledger: &Ledger,
+    known: &BTreeMap<String, Known>,
+    s: &crate::model::event::Source,
+) -> Result<bool> {
+    let before = match known.get(&s.id) {
+        Some(Known::File(_, Record::Source(b, _))) => Some(b.clone()),
+        Some(_) => None,
+        None => match ledger.find(&s.id)? {
+            Some(e) => match e.body {
+                EventBody::SourceRegistered(b) => Some(b),
+                _ => None,
+            },
+            None => None,
+        },
+    };
+    Ok(before.is_some_and(|b| {
+        b.text != s.text
+            && crate::model::event::Source {
+                text: s.text.clone(),
+                ..b
+            } == *s
+    }))
 }
 
 fn same_body(body: &EventBody, record: &Record) -> bool {

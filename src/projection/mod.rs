@@ -24,13 +24,16 @@
 use crate::error::{LedgerError, Result};
 use bincode::{Decode, Encode};
 
+pub mod aliases;
 pub mod digest;
 pub mod facts;
 pub mod fold;
+pub mod published;
 pub mod queries;
 pub mod state;
 pub mod summary;
 pub mod tables;
+pub mod versions;
 
 pub use crate::store::Visit;
 pub use digest::Meta;
@@ -38,17 +41,20 @@ pub use digest::{scan_digest, Digest, Digesting};
 pub use fold::{apply, fold, Changes, Fate};
 pub use queries::*;
 pub use state::Liveness;
-pub use state::{AuthorState, ClaimState, DismissalState, SourceState};
+pub use state::{
+    AliasState, AuthorState, ClaimState, DismissalState, SourceState, VersionState, WithdrawalState,
+};
 pub use summary::replay_summary;
 pub use summary::Summary;
 pub(crate) use tables::TABLES;
 pub use tables::{
-    MemTables, Overlay, Table, Tables, TablesMut, AUTHORS, CLAIMS, DISMISSALS, SOURCES, SUBJECTS,
+    MemTables, Overlay, Table, Tables, TablesMut, ALIASES, AUTHORS, CLAIMS, DISMISSALS, SOURCES,
+    SOURCE_VERSIONS, SUBJECTS, SUBJECT_NAMES, WITHDRAWALS,
 };
 
 /// Version of the projection's table layout; a mismatch means rebuild. 3: claim states hold the
-/// claim's claimant and excerpt.
-pub(crate) const PROJECTION_VERSION: u8 = 3;
+/// claim's claimant and excerpt. 4: subject aliases, source versions and withdrawals.
+pub(crate) const PROJECTION_VERSION: u8 = 4;
 /// blake3 derive-key context for projection entry hashes.
 pub(crate) const ENTRY_CONTEXT: &str = "factledger v1 projection entry";
 /// Name of the projection's meta record in the store (see [`Meta`]).

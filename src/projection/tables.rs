@@ -26,11 +26,21 @@ pub enum Table {
     Authors,
     /// Flag id → dismissal state: flags a desk has dismissed, with why.
     Dismissals,
+    /// Normalised alias (see [`super::aliases::subject_key`]) → alias state: another name
+    /// for a subject.
+    Aliases,
+    /// `source id \0 seq (20 digits)` → version state: the later versions of a source, in order.
+    SourceVersions,
+    /// Source id → withdrawal state: the publisher withdrew the source.
+    Withdrawals,
+    /// `subject key \0 subject as written` → empty: the spellings of a subject that hold claims,
+    /// under the key case- and spacing-insensitive lookup uses.
+    SubjectNames,
 }
 
 impl Table {
     /// All tables, in digest order (and the order of the enum).
-    pub(crate) const ALL: [Table; 7] = [
+    pub(crate) const ALL: [Table; 11] = [
         Table::Claims,
         Table::Sources,
         Table::Subjects,
@@ -38,6 +48,10 @@ impl Table {
         Table::CitedBy,
         Table::Authors,
         Table::Dismissals,
+        Table::Aliases,
+        Table::SourceVersions,
+        Table::Withdrawals,
+        Table::SubjectNames,
     ];
 
     /// The table's name: its keyspace in the store and its part of every entry hash.
@@ -50,6 +64,10 @@ impl Table {
             Table::CitedBy => "p_cited_by",
             Table::Authors => "p_authors",
             Table::Dismissals => "p_dismissals",
+            Table::Aliases => "p_aliases",
+            Table::SourceVersions => "p_source_versions",
+            Table::Withdrawals => "p_withdrawals",
+            Table::SubjectNames => "p_subject_names",
         }
     }
 
@@ -57,8 +75,17 @@ impl Table {
     /// bucket for tables read by id.
     pub const fn grouping(self) -> Grouping {
         match self {
-            Table::Subjects | Table::SourceClaims | Table::CitedBy => Grouping::FirstPart,
-            Table::Claims | Table::Sources | Table::Authors | Table::Dismissals => Grouping::Hashed,
+            Table::Subjects
+            | Table::SourceClaims
+            | Table::CitedBy
+            | Table::SourceVersions
+            | Table::SubjectNames => Grouping::FirstPart,
+            Table::Claims
+            | Table::Sources
+            | Table::Authors
+            | Table::Dismissals
+            | Table::Aliases
+            | Table::Withdrawals => Grouping::Hashed,
         }
     }
 
@@ -97,8 +124,16 @@ pub(crate) const CITED_BY: Table = Table::CitedBy;
 pub const AUTHORS: Table = Table::Authors;
 /// Flag id → dismissal state.
 pub const DISMISSALS: Table = Table::Dismissals;
+/// Normalised alias → alias state.
+pub const ALIASES: Table = Table::Aliases;
+/// `source id \0 seq` → version state.
+pub const SOURCE_VERSIONS: Table = Table::SourceVersions;
+/// Source id → withdrawal state.
+pub const WITHDRAWALS: Table = Table::Withdrawals;
+/// `subject key \0 subject` → empty.
+pub const SUBJECT_NAMES: Table = Table::SubjectNames;
 /// All tables, in digest order.
-pub(crate) const TABLES: [Table; 7] = Table::ALL;
+pub(crate) const TABLES: [Table; 11] = Table::ALL;
 
 /// Read access to projection tables.
 pub trait Tables {
@@ -128,7 +163,7 @@ pub trait TablesMut: Tables {
 /// puts and gets millions of entries and scans rarely (a scan sorts what it visits).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct MemTables {
-    pub(super) tables: [HashMap<Vec<u8>, Vec<u8>>; 7],
+    pub(super) tables: [HashMap<Vec<u8>, Vec<u8>>; 11],
 }
 
 impl Tables for MemTables {
@@ -181,8 +216,12 @@ impl MemTables {
         for table in Table::ALL {
             let n = match table {
                 Table::Claims | Table::Subjects | Table::SourceClaims => events,
-                Table::Authors | Table::Dismissals => 0,
-                Table::Sources | Table::CitedBy => events / 16,
+                Table::Authors
+                | Table::Dismissals
+                | Table::Aliases
+                | Table::SourceVersions
+                | Table::Withdrawals => 0,
+                Table::Sources | Table::CitedBy | Table::SubjectNames => events / 16,
             };
             t.tables[table as usize].reserve(n);
         }
@@ -290,7 +329,11 @@ mod tests {
                 "p_source_claims",
                 "p_cited_by",
                 "p_authors",
-                "p_dismissals"
+                "p_dismissals",
+                "p_aliases",
+                "p_source_versions",
+                "p_withdrawals",
+                "p_subject_names"
             ]
         );
         assert_eq!(SUBJECTS.keyspace().grouping, Grouping::FirstPart);

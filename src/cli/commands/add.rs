@@ -66,6 +66,13 @@ pub struct ClaimArgs {
     pub supersedes: Option<String>,
     #[arg(long)]
     pub note: Option<String>,
+    /// Who made the statement, when not the source itself (a spokesperson, a minister).
+    #[arg(long)]
+    pub claimant: Option<String>,
+    /// The verbatim words of the source's archived text that support the claim; checked
+    /// against the text (flag excerpt-not-in-source).
+    #[arg(long, allow_hyphen_values = true)]
+    pub excerpt: Option<String>,
 }
 
 pub fn run(ctx: &Context, cmd: &AddCommand) -> Result<(), CliError> {
@@ -82,6 +89,8 @@ pub fn run(ctx: &Context, cmd: &AddCommand) -> Result<(), CliError> {
             url: a.url.clone(),
         }),
         AddCommand::Claim(a) => NewRecord::Claim(NewClaim {
+            claimant: a.claimant.clone(),
+            excerpt: a.excerpt.clone(),
             id: a.id.clone(),
             note: a.note.clone(),
             predicate: a.predicate.clone(),

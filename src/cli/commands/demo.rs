@@ -8,7 +8,8 @@ use crate::cli::render::{
 use crate::cli::{CliError, Context, GlobalArgs};
 use factledger::desk::demo::{self, DemoChain, FIXTURES};
 use factledger::desk::facts::{facts, FactRow, FactsOptions};
-use factledger::desk::flags::{all_flags, flags, FlagsOptions, ListedFlag};
+use factledger::desk::flags::{all_flags, flags, FlagGroup, FlagsOptions, ListedFlag};
+use factledger::desk::subjects::{subjects, SubjectRow, SubjectsOptions};
 use factledger::desk::verify::verify;
 use factledger::desk::AsOf;
 use factledger::flags::{FlagCode, Severity};
@@ -44,6 +45,7 @@ fn load_fixtures(ctx: &Context, dir: &Path) -> Result<Ledger, CliError> {
 
 fn flags_options(as_of: Option<u64>, codes: &[FlagCode]) -> FlagsOptions {
     FlagsOptions {
+        published_by: None,
         as_of: as_of.map(AsOf::Seq),
         codes: codes.to_vec(),
         ..FlagsOptions::default()
@@ -63,6 +65,7 @@ struct DemoJson {
     facts: Vec<FactRow>,
     flags: Vec<ListedFlag>,
     log: Vec<Event>,
+    subjects: Vec<SubjectRow>,
     verify: DemoVerify,
 }
 
@@ -108,6 +111,7 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
             facts,
             flags: all_flags,
             log,
+            subjects: subjects(&ledger, &SubjectsOptions::default())?,
             verify: DemoVerify {
                 events: report.events,
                 head: hex(&head.hash),
@@ -205,6 +209,41 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
             c.independent_sources
         )?;
     }
+
+    out!("== The desk's model: an alias, an excerpt check, a publisher's withdrawal ==")?;
+    let (alias, subject) = demo::DEMO_ALIAS;
+    out!(
+        "'{}' is recorded as an alias of {}: claims filed under either meet.",
+        esc(alias),
+        esc(subject)
+    )?;
+    for r in subjects(&ledger, &SubjectsOptions::default())?
+        .iter()
+        .filter(|r| r.subject == subject)
+    {
+        out!(
+            "{}  {} claims, {} flags; aliases: {}",
+            esc(&r.subject),
+            r.claims,
+            r.flags,
+            esc(r.aliases.join(", "))
+        )?;
+    }
+    out!("\nA claim's excerpt is checked against its source's archived text:")?;
+    print_flags(
+        &ledger,
+        &flags_options(None, &[FlagCode::ExcerptNotInSource]),
+    )?;
+    out!("\nA publisher withdrew its article: its claims and flags stay, marked:")?;
+    for listed in all_flags(&ledger, &flags_options(None, &[]))?
+        .into_iter()
+        .filter(|l| !l.flag.withdrawn_sources.is_empty())
+    {
+        print_flag_group(&FlagGroup {
+            flags: vec![listed],
+        })?;
+    }
+    out!("")?;
 
     let report = verify(&ledger, |_| {})?;
     out!("== Verify ==")?;

@@ -16,10 +16,14 @@ use factledger::flags::{FlagCode, Severity};
 /// severity is listed (dismissed flags never count); 2 for bad options.
 #[derive(Debug, clap::Args)]
 pub struct FlagsArgs {
-    /// The state after this seq, or after the last event recorded at or before this RFC 3339 time
-    /// (dismissals too are as they were then).
-    #[arg(long, value_name = "SEQ|RFC3339")]
+    /// The state after this seq, after the last event recorded at or before this RFC 3339 time,
+    /// or at the end of this date (YYYY-MM-DD, UTC); dismissals too are as they were then.
+    #[arg(long, value_name = "SEQ|RFC3339|DATE")]
     pub as_of: Option<String>,
+    /// Only claims from sources published on or before this date (YYYY-MM-DD): what the
+    /// coverage said then (sources without a published date are left out).
+    #[arg(long, value_name = "DATE")]
+    pub published_by: Option<String>,
     /// Only flags with this code (repeatable).
     #[arg(long, value_name = "CODE")]
     pub code: Vec<String>,
@@ -82,9 +86,13 @@ pub fn run(ctx: &Context, args: &FlagsArgs) -> Result<(), CliError> {
         min_severity: severity("--min-severity", args.min_severity.as_deref())?,
         dismissed: args.dismissed,
         subject: args.subject.clone(),
+        published_by: crate::cli::time::published_by(args.published_by.as_deref())?,
     };
     let fail_on = severity("--fail-on", args.fail_on.as_deref())?;
     let ledger = ctx.open()?;
+    if crate::cli::time::said_empty(ctx, &ledger, options.as_of.as_ref(), "[]")? {
+        return Ok(());
+    }
     if ctx.json() {
         let listed = all_flags(&ledger, &options)?;
         let failing = fail_on.is_some_and(|floor| {

@@ -13,13 +13,23 @@ pub struct LogArgs {
     /// Print at most N events.
     #[arg(long, value_name = "N")]
     pub limit: Option<u64>,
+    /// Only the events recorded up to this seq, RFC 3339 time, or date (YYYY-MM-DD: to the end of
+    /// that day, UTC).
+    #[arg(long, value_name = "SEQ|RFC3339|DATE")]
+    pub as_of: Option<String>,
 }
 
 pub fn run(ctx: &Context, args: &LogArgs) -> Result<(), CliError> {
     let ledger = ctx.open()?;
+    let as_of = crate::cli::time::as_of(args.as_of.as_deref())?;
+    // JSON Lines: an empty log is no lines.
+    if crate::cli::time::said_empty(ctx, &ledger, as_of.as_ref(), "")? {
+        return Ok(());
+    }
     let options = LogOptions {
         from: args.from,
         limit: args.limit,
+        as_of,
     };
     for event in log(&ledger, options) {
         let event = event?;

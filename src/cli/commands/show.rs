@@ -15,11 +15,23 @@ pub struct ShowArgs {
     /// Also print a source's archived text.
     #[arg(long)]
     pub text: bool,
+    /// The state after this seq, after the last event recorded at or before this RFC 3339 time, or
+    /// at the end of this date (YYYY-MM-DD, UTC).
+    #[arg(long, value_name = "SEQ|RFC3339|DATE")]
+    pub as_of: Option<String>,
 }
 
 pub fn run(ctx: &Context, args: &ShowArgs) -> Result<(), CliError> {
     let ledger = ctx.open()?;
-    let shown = show(&ledger, &args.target, &ShowOptions { text: args.text })?;
+    let as_of = crate::cli::time::as_of(args.as_of.as_deref())?;
+    if crate::cli::time::said_empty(ctx, &ledger, as_of.as_ref(), "null")? {
+        return Ok(());
+    }
+    let options = ShowOptions {
+        text: args.text,
+        as_of,
+    };
+    let shown = show(&ledger, &args.target, &options)?;
     if ctx.json() {
         return print_json(&shown);
     }
@@ -55,6 +67,20 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> Result<(), CliError> {
                 Some(t) => out!("  text      {} bytes, blake3 {}", t.len, hex(&t.hash))?,
                 None => out!("  text      (none archived)")?,
             }
+            for (i, v) in shown.versions.iter().enumerate() {
+                let r = &v.revision;
+                let text = match &r.text {
+                    Some(t) => format!("{} bytes, blake3 {}", t.len, hex(&t.hash)),
+                    None => "same text".to_string(),
+                };
+                out!("  version {} seq {}: {text}", i + 2, v.seq)?;
+                if let Some(n) = &r.note {
+                    out!("            {}", esc(n))?;
+                }
+            }
+            if !shown.versions.is_empty() && shown.text.is_some() {
+                out!("  (the text below is the current version's)")?;
+            }
         }
         EventBody::ClaimAsserted(c) => {
             out!("  id        {}", esc(&c.id))?;
@@ -73,6 +99,16 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> Result<(), CliError> {
             }
             if let Some(words) = &c.excerpt {
                 out!("  excerpt   \u{201c}{}\u{201d}", esc(words))?;
+                match shown.excerpt_line {
+                    Some(Some(line)) => out!(
+                        "            at line {line} of {}'s archived text",
+                        esc(&c.source)
+                    )?,
+                    _ => out!(
+                        "            not found in {}'s archived text",
+                        esc(&c.source)
+                    )?,
+                }
             }
         }
         EventBody::Retracted(r) => {
@@ -92,6 +128,17 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> Result<(), CliError> {
     if let (Some(k), Some(sig)) = (&event.signer, &event.signature) {
         out!("  signed by {}", hex(k))?;
         out!("  signature {}", hex(sig))?;
+    }
+    if let Some(w) = &shown.withdrawal {
+        let whose = match &event.body {
+            EventBody::ClaimAsserted(c) => format!("its source {}", esc(&c.source)),
+            _ => "the source".to_string(),
+        };
+        out!(
+            "  WITHDRAWN: {whose} was withdrawn by its publisher (seq {}): {}; the claims stay live",
+            w.seq,
+            esc(&w.reason)
+        )?;
     }
     if let Some((seq, reason)) = shown.retracted() {
         out!("  RETRACTED at seq {seq}: {}", esc(reason))?;

@@ -2,17 +2,26 @@
 
 use crate::cli::render::print_json;
 use crate::cli::{CliError, Context};
-use factledger::desk::sources::sources;
+use factledger::desk::sources::sources_at;
 use factledger::terminal::esc;
 
 /// List the sources: kind, publisher, published date, citations both ways, live claims resting
 /// on each, and whether it is retracted.
 #[derive(Debug, clap::Args)]
-pub struct SourcesArgs {}
+pub struct SourcesArgs {
+    /// The state after this seq, after the last event recorded at or before this RFC 3339 time, or
+    /// at the end of this date (YYYY-MM-DD, UTC).
+    #[arg(long, value_name = "SEQ|RFC3339|DATE")]
+    pub as_of: Option<String>,
+}
 
-pub fn run(ctx: &Context, _args: &SourcesArgs) -> Result<(), CliError> {
+pub fn run(ctx: &Context, args: &SourcesArgs) -> Result<(), CliError> {
     let ledger = ctx.open()?;
-    let rows = sources(&ledger)?;
+    let as_of = crate::cli::time::as_of(args.as_of.as_deref())?;
+    if crate::cli::time::said_empty(ctx, &ledger, as_of.as_ref(), "[]")? {
+        return Ok(());
+    }
+    let rows = sources_at(&ledger, as_of.as_ref())?;
     if ctx.json() {
         return print_json(&rows);
     }
@@ -21,7 +30,11 @@ pub fn run(ctx: &Context, _args: &SourcesArgs) -> Result<(), CliError> {
             "{}  [{}{}]  {}{}",
             esc(&r.id),
             r.kind,
-            if r.retracted { ", RETRACTED" } else { "" },
+            match (r.retracted, r.withdrawn) {
+                (true, _) => ", RETRACTED",
+                (false, true) => ", WITHDRAWN by its publisher",
+                (false, false) => "",
+            },
             esc(r.publisher.as_deref().unwrap_or("(no publisher)")),
             r.published
                 .as_ref()
