@@ -213,7 +213,8 @@ impl From<DeskError> for CliError {
             e @ (DeskError::NoSuchId { .. }
             | DeskError::NoSuchSeq { .. }
             | DeskError::AsOfPastHead { .. }
-            | DeskError::BadAsOf { .. }) => CliError::usage(e.to_string()),
+            | DeskError::BadAsOf { .. }
+            | DeskError::NoSuchSetting { .. }) => CliError::usage(e.to_string()),
         }
     }
 }

@@ -118,6 +118,16 @@ pub enum Command {
     Evidence(commands::evidence::EvidenceArgs),
     /// Load the UN-votes fixtures into a temporary ledger and show what factledger sees.
     Demo(commands::demo::DemoArgs),
+    /// Record a verdict on a claim.
+    Review(commands::review::ReviewArgs),
+    /// The current verdict on each reviewed claim.
+    Reviews(commands::reviews::ReviewsArgs),
+    /// Rating scales for reviews.
+    #[command(subcommand)]
+    Scale(commands::review::ScaleCommand),
+    /// The ledger's settings (desk.name, desk.url).
+    #[command(subcommand)]
+    Config(commands::config::ConfigCommand),
 }
 
 /// Everything a command needs from outside: options, clock and author, output.
@@ -307,6 +317,10 @@ pub fn main() -> ExitCode {
         Command::Export(args) => commands::export::run(&ctx, &args),
         Command::Evidence(args) => commands::evidence::run(&ctx, &args),
         Command::Demo(args) => commands::demo::run(&ctx, &args),
+        Command::Review(args) => commands::review::run(&ctx, &args),
+        Command::Reviews(args) => commands::reviews::run(&ctx, &args),
+        Command::Scale(cmd) => commands::review::run_scale(&ctx, &cmd),
+        Command::Config(cmd) => commands::config::run(&ctx, &cmd),
     };
     let result = result.and_then(|()| flush_out());
     match result {

@@ -148,6 +148,9 @@ pub fn print_facts(facts: &[FactRow]) -> Result<(), CliError> {
             )
         };
         out!("{status}{:<22} {shown}{origins}", esc(&f.predicate))?;
+        for v in &row.verdicts {
+            out!("            verdict {}: {}", esc(&v.claim), verdict_line(v))?;
+        }
     }
     Ok(())
 }
@@ -190,4 +193,29 @@ pub fn print_flag_summary(summary: &FlagSummary) -> Result<(), CliError> {
 pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<(), CliError> {
     let line = serde_json::to_string(value).map_err(std::io::Error::other)?;
     crate::cli::write_out(format_args!("{line}"))
+}
+
+/// One verdict in one line: rating (number of best), whose, when, and the explanation.
+pub fn verdict_line(v: &factledger::desk::review::Verdict) -> String {
+    let number = v
+        .value
+        .map(|n| format!(" ({n} of {}..{})", v.worst, v.best))
+        .unwrap_or_default();
+    let whose = match &v.organisation {
+        Some(o) => format!(" by {}", esc(o)),
+        None => String::new(),
+    };
+    let url = v
+        .url
+        .as_deref()
+        .map(|u| format!(" <{}>", esc(u)))
+        .unwrap_or_default();
+    format!(
+        "{}{number} on scale {}{whose}, seq {}, {}: {}{url}",
+        esc(&v.rating),
+        esc(&v.scale),
+        v.seq,
+        esc(&v.author),
+        esc(&v.explanation)
+    )
 }

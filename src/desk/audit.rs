@@ -16,6 +16,8 @@ pub struct AuditReport {
     pub claim: Option<(ClaimState, Liveness)>,
     /// The chain below the claim's source, or below the source asked about.
     pub chain: Chain,
+    /// The desk's current verdict on the claim, if it has reviewed it.
+    pub verdict: Option<super::review::Verdict>,
 }
 
 impl AuditReport {
@@ -41,6 +43,7 @@ impl Serialize for AuditReport {
             source: &'a str,
             #[serde(rename = "type")]
             kind: &'static str,
+            verdict: Option<&'a super::review::Verdict>,
         }
         let c = &self.chain;
         Wire {
@@ -58,6 +61,7 @@ impl Serialize for AuditReport {
             } else {
                 "source"
             },
+            verdict: self.verdict.as_ref(),
         }
         .serialize(serializer)
     }
@@ -79,9 +83,14 @@ pub fn audit(ledger: &Ledger, id: &str) -> Result<AuditReport, DeskError> {
         None => return Err(DeskError::NoSuchId { id: id.to_string() }),
     };
     let chain = chain(&t as &dyn Tables, &root)?;
+    let verdict = match &claim {
+        Some(_) => super::review::desk_verdict(&t, id)?,
+        None => None,
+    };
     Ok(AuditReport {
         id: id.to_string(),
         claim,
         chain,
+        verdict,
     })
 }

@@ -25,6 +25,8 @@ pub struct FactRow {
     pub fact: Fact,
     /// Distinct origins behind the sources of its live claims (see [`crate::provenance`]).
     pub independent_sources: usize,
+    /// The desk's current verdicts on its claims (live or not), in claim order.
+    pub verdicts: Vec<super::review::Verdict>,
 }
 
 /// The JSON form of a fact (`docs/cli.md`): `claims` (live ids), `sources`, `inactive_claims`
@@ -58,6 +60,7 @@ impl Serialize for FactRow {
             value: Option<serde_json::Value>,
             #[serde(skip_serializing_if = "Option::is_none")]
             values: Option<Vec<Group<'a>>>,
+            verdicts: &'a [super::review::Verdict],
         }
         let f = &self.fact;
         let single = match f.values.as_slice() {
@@ -92,6 +95,7 @@ impl Serialize for FactRow {
             subject: &f.subject,
             value: single.map(|v| v.to_json()),
             values: groups,
+            verdicts: &self.verdicts,
         }
         .serialize(serializer)
     }
@@ -110,13 +114,21 @@ pub fn facts(ledger: &Ledger, options: &FactsOptions) -> Result<Vec<FactRow>, De
         })
         .map(drop)?,
     }
+    // Reviews are few next to claims: read once, not once per claim.
+    let verdicts_by_claim = super::review::desk_verdicts(&view)?;
     let mut chains = Chains::default();
     let mut rows = Vec::with_capacity(facts.len());
     for fact in facts {
         let independent_sources = independent_sources(&view, &mut chains, &fact.sources())?;
+        let mut verdicts = Vec::new();
+        for c in fact.live.iter().chain(fact.inactive.iter().map(|(c, _)| c)) {
+            verdicts.extend(verdicts_by_claim.get(&c.claim.id).cloned());
+        }
+        verdicts.sort_by(|a, b| a.claim.cmp(&b.claim));
         rows.push(FactRow {
             fact,
             independent_sources,
+            verdicts,
         });
     }
     Ok(rows)

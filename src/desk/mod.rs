@@ -18,6 +18,9 @@
 //!   append report and refusal every write shares.
 //! - [`add`] — one source or claim given field by field, checked as an import line is.
 //! - [`retract`] — a claim or source no longer live.
+//! - [`review`] — a verdict on a claim, a rating scale, and the verdict as reads show it.
+//! - [`reviews`] — the current verdicts per claim (with history), and the scales.
+//! - [`config`] — the ledger's settings (`desk.name`, `desk.url`), recorded as events.
 //! - [`authorise`] — who may sign: authorise, revoke, list authors.
 //! - [`init`] — a new ledger, unsigned or signed from its first event.
 //! - [`demo`] — the UN-votes fixtures loaded into a ledger, and the chains the demo shows.
@@ -35,6 +38,7 @@ pub mod add;
 pub mod audit;
 pub mod authorise;
 pub mod checkpoint;
+pub mod config;
 pub mod demo;
 pub mod evidence;
 pub mod export;
@@ -47,6 +51,8 @@ pub mod log;
 pub mod prove;
 pub mod replay;
 pub mod retract;
+pub mod review;
+pub mod reviews;
 pub mod show;
 pub mod sources;
 pub mod verify;
@@ -86,6 +92,14 @@ pub enum DeskError {
         seq: u64,
         /// The ledger's head seq.
         head: u64,
+    },
+    /// A setting the ledger does not know.
+    #[error("unknown setting '{key}' (known: {known})")]
+    NoSuchSetting {
+        /// The key asked for.
+        key: String,
+        /// The known keys, comma-separated.
+        known: String,
     },
     /// An as-of point that is neither a seq nor a time.
     #[error("--as-of '{given}' is neither a seq nor an RFC 3339 time: {reason}")]

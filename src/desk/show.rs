@@ -24,6 +24,8 @@ pub struct Shown {
     pub correction: Option<Event>,
     /// The source's archived text, when asked for: `Some(None)` when there is none.
     pub text: Option<Option<String>>,
+    /// The desk's current verdict on a claim, if it has reviewed it.
+    pub verdict: Option<super::review::Verdict>,
 }
 
 impl Shown {
@@ -62,6 +64,15 @@ impl Serialize for Shown {
         if let Some(text) = &self.text {
             fields.push(("text", text.as_deref().into()));
         }
+        if let EventBody::ClaimAsserted(_) = &self.event.body {
+            fields.push((
+                "verdict",
+                self.verdict
+                    .as_ref()
+                    .and_then(|v| serde_json::to_value(v).ok())
+                    .map_or(Field::Null, Field::Json),
+            ));
+        }
         serialize_sorted(fields, serializer)
     }
 }
@@ -99,10 +110,17 @@ pub fn show(ledger: &Ledger, target: &str, options: &ShowOptions) -> Result<Show
         _ if options.text => Some(None),
         _ => None,
     };
+    let verdict = match (id, &event.body) {
+        (Some(id), EventBody::ClaimAsserted(_)) => {
+            super::review::desk_verdict(&ledger.tables(), id)?
+        }
+        _ => None,
+    };
     Ok(Shown {
         event,
         retraction,
         correction,
         text,
+        verdict,
     })
 }

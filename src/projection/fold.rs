@@ -39,6 +39,9 @@ pub trait Changes {
     fn authorise(&mut self, name: &str, key: &PublicKey, at: u64) -> Result<()>;
     /// `name`'s key is revoked at `at`; false when there is no such author.
     fn revoke(&mut self, name: &str, at: u64) -> Result<bool>;
+    /// An entry that depends on its event alone (a review, a scale, a setting), replacing any
+    /// earlier entry under its key.
+    fn put_entry(&mut self, table: Table, key: Vec<u8>, value: Vec<u8>) -> Result<()>;
 }
 
 /// Folds one event into `changes`. Pure: what the event says happened, happened; no checks.
@@ -59,15 +62,18 @@ pub fn fold<C: Changes + ?Sized>(changes: &mut C, event: &Event) -> Result<()> {
             }
             Ok(())
         }
-        // The desk's later events (aliases, source versions, withdrawals, dismissals, reviews,
-        // scales, settings) change no table of this projection version.
+        EventBody::ClaimReviewed(_)
+        | EventBody::ScaleDeclared(_)
+        | EventBody::SettingRecorded(_) => match super::verdicts::entry(event) {
+            Some((table, k, v)) => changes.put_entry(table, k, v),
+            None => Ok(()),
+        },
+        // The desk's other later events (aliases, source versions, withdrawals, dismissals)
+        // change no table of this projection version.
         EventBody::SubjectAliased(_)
         | EventBody::SourceRevised(_)
         | EventBody::SourceWithdrawn(_)
-        | EventBody::FlagDismissed(_)
-        | EventBody::ClaimReviewed(_)
-        | EventBody::ScaleDeclared(_)
-        | EventBody::SettingRecorded(_) => Ok(()),
+        | EventBody::FlagDismissed(_) => Ok(()),
     }
 }
 
@@ -186,6 +192,10 @@ impl Changes for Writer<'_> {
         self.0.put(AUTHORS, k, Some(v))?;
         Ok(true)
     }
+
+    fn put_entry(&mut self, table: Table, key: Vec<u8>, value: Vec<u8>) -> Result<()> {
+        self.0.put(table, key, Some(value))
+    }
 }
 
 /// The table writer over `t`, for consumers that keep some tables as tables.
@@ -249,6 +259,10 @@ mod tests {
         fn revoke(&mut self, name: &str, at: u64) -> Result<bool> {
             self.0.push(format!("revoke {name} {at}"));
             Ok(false)
+        }
+        fn put_entry(&mut self, table: Table, _: Vec<u8>, _: Vec<u8>) -> Result<()> {
+            self.0.push(format!("put_entry {table}"));
+            Ok(())
         }
     }
 

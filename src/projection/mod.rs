@@ -20,6 +20,7 @@
 //! - [`summary`] — the digest and counts of a replay without holding the tables;
 //! - [`queries`] — reads: a claim, a source, a subject's claims, who cites what.
 //! - [`facts`] — the fact state per subject and predicate: live claims, values, agreement.
+//! - [`verdicts`] — reviews of claims, rating scales and ledger settings.
 
 use crate::error::{LedgerError, Result};
 use bincode::{Decode, Encode};
@@ -31,6 +32,7 @@ pub mod queries;
 pub mod state;
 pub mod summary;
 pub mod tables;
+pub mod verdicts;
 
 pub use crate::store::Visit;
 pub use digest::Meta;
@@ -47,7 +49,9 @@ pub use tables::{
 };
 
 /// Version of the projection's table layout; a mismatch means rebuild. 3: claim states hold the
-/// claim's claimant and excerpt.
+/// claim's claimant and excerpt, and reviews, scales and settings have tables (p_reviews,
+/// p_scales, p_settings; a version-3 ledger written before they were filled holds no such events,
+/// since no command could record them).
 pub(crate) const PROJECTION_VERSION: u8 = 3;
 /// blake3 derive-key context for projection entry hashes.
 pub(crate) const ENTRY_CONTEXT: &str = "factledger v1 projection entry";

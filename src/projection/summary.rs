@@ -8,7 +8,7 @@
 use super::digest::Digest;
 use super::fold::{self, claim_entries, claim_state_entry, source_entry, Changes, Fate};
 use super::state::{ClaimStateRef, Liveness, SourceStateRef};
-use super::tables::{MemTables, TablesMut, CITED_BY, SOURCES, SUBJECTS, TABLES};
+use super::tables::{MemTables, Table, TablesMut, CITED_BY, SOURCES, SUBJECTS, TABLES};
 use crate::error::{LedgerError, Result};
 use crate::model::event::{Claim, Event, EventBody, PublicKey, Source};
 use std::collections::{HashMap, HashSet};
@@ -53,7 +53,7 @@ struct SummaryFold<'r> {
     sources: HashMap<Box<str>, (u32, u64, Option<u64>)>,
     source_ids: Vec<Box<str>>,
     subjects: HashSet<Box<str>>,
-    /// Authors are few: kept as tables, by the table writer.
+    /// Authors, reviews, scales and settings are few: kept as tables, by the table writer.
     authors: MemTables,
     reread: &'r mut dyn FnMut(u64) -> Result<Event>,
 }
@@ -207,6 +207,11 @@ impl Changes for SummaryFold<'_> {
 
     fn revoke(&mut self, name: &str, at: u64) -> Result<bool> {
         authors(&mut self.authors).revoke(name, at)
+    }
+
+    /// Reviews, scales and settings are few next to claims: kept as tables, like the authors.
+    fn put_entry(&mut self, table: Table, key: Vec<u8>, value: Vec<u8>) -> Result<()> {
+        authors(&mut self.authors).put_entry(table, key, value)
     }
 }
 

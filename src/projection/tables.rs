@@ -24,17 +24,26 @@ pub enum Table {
     CitedBy,
     /// Author name → author state: who may sign, with which key.
     Authors,
+    /// `claim id \0 seq` (20 decimal digits) → review state: every verdict on a claim, in order.
+    Reviews,
+    /// Scale name → scale state: the latest declaration of each rating scale.
+    Scales,
+    /// Setting key → setting state: the latest value of each ledger setting.
+    Settings,
 }
 
 impl Table {
     /// All tables, in digest order (and the order of the enum).
-    pub(crate) const ALL: [Table; 6] = [
+    pub(crate) const ALL: [Table; 9] = [
         Table::Claims,
         Table::Sources,
         Table::Subjects,
         Table::SourceClaims,
         Table::CitedBy,
         Table::Authors,
+        Table::Reviews,
+        Table::Scales,
+        Table::Settings,
     ];
 
     /// The table's name: its keyspace in the store and its part of every entry hash.
@@ -46,6 +55,9 @@ impl Table {
             Table::SourceClaims => "p_source_claims",
             Table::CitedBy => "p_cited_by",
             Table::Authors => "p_authors",
+            Table::Reviews => "p_reviews",
+            Table::Scales => "p_scales",
+            Table::Settings => "p_settings",
         }
     }
 
@@ -53,8 +65,12 @@ impl Table {
     /// bucket for tables read by id.
     pub const fn grouping(self) -> Grouping {
         match self {
-            Table::Subjects | Table::SourceClaims | Table::CitedBy => Grouping::FirstPart,
-            Table::Claims | Table::Sources | Table::Authors => Grouping::Hashed,
+            Table::Subjects | Table::SourceClaims | Table::CitedBy | Table::Reviews => {
+                Grouping::FirstPart
+            }
+            Table::Claims | Table::Sources | Table::Authors | Table::Scales | Table::Settings => {
+                Grouping::Hashed
+            }
         }
     }
 
@@ -91,8 +107,14 @@ pub(crate) const SOURCE_CLAIMS: Table = Table::SourceClaims;
 pub(crate) const CITED_BY: Table = Table::CitedBy;
 /// Author name → author state.
 pub const AUTHORS: Table = Table::Authors;
+/// `claim id \0 seq` → review state.
+pub const REVIEWS: Table = Table::Reviews;
+/// Scale name → scale state.
+pub const SCALES: Table = Table::Scales;
+/// Setting key → setting state.
+pub const SETTINGS: Table = Table::Settings;
 /// All tables, in digest order.
-pub(crate) const TABLES: [Table; 6] = Table::ALL;
+pub(crate) const TABLES: [Table; 9] = Table::ALL;
 
 /// Read access to projection tables.
 pub trait Tables {
@@ -122,7 +144,7 @@ pub trait TablesMut: Tables {
 /// puts and gets millions of entries and scans rarely (a scan sorts what it visits).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct MemTables {
-    pub(super) tables: [HashMap<Vec<u8>, Vec<u8>>; 6],
+    pub(super) tables: [HashMap<Vec<u8>, Vec<u8>>; 9],
 }
 
 impl Tables for MemTables {
@@ -175,7 +197,7 @@ impl MemTables {
         for table in Table::ALL {
             let n = match table {
                 Table::Claims | Table::Subjects | Table::SourceClaims => events,
-                Table::Authors => 0,
+                Table::Authors | Table::Reviews | Table::Scales | Table::Settings => 0,
                 Table::Sources | Table::CitedBy => events / 16,
             };
             t.tables[table as usize].reserve(n);
@@ -283,7 +305,10 @@ mod tests {
                 "p_subjects",
                 "p_source_claims",
                 "p_cited_by",
-                "p_authors"
+                "p_authors",
+                "p_reviews",
+                "p_scales",
+                "p_settings"
             ]
         );
         assert_eq!(SUBJECTS.keyspace().grouping, Grouping::FirstPart);
