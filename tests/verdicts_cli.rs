@@ -417,3 +417,106 @@ fn settings_are_events_and_only_known_keys_with_usable_values_are_set() {
     let log = d.on("L", "ana", &["--json", "log"]).expect(0).json_lines();
     assert_eq!(log.iter().filter(|e| e["type"] == "setting").count(), 2);
 }
+
+#[test]
+fn evidence_carries_the_reviews_and_verify_proof_checks_them_offline() {
+    let d = Desk::new();
+    d.signed_ledger("L");
+    d.on(
+        "L",
+        "ana",
+        &[
+            "scale",
+            "declare",
+            "meter",
+            "--step",
+            "true=6",
+            "--step",
+            "pants on fire=0",
+        ],
+    )
+    .expect(0);
+    d.on(
+        "L",
+        "ana",
+        &[
+            "review",
+            "c-date",
+            "--rating",
+            "pants on fire",
+            "--scale",
+            "meter",
+            "--explanation",
+            WHY,
+            "--organisation",
+            "Other Desk",
+        ],
+    )
+    .expect(0);
+    review(&d, "c-date", "false").expect(0);
+    review(&d, "c-tally", "true").expect(0);
+    d.on("L", "ana", &["evidence", "c-date", "--out", "ev.json"])
+        .expect(0);
+    let ev: Json = serde_json::from_str(&d.read("ev.json")).unwrap();
+    let kinds: Vec<(&Json, &Json)> = ev["reviews"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (&r["event"]["type"], &r["event"]["seq"]))
+        .collect();
+    let s = SIGNED_EVENTS;
+    assert_eq!(
+        kinds,
+        [
+            (&json!("review"), &json!(s + 2)),
+            (&json!("review"), &json!(s + 3)),
+            (&json!("scale"), &json!(s + 1)),
+        ]
+    );
+    let ok = d.fl(&["verify-proof", "ev.json"]).expect(0).stdout;
+    assert!(
+        ok.contains(&format!(
+            "ok: 2 review(s) of claim 'c-date' and 1 scale declaration(s) are included in the same tree; the desk's current verdict is 'false' on scale 'default' (seq {}, by ana)",
+            s + 3
+        )),
+        "{ok}"
+    );
+
+    // A changed rating no longer matches its signed record.
+    let mut changed = ev.clone();
+    changed["reviews"][1]["event"]["rating"] = json!("true");
+    d.write_json("changed.json", &changed);
+    d.fl(&["verify-proof", "changed.json"]).expect(1);
+    // Another claim's review, with its own valid proof, is not evidence about this claim.
+    d.on("L", "ana", &["evidence", "c-tally", "--out", "tally.json"])
+        .expect(0);
+    let tally: Json = serde_json::from_str(&d.read("tally.json")).unwrap();
+    let mut mixed = ev.clone();
+    mixed["reviews"]
+        .as_array_mut()
+        .unwrap()
+        .push(tally["reviews"][0].clone());
+    d.write_json("mixed.json", &mixed);
+    assert_eq!(
+        tally["tree_size"], ev["tree_size"],
+        "both proven in one tree"
+    );
+    d.fl(&["--json", "verify-proof", "mixed.json"])
+        .expect(1)
+        .stdout_has(&format!(
+            "event seq {} among the reviews is not a review",
+            s + 4
+        ));
+    // Dropping the scale a review uses leaves that review unverifiable.
+    let mut no_scale = ev.clone();
+    no_scale["reviews"].as_array_mut().unwrap().pop();
+    d.write_json("no-scale.json", &no_scale);
+    d.fl(&["--json", "verify-proof", "no-scale.json"])
+        .expect(1)
+        .stdout_has("among the reviews is not a review of the claim on an included scale");
+    // A claim without reviews has evidence without the field, as before.
+    d.on("L", "ana", &["evidence", "c-outcome", "--out", "none.json"])
+        .expect(0);
+    let none: Json = serde_json::from_str(&d.read("none.json")).unwrap();
+    assert!(none.get("reviews").is_none());
+}
