@@ -32,6 +32,7 @@
 //! - [`prove`] — an inclusion or consistency proof file.
 //! - [`evidence`] — a claim, its source chain and their proofs in one file.
 //! - [`export`] — the whole ledger as a verifiable bundle.
+//! - [`interop`] — ClaimReview JSON-LD and its pages, PROV-JSON and CSV, out and in.
 //! - [`verify_proof`] — a proof or evidence file checked with no ledger.
 
 pub mod add;
@@ -47,6 +48,7 @@ pub mod flags;
 pub mod graph;
 pub mod import;
 pub mod init;
+pub mod interop;
 pub mod log;
 pub mod prove;
 pub mod replay;

@@ -139,6 +139,11 @@ pub fn subject_flags(
 ) -> Result<Vec<Flag>> {
     let mut flags = claim_flags(t, &ViewArchive::new(t, ledger), chains, subject)?;
     flags.extend(chain_flags::source_flags(t, chains, subject)?);
+    flags.extend(
+        super::verdicts::verdicts_disagree(t)?
+            .into_iter()
+            .filter(|f| f.subject == subject),
+    );
     flags.sort();
     Ok(flags)
 }
@@ -213,6 +218,10 @@ pub(crate) fn for_each_flag(
         for f in chain_flags::source_flags(t, &mut chains, id)? {
             source_flags.entry(f.subject.clone()).or_default().push(f);
         }
+    }
+    // Verdict flags are few too (one pass over the reviews), merged the same way.
+    for f in super::verdicts::verdicts_disagree(t)? {
+        source_flags.entry(f.subject.clone()).or_default().push(f);
     }
     let archive = ViewArchive::new(t, ledger);
     let mut emit = |subject: &str, mut flags: Vec<Flag>| -> Result<ControlFlow<()>> {

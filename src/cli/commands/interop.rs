@@ -1,0 +1,69 @@
+//! The interop halves of `export` and `import`: `export --claimreview|--prov`, `import
+//! --claimreview|--csv` (`docs/interop.md`). Shared by the two command files, which never import
+//! each other.
+
+use super::export::ExportArgs;
+use super::import::ImportArgs;
+use crate::cli::input::{durability, print_append, read_input, refused};
+use crate::cli::render::print_json;
+use crate::cli::{CliError, Context, ErrorKind};
+use factledger::desk::interop::{self, ExportError};
+use factledger::terminal::esc;
+
+fn export_failed(e: ExportError) -> CliError {
+    match e {
+        ExportError::Ledger(e) => e.into(),
+        ExportError::ClaimReview(factledger::interop::claimreview::ClaimReviewError::Ledger(e)) => {
+            e.into()
+        }
+        e @ ExportError::ClaimReview(_) => CliError::usage(e.to_string()),
+        e @ ExportError::Write { .. } => CliError {
+            kind: ErrorKind::Unavailable,
+            ..CliError::usage(e.to_string())
+        },
+    }
+}
+
+pub fn run_export(ctx: &Context, args: &ExportArgs) -> Result<(), CliError> {
+    let ledger = ctx.open()?;
+    let only = args.claim.as_deref();
+    if args.prov {
+        return Err(CliError::usage(
+            "export --prov is not built yet".to_string(),
+        ));
+    }
+    if args.out.is_none() && args.html.is_none() {
+        // The document is the output.
+        let doc = interop::claimreview(&ledger, only).map_err(export_failed)?;
+        return print_json(&doc);
+    }
+    let written =
+        interop::write_claimreview(&ledger, only, args.out.as_deref(), args.html.as_deref())
+            .map_err(export_failed)?;
+    if ctx.json() {
+        return print_json(&written);
+    }
+    out!(
+        "wrote {} ClaimReview(s) to {}",
+        written.claims.len(),
+        esc(written.files.join(", "))
+    )
+}
+
+pub fn run_import(ctx: &Context, args: &ImportArgs) -> Result<(), CliError> {
+    let Some(path) = &args.claimreview else {
+        return Err(CliError::usage("import --csv is not built yet".to_string()));
+    };
+    let input = read_input(path)?;
+    let mut ledger = ctx.open()?;
+    let stamp = ctx.stamp()?;
+    let report = interop::import_claimreview(
+        &mut ledger,
+        &input.label,
+        &input.bytes,
+        &stamp,
+        durability(),
+    )
+    .map_err(refused)?;
+    print_append(ctx, &mut ledger, &report)
+}
