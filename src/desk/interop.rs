@@ -21,6 +21,12 @@ pub enum ExportError {
     /// The ledger lacks what a required field is taken from.
     #[error(transparent)]
     ClaimReview(#[from] ClaimReviewError),
+    /// `--claim` names no claim.
+    #[error("no claim with id '{id}' in the ledger")]
+    NoSuchClaim {
+        /// The id.
+        id: String,
+    },
     /// A file could not be written.
     #[error("cannot write {}: {source}", .path.display())]
     Write {
@@ -94,6 +100,43 @@ pub fn write_claimreview(
         claims: all.iter().map(|e| e.claim.clone()).collect(),
         files,
         format: "claimreview",
+        ok: true,
+    })
+}
+
+/// The ledger's provenance as W3C PROV-JSON (`crate::interop::prov`): everything, or one claim
+/// with its source chain.
+pub fn prov(ledger: &Ledger, only: Option<&str>) -> Result<Json, ExportError> {
+    if let Some(id) = only {
+        if crate::projection::claim(&ledger.tables(), id)?.is_none() {
+            return Err(ExportError::NoSuchClaim { id: id.to_string() });
+        }
+    }
+    Ok(crate::interop::prov::export(ledger, only)?)
+}
+
+/// Writes [`prov`] to `out` (pretty JSON).
+pub fn write_prov(
+    ledger: &Ledger,
+    only: Option<&str>,
+    out: &Path,
+) -> Result<ExportWritten, ExportError> {
+    let doc = prov(ledger, only)?;
+    write(out, &(pretty(&doc) + "\n"))?;
+    let claims = doc
+        .get("entity")
+        .and_then(Json::as_object)
+        .map(|m| {
+            m.values()
+                .filter(|e| e["prov:type"] == "fl:Claim")
+                .filter_map(|e| e["fl:id"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(ExportWritten {
+        claims,
+        files: vec![out.display().to_string()],
+        format: "prov",
         ok: true,
     })
 }

@@ -11,3 +11,4 @@
 //! every mapping field by field.
 
 pub mod claimreview;
+pub mod prov;

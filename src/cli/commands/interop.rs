@@ -16,7 +16,9 @@ fn export_failed(e: ExportError) -> CliError {
         ExportError::ClaimReview(factledger::interop::claimreview::ClaimReviewError::Ledger(e)) => {
             e.into()
         }
-        e @ ExportError::ClaimReview(_) => CliError::usage(e.to_string()),
+        e @ (ExportError::ClaimReview(_) | ExportError::NoSuchClaim { .. }) => {
+            CliError::usage(e.to_string())
+        }
         e @ ExportError::Write { .. } => CliError {
             kind: ErrorKind::Unavailable,
             ..CliError::usage(e.to_string())
@@ -28,9 +30,19 @@ pub fn run_export(ctx: &Context, args: &ExportArgs) -> Result<(), CliError> {
     let ledger = ctx.open()?;
     let only = args.claim.as_deref();
     if args.prov {
-        return Err(CliError::usage(
-            "export --prov is not built yet".to_string(),
-        ));
+        let Some(out) = &args.out else {
+            let doc = interop::prov(&ledger, only).map_err(export_failed)?;
+            return print_json(&doc);
+        };
+        let written = interop::write_prov(&ledger, only, out).map_err(export_failed)?;
+        if ctx.json() {
+            return print_json(&written);
+        }
+        return out!(
+            "wrote PROV-JSON for {} claim(s) to {}",
+            written.claims.len(),
+            esc(out.display().to_string())
+        );
     }
     if args.out.is_none() && args.html.is_none() {
         // The document is the output.
