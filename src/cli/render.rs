@@ -219,3 +219,101 @@ pub fn verdict_line(v: &factledger::desk::review::Verdict) -> String {
         esc(&v.explanation)
     )
 }
+
+/// `facts --csv`: a header row, then one row per (subject, predicate) (`docs/interop.md`).
+pub fn print_facts_csv(facts: &[FactRow]) -> Result<(), CliError> {
+    use factledger::interop::csv::row;
+    out!(
+        "{}",
+        row(&[
+            "subject",
+            "predicate",
+            "status",
+            "value",
+            "as_written",
+            "claims",
+            "sources",
+            "independent_sources",
+            "inactive_claims",
+            "verdicts",
+        ])
+    )?;
+    for r in facts {
+        let f = &r.fact;
+        let values: Vec<String> = f
+            .values
+            .iter()
+            .map(|v| match v.value.to_json() {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            })
+            .collect();
+        let written: Vec<&str> = f
+            .values
+            .iter()
+            .map(|v| v.value.as_written().unwrap_or(""))
+            .collect();
+        let written = if written.iter().all(|w| w.is_empty()) {
+            Vec::new()
+        } else {
+            written
+        };
+        let live: Vec<&str> = f.live.iter().map(|c| c.claim.id.as_str()).collect();
+        let inactive: Vec<String> = f
+            .inactive
+            .iter()
+            .map(|(c, l)| format!("{} ({})", c.claim.id, l.as_str()))
+            .collect();
+        let verdicts: Vec<String> = r
+            .verdicts
+            .iter()
+            .map(|v| format!("{}: {}", v.claim, v.rating))
+            .collect();
+        out!(
+            "{}",
+            row(&[
+                f.subject.clone(),
+                f.predicate.clone(),
+                f.status.as_str().to_string(),
+                values.join(" | "),
+                written.join(" | "),
+                live.join(";"),
+                f.sources().join(";"),
+                r.independent_sources.to_string(),
+                inactive.join(";"),
+                verdicts.join(";"),
+            ])
+        )?;
+    }
+    Ok(())
+}
+
+/// The header row of `flags --csv`.
+pub fn print_flag_csv_header() -> Result<(), CliError> {
+    out!(
+        "{}",
+        factledger::interop::csv::row(&[
+            "code",
+            "subject",
+            "predicate",
+            "message",
+            "claims",
+            "sources"
+        ])
+    )
+}
+
+/// One row of `flags --csv`.
+pub fn print_flag_csv(f: &Flag) -> Result<(), CliError> {
+    out!(
+        "{}",
+        factledger::interop::csv::row(&[
+            f.code.as_str(),
+            &f.subject,
+            &f.predicate,
+            &f.message,
+            &f.claims.join(";"),
+            &f.sources.join(";"),
+        ])
+    )
+}

@@ -215,3 +215,22 @@ pub fn import_claimreview(
     let records = claimreview::read(&doc, &ledger.tables()).map_err(refused)?;
     append_records(ledger, label, records, stamp, durability)
 }
+
+/// Imports claims and sources from a CSV file with a header row (`crate::interop::csv`): every
+/// row becomes the import record it stands for, appended all or nothing through the import plan,
+/// problems at `FILE:LINE`. `base` is the directory `text_file` paths are relative to.
+pub fn import_csv(
+    ledger: &mut Ledger,
+    label: &str,
+    bytes: &[u8],
+    base: &Path,
+    stamp: &Stamp,
+    durability: Durability,
+) -> Result<AppendReport, ImportError> {
+    let records =
+        crate::interop::csv::read(bytes, base).map_err(|problems| ImportError::Refused {
+            label: label.to_string(),
+            problems,
+        })?;
+    append_records(ledger, label, records, stamp, durability)
+}

@@ -11,4 +11,5 @@
 //! every mapping field by field.
 
 pub mod claimreview;
+pub mod csv;
 pub mod prov;

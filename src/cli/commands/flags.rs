@@ -19,6 +19,9 @@ pub struct FlagsArgs {
     /// Only flags about this subject (a claim subject, or a source id for citation flags).
     #[arg(long)]
     pub subject: Option<String>,
+    /// Print CSV with a header row, for a spreadsheet (docs/interop.md).
+    #[arg(long)]
+    pub csv: bool,
 }
 
 pub fn run(ctx: &Context, args: &FlagsArgs) -> Result<(), CliError> {
@@ -34,9 +37,17 @@ pub fn run(ctx: &Context, args: &FlagsArgs) -> Result<(), CliError> {
         codes,
         subject: args.subject.clone(),
     };
+    if args.csv && ctx.json() {
+        return Err(CliError::usage("--csv and --json: give one".to_string()));
+    }
     let ledger = ctx.open()?;
     if ctx.json() {
         return print_json(&all_flags(&ledger, &options)?);
+    }
+    if args.csv {
+        crate::cli::render::print_flag_csv_header()?;
+        flags(&ledger, &options, &mut crate::cli::render::print_flag_csv)?;
+        return Ok(());
     }
     // Printed as they come: a whole large ledger has millions.
     let summary = flags(&ledger, &options, &mut print_flag)?;

@@ -63,19 +63,20 @@ pub fn run_export(ctx: &Context, args: &ExportArgs) -> Result<(), CliError> {
 }
 
 pub fn run_import(ctx: &Context, args: &ImportArgs) -> Result<(), CliError> {
-    let Some(path) = &args.claimreview else {
-        return Err(CliError::usage("import --csv is not built yet".to_string()));
+    let (path, csv) = match (&args.claimreview, &args.csv) {
+        (Some(p), _) => (p, false),
+        (None, Some(p)) => (p, true),
+        (None, None) => return Err(CliError::usage("import needs a file".to_string())),
     };
     let input = read_input(path)?;
     let mut ledger = ctx.open()?;
     let stamp = ctx.stamp()?;
-    let report = interop::import_claimreview(
-        &mut ledger,
-        &input.label,
-        &input.bytes,
-        &stamp,
-        durability(),
-    )
+    let (label, bytes) = (&input.label, &input.bytes);
+    let report = if csv {
+        interop::import_csv(&mut ledger, label, bytes, &input.base, &stamp, durability())
+    } else {
+        interop::import_claimreview(&mut ledger, label, bytes, &stamp, durability())
+    }
     .map_err(refused)?;
     print_append(ctx, &mut ledger, &report)
 }
