@@ -599,3 +599,36 @@ fn facts_and_flags_print_csv_for_a_spreadsheet() {
         .expect(2)
         .stderr_has("--csv and --json");
 }
+
+#[test]
+fn the_demo_records_a_verdict_on_the_misdated_claim_and_exports_claimreview_and_prov() {
+    let d = Desk::new();
+    let text = d.fl(&["--author", "demo", "demo"]).expect(0).stdout;
+    assert!(
+        text.contains("== A verdict: the desk rates article-sc-date 'false' and publishes it =="),
+        "{text}"
+    );
+    assert!(
+        text.contains("recorded desk.name, desk.url and the review as seq 58 to 60"),
+        "{text}"
+    );
+    let j = d
+        .fl(&["--author", "demo", "--json", "demo"])
+        .expect(0)
+        .json();
+    let cr = &j["claimreview"];
+    assert_eq!(cr["@type"], "ClaimReview");
+    assert_eq!(cr["reviewRating"]["alternateName"], "false");
+    assert_eq!(cr["url"], "https://desk.example/checks/s-res-2774-date");
+    assert_eq!(cr["author"]["name"], "The Fixture Desk");
+    let prov = &j["prov"];
+    assert_eq!(
+        prov["entity"]["fl:claim/article-sc-date"]["fl:subject"],
+        "S/RES/2774"
+    );
+    assert_eq!(j["verify"]["ok"], json!(true));
+    assert_eq!(
+        j["log"].as_array().unwrap().last().unwrap()["type"],
+        "review"
+    );
+}
