@@ -43,6 +43,7 @@ impl Serialize for AuditReport {
             source: &'a str,
             #[serde(rename = "type")]
             kind: &'static str,
+            #[serde(skip_serializing_if = "Option::is_none")]
             verdict: Option<&'a super::review::Verdict>,
         }
         let c = &self.chain;

@@ -60,6 +60,7 @@ impl Serialize for FactRow {
             value: Option<serde_json::Value>,
             #[serde(skip_serializing_if = "Option::is_none")]
             values: Option<Vec<Group<'a>>>,
+            #[serde(skip_serializing_if = "<[_]>::is_empty")]
             verdicts: &'a [super::review::Verdict],
         }
         let f = &self.fact;

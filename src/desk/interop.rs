@@ -67,7 +67,7 @@ pub fn claimreview(ledger: &Ledger, only: Option<&str>) -> Result<Json, ExportEr
     })
 }
 
-/// Writes [`claimreview`] to `out` (pretty JSON), and/or one static page per reviewed claim into
+/// Writes [`claimreview()`] to `out` (pretty JSON), and/or one static page per reviewed claim into
 /// `html` (`CLAIM.html`, the JSON-LD in a `<script type="application/ld+json">` block).
 pub fn write_claimreview(
     ledger: &Ledger,
@@ -115,7 +115,7 @@ pub fn prov(ledger: &Ledger, only: Option<&str>) -> Result<Json, ExportError> {
     Ok(crate::interop::prov::export(ledger, only)?)
 }
 
-/// Writes [`prov`] to `out` (pretty JSON).
+/// Writes [`prov()`] to `out` (pretty JSON).
 pub fn write_prov(
     ledger: &Ledger,
     only: Option<&str>,
