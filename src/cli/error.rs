@@ -216,7 +216,8 @@ impl From<DeskError> for CliError {
             | DeskError::NoSuchSubject { .. }
             | DeskError::NotYetRecorded { .. }
             | DeskError::AsOfPastHead { .. }
-            | DeskError::BadAsOf { .. }) => CliError::usage(e.to_string()),
+            | DeskError::BadAsOf { .. }
+            | DeskError::NoSuchSetting { .. }) => CliError::usage(e.to_string()),
         }
     }
 }

@@ -132,6 +132,16 @@ pub enum Command {
     /// Record a new version of a source.
     #[command(subcommand)]
     Source(commands::source::SourceCommand),
+    /// Record a verdict on a claim.
+    Review(commands::review::ReviewArgs),
+    /// The current verdict on each reviewed claim.
+    Reviews(commands::reviews::ReviewsArgs),
+    /// Rating scales for reviews.
+    #[command(subcommand)]
+    Scale(commands::review::ScaleCommand),
+    /// The ledger's settings (desk.name, desk.url).
+    #[command(subcommand)]
+    Config(commands::config::ConfigCommand),
 }
 
 /// Everything a command needs from outside: options, clock and author, output.
@@ -327,6 +337,10 @@ pub fn main() -> ExitCode {
         Command::Subjects(args) => commands::subjects::run(&ctx, &args),
         Command::Withdraw(args) => commands::withdraw::run(&ctx, &args),
         Command::Source(cmd) => commands::source::run(&ctx, &cmd),
+        Command::Review(args) => commands::review::run(&ctx, &args),
+        Command::Reviews(args) => commands::reviews::run(&ctx, &args),
+        Command::Scale(cmd) => commands::review::run_scale(&ctx, &cmd),
+        Command::Config(cmd) => commands::config::run(&ctx, &cmd),
     };
     let result = result.and_then(|()| flush_out());
     match result {

@@ -153,6 +153,9 @@ pub fn print_facts(facts: &[FactRow]) -> Result<(), CliError> {
                 esc(row.withdrawn_sources.join(", "))
             )?;
         }
+        for v in &row.verdicts {
+            out!("            verdict {}: {}", esc(&v.claim), verdict_line(v))?;
+        }
     }
     Ok(())
 }
@@ -271,4 +274,135 @@ pub fn print_json_line<T: serde::Serialize + ?Sized>(value: &T) -> Result<(), Cl
         }
     }
     crate::cli::write_out(format_args!("{safe}"))
+}
+
+/// One verdict in one line: rating (number of best), whose, when, and the explanation.
+pub fn verdict_line(v: &factledger::desk::review::Verdict) -> String {
+    let number = v
+        .value
+        .map(|n| format!(" ({n} of {}..{})", v.worst, v.best))
+        .unwrap_or_default();
+    let whose = match &v.organisation {
+        Some(o) => format!(" by {}", esc(o)),
+        None => String::new(),
+    };
+    let url = v
+        .url
+        .as_deref()
+        .map(|u| format!(" <{}>", esc(u)))
+        .unwrap_or_default();
+    format!(
+        "{}{number} on scale {}{whose}, seq {}, {}: {}{url}",
+        esc(&v.rating),
+        esc(&v.scale),
+        v.seq,
+        esc(&v.author),
+        esc(&v.explanation)
+    )
+}
+
+/// `facts --csv`: a header row, then one row per (subject, predicate) (`docs/interop.md`).
+pub fn print_facts_csv(facts: &[FactRow]) -> Result<(), CliError> {
+    use factledger::interop::csv::row;
+    out!(
+        "{}",
+        row(&[
+            "subject",
+            "predicate",
+            "status",
+            "value",
+            "as_written",
+            "claims",
+            "sources",
+            "independent_sources",
+            "inactive_claims",
+            "verdicts",
+        ])
+    )?;
+    for r in facts {
+        let f = &r.fact;
+        let values: Vec<String> = f
+            .values
+            .iter()
+            .map(|v| match v.value.to_json() {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            })
+            .collect();
+        let written: Vec<&str> = f
+            .values
+            .iter()
+            .map(|v| v.value.as_written().unwrap_or(""))
+            .collect();
+        let written = if written.iter().all(|w| w.is_empty()) {
+            Vec::new()
+        } else {
+            written
+        };
+        let live: Vec<&str> = f.live.iter().map(|c| c.claim.id.as_str()).collect();
+        let inactive: Vec<String> = f
+            .inactive
+            .iter()
+            .map(|(c, l)| format!("{} ({})", c.claim.id, l.as_str()))
+            .collect();
+        let verdicts: Vec<String> = r
+            .verdicts
+            .iter()
+            .map(|v| format!("{}: {}", v.claim, v.rating))
+            .collect();
+        out!(
+            "{}",
+            row(&[
+                f.subject.clone(),
+                f.predicate.clone(),
+                f.status.as_str().to_string(),
+                values.join(" | "),
+                written.join(" | "),
+                live.join(";"),
+                f.sources().join(";"),
+                r.independent_sources.to_string(),
+                inactive.join(";"),
+                verdicts.join(";"),
+            ])
+        )?;
+    }
+    Ok(())
+}
+
+/// The header row of `flags --csv`.
+pub fn print_flag_csv_header() -> Result<(), CliError> {
+    out!(
+        "{}",
+        factledger::interop::csv::row(&[
+            "code",
+            "severity",
+            "id",
+            "subject",
+            "predicate",
+            "message",
+            "claims",
+            "sources"
+        ])
+    )
+}
+
+/// The rows of `flags --csv` for one group: one row per flag, never merged.
+pub fn print_flag_csv(g: &FlagGroup) -> Result<(), CliError> {
+    for l in &g.flags {
+        let f = &l.flag;
+        out!(
+            "{}",
+            factledger::interop::csv::row(&[
+                f.code.as_str(),
+                f.severity().as_str(),
+                f.id().as_str(),
+                &f.subject,
+                &f.predicate,
+                &f.message,
+                &f.claims.join(";"),
+                &f.sources.join(";"),
+            ])
+        )?;
+    }
+    Ok(())
 }

@@ -28,6 +28,8 @@ pub struct AuditReport {
     pub flags: Vec<ListedFlag>,
     /// Sources of the chain their publisher withdrew, with the reason given, in chain order.
     pub withdrawn: Vec<(String, String)>,
+    /// The desk's current verdict on the claim, if it has reviewed it.
+    pub verdict: Option<super::review::Verdict>,
 }
 
 impl AuditReport {
@@ -62,6 +64,8 @@ impl Serialize for AuditReport {
             source_withdrawn: bool,
             #[serde(rename = "type")]
             kind: &'static str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            verdict: Option<&'a super::review::Verdict>,
             weights: &'a [Weight],
             withdrawn_sources: Vec<Withdrawn<'a>>,
         }
@@ -94,6 +98,7 @@ impl Serialize for AuditReport {
                 "source"
             },
             weights: &self.weights,
+            verdict: self.verdict.as_ref(),
         }
         .serialize(serializer)
     }
@@ -146,6 +151,10 @@ pub fn audit_at(ledger: &Ledger, id: &str, as_of: Option<&AsOf>) -> Result<Audit
             withdrawn.push((l.id.clone(), w.reason));
         }
     }
+    let verdict = match &claim {
+        Some(_) => super::review::desk_verdict(&t, id)?,
+        None => None,
+    };
     Ok(AuditReport {
         id: id.to_string(),
         claim,
@@ -153,5 +162,6 @@ pub fn audit_at(ledger: &Ledger, id: &str, as_of: Option<&AsOf>) -> Result<Audit
         weights,
         flags,
         withdrawn,
+        verdict,
     })
 }

@@ -31,6 +31,8 @@ pub struct FactRow {
     pub independent_sources: usize,
     /// Sources of its live claims that their publisher withdrew (the claims stay live).
     pub withdrawn_sources: Vec<String>,
+    /// The desk's current verdicts on its claims (live or not), in claim order.
+    pub verdicts: Vec<super::review::Verdict>,
 }
 
 /// The JSON form of a fact (`docs/cli.md`): `claims` (live ids), `sources`, `inactive_claims`
@@ -66,6 +68,8 @@ impl Serialize for FactRow {
             #[serde(skip_serializing_if = "Option::is_none")]
             values: Option<Vec<Group<'a>>>,
             withdrawn_sources: &'a [String],
+            #[serde(skip_serializing_if = "<[_]>::is_empty")]
+            verdicts: &'a [super::review::Verdict],
         }
         let f = &self.fact;
         let single = match f.values.as_slice() {
@@ -102,6 +106,7 @@ impl Serialize for FactRow {
             value: single.map(|v| v.to_json()),
             values: groups,
             withdrawn_sources: &self.withdrawn_sources,
+            verdicts: &self.verdicts,
         }
         .serialize(serializer)
     }
@@ -132,6 +137,8 @@ pub fn facts(ledger: &Ledger, options: &FactsOptions) -> Result<Vec<FactRow>, De
         })
         .map(drop)?,
     }
+    // Reviews are few next to claims: read once, not once per claim.
+    let verdicts_by_claim = super::review::desk_verdicts(view)?;
     let mut chains = Chains::default();
     let mut rows = Vec::with_capacity(facts.len());
     for fact in facts {
@@ -143,10 +150,16 @@ pub fn facts(ledger: &Ledger, options: &FactsOptions) -> Result<Vec<FactRow>, De
                 withdrawn_sources.push(s);
             }
         }
+        let mut verdicts = Vec::new();
+        for c in fact.live.iter().chain(fact.inactive.iter().map(|(c, _)| c)) {
+            verdicts.extend(verdicts_by_claim.get(&c.claim.id).cloned());
+        }
+        verdicts.sort_by(|a, b| a.claim.cmp(&b.claim));
         rows.push(FactRow {
             fact,
             independent_sources,
             withdrawn_sources,
+            verdicts,
         });
     }
     Ok(rows)

@@ -24,6 +24,9 @@
 //! - [`withdraw`] — a publisher's withdrawal of a source: its claims stay live, marked.
 //! - [`revise`] — a new version of a source, with its new archived text.
 //! - [`dismiss`] — a flag the desk has looked at and set aside, with its reason.
+//! - [`review`] — a verdict on a claim, a rating scale, and the verdict as reads show it.
+//! - [`reviews`] — the current verdicts per claim (with history), and the scales.
+//! - [`config`] — the ledger's settings (`desk.name`, `desk.url`), recorded as events.
 //! - [`authorise`] — who may sign: authorise, revoke, list authors.
 //! - [`init`] — a new ledger, unsigned or signed from its first event.
 //! - [`demo`] — the UN-votes fixtures loaded into a ledger, and the chains the demo shows.
@@ -37,6 +40,7 @@
 //! - [`export`] — the whole ledger as a verifiable bundle.
 //! - [`extract`] — candidate claims read out of an article or a source's archived text, as
 //!   import lines to review; nothing appended.
+//! - [`interop`] — ClaimReview JSON-LD and its pages, PROV-JSON and CSV, out and in.
 //! - [`verify_proof`] — a proof or evidence file checked with no ledger.
 
 pub mod add;
@@ -44,6 +48,7 @@ pub mod alias;
 pub mod audit;
 pub mod authorise;
 pub mod checkpoint;
+pub mod config;
 pub mod demo;
 pub mod dismiss;
 pub mod evidence;
@@ -54,10 +59,13 @@ pub mod flags;
 pub mod graph;
 pub mod import;
 pub mod init;
+pub mod interop;
 pub mod log;
 pub mod prove;
 pub mod replay;
 pub mod retract;
+pub mod review;
+pub mod reviews;
 pub mod revise;
 pub mod show;
 pub mod sources;
@@ -119,6 +127,14 @@ pub enum DeskError {
         seq: u64,
         /// The ledger's head seq.
         head: u64,
+    },
+    /// A setting the ledger does not know.
+    #[error("unknown setting '{key}' (known: {known})")]
+    NoSuchSetting {
+        /// The key asked for.
+        key: String,
+        /// The known keys, comma-separated.
+        known: String,
     },
     /// An as-of point that is neither a seq, a time nor a date.
     #[error(

@@ -33,6 +33,8 @@ pub struct Shown {
     /// For a claim with an excerpt: the line of its source's current archived text where the
     /// excerpt begins (`Some(None)`: the text does not hold it, or there is no text).
     pub excerpt_line: Option<Option<usize>>,
+    /// The desk's current verdict on a claim, if it has reviewed it.
+    pub verdict: Option<super::review::Verdict>,
 }
 
 impl Shown {
@@ -104,6 +106,15 @@ impl Serialize for Shown {
                 line.map_or(Field::Null, |l| Field::Num(l as u64)),
             ));
         }
+        if let EventBody::ClaimAsserted(_) = &self.event.body {
+            fields.push((
+                "verdict",
+                self.verdict
+                    .as_ref()
+                    .and_then(|v| serde_json::to_value(v).ok())
+                    .map_or(Field::Null, Field::Json),
+            ));
+        }
         serialize_sorted(fields, serializer)
     }
 }
@@ -172,6 +183,10 @@ pub fn show(ledger: &Ledger, target: &str, options: &ShowOptions) -> Result<Show
         },
         _ => None,
     };
+    let verdict = match (id, &event.body) {
+        (Some(id), EventBody::ClaimAsserted(_)) => super::review::desk_verdict(&view, id)?,
+        _ => None,
+    };
     Ok(Shown {
         event,
         retraction,
@@ -180,5 +195,6 @@ pub fn show(ledger: &Ledger, target: &str, options: &ShowOptions) -> Result<Show
         withdrawal,
         versions,
         excerpt_line,
+        verdict,
     })
 }

@@ -187,6 +187,16 @@ pub fn subject_flags(
     };
     flags.extend(chain_flags::source_flags(t, chains, subject)?);
     Withdrawn::default().mark(t, &mut flags)?;
+    // Verdict flags on claims filed under any name of the subject, under its name.
+    let wanted = index.resolve(subject).0;
+    for mut f in super::verdicts::verdicts_disagree(t)? {
+        if index.resolve(&f.subject).0 == wanted {
+            if let Some(group) = index.find(t, &f.subject)? {
+                f.subject = group.subject;
+            }
+            flags.push(f);
+        }
+    }
     flags.sort();
     flags.dedup();
     Ok(flags)
@@ -305,6 +315,17 @@ pub(crate) fn for_each_flag_of(
                     source_flags.entry(f.subject.clone()).or_default().push(f);
                 }
             }
+        }
+    }
+    // Verdict flags are few too (one pass over the reviews), merged the same way, under the
+    // name of the subject their claim was filed under.
+    if wants(FlagCode::VerdictsDisagree) {
+        let names = SubjectIndex::load(t)?;
+        for mut f in super::verdicts::verdicts_disagree(t)? {
+            if let Some(group) = names.find(t, &f.subject)? {
+                f.subject = group.subject;
+            }
+            source_flags.entry(f.subject.clone()).or_default().push(f);
         }
     }
     let archive = ViewArchive::new(t, ledger);

@@ -21,6 +21,7 @@
 //! - `quotes` — quotes against their sources' archived texts, and the [`Archive`] they are read
 //!   from.
 //! - `provenance` — the citation-chain flags, built from [`crate::provenance`]'s chains.
+//! - `verdicts` — `verdicts-disagree`, from the organisations' current reviews of a claim.
 //! - `gather` — every flag for a subject or the whole ledger, over a projection view: reads the
 //!   claims and texts, then runs [`check`] and the provenance flags.
 //!
@@ -38,6 +39,7 @@ mod severity;
 mod testing;
 mod triage;
 mod values;
+mod verdicts;
 mod votes;
 
 pub use excerpts::excerpt_line;
@@ -188,6 +190,8 @@ pub enum Family {
     Quotes,
     /// Citation chains between sources (`provenance`).
     Provenance,
+    /// Verdicts of different organisations on one claim (`verdicts`).
+    Verdicts,
 }
 
 /// What a claim rule sees: one subject's live claims, in a fixed order (by id), and the texts of
@@ -216,8 +220,9 @@ pub struct RuleDef {
     pub severity: Severity,
     /// One line for people: when the flag fires.
     pub summary: &'static str,
-    /// The per-subject check; `None` for the provenance family, whose flags come from citation
-    /// chains rather than one subject's claims (the gathering pass raises those).
+    /// The per-subject check; `None` for the provenance and verdicts families, whose flags come
+    /// from citation chains and reviews rather than one subject's claims (the gathering pass
+    /// raises those).
     pub check: Option<ClaimRule>,
 }
 
@@ -306,6 +311,9 @@ registry! {
         None;
     RetractedSource = "retracted-source", Provenance, Warning,
         "a live claim whose chain passes through a retracted source",
+        None;
+    VerdictsDisagree = "verdicts-disagree", Verdicts, Warning,
+        "two organisations' current verdicts on one live claim fall on opposite sides of their scales",
         None;
 }
 
@@ -689,6 +697,7 @@ mod tests {
                 "dangling-citation",
                 "circular-citation",
                 "retracted-source",
+                "verdicts-disagree",
             ]
         );
         assert_eq!(by_severity(Severity::Info), ["no-primary-source"]);
@@ -739,7 +748,7 @@ mod tests {
         assert_eq!(e.given, "weekday");
         assert_eq!(
             e.to_string(),
-            "weekday: no such flag code (codes: conflicting-values, weekday-mismatch, anniversary-mismatch, tally-exceeds-body, outcome-contradicts-tally, veto-contradiction, member-votes-exceed-tally, quote-not-in-source, quote-unverifiable, excerpt-not-in-source, source-edited, dangling-citation, circular-citation, no-primary-source, retracted-source)"
+            "weekday: no such flag code (codes: conflicting-values, weekday-mismatch, anniversary-mismatch, tally-exceeds-body, outcome-contradicts-tally, veto-contradiction, member-votes-exceed-tally, quote-not-in-source, quote-unverifiable, excerpt-not-in-source, source-edited, dangling-citation, circular-citation, no-primary-source, retracted-source, verdicts-disagree)"
         );
         assert!("Conflicting-Values".parse::<FlagCode>().is_err());
     }
@@ -766,7 +775,7 @@ mod tests {
         for r in RULES {
             assert_eq!(
                 r.check.is_none(),
-                r.family == Family::Provenance,
+                matches!(r.family, Family::Provenance | Family::Verdicts),
                 "{}",
                 r.code
             );

@@ -10,8 +10,8 @@ use crate::intake::validate::{FieldProblem, Rule};
 use crate::ledger::Draft;
 use crate::model::date::{DateError, StatedDate};
 use crate::model::event::{
-    Claim, Dismissal, EventBody, Retraction, Source, SourceKind, SourceRevision, SubjectAlias,
-    TextRef, Withdrawal,
+    Claim, Dismissal, EventBody, Retraction, Review, Scale, Setting, Source, SourceKind,
+    SourceRevision, SubjectAlias, TextRef, Withdrawal,
 };
 use crate::model::value::{collapse, normalise_predicate, Value, ValueError};
 use serde_json::{Map, Value as Json};
@@ -69,7 +69,7 @@ pub enum RecordError {
         found: &'static str,
     },
     /// The record has no `type`.
-    #[error("record is missing field 'type' (source, claim, retract, alias, source-version or withdrawal)")]
+    #[error("record is missing field 'type' (source, claim, retract, alias, source-version, withdrawal, dismissal, review, scale or setting)")]
     NoType,
     /// `type` is not a string.
     #[error("field 'type' must be a string, found {found}")]
@@ -78,7 +78,7 @@ pub enum RecordError {
         found: &'static str,
     },
     /// `type` names no record type.
-    #[error("unknown record type '{shown}' (expected source, claim, retract, alias, source-version, withdrawal or dismissal)")]
+    #[error("unknown record type '{shown}' (expected source, claim, retract, alias, source-version, withdrawal, dismissal, review, scale or setting)")]
     UnknownType {
         /// The type given, escaped.
         shown: String,
@@ -167,6 +167,16 @@ pub enum RecordError {
     /// Fields break the rules of [`validate::event`], all of them listed.
     #[error("{}", validate::describe(.0))]
     Rules(Vec<FieldProblem>),
+    /// A field of a review, scale or setting is not in a form it can be read in.
+    #[error("{record} field '{field}': {problem}")]
+    BadField {
+        /// The record type.
+        record: &'static str,
+        /// The field (`steps[2].value`).
+        field: String,
+        /// What is wrong.
+        problem: String,
+    },
 }
 
 /// Why a `text_file` was not archived. `path` is the path as the line gives it.
@@ -314,21 +324,27 @@ pub enum Record {
     SourceVersion(SourceRevision, Option<String>),
     /// A publisher's withdrawal of a source.
     Withdrawal(Withdrawal),
+    /// A verdict on a claim.
+    Review(Review),
+    /// A rating scale.
+    Scale(Scale),
+    /// A ledger setting.
+    Setting(Setting),
 }
 
-use crate::model::value::describe as kind_of;
+pub(super) use crate::model::value::describe as kind_of;
 
-struct Fields<'a> {
-    map: &'a Map<String, Json>,
-    kind: &'static str,
+pub(super) struct Fields<'a> {
+    pub(super) map: &'a Map<String, Json>,
+    pub(super) kind: &'static str,
 }
 
 impl<'a> Fields<'a> {
-    fn get(&self, key: &str) -> Option<&'a Json> {
+    pub(super) fn get(&self, key: &str) -> Option<&'a Json> {
         self.map.get(key).filter(|v| !v.is_null())
     }
 
-    fn str_opt(&self, key: &str) -> Result<Option<&'a str>, RecordError> {
+    pub(super) fn str_opt(&self, key: &str) -> Result<Option<&'a str>, RecordError> {
         match self.get(key) {
             None => Ok(None),
             Some(Json::String(s)) => Ok(Some(s)),
@@ -340,11 +356,11 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn str_req(&self, key: &'static str) -> Result<&'a str, RecordError> {
+    pub(super) fn str_req(&self, key: &'static str) -> Result<&'a str, RecordError> {
         self.str_opt(key)?.ok_or(self.missing(key))
     }
 
-    fn missing(&self, field: &'static str) -> RecordError {
+    pub(super) fn missing(&self, field: &'static str) -> RecordError {
         RecordError::MissingField {
             record: self.kind,
             field,
@@ -353,11 +369,11 @@ impl<'a> Fields<'a> {
 
     // Ids, texts and names are only read here; their rules are `validate::event`'s, checked
     // once the record is built.
-    fn string(&self, key: &'static str) -> Result<String, RecordError> {
+    pub(super) fn string(&self, key: &'static str) -> Result<String, RecordError> {
         self.str_req(key).map(str::to_string)
     }
 
-    fn string_opt(&self, key: &str) -> Result<Option<String>, RecordError> {
+    pub(super) fn string_opt(&self, key: &str) -> Result<Option<String>, RecordError> {
         Ok(self.str_opt(key)?.map(str::to_string))
     }
 
@@ -366,7 +382,7 @@ impl<'a> Fields<'a> {
         Ok(collapse(self.str_req(key)?))
     }
 
-    fn only(&self, allowed: &[&str]) -> Result<(), RecordError> {
+    pub(super) fn only(&self, allowed: &[&str]) -> Result<(), RecordError> {
         match self.map.keys().find(|k| !allowed.contains(&k.as_str())) {
             Some(k) => Err(RecordError::UnknownField {
                 record: self.kind,
@@ -389,6 +405,9 @@ impl Record {
             Record::Alias(a) => EventBody::SubjectAliased(a.clone()),
             Record::SourceVersion(r, _) => EventBody::SourceRevised(r.clone()),
             Record::Withdrawal(w) => EventBody::SourceWithdrawn(w.clone()),
+            Record::Review(r) => EventBody::ClaimReviewed(r.clone()),
+            Record::Scale(sc) => EventBody::ScaleDeclared(sc.clone()),
+            Record::Setting(st) => EventBody::SettingRecorded(st.clone()),
         }
     }
 }
@@ -421,8 +440,8 @@ impl From<Record> for Draft {
                 body: EventBody::SourceRevised(r),
                 text,
             },
-            Record::Withdrawal(w) => Draft {
-                body: EventBody::SourceWithdrawn(w),
+            other => Draft {
+                body: other.to_body(),
                 text: None,
             },
         }
@@ -491,6 +510,15 @@ fn read_record(obj: &Json, base: &Path) -> Result<Record, RecordError> {
         "withdrawal" => parse_withdrawal(&Fields {
             map,
             kind: "withdrawal",
+        }),
+        "review" => super::verdicts::parse_review(&Fields {
+            map,
+            kind: "review",
+        }),
+        "scale" => super::verdicts::parse_scale(&Fields { map, kind: "scale" }),
+        "setting" => super::verdicts::parse_setting(&Fields {
+            map,
+            kind: "setting",
         }),
         other => Err(RecordError::UnknownType {
             shown: other.escape_debug().to_string(),

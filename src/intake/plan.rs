@@ -6,6 +6,7 @@ use super::import::{Problem, Record};
 use super::plan_desk::{DeskPlan, Verdict};
 use crate::error::{LedgerError, Result};
 use crate::intake::validate;
+use crate::intake::verdicts::{self, Decision};
 use crate::ledger::{Draft, Ledger};
 use crate::model::event::EventBody;
 use std::collections::BTreeMap;
@@ -80,8 +81,36 @@ pub fn plan(ledger: &Ledger, records: Vec<(usize, Record)>) -> Result<Plan, Plan
             }))
         };
 
+    let mut verdicts = verdicts::Earlier::default();
+
     for (line, record) in records {
         let mut problem = |message: String| problems.push(Problem { line, message });
+        if let Record::Review(_) | Record::Scale(_) | Record::Setting(_) = &record {
+            let (is_claim, retracted_at) = match &record {
+                Record::Review(r) => (
+                    lookup(&known, &r.claim)?.map(|(_, _, is_claim)| is_claim),
+                    match retracted.get(&r.claim) {
+                        Some((l, _)) => Some(format!("line {l}")),
+                        None => ledger
+                            .retraction_of(&r.claim)?
+                            .map(|e| format!("seq {}", e.seq)),
+                    },
+                ),
+                _ => (None, None),
+            };
+            match verdicts::decide(ledger, &mut verdicts, record, is_claim, retracted_at)? {
+                Decision::Unchanged => plan.unchanged.push(line),
+                Decision::Refused(message) => problem(message),
+                Decision::Append(record) => {
+                    let draft = Draft::from(*record);
+                    match validate::event(&draft.body) {
+                        Ok(()) => plan.appends.push((line, draft)),
+                        Err(p) => problem(validate::describe(&p)),
+                    }
+                }
+            }
+            continue;
+        }
         let id = match &record {
             Record::Source(s, _) => Some(s.id.clone()),
             Record::Claim(c) => Some(c.id.clone()),
@@ -89,7 +118,10 @@ pub fn plan(ledger: &Ledger, records: Vec<(usize, Record)>) -> Result<Plan, Plan
             | Record::Dismissal(_)
             | Record::Alias(_)
             | Record::SourceVersion(..)
-            | Record::Withdrawal(_) => None,
+            | Record::Withdrawal(_)
+            | Record::Review(_)
+            | Record::Scale(_)
+            | Record::Setting(_) => None,
         };
         if let Some(id) = &id {
             // Same id already in this file or in the ledger.
@@ -200,6 +232,7 @@ pub fn plan(ledger: &Ledger, records: Vec<(usize, Record)>) -> Result<Plan, Plan
                     }
                 }
             }
+            Record::Review(_) | Record::Scale(_) | Record::Setting(_) => {}
             Record::Retract(r) => {
                 if lookup(&known, &r.target)?.is_none() {
                     problem(format!(
@@ -243,7 +276,10 @@ pub fn plan(ledger: &Ledger, records: Vec<(usize, Record)>) -> Result<Plan, Plan
             | Record::Dismissal(_)
             | Record::Alias(_)
             | Record::SourceVersion(..)
-            | Record::Withdrawal(_) => {}
+            | Record::Withdrawal(_)
+            | Record::Review(_)
+            | Record::Scale(_)
+            | Record::Setting(_) => {}
         }
         if let Some(id) = id {
             known.insert(id, Known::File(line, record.clone()));

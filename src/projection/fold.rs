@@ -52,6 +52,9 @@ pub trait Changes {
     fn revise_source(&mut self, seq: u64, revision: &SourceRevision) -> Result<()>;
     /// A publisher's withdrawal of a source, recorded at `seq` (a later one replaces it).
     fn withdraw_source(&mut self, seq: u64, withdrawal: &Withdrawal) -> Result<()>;
+    /// An entry that depends on its event alone (a review, a scale, a setting), replacing any
+    /// earlier entry under its key.
+    fn put_entry(&mut self, table: Table, key: Vec<u8>, value: Vec<u8>) -> Result<()>;
 }
 
 /// Folds one event into `changes`. Pure: what the event says happened, happened; no checks.
@@ -76,11 +79,12 @@ pub fn fold<C: Changes + ?Sized>(changes: &mut C, event: &Event) -> Result<()> {
         EventBody::SubjectAliased(a) => changes.alias(event.seq, a),
         EventBody::SourceRevised(r) => changes.revise_source(event.seq, r),
         EventBody::SourceWithdrawn(w) => changes.withdraw_source(event.seq, w),
-        // The desk's later events (reviews, scales, settings) change no table of this
-        // projection version.
         EventBody::ClaimReviewed(_)
         | EventBody::ScaleDeclared(_)
-        | EventBody::SettingRecorded(_) => Ok(()),
+        | EventBody::SettingRecorded(_) => match super::verdicts::entry(event) {
+            Some((table, k, v)) => changes.put_entry(table, k, v),
+            None => Ok(()),
+        },
     }
 }
 
@@ -268,6 +272,10 @@ impl Changes for Writer<'_> {
         let (k, v) = withdrawal_entry(seq, w);
         self.0.put(WITHDRAWALS, k, Some(v))
     }
+
+    fn put_entry(&mut self, table: Table, key: Vec<u8>, value: Vec<u8>) -> Result<()> {
+        self.0.put(table, key, Some(value))
+    }
 }
 
 /// The table writer over `t`, for consumers that keep some tables as tables.
@@ -346,6 +354,10 @@ mod tests {
         }
         fn withdraw_source(&mut self, seq: u64, w: &Withdrawal) -> Result<()> {
             self.0.push(format!("withdraw_source {seq} {}", w.source));
+            Ok(())
+        }
+        fn put_entry(&mut self, table: Table, _: Vec<u8>, _: Vec<u8>) -> Result<()> {
+            self.0.push(format!("put_entry {table}"));
             Ok(())
         }
     }

@@ -20,6 +20,7 @@
 //! - [`summary`] — the digest and counts of a replay without holding the tables;
 //! - [`queries`] — reads: a claim, a source, a subject's claims, who cites what.
 //! - [`facts`] — the fact state per subject and predicate: live claims, values, agreement.
+//! - [`verdicts`] — reviews of claims, rating scales and ledger settings.
 
 use crate::error::{LedgerError, Result};
 use bincode::{Decode, Encode};
@@ -33,6 +34,7 @@ pub mod queries;
 pub mod state;
 pub mod summary;
 pub mod tables;
+pub mod verdicts;
 pub mod versions;
 
 pub use crate::store::Visit;
@@ -53,8 +55,9 @@ pub use tables::{
 };
 
 /// Version of the projection's table layout; a mismatch means rebuild. 3: claim states hold the
-/// claim's claimant and excerpt. 4: subject aliases, source versions and withdrawals.
-pub(crate) const PROJECTION_VERSION: u8 = 4;
+/// claim's claimant and excerpt. 4: subject aliases, source versions and withdrawals. 5: reviews,
+/// scales and settings (p_reviews, p_scales, p_settings).
+pub(crate) const PROJECTION_VERSION: u8 = 5;
 /// blake3 derive-key context for projection entry hashes.
 pub(crate) const ENTRY_CONTEXT: &str = "factledger v1 projection entry";
 /// Name of the projection's meta record in the store (see [`Meta`]).

@@ -58,7 +58,7 @@ struct SummaryFold<'r> {
     sources: HashMap<Box<str>, (u32, u64, Option<u64>)>,
     source_ids: Vec<Box<str>>,
     subjects: HashSet<Box<str>>,
-    /// Authors and dismissals are few: kept as tables, by the table writer.
+    /// Authors, dismissals, reviews, scales and settings are few: kept as tables, by the table writer.
     authors: MemTables,
     /// Entries a later event may replace (aliases, withdrawals: few), as last written, so the
     /// replaced entry leaves the digest.
@@ -248,6 +248,11 @@ impl Changes for SummaryFold<'_> {
         let (k, v) = fold::withdrawal_entry(seq, w);
         self.replace(WITHDRAWALS, k, v);
         Ok(())
+    }
+
+    /// Reviews, scales and settings are few next to claims: kept as tables, like the authors.
+    fn put_entry(&mut self, table: Table, key: Vec<u8>, value: Vec<u8>) -> Result<()> {
+        authors(&mut self.authors).put_entry(table, key, value)
     }
 }
 

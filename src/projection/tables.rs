@@ -36,11 +36,17 @@ pub enum Table {
     /// `subject key \0 subject as written` → empty: the spellings of a subject that hold claims,
     /// under the key case- and spacing-insensitive lookup uses.
     SubjectNames,
+    /// `claim id \0 seq` (20 decimal digits) → review state: every verdict on a claim, in order.
+    Reviews,
+    /// Scale name → scale state: the latest declaration of each rating scale.
+    Scales,
+    /// Setting key → setting state: the latest value of each ledger setting.
+    Settings,
 }
 
 impl Table {
     /// All tables, in digest order (and the order of the enum).
-    pub(crate) const ALL: [Table; 11] = [
+    pub(crate) const ALL: [Table; 14] = [
         Table::Claims,
         Table::Sources,
         Table::Subjects,
@@ -52,6 +58,9 @@ impl Table {
         Table::SourceVersions,
         Table::Withdrawals,
         Table::SubjectNames,
+        Table::Reviews,
+        Table::Scales,
+        Table::Settings,
     ];
 
     /// The table's name: its keyspace in the store and its part of every entry hash.
@@ -68,6 +77,9 @@ impl Table {
             Table::SourceVersions => "p_source_versions",
             Table::Withdrawals => "p_withdrawals",
             Table::SubjectNames => "p_subject_names",
+            Table::Reviews => "p_reviews",
+            Table::Scales => "p_scales",
+            Table::Settings => "p_settings",
         }
     }
 
@@ -79,13 +91,16 @@ impl Table {
             | Table::SourceClaims
             | Table::CitedBy
             | Table::SourceVersions
-            | Table::SubjectNames => Grouping::FirstPart,
+            | Table::SubjectNames
+            | Table::Reviews => Grouping::FirstPart,
             Table::Claims
             | Table::Sources
             | Table::Authors
             | Table::Dismissals
             | Table::Aliases
-            | Table::Withdrawals => Grouping::Hashed,
+            | Table::Withdrawals
+            | Table::Scales
+            | Table::Settings => Grouping::Hashed,
         }
     }
 
@@ -132,8 +147,14 @@ pub const SOURCE_VERSIONS: Table = Table::SourceVersions;
 pub const WITHDRAWALS: Table = Table::Withdrawals;
 /// `subject key \0 subject` → empty.
 pub const SUBJECT_NAMES: Table = Table::SubjectNames;
+/// `claim id \0 seq` → review state.
+pub const REVIEWS: Table = Table::Reviews;
+/// Scale name → scale state.
+pub const SCALES: Table = Table::Scales;
+/// Setting key → setting state.
+pub const SETTINGS: Table = Table::Settings;
 /// All tables, in digest order.
-pub(crate) const TABLES: [Table; 11] = Table::ALL;
+pub(crate) const TABLES: [Table; 14] = Table::ALL;
 
 /// Read access to projection tables.
 pub trait Tables {
@@ -163,7 +184,7 @@ pub trait TablesMut: Tables {
 /// puts and gets millions of entries and scans rarely (a scan sorts what it visits).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct MemTables {
-    pub(super) tables: [HashMap<Vec<u8>, Vec<u8>>; 11],
+    pub(super) tables: [HashMap<Vec<u8>, Vec<u8>>; 14],
 }
 
 impl Tables for MemTables {
@@ -220,7 +241,10 @@ impl MemTables {
                 | Table::Dismissals
                 | Table::Aliases
                 | Table::SourceVersions
-                | Table::Withdrawals => 0,
+                | Table::Withdrawals
+                | Table::Reviews
+                | Table::Scales
+                | Table::Settings => 0,
                 Table::Sources | Table::CitedBy | Table::SubjectNames => events / 16,
             };
             t.tables[table as usize].reserve(n);
@@ -333,7 +357,10 @@ mod tests {
                 "p_aliases",
                 "p_source_versions",
                 "p_withdrawals",
-                "p_subject_names"
+                "p_subject_names",
+                "p_reviews",
+                "p_scales",
+                "p_settings"
             ]
         );
         assert_eq!(SUBJECTS.keyspace().grouping, Grouping::FirstPart);

@@ -64,6 +64,9 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> Result<(), CliError> {
         }
         None => out!("source {}", esc(report.source()))?,
     }
+    if let Some(v) = &report.verdict {
+        out!("verdict {}", crate::cli::render::verdict_line(v))?;
+    }
     for l in &chain.links {
         let indent = "   ".repeat(l.depth);
         let title = l

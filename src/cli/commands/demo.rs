@@ -62,11 +62,26 @@ fn print_flags(ledger: &Ledger, options: &FlagsOptions) -> Result<(), CliError> 
 #[derive(Serialize)]
 struct DemoJson {
     chains: Vec<DemoChain>,
+    claimreview: serde_json::Value,
     facts: Vec<FactRow>,
     flags: Vec<ListedFlag>,
     log: Vec<Event>,
+    prov: serde_json::Value,
     subjects: Vec<SubjectRow>,
     verify: DemoVerify,
+}
+
+/// The verdict on the misdated claim, and its ClaimReview and PROV, after the fixtures.
+fn verdict_exports(
+    ctx: &Context,
+    ledger: &mut Ledger,
+) -> Result<(serde_json::Value, serde_json::Value), CliError> {
+    demo::record_verdict(ledger, &ctx.stamp()?).map_err(refused)?;
+    let fail = |e: factledger::desk::interop::ExportError| CliError::usage(e.to_string());
+    let cr =
+        factledger::desk::interop::claimreview(ledger, Some(demo::MISDATED_CLAIM)).map_err(fail)?;
+    let prov = factledger::desk::interop::prov(ledger, Some(demo::MISDATED_CLAIM)).map_err(fail)?;
+    Ok((cr, prov))
 }
 
 /// The verification summary in the demo's JSON.
@@ -91,9 +106,10 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
             key_dir: ctx.global.key_dir.clone(),
         },
     };
-    let ledger = load_fixtures(&demo_ctx, tmp.path())?;
+    let mut ledger = load_fixtures(&demo_ctx, tmp.path())?;
     let head = ledger.head();
     if ctx.json() {
+        let (claimreview, prov) = verdict_exports(&demo_ctx, &mut ledger)?;
         // One JSON object with everything the readable demo shows.
         let facts = facts(&ledger, &FactsOptions::default())?;
         let all_flags = all_flags(
@@ -108,9 +124,11 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
         let log: Vec<Event> = ledger.events(1).collect::<Result<_, _>>()?;
         print_json(&DemoJson {
             chains,
+            claimreview,
             facts,
             flags: all_flags,
             log,
+            prov,
             subjects: subjects(&ledger, &SubjectsOptions::default())?,
             verify: DemoVerify {
                 events: report.events,
@@ -260,6 +278,35 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
         }
         Some(p) => out!("FAILED at seq {}: {} ({})", p.seq, esc(&p.message), p.code)?,
     }
+
+    out!(
+        "\n== A verdict: the desk rates {} '{}' and publishes it ==",
+        demo::MISDATED_CLAIM,
+        demo::VERDICT.rating
+    )?;
+    let (cr, prov) = verdict_exports(&demo_ctx, &mut ledger)?;
+    let head = ledger.head();
+    out!(
+        "recorded desk.name, desk.url and the review as seq {} to {}",
+        head.seq - 2,
+        head.seq
+    )?;
+    out!(
+        "\n-- ClaimReview JSON-LD (factledger export --claimreview --claim {}) --",
+        demo::MISDATED_CLAIM
+    )?;
+    out!(
+        "{}",
+        serde_json::to_string_pretty(&cr).map_err(std::io::Error::other)?
+    )?;
+    out!(
+        "\n-- W3C PROV-JSON (factledger export --prov --claim {}) --",
+        demo::MISDATED_CLAIM
+    )?;
+    out!(
+        "{}",
+        serde_json::to_string_pretty(&prov).map_err(std::io::Error::other)?
+    )?;
     if args.keep {
         let kept = tmp.keep();
         out!("\nThe ledger is kept at {}", kept.join("ledger").display())?;

@@ -20,6 +20,9 @@ pub struct FactsArgs {
     /// coverage said then (sources without a published date are left out).
     #[arg(long, value_name = "DATE")]
     pub published_by: Option<String>,
+    /// Print CSV with a header row, for a spreadsheet (docs/interop.md).
+    #[arg(long)]
+    pub csv: bool,
 }
 
 pub fn run(ctx: &Context, args: &FactsArgs) -> Result<(), CliError> {
@@ -28,6 +31,9 @@ pub fn run(ctx: &Context, args: &FactsArgs) -> Result<(), CliError> {
         as_of: args.as_of.as_deref().map(str::parse::<AsOf>).transpose()?,
         published_by: crate::cli::time::published_by(args.published_by.as_deref())?,
     };
+    if args.csv && ctx.json() {
+        return Err(CliError::usage("--csv and --json: give one".to_string()));
+    }
     let ledger = ctx.open()?;
     if crate::cli::time::said_empty(ctx, &ledger, options.as_of.as_ref(), "[]")? {
         return Ok(());
@@ -35,6 +41,9 @@ pub fn run(ctx: &Context, args: &FactsArgs) -> Result<(), CliError> {
     let facts = facts(&ledger, &options)?;
     if ctx.json() {
         return print_json(&facts);
+    }
+    if args.csv {
+        return crate::cli::render::print_facts_csv(&facts);
     }
     if facts.is_empty() {
         return match &args.subject {

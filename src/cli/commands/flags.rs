@@ -42,6 +42,9 @@ pub struct FlagsArgs {
     /// Only flags about this subject (a claim subject, or a source id for citation flags).
     #[arg(long)]
     pub subject: Option<String>,
+    /// Print CSV with a header row, for a spreadsheet (docs/interop.md).
+    #[arg(long)]
+    pub csv: bool,
 }
 
 fn codes(option: &str, given: &[String]) -> Result<Vec<FlagCode>, CliError> {
@@ -89,6 +92,9 @@ pub fn run(ctx: &Context, args: &FlagsArgs) -> Result<(), CliError> {
         published_by: crate::cli::time::published_by(args.published_by.as_deref())?,
     };
     let fail_on = severity("--fail-on", args.fail_on.as_deref())?;
+    if args.csv && ctx.json() {
+        return Err(CliError::usage("--csv and --json: give one".to_string()));
+    }
     let ledger = ctx.open()?;
     if crate::cli::time::said_empty(ctx, &ledger, options.as_of.as_ref(), "[]")? {
         return Ok(());
@@ -109,6 +115,11 @@ pub fn run(ctx: &Context, args: &FlagsArgs) -> Result<(), CliError> {
             return Err(e.with_json(serde_json::to_value(&listed)?));
         }
         return print_json(&listed);
+    }
+    if args.csv {
+        crate::cli::render::print_flag_csv_header()?;
+        flags(&ledger, &options, &mut crate::cli::render::print_flag_csv)?;
+        return Ok(());
     }
     // Printed as they come: a whole large ledger has millions.
     let summary = flags(&ledger, &options, &mut print_flag_group)?;

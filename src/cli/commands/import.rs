@@ -12,14 +12,24 @@ use std::path::PathBuf;
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
     /// The file to import, or - for standard input.
-    #[arg(value_name = "FILE|-", required_unless_present = "bundle")]
+    #[arg(value_name = "FILE|-", required_unless_present_any = ["bundle", "claimreview", "csv"])]
     pub file: Option<PathBuf>,
     /// Restore an exported bundle into an empty ledger (verified first; same hashes, same root).
-    #[arg(long, value_name = "FILE", conflicts_with = "file")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["file", "claimreview", "csv"])]
     pub bundle: Option<PathBuf>,
+    /// Import schema.org ClaimReview JSON-LD (an object, an array, an @graph or a DataFeed):
+    /// sources, claims and reviews attributed to the reviewing organisation.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["file", "csv"])]
+    pub claimreview: Option<PathBuf>,
+    /// Import claims and sources from a CSV file with a header row (docs/interop.md).
+    #[arg(long, value_name = "FILE", conflicts_with = "file")]
+    pub csv: Option<PathBuf>,
 }
 
 pub fn run(ctx: &Context, args: &ImportArgs) -> Result<(), CliError> {
+    if args.claimreview.is_some() || args.csv.is_some() {
+        return crate::cli::commands::interop::run_import(ctx, args);
+    }
     if let Some(path) = &args.bundle {
         let input = read_input(path)?;
         let now = crate::cli::input::verifier_clock()?;

@@ -125,6 +125,9 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> Result<(), CliError> {
         // Events without an id of their own are shown through `log`, not looked up by `show`.
         other => out!("  {}", crate::cli::render::event_summary(other))?,
     }
+    if let Some(v) = &shown.verdict {
+        out!("  verdict   {}", crate::cli::render::verdict_line(v))?;
+    }
     if let (Some(k), Some(sig)) = (&event.signer, &event.signature) {
         out!("  signed by {}", hex(k))?;
         out!("  signature {}", hex(sig))?;
