@@ -626,10 +626,11 @@ fn a_line_of_many_megabytes_is_refused_with_its_line_number() {
             .lines()
             .filter(|l| l.contains("huge.jsonl:"))
             .count(),
-        2,
-        "only the long line is reported (parse problems come before plan problems): {}",
+        3,
+        "the long line and the plan problem of line 3 are reported in one pass: {}",
         out.stderr
     );
+    out.stderr_has("huge.jsonl:3: cannot retract 'nope'");
     assert_eq!(c.head_file(), head);
 
     // The same through standard input.

@@ -6,7 +6,9 @@
 //! Nothing here reads the environment, standard input or the caller's files: the caller passes
 //! the bytes and the directory `text_file` paths are relative to.
 
-use crate::intake::import::{parse_input, plan, PlanError, Problem, Record};
+use crate::intake::import::{
+    parse_input, plan, plan_alongside, refused_ids, PlanError, Problem, Record,
+};
 use crate::integrity::bundle::{self, BundleError, BundleProblem};
 use crate::ledger::{Draft, Stamp};
 use crate::model::event::hex;
@@ -119,13 +121,23 @@ pub fn import_records(
     stamp: &Stamp,
 ) -> Result<AppendReport, ImportError> {
     let (records, problems) = parse_input(input.bytes, input.base);
-    if !problems.is_empty() {
-        return Err(ImportError::Refused {
-            label: input.label.to_string(),
-            problems,
-        });
+    if problems.is_empty() {
+        return append_records(ledger, input.label, records, stamp, input.durability);
     }
-    append_records(ledger, input.label, records, stamp, input.durability)
+    // The sound lines are still checked against the ledger and each other, so one pass reports
+    // every problem: a malformed line and an unknown source on another line together.
+    let refused = refused_ids(input.bytes, &problems);
+    let mut problems = problems;
+    match plan_alongside(ledger, records, &refused) {
+        Ok(_) => {}
+        Err(PlanError::Problems(more)) => problems.extend(more),
+        Err(PlanError::Ledger(e)) => return Err(ImportError::Ledger(e)),
+    }
+    problems.sort_by_key(|p| p.line);
+    Err(ImportError::Refused {
+        label: input.label.to_string(),
+        problems,
+    })
 }
 
 /// Plans records (with their line numbers) against the ledger and appends the new ones: the end

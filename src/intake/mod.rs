@@ -13,6 +13,7 @@ pub mod extract;
 pub mod import;
 pub mod plan;
 pub mod reported;
+pub(crate) mod suggest;
 pub mod validate;
 
 /// A regex from one of intake's fixed patterns. The patterns are constants, so one that does
