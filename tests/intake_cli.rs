@@ -168,3 +168,117 @@ fn a_json_array_or_pretty_printed_json_says_one_object_per_line() {
         .stderr_has("mixed.json:2: malformed JSON")
         .stderr_has("one complete JSON object per line");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Item 1: predicates
+
+#[test]
+fn near_miss_predicates_are_refused_with_did_you_mean() {
+    let env = with_source();
+    let before = head_seq(&env);
+    let out = import(
+        &env,
+        "typos.jsonl",
+        &[
+            claim("c1", "un", "dte", json!("24 February 2025")),
+            claim("c2", "un", "votes:US", json!("no")),
+            claim("c3", "un", "Date of vote", json!("24 February 2025")),
+            claim("c4", "un", "vote:Untied States", json!("no")),
+            claim("c5", "un", "Outcomes", json!("adopted")),
+        ],
+    );
+    out.expect(2)
+        .stderr_has("typos.jsonl:1: claim 'c1': predicate 'dte'")
+        .stderr_has("did you mean 'date'?")
+        .stderr_has("typos.jsonl:2: claim 'c2': predicate 'votes:US'")
+        .stderr_has("did you mean 'vote:United States'?")
+        .stderr_has("typos.jsonl:3: claim 'c3': predicate 'Date of vote' is the typed predicate 'date' with words added")
+        .stderr_has("typos.jsonl:4: claim 'c4': predicate 'vote:Untied States': 'Untied States' is not a UN member state; closest: United States")
+        .stderr_has("typos.jsonl:5: claim 'c5': predicate 'Outcomes'")
+        .stderr_has("5 problems found");
+    assert_eq!(head_seq(&env), before);
+}
+
+#[test]
+fn new_predicates_are_accepted_and_listed_once() {
+    let env = with_source();
+    let out = import_json(
+        &env,
+        "new.jsonl",
+        &[
+            claim("c1", "un", "note", json!("first reading")),
+            claim("c2", "un", "location", json!("New York")),
+            claim("c3", "un", "drafted by", json!("Algeria")),
+            claim("c4", "un", "date", json!("24 February 2025")),
+            claim("c5", "un", "vote:Kenya", json!("yes")),
+            json!({"type":"claim","id":"c6","source":"un","subject":"S/RES/2775","predicate":" drafted   by ","value":"Denmark"}),
+        ],
+    );
+    out.expect(0);
+    assert_eq!(
+        out.json()["new_predicates"],
+        json!(["note", "location", "drafted by"])
+    );
+    // Text output names them too; predicates the ledger has used are no longer new.
+    let f = env.write(
+        "more.jsonl",
+        jsonl(&[
+            claim("c7", "un", "note", json!("second reading")),
+            claim("c8", "un", "venue", json!("Security Council chamber")),
+        ]),
+    );
+    env.run(&["import".as_ref(), f.as_os_str()])
+        .expect(0)
+        .stdout_has("new predicates in this ledger: 'venue'");
+    // A spelling of a predicate the ledger uses, and of one earlier in the same file.
+    import(
+        &env,
+        "near.jsonl",
+        &[
+            claim("c9", "un", "Drafted-By", json!("Guyana")),
+            claim("c10", "un", "reviewer", json!("night desk")),
+            claim("c11", "un", "reviewers", json!("day desk")),
+        ],
+    )
+    .expect(2)
+    .stderr_has("near.jsonl:1: claim 'c9': predicate 'Drafted-By' is a near miss of 'drafted by' (used in this ledger); did you mean 'drafted by'?")
+    .stderr_has("near.jsonl:3: claim 'c11': predicate 'reviewers' is a near miss of 'reviewer' (at line 2)");
+    // The facts show one predicate for both spellings of 'drafted by'.
+    let facts = env.json(&["facts", "--subject", "S/RES/2775"]);
+    assert!(facts.to_string().contains("\"drafted by\""), "{facts}");
+}
+
+#[test]
+fn add_claim_checks_predicates_as_the_import_does() {
+    let env = with_source();
+    let add = |id: &str, predicate: &str, value: &str| {
+        env.run(&[
+            "add",
+            "claim",
+            "--id",
+            id,
+            "--source",
+            "un",
+            "--subject",
+            "S/RES/2774",
+            "--predicate",
+            predicate,
+            "--value",
+            value,
+        ])
+    };
+    let date = "24 February 2025";
+    add("c1", "dte", date)
+        .expect(2)
+        .stderr_has("<arguments>: claim 'c1': predicate 'dte'")
+        .stderr_has("did you mean 'date'?");
+    add("c2", "vote:Untied States", "no")
+        .expect(2)
+        .stderr_has("closest: United States");
+    add("c3", "location", "New York")
+        .expect(0)
+        .stdout_has("new predicates in this ledger: 'location'");
+    add("c4", " Date ", date).expect(0);
+    let v = env.json(&["show", "c4"]);
+    assert_eq!(v["predicate"], json!("date"), "{v}");
+}

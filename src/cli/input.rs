@@ -80,6 +80,14 @@ pub fn print_append(
             report.head.seq,
             &report.head.hash[..16]
         )?;
+        if !report.new_predicates.is_empty() {
+            let names: Vec<String> = report
+                .new_predicates
+                .iter()
+                .map(|p| format!("'{}'", esc(p)))
+                .collect();
+            out!("new predicates in this ledger: {}", names.join(", "))?;
+        }
     }
     if report.needs_sync {
         flush_out()?;

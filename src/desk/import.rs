@@ -7,8 +7,9 @@
 //! the bytes and the directory `text_file` paths are relative to.
 
 use crate::intake::import::{
-    parse_input, plan, plan_alongside, refused_ids, PlanError, Problem, Record,
+    parse_input, plan, plan_alongside, refused_ids, Plan, PlanError, Problem, Record,
 };
+use crate::intake::predicates::{check_records, Vocabulary};
 use crate::integrity::bundle::{self, BundleError, BundleProblem};
 use crate::ledger::{Draft, Stamp};
 use crate::model::event::hex;
@@ -75,6 +76,10 @@ pub struct AppendReport {
     pub head: HeadRef,
     /// Seq of the last appended event, if any.
     pub last_seq: Option<u64>,
+    /// Ordinary predicates (not typed, not `vote:`) the input's claims use that the ledger had
+    /// not used before, in input order; absent from the JSON when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub new_predicates: Vec<String>,
     /// Always true: a refused write is an [`ImportError`].
     pub ok: bool,
     /// Records already in the ledger with identical content, skipped.
@@ -128,6 +133,7 @@ pub fn import_records(
     // every problem: a malformed line and an unknown source on another line together.
     let refused = refused_ids(input.bytes, &problems);
     let mut problems = problems;
+    problems.extend(check_predicates(ledger, &records)?.0);
     match plan_alongside(ledger, records, &refused) {
         Ok(_) => {}
         Err(PlanError::Problems(more)) => problems.extend(more),
@@ -140,6 +146,19 @@ pub fn import_records(
     })
 }
 
+/// The claims' predicates checked against the ledger's (near misses refused): the problems, and
+/// the ordinary predicates new to the ledger.
+fn check_predicates(
+    ledger: &Ledger,
+    records: &[(usize, Record)],
+) -> Result<(Vec<Problem>, Vec<String>), LedgerError> {
+    if !records.iter().any(|(_, r)| matches!(r, Record::Claim(_))) {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let mut vocabulary = Vocabulary::new(crate::projection::predicates(&ledger.tables())?);
+    Ok(check_records(&mut vocabulary, records))
+}
+
 /// Plans records (with their line numbers) against the ledger and appends the new ones: the end
 /// every record-shaped write shares (import, add, retract).
 pub(crate) fn append_records(
@@ -149,22 +168,34 @@ pub(crate) fn append_records(
     stamp: &Stamp,
     durability: Durability,
 ) -> Result<AppendReport, ImportError> {
-    let plan = plan(ledger, records).map_err(|e| match e {
-        PlanError::Problems(problems) => ImportError::Refused {
+    let (mut problems, new_predicates) = check_predicates(ledger, &records)?;
+    let plan = match plan(ledger, records) {
+        Ok(plan) if problems.is_empty() => plan,
+        Ok(_) => Plan::default(),
+        Err(PlanError::Problems(more)) => {
+            problems.extend(more);
+            Plan::default()
+        }
+        Err(PlanError::Ledger(e)) => return Err(ImportError::Ledger(e)),
+    };
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| p.line);
+        return Err(ImportError::Refused {
             label: label.to_string(),
             problems,
-        },
-        PlanError::Ledger(e) => ImportError::Ledger(e),
-    })?;
+        });
+    }
     let drafts = plan.appends.into_iter().map(|(_, d)| d).collect();
-    Ok(append_drafts(
+    let mut report = append_drafts(
         ledger,
         label,
         drafts,
         plan.unchanged.len(),
         stamp,
         durability,
-    )?)
+    )?;
+    report.new_predicates = new_predicates;
+    Ok(report)
 }
 
 /// Appends decided drafts and reports what was appended.
@@ -186,6 +217,7 @@ pub(crate) fn append_drafts(
         first_seq: appended.first().map(|e| e.seq),
         head: HeadRef::of(ledger),
         last_seq: appended.last().map(|e| e.seq),
+        new_predicates: Vec::new(),
         ok: true,
         unchanged,
         needs_sync: durability == Durability::Unsynced,

@@ -5,6 +5,7 @@
 //!
 //! - [`import`] — the JSON Lines import format and the plan of what to append.
 //! - [`plan`] — which imported records become events, checked against the ledger and each other.
+//! - [`predicates`] — the predicates a ledger knows, and near misses of them refused.
 //! - [`validate`] — the field rules every event meets, by whichever route it enters.
 //! - [`reported`] — claim values as reporters write them ("adopted 10-0-5") read into typed values.
 //! - [`extract`] — candidate claims read from an article's text, each tied to its exact words.
@@ -12,6 +13,7 @@
 pub mod extract;
 pub mod import;
 pub mod plan;
+pub mod predicates;
 pub mod reported;
 pub(crate) mod suggest;
 pub mod validate;
