@@ -282,3 +282,86 @@ fn add_claim_checks_predicates_as_the_import_does() {
     let v = env.json(&["show", "c4"]);
     assert_eq!(v["predicate"], json!("date"), "{v}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Item 3: values as reporters write them
+
+/// The value a claim was stored with, as `show --json` gives it.
+fn stored_value(env: &TestEnv, id: &str) -> Json {
+    env.json(&["show", id])["value"].clone()
+}
+
+#[test]
+fn tallies_and_outcomes_as_reporters_write_them_store_the_typed_value() {
+    let env = with_source();
+    import(
+        &env,
+        "values.jsonl",
+        &[
+            claim(
+                "t-object",
+                "un",
+                "tally",
+                json!({"body":"UNSC","yes":10,"no":0,"abstain":5}),
+            ),
+            claim(
+                "t-adopted",
+                "un",
+                "tally",
+                json!("security council: adopted 10-0-5"),
+            ),
+            claim(
+                "t-words",
+                "un",
+                "tally",
+                json!("unsc 10 votes to 0, with 5 abstentions"),
+            ),
+            claim(
+                "t-ga",
+                "un",
+                "tally",
+                json!("General assembly 93 in favour, 18 against, 65 abstentions"),
+            ),
+            claim("o-word", "un", "outcome", json!("adopted")),
+            claim(
+                "o-phrase",
+                "un",
+                "outcome",
+                json!("The draft was adopted unanimously."),
+            ),
+            claim(
+                "o-veto",
+                "un",
+                "outcome",
+                json!("vetoed by the Russian Federation"),
+            ),
+        ],
+    )
+    .expect(0);
+    let object = stored_value(&env, "t-object");
+    assert_eq!(stored_value(&env, "t-adopted"), object);
+    assert_eq!(stored_value(&env, "t-words"), object);
+    assert_eq!(stored_value(&env, "t-ga")["body"], json!("UNGA"));
+    assert_eq!(stored_value(&env, "o-phrase"), stored_value(&env, "o-word"));
+    assert_eq!(stored_value(&env, "o-veto"), json!("vetoed"));
+}
+
+#[test]
+fn an_unreadable_value_names_the_accepted_forms_with_an_example() {
+    let env = with_source();
+    import(
+        &env,
+        "bad-values.jsonl",
+        &[
+            claim("t1", "un", "tally", json!("lots of votes")),
+            claim("t2", "un", "tally", json!("adopted 10-0-5")),
+            claim("o1", "un", "outcome", json!("went through")),
+        ],
+    )
+    .expect(2)
+    .stderr_has("bad-values.jsonl:1: claim field 'value': 'lots of votes' is not a tally in an accepted form: write '93-18-65'")
+    .stderr_has("bad-values.jsonl:2: claim field 'value': 'adopted 10-0-5' gives 15 votes in all")
+    .stderr_has("as in 'UNSC adopted 10-0-5'")
+    .stderr_has("bad-values.jsonl:3: 'went through' is not an outcome (adopted, rejected, vetoed); phrases as reporters write them are read too")
+    .stderr_has("'was adopted unanimously'");
+}

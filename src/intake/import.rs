@@ -155,6 +155,9 @@ pub enum RecordError {
     /// The predicate or the value is not acceptable.
     #[error(transparent)]
     Value(#[from] ValueError),
+    /// An outcome in no accepted form (said as a value's own messages are, without the field).
+    #[error("{0}")]
+    Outcome(#[source] crate::intake::reported::ReportedError),
     /// A tally written as a reporter writes it, in no accepted form.
     #[error("claim field 'value': {0}")]
     Reported(#[from] crate::intake::reported::ReportedError),
@@ -644,6 +647,9 @@ fn parse_claim(f: &Fields) -> Result<Record, RecordError> {
         // A tally as a reporter writes it ("93-18-65", "UNGA 93 in favour, 18 against…") reads
         // into the same typed value as the object form.
         ("tally", Json::String(s)) => Value::Tally(crate::intake::reported::parse_tally(s)?),
+        ("outcome", Json::String(s)) => {
+            Value::Outcome(crate::intake::reported::parse_outcome(s).map_err(RecordError::Outcome)?)
+        }
         _ => Value::from_json(&predicate, raw)?,
     };
     let supersedes = f.string_opt("supersedes")?;
