@@ -365,3 +365,137 @@ fn an_unreadable_value_names_the_accepted_forms_with_an_example() {
     .stderr_has("bad-values.jsonl:3: 'went through' is not an outcome (adopted, rejected, vetoed); phrases as reporters write them are read too")
     .stderr_has("'was adopted unanimously'");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Item 13: ids, authors and Ctrl-C
+
+#[test]
+fn add_claim_without_an_id_makes_a_readable_one_and_prints_it() {
+    let env = with_source();
+    let add = |predicate: &str, value: &str| {
+        env.run(&[
+            "add",
+            "claim",
+            "--source",
+            "un",
+            "--subject",
+            "S/RES/2774",
+            "--predicate",
+            predicate,
+            "--value",
+            value,
+        ])
+    };
+    add("date", "24 February 2025")
+        .expect(0)
+        .stdout_has("claim id: un-date\n");
+    add("Date", "25 February 2025")
+        .expect(0)
+        .stdout_has("claim id: un-date-2\n");
+    let v = env
+        .run(&[
+            "--json",
+            "add",
+            "claim",
+            "--source",
+            "un",
+            "--subject",
+            "S/RES/2774",
+            "--predicate",
+            "vote:US",
+            "--value",
+            "no",
+        ])
+        .expect(0)
+        .json();
+    assert_eq!(v["id"], json!("un-vote:united-states"), "{v}");
+    assert_eq!(
+        env.json(&["show", "un-date-2"])["value"],
+        json!("2025-02-25")
+    );
+}
+
+#[test]
+fn with_no_author_anywhere_an_append_says_so_instead_of_recording_unknown() {
+    let mut env = TestEnv::new();
+    env.set_var("FACTLEDGER_AUTHOR", None);
+    // Creating a ledger appends nothing and needs no author.
+    env.init();
+    let out = env.run(&["add", "source", "--id", "un"]);
+    out.expect(2)
+        .stderr_has("no author to record: pass --author NAME or set FACTLEDGER_AUTHOR");
+    assert_eq!(head_seq(&env), 0, "nothing appended");
+    env.run(&["--author", "ana", "add", "source", "--id", "un"])
+        .expect(0);
+    let mut with_user = TestEnv::new();
+    with_user.set_var("FACTLEDGER_AUTHOR", None);
+    with_user.set_var("USER", Some("night-desk".into()));
+    with_user.init();
+    with_user.run(&["add", "source", "--id", "un"]).expect(0);
+    assert_eq!(
+        with_user.json(&["show", "un"])["author"],
+        json!("night-desk")
+    );
+}
+
+#[test]
+fn on_a_signed_ledger_the_key_holder_is_the_default_author() {
+    let mut env = TestEnv::new();
+    env.set_var("FACTLEDGER_AUTHOR", None);
+    env.set_var("FACTLEDGER_KEYS", Some(env.p("keys")));
+    env.run(&["key", "generate", "--name", "ana"]).expect(0);
+    env.run(&["init", "--key", "ana"]).expect(0);
+    // No --author, no FACTLEDGER_AUTHOR, no USER: ana holds the ledger's only key here.
+    env.run(&["add", "source", "--id", "un"]).expect(0);
+    assert_eq!(env.json(&["show", "un"])["author"], json!("ana"));
+    // With keys of two authorised authors at hand, the desk must say who it is.
+    env.run(&["key", "generate", "--name", "bob"]).expect(0);
+    let bob = env.json(&["key", "list"]);
+    let bob_key = bob
+        .as_array()
+        .and_then(|keys| keys.iter().find(|k| k["name"] == json!("bob")))
+        .and_then(|k| k["public_key"].as_str())
+        .unwrap_or_else(|| panic!("bob's key in {bob}"))
+        .to_string();
+    env.run(&["authors", "add", "bob", &bob_key]).expect(0);
+    env.run(&["add", "source", "--id", "wire"])
+        .expect(2)
+        .stderr_has("keys of 2 of its authors (ana, bob); pass --author NAME");
+    env.run(&["--author", "bob", "add", "source", "--id", "wire"])
+        .expect(0);
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_an_import_says_nothing_was_appended() {
+    use std::io::{BufRead, BufReader, Write};
+    let env = with_source();
+    let before = head_seq(&env);
+    let mut cmd = common::hermetic(&env.p("home"), &env.p("tmp"));
+    cmd.env("FACTLEDGER_TEST_ANNOUNCE_INTERRUPTIBLE", "1")
+        .arg("--ledger")
+        .arg(env.ledger())
+        .args(["import", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn");
+    // Half a file on standard input, which stays open: the import is still reading it.
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "{}", claim("c1", "un", "outcome", json!("adopted"))).unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut ready = String::new();
+    stderr.read_line(&mut ready).unwrap();
+    assert_eq!(ready.trim(), "interruptible");
+    // SAFETY: a plain kill(2) of our own child.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+    let status = child.wait().unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    drop(stdin);
+    assert_eq!(status.code(), Some(130), "{rest}");
+    assert!(
+        rest.contains("interrupted before anything was written; nothing was appended"),
+        "{rest}"
+    );
+    assert_eq!(head_seq(&env), before);
+}

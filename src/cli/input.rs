@@ -157,7 +157,7 @@ impl From<ImportError> for CliError {
     fn from(e: ImportError) -> CliError {
         let details = match &e {
             ImportError::Ledger(_) => Vec::new(),
-            ImportError::Invalid { .. } => Vec::new(),
+            ImportError::Invalid { .. } | ImportError::Cancelled { .. } => Vec::new(),
             ImportError::Refused { label, problems } => {
                 let mut details: Vec<String> = problems
                     .iter()
@@ -175,6 +175,7 @@ impl From<ImportError> for CliError {
         };
         match e {
             ImportError::Ledger(e) => e.into(),
+            e @ ImportError::Cancelled { .. } => CliError::interrupted(e.to_string()),
             e => CliError::usage(e.to_string()).with_details(details),
         }
     }

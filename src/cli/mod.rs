@@ -20,6 +20,7 @@ macro_rules! out {
 pub mod commands;
 mod error;
 pub mod input;
+mod interrupt;
 pub mod render;
 
 pub use error::{CliError, ErrorKind};
@@ -142,21 +143,90 @@ impl Context {
         Ok(factledger::Ledger::open(&self.global.ledger, wait)?)
     }
 
-    /// Who and when for an append: `--author`, else `FACTLEDGER_AUTHOR`, else the OS user;
-    /// `FACTLEDGER_NOW` (RFC 3339), else the clock.
-    pub fn stamp(&self) -> Result<factledger::ledger::Stamp, CliError> {
+    /// The author named on purpose: `--author`, else `FACTLEDGER_AUTHOR`.
+    fn named_author(&self) -> Option<String> {
+        self.global.author.clone().or_else(|| {
+            std::env::var("FACTLEDGER_AUTHOR")
+                .ok()
+                .filter(|s| !s.trim().is_empty())
+        })
+    }
+
+    /// The operating system's user name: `USER`, else `LOGNAME`.
+    fn os_user() -> Option<String> {
+        ["USER", "LOGNAME"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok().filter(|s| !s.trim().is_empty()))
+    }
+
+    /// The error for an append with no author to record.
+    fn no_author() -> CliError {
+        CliError::usage(
+            "no author to record: pass --author NAME or set FACTLEDGER_AUTHOR (USER and LOGNAME are unset)",
+        )
+    }
+
+    /// Who and when for an append that has no ledger to ask: `--author`, else
+    /// `FACTLEDGER_AUTHOR`, else the OS user, else `fallback` (for a ledger that gets no events
+    /// by this author: an unsigned `init`, the demo's temporary one).
+    pub fn stamp_or(&self, fallback: &str) -> Result<factledger::ledger::Stamp, CliError> {
         let author = self
-            .global
-            .author
-            .clone()
-            .or_else(|| {
-                std::env::var("FACTLEDGER_AUTHOR")
-                    .ok()
-                    .filter(|s| !s.is_empty())
-            })
-            .or_else(|| std::env::var("USER").ok().filter(|s| !s.is_empty()))
-            .or_else(|| std::env::var("LOGNAME").ok().filter(|s| !s.is_empty()))
-            .unwrap_or_else(|| "unknown".into());
+            .named_author()
+            .or_else(Self::os_user)
+            .unwrap_or_else(|| fallback.to_string());
+        self.stamp_as(author)
+    }
+
+    /// Who and when for an append to `ledger`: `--author`, else `FACTLEDGER_AUTHOR`; on a signed
+    /// ledger, else the one authorised author whose key is in the key directory (so a desk with
+    /// its key set up never needs `--author`); else the OS user; else an error.
+    pub fn stamp_for(
+        &self,
+        ledger: &factledger::Ledger,
+    ) -> Result<factledger::ledger::Stamp, CliError> {
+        if let Some(author) = self.named_author() {
+            return self.stamp_as(author);
+        }
+        let holders = self.key_holders(ledger)?;
+        match holders.as_slice() {
+            [one] => return self.stamp_as(one.clone()),
+            [] => {}
+            several => {
+                return Err(CliError::usage(format!(
+                    "this ledger is signed and the key directory holds keys of {} of its authors ({}); pass --author NAME or set FACTLEDGER_AUTHOR to say who is appending",
+                    several.len(),
+                    several.join(", ")
+                )))
+            }
+        }
+        let author = Self::os_user().ok_or_else(Self::no_author)?;
+        self.stamp_as(author)
+    }
+
+    /// The ledger's authorised (not revoked) authors whose own key is in the key directory.
+    fn key_holders(&self, ledger: &factledger::Ledger) -> Result<Vec<String>, CliError> {
+        let Ok(keys) = self.key_dir() else {
+            return Ok(Vec::new());
+        };
+        let mut holders = Vec::new();
+        for a in factledger::desk::authorise::authors(ledger)? {
+            if a.revoked_at.is_some() {
+                continue;
+            }
+            // A key that cannot be read is not a reason to fail here: naming the author
+            // explicitly reports it.
+            if let Ok(Some(key)) = keys.load(&a.name) {
+                if factledger::model::event::hex(&key.verifying_key().to_bytes()) == a.public_key {
+                    holders.push(a.name);
+                }
+            }
+        }
+        Ok(holders)
+    }
+
+    /// The stamp for `author`: trimmed and checked, `FACTLEDGER_NOW` (RFC 3339) or the clock, and
+    /// the author's key from the key directory when there is one.
+    pub fn stamp_as(&self, author: String) -> Result<factledger::ledger::Stamp, CliError> {
         let author = author.trim().to_string();
         if author.is_empty() || author.chars().count() > 128 || author.chars().any(char::is_control)
         {

@@ -40,6 +40,9 @@ pub struct ImportInput<'a> {
     pub base: &'a Path,
     /// Whether the append is synced before returning.
     pub durability: Durability,
+    /// Asked once every line has been checked, just before the append: `false` cancels the
+    /// import ([`ImportError::Cancelled`], nothing appended). The CLI answers from Ctrl-C.
+    pub proceed: Option<fn() -> bool>,
 }
 
 /// A ledger's head as output shows it.
@@ -70,6 +73,10 @@ pub struct AppendReport {
     pub appended: usize,
     /// The input's label (a file name, `<stdin>`, `<arguments>`, `authors`).
     pub file: String,
+    /// The id of the record `add` appended or found unchanged (made from its source and
+    /// predicate when `add claim` was given none); absent for other writes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Seq of the first appended event, if any.
     pub first_seq: Option<u64>,
     /// The head after the append.
@@ -113,6 +120,12 @@ pub enum ImportError {
         /// What is wrong, naming the field.
         message: String,
     },
+    /// The caller cancelled the import before the append ([`ImportInput::proceed`]).
+    #[error("{label}: interrupted before anything was written; nothing was appended")]
+    Cancelled {
+        /// The input's label.
+        label: String,
+    },
     /// The ledger refused or failed the append.
     #[error(transparent)]
     Ledger(#[from] LedgerError),
@@ -127,7 +140,14 @@ pub fn import_records(
 ) -> Result<AppendReport, ImportError> {
     let (records, problems) = parse_input(input.bytes, input.base);
     if problems.is_empty() {
-        return append_records(ledger, input.label, records, stamp, input.durability);
+        return append_checked(
+            ledger,
+            input.label,
+            records,
+            stamp,
+            input.durability,
+            input.proceed,
+        );
     }
     // The sound lines are still checked against the ledger and each other, so one pass reports
     // every problem: a malformed line and an unknown source on another line together.
@@ -168,6 +188,19 @@ pub(crate) fn append_records(
     stamp: &Stamp,
     durability: Durability,
 ) -> Result<AppendReport, ImportError> {
+    append_checked(ledger, label, records, stamp, durability, None)
+}
+
+/// [`append_records`], asking `proceed` (when given) once everything is checked, before the
+/// append.
+fn append_checked(
+    ledger: &mut Ledger,
+    label: &str,
+    records: Vec<(usize, Record)>,
+    stamp: &Stamp,
+    durability: Durability,
+    proceed: Option<fn() -> bool>,
+) -> Result<AppendReport, ImportError> {
     let (mut problems, new_predicates) = check_predicates(ledger, &records)?;
     let plan = match plan(ledger, records) {
         Ok(plan) if problems.is_empty() => plan,
@@ -183,6 +216,11 @@ pub(crate) fn append_records(
         return Err(ImportError::Refused {
             label: label.to_string(),
             problems,
+        });
+    }
+    if proceed.is_some_and(|go| !go()) {
+        return Err(ImportError::Cancelled {
+            label: label.to_string(),
         });
     }
     let drafts = plan.appends.into_iter().map(|(_, d)| d).collect();
@@ -215,6 +253,7 @@ pub(crate) fn append_drafts(
         appended: appended.len(),
         file: label.to_string(),
         first_seq: appended.first().map(|e| e.seq),
+        id: None,
         head: HeadRef::of(ledger),
         last_seq: appended.last().map(|e| e.seq),
         new_predicates: Vec::new(),
@@ -343,6 +382,7 @@ pub(crate) mod tests {
             bytes: text.as_bytes(),
             base: Path::new("."),
             durability: Durability::Synced,
+            proceed: None,
         };
         import_records(ledger, input, &stamp())
     }

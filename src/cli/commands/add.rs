@@ -5,6 +5,7 @@
 use crate::cli::input::{durability, print_append, refused};
 use crate::cli::{CliError, Context};
 use factledger::desk::add::{add, AddInput, NewClaim, NewRecord, NewSource};
+use factledger::terminal::esc;
 use std::path::Path;
 
 #[derive(Debug, clap::Subcommand)]
@@ -47,9 +48,10 @@ pub struct SourceArgs {
 /// Assert a claim (fields as in the import format).
 #[derive(Debug, clap::Args)]
 pub struct ClaimArgs {
-    /// Unique id (letters, digits, . _ : -).
+    /// Unique id (letters, digits, . _ : -); without it, one is made from the source and
+    /// predicate (reuters-date, reuters-date-2, …) and printed.
     #[arg(long)]
-    pub id: String,
+    pub id: Option<String>,
     /// Id of the source the claim comes from.
     #[arg(long)]
     pub source: String,
@@ -92,7 +94,7 @@ pub fn run(ctx: &Context, cmd: &AddCommand) -> Result<(), CliError> {
         }),
     };
     let mut ledger = ctx.open()?;
-    let stamp = ctx.stamp()?;
+    let stamp = ctx.stamp_for(&ledger)?;
     // A --text-file must resolve to a file under the working directory, as for `import -`.
     let input = AddInput {
         label: "<arguments>",
@@ -100,6 +102,12 @@ pub fn run(ctx: &Context, cmd: &AddCommand) -> Result<(), CliError> {
         record,
         durability: durability(),
     };
+    let generated = matches!(cmd, AddCommand::Claim(a) if a.id.is_none());
     let report = add(&mut ledger, input, &stamp).map_err(refused)?;
+    if generated && !ctx.json() {
+        if let Some(id) = &report.id {
+            out!("claim id: {}", esc(id))?;
+        }
+    }
     print_append(ctx, &mut ledger, &report)
 }

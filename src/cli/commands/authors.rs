@@ -63,10 +63,12 @@ pub fn run(ctx: &Context, cmd: &AuthorsCommand) -> Result<(), CliError> {
                 name: &a.name,
                 public_key: &a.pubkey,
             };
-            authorise(&mut ledger, input, &ctx.stamp()?)?
+            let stamp = ctx.stamp_for(&ledger)?;
+            authorise(&mut ledger, input, &stamp)?
         }
         AuthorsCommand::Revoke(a) => {
-            revoke(&mut ledger, RevokeInput { name: &a.name }, &ctx.stamp()?)?
+            let stamp = ctx.stamp_for(&ledger)?;
+            revoke(&mut ledger, RevokeInput { name: &a.name }, &stamp)?
         }
     };
     print_append(ctx, &mut ledger, &report)

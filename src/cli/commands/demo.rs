@@ -36,7 +36,9 @@ fn load_fixtures(ctx: &Context, dir: &Path) -> Result<Ledger, CliError> {
         std::fs::write(&path, content)?;
     }
     let mut ledger = Ledger::init(&dir.join("ledger"))?;
-    demo::load(&mut ledger, &base, &ctx.stamp()?).map_err(refused)?;
+    // The demo's ledger is temporary: with no author named, its events are the demo's.
+    let stamp = ctx.stamp_or("demo")?;
+    demo::load(&mut ledger, &base, &stamp).map_err(refused)?;
     Ok(ledger)
 }
 

@@ -17,7 +17,7 @@ pub struct RetractArgs {
 
 pub fn run(ctx: &Context, args: &RetractArgs) -> Result<(), CliError> {
     let mut ledger = ctx.open()?;
-    let stamp = ctx.stamp()?;
+    let stamp = ctx.stamp_for(&ledger)?;
     let input = RetractInput {
         label: "<arguments>",
         target: &args.id,
