@@ -404,8 +404,8 @@ fn log_and_show_report_the_fixtures() {
     assert_eq!(v["value"], json!({"body": "UNGA", "yes": 89, "no": 18}));
     let out = c.run(&["show", "daily-ga7-tally"]);
     out.expect(0)
-        .stdout_has("ClaimAsserted seq 42\n")
-        .stdout_has("  RETRACTED at seq 44: The Daily Fixture corrected");
+        .stdout_has("claim daily-ga7-tally: A/RES/ES-11/7 · tally = UNGA, yes 89, no 18\n  status    RETRACTED at seq 44: The Daily Fixture corrected")
+        .stdout_has("  event     ClaimAsserted seq 42\n");
 
     // show of a corrected claim
     let out = c.run(&["show", "evening-ga7-us-vote", "--json"]);

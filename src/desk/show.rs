@@ -1,8 +1,11 @@
 //! `show`: one event, by claim or source id or by seq, with what became of it (retracted,
 //! superseded) and, on request, the source's archived text.
 
+use super::flags::{all_flags, FlagsOptions};
 use super::DeskError;
-use crate::model::event::{serialize_sorted, Event, EventBody, Field};
+use crate::flags::Flag;
+use crate::model::event::{serialize_sorted, Event, EventBody, Field, Source};
+use crate::projection::Liveness;
 use crate::Ledger;
 use serde::{Serialize, Serializer};
 
@@ -24,6 +27,12 @@ pub struct Shown {
     pub correction: Option<Event>,
     /// The source's archived text, when asked for: `Some(None)` when there is none.
     pub text: Option<Option<String>>,
+    /// For a claim: whether it is live, and if not why.
+    pub status: Option<Liveness>,
+    /// For a claim: the flags that name it (empty when it is not live: flags see live claims).
+    pub flags: Vec<Flag>,
+    /// For a claim: the source it comes from.
+    pub source: Option<Source>,
 }
 
 impl Shown {
@@ -62,6 +71,11 @@ impl Serialize for Shown {
         if let Some(text) = &self.text {
             fields.push(("text", text.as_deref().into()));
         }
+        if let Some(status) = self.status {
+            fields.push(("status", Field::Str(status.as_str())));
+            let flags = serde_json::to_value(&self.flags).map_err(serde::ser::Error::custom)?;
+            fields.push(("flags", Field::Json(flags)));
+        }
         serialize_sorted(fields, serializer)
     }
 }
@@ -99,10 +113,36 @@ pub fn show(ledger: &Ledger, target: &str, options: &ShowOptions) -> Result<Show
         _ if options.text => Some(None),
         _ => None,
     };
+    let (status, flags, source) = match &event.body {
+        EventBody::ClaimAsserted(c) => {
+            let tables = ledger.tables();
+            let status = match crate::projection::claim(&tables, &c.id)? {
+                Some(state) => Some(crate::projection::liveness(&tables, &state)?),
+                None => None,
+            };
+            let options = FlagsOptions {
+                subject: Some(c.subject.clone()),
+                ..FlagsOptions::default()
+            };
+            let flags = all_flags(ledger, &options)?
+                .into_iter()
+                .filter(|f| f.claims.contains(&c.id))
+                .collect();
+            let source = match ledger.find(&c.source)?.map(|e| e.body) {
+                Some(EventBody::SourceRegistered(s)) => Some(s),
+                _ => None,
+            };
+            (status, flags, source)
+        }
+        _ => (None, Vec::new(), None),
+    };
     Ok(Shown {
         event,
         retraction,
         correction,
         text,
+        status,
+        flags,
+        source,
     })
 }
