@@ -443,14 +443,19 @@ fn on_a_signed_ledger_the_key_holder_is_the_default_author() {
     let mut env = TestEnv::new();
     env.set_var("FACTLEDGER_AUTHOR", None);
     env.set_var("FACTLEDGER_KEYS", Some(env.p("keys")));
-    env.run(&["key", "generate", "--name", "ana"]).expect(0);
+    let key = |args: &[&str]| {
+        let mut c = env.bare();
+        c.args(args);
+        common::Out::of(c)
+    };
+    key(&["key", "generate", "--name", "ana"]).expect(0);
     env.run(&["init", "--key", "ana"]).expect(0);
     // No --author, no FACTLEDGER_AUTHOR, no USER: ana holds the ledger's only key here.
     env.run(&["add", "source", "--id", "un"]).expect(0);
     assert_eq!(env.json(&["show", "un"])["author"], json!("ana"));
     // With keys of two authorised authors at hand, the desk must say who it is.
-    env.run(&["key", "generate", "--name", "bob"]).expect(0);
-    let bob = env.json(&["key", "list"]);
+    key(&["key", "generate", "--name", "bob"]).expect(0);
+    let bob = key(&["--json", "key", "list"]).expect(0).json();
     let bob_key = bob
         .as_array()
         .and_then(|keys| keys.iter().find(|k| k["name"] == json!("bob")))

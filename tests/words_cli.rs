@@ -151,3 +151,96 @@ fn facts_columns_stay_aligned_for_long_member_names() {
         .unwrap();
     assert_eq!(column(china, "yes ["), column(dprk, "no ["), "{text}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Item 12: help
+
+/// `factledger ARGS --help`, run without a ledger.
+fn help(args: &[&str]) -> String {
+    let env = TestEnv::new();
+    let mut c = env.bare();
+    c.args(args).arg("--help");
+    common::Out::of(c).expect(0).stdout
+}
+
+#[test]
+fn every_command_help_has_examples_and_global_options_apart() {
+    for args in [
+        &["init"][..],
+        &["import"],
+        &["add", "claim"],
+        &["add", "source"],
+        &["retract"],
+        &["log"],
+        &["show"],
+        &["verify"],
+        &["facts"],
+        &["flags"],
+        &["replay"],
+        &["sources"],
+        &["audit"],
+        &["graph"],
+        &["key", "generate"],
+        &["key", "list"],
+        &["authors", "add"],
+        &["authors", "revoke"],
+        &["authors", "list"],
+        &["checkpoint"],
+        &["prove"],
+        &["verify-proof"],
+        &["export"],
+        &["evidence"],
+        &["demo"],
+    ] {
+        let text = help(args);
+        let path = args.join(" ");
+        assert!(
+            text.contains(&format!("Examples:\n  factledger {path}")),
+            "{path}: {text}"
+        );
+        let (own, global) = text
+            .split_once("\nGlobal options:\n")
+            .unwrap_or_else(|| panic!("{path}: no global options heading: {text}"));
+        assert!(global.contains("--json"), "{path}: {text}");
+        assert!(
+            !own.contains("--json "),
+            "{path}: --json among the command's own: {text}"
+        );
+    }
+}
+
+#[test]
+fn flags_help_lists_every_code() {
+    let text = help(&["flags"]);
+    for code in factledger::flags::FlagCode::all() {
+        assert!(
+            text.contains(&format!("  {:<26} {}", code.as_str(), code.rule().summary)),
+            "{code}: {text}"
+        );
+    }
+}
+
+#[test]
+fn commands_without_a_ledger_do_not_offer_ledger() {
+    for args in [
+        &["verify-proof"][..],
+        &["key", "generate"],
+        &["key", "list"],
+        &["demo"],
+    ] {
+        let text = help(args);
+        assert!(!text.contains("--ledger"), "{args:?}: {text}");
+    }
+    assert!(help(&["log"]).contains("--ledger <DIR>"));
+    let env = TestEnv::new();
+    let mut c = env.bare();
+    c.args(["verify-proof", "--ledger", "x", "proof.json"]);
+    common::Out::of(c)
+        .expect(2)
+        .stderr_has("`factledger verify-proof` uses no ledger; --ledger is not one of its options");
+    let mut c = env.bare();
+    c.args(["--ledger", "x", "key", "list"]);
+    common::Out::of(c)
+        .expect(2)
+        .stderr_has("`factledger key list` uses no ledger");
+}

@@ -25,6 +25,8 @@ pub mod render;
 
 pub use error::{CliError, ErrorKind};
 
+#[allow(unused_imports)]
+use clap::CommandFactory as _;
 use clap::{Parser, Subcommand};
 use std::cell::RefCell;
 use std::fmt;
@@ -35,7 +37,12 @@ use std::time::Duration;
 
 /// factledger: an append-only, hashed ledger of claims and their sources, for fact-checkers.
 #[derive(Debug, Parser)]
-#[command(name = "factledger", version, propagate_version = true)]
+#[command(
+    name = "factledger",
+    version,
+    propagate_version = true,
+    after_help = "Examples:\n  factledger init\n  factledger import claims.jsonl\n  factledger flags\n  factledger show un-sc-tally\n\nEvery command's --help ends with examples; docs/cli.md has the whole reference."
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -43,8 +50,9 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options every command takes.
+/// Options every command takes, shown under their own heading in every command's help.
 #[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Ledger directory.
     #[arg(
@@ -55,7 +63,8 @@ pub struct GlobalArgs {
         value_name = "DIR"
     )]
     pub ledger: PathBuf,
-    /// Author of appended events (default: $FACTLEDGER_AUTHOR, else the OS user name).
+    /// Author of appended events (default: $FACTLEDGER_AUTHOR; on a signed ledger, the one
+    /// authorised author whose key is in the key directory; else the OS user name).
     #[arg(long, global = true, value_name = "NAME")]
     pub author: Option<String>,
     /// Print machine-readable JSON instead of text.
@@ -67,7 +76,8 @@ pub struct GlobalArgs {
     /// No progress bars or notes on stderr.
     #[arg(long, short, global = true)]
     pub quiet: bool,
-    /// Directory of signing keys (default: $FACTLEDGER_KEYS, else ~/.config/factledger/keys).
+    /// Directory of signing keys (default: $FACTLEDGER_KEYS, else
+    /// $XDG_CONFIG_HOME/factledger/keys, else ~/.config/factledger/keys).
     #[arg(long, global = true, value_name = "DIR")]
     pub key_dir: Option<PathBuf>,
 }
@@ -75,31 +85,61 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a new, empty ledger.
+    #[command(
+        after_help = "Examples:\n  factledger init\n  factledger init --key ana --ledger desk.factledger"
+    )]
     Init(commands::init::InitArgs),
     /// Import a JSON Lines file (all or nothing).
+    #[command(
+        after_help = "Examples:\n  factledger import claims.jsonl\n  cat claims.jsonl | factledger import -\n  factledger import --bundle bundle.jsonl --ledger restored"
+    )]
     Import(commands::import::ImportArgs),
     /// Add one source or claim.
     #[command(subcommand)]
     Add(commands::add::AddCommand),
     /// Retract a claim or source.
+    #[command(
+        after_help = "Examples:\n  factledger retract wire-date --reason 'the wire corrected its dateline'"
+    )]
     Retract(commands::retract::RetractArgs),
     /// Print the log of events.
+    #[command(
+        after_help = "Examples:\n  factledger log --from 40 --limit 10\n  factledger log --json | jq .type"
+    )]
     Log(commands::log::LogArgs),
     /// Show one event by id or seq.
+    #[command(
+        after_help = "Examples:\n  factledger show un-sc-tally\n  factledger show wire-ga-vote --text\n  factledger show 12"
+    )]
     Show(commands::show::ShowArgs),
     /// Recompute every hash and link, and the projection; exit 1 at the first problem.
+    #[command(
+        after_help = "Examples:\n  factledger verify\n  factledger verify --bundle bundle.jsonl --checkpoint checkpoint.txt"
+    )]
     Verify(commands::verify::VerifyArgs),
     /// Show the fact state: live claims per subject and predicate, and whether they agree.
+    #[command(
+        after_help = "Examples:\n  factledger facts\n  factledger facts --subject S/RES/2774 --as-of 40"
+    )]
     Facts(commands::facts::FactsArgs),
     /// Show inconsistency flags (docs/flags.md).
+    #[command(after_help = commands::flags::codes_help())]
     Flags(commands::flags::FlagsArgs),
     /// Rebuild the projection from the first event and report what it holds.
+    #[command(after_help = "Examples:\n  factledger replay\n  factledger replay --to 40 --json")]
     Replay(commands::replay::ReplayArgs),
     /// List sources with their citations and the claims resting on them.
+    #[command(after_help = "Examples:\n  factledger sources\n  factledger sources --json")]
     Sources(commands::sources::SourcesArgs),
     /// Show the chain of sources behind a claim or source.
+    #[command(
+        after_help = "Examples:\n  factledger audit un-sc-tally\n  factledger audit wire-ga-vote --dot > chain.dot"
+    )]
     Audit(commands::audit::AuditArgs),
     /// Draw the provenance graph.
+    #[command(
+        after_help = "Examples:\n  factledger graph\n  factledger graph --subject S/RES/2774 --dot > sources.dot"
+    )]
     Graph(commands::graph::GraphArgs),
     /// Manage signing keys.
     #[command(subcommand)]
@@ -108,16 +148,28 @@ pub enum Command {
     #[command(subcommand)]
     Authors(commands::authors::AuthorsCommand),
     /// Print a signed checkpoint (tree size, Merkle root, time) to publish.
+    #[command(
+        after_help = "Examples:\n  factledger checkpoint > checkpoint.txt\n  factledger checkpoint --json"
+    )]
     Checkpoint(commands::checkpoint::CheckpointArgs),
     /// Prove an event is in the tree, or that one tree size extends another.
+    #[command(
+        after_help = "Examples:\n  factledger prove un-sc-tally > proof.json\n  factledger prove --consistency 40 57"
+    )]
     Prove(commands::prove::ProveArgs),
     /// Check a proof or evidence file against a checkpoint, without a ledger.
+    #[command(
+        after_help = "Examples:\n  factledger verify-proof proof.json --checkpoint checkpoint.txt\n  factledger verify-proof evidence.json --key PUBKEY"
+    )]
     VerifyProof(commands::verify_proof::VerifyProofArgs),
     /// Export the whole ledger as a verifiable bundle.
+    #[command(after_help = "Examples:\n  factledger export --bundle bundle.jsonl")]
     Export(commands::export::ExportArgs),
     /// Write an evidence file for a claim.
+    #[command(after_help = "Examples:\n  factledger evidence un-sc-tally --out evidence.json")]
     Evidence(commands::evidence::EvidenceArgs),
     /// Load the UN-votes fixtures into a temporary ledger and show what factledger sees.
+    #[command(after_help = "Examples:\n  factledger demo\n  factledger demo --keep")]
     Demo(commands::demo::DemoArgs),
 }
 
@@ -144,7 +196,7 @@ impl Context {
     }
 
     /// The author named on purpose: `--author`, else `FACTLEDGER_AUTHOR`.
-    fn named_author(&self) -> Option<String> {
+    pub fn named_author(&self) -> Option<String> {
         self.global.author.clone().or_else(|| {
             std::env::var("FACTLEDGER_AUTHOR")
                 .ok()
@@ -351,8 +403,65 @@ fn out_result(r: std::io::Result<()>) -> Result<(), CliError> {
     r.map_err(CliError::from)
 }
 
+/// The commands that use no ledger (`--ledger` is not offered to them, and refused).
+const WITHOUT_LEDGER: [&[&str]; 5] = [
+    &["verify-proof"],
+    &["demo"],
+    &["key"],
+    &["key", "generate"],
+    &["key", "list"],
+];
+
+/// The command line's definition: the derived one, with `--ledger` hidden from the commands that
+/// use no ledger.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    // A global option reaches a subcommand when the command is built, unless the subcommand
+    // already has an argument of that id: give those commands a hidden copy.
+    let ledger = cmd
+        .get_arguments()
+        .find(|a| a.get_id() == "ledger")
+        .expect("--ledger is defined")
+        .clone()
+        .hide(true);
+    for path in WITHOUT_LEDGER {
+        cmd = with_hidden(cmd, path, &ledger);
+    }
+    cmd
+}
+
+fn with_hidden(cmd: clap::Command, path: &[&str], arg: &clap::Arg) -> clap::Command {
+    match path {
+        [] => cmd.arg(arg.clone()),
+        [first, rest @ ..] => cmd.mut_subcommand(*first, |sub| with_hidden(sub, rest, arg)),
+    }
+}
+
+/// The path of the command run (`key generate`) when it uses no ledger and `--ledger` was given
+/// on its command line.
+fn ledger_given_needlessly(matches: &clap::ArgMatches) -> Option<String> {
+    let mut path = Vec::new();
+    let mut m = matches;
+    while let Some((name, sub)) = m.subcommand() {
+        path.push(name);
+        m = sub;
+    }
+    let given = m.value_source("ledger") == Some(clap::parser::ValueSource::CommandLine);
+    (given && WITHOUT_LEDGER.contains(&path.as_slice())).then(|| path.join(" "))
+}
+
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    use clap::FromArgMatches;
+    let matches = command().get_matches();
+    if let Some(path) = ledger_given_needlessly(&matches) {
+        let e = CliError::usage(format!(
+            "`factledger {path}` uses no ledger; --ledger is not one of its options"
+        ));
+        e.print(matches.get_flag("json"));
+        return ExitCode::from(e.exit_code());
+    }
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let json = cli.global.json;
     let ctx = Context { global: cli.global };
     let result = match cli.command {
@@ -398,5 +507,39 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// Every command and subcommand, with its path (`add claim`).
+    fn commands(cmd: &clap::Command, path: String, out: &mut Vec<(String, clap::Command)>) {
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            let p = format!("{path} {}", sub.get_name()).trim().to_string();
+            out.push((p.clone(), sub.clone()));
+            commands(sub, p, out);
+        }
+    }
+
+    #[test]
+    fn every_command_has_an_example_and_every_option_a_description() {
+        let mut cmd = command();
+        cmd.build();
+        let mut all = Vec::new();
+        commands(&cmd, String::new(), &mut all);
+        let mut missing = Vec::new();
+        for (path, sub) in &all {
+            let leaf = sub.get_subcommands().next().is_none();
+            let example = sub
+                .get_after_help()
+                .map(|h| h.to_string())
+                .unwrap_or_default();
+            if leaf && !example.contains(&format!("factledger {path}")) {
+                missing.push(format!("{path}: no example"));
+            }
+            for arg in sub.get_arguments() {
+                if arg.get_help().is_none() && !arg.is_hide_set() {
+                    missing.push(format!("{path}: --{} has no description", arg.get_id()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "{missing:#?}");
     }
 }

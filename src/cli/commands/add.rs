@@ -11,8 +11,14 @@ use std::path::Path;
 #[derive(Debug, clap::Subcommand)]
 pub enum AddCommand {
     /// Register a source.
+    #[command(
+        after_help = "Examples:\n  factledger add source --id un-record --kind primary --title 'Voting record' --text-file record.txt\n  factledger add source --id daily --publisher 'The Daily' --cites wire"
+    )]
     Source(SourceArgs),
     /// Assert a claim from a source.
+    #[command(
+        after_help = "Examples:\n  factledger add claim --source un-record --subject S/RES/2774 --predicate tally --value 'UNSC 10-0-5'\n  factledger add claim --id wire-date --source wire --subject S/RES/2774 --predicate date --value 'Monday, February 24, 2025'"
+    )]
     Claim(ClaimArgs),
 }
 
@@ -25,10 +31,13 @@ pub struct SourceArgs {
     /// primary or secondary (default secondary).
     #[arg(long)]
     pub kind: Option<String>,
+    /// Who published it (free text).
     #[arg(long)]
     pub publisher: Option<String>,
+    /// Its title (free text).
     #[arg(long)]
     pub title: Option<String>,
+    /// Where it was found.
     #[arg(long)]
     pub url: Option<String>,
     /// Publication date (2025-02-24, 24 February 2025, …).
@@ -55,6 +64,7 @@ pub struct ClaimArgs {
     /// Id of the source the claim comes from.
     #[arg(long)]
     pub source: String,
+    /// What the claim is about (S/RES/2774, A/RES/ES-11/7, …).
     #[arg(long)]
     pub subject: String,
     /// date, anniversary, tally, outcome, vote:<member>, quote, or any other name.
@@ -66,6 +76,7 @@ pub struct ClaimArgs {
     /// Id of the claim this one corrects.
     #[arg(long)]
     pub supersedes: Option<String>,
+    /// A note for the desk (free text).
     #[arg(long)]
     pub note: Option<String>,
 }

@@ -10,10 +10,17 @@ use factledger::terminal::esc;
 #[derive(Debug, clap::Subcommand)]
 pub enum AuthorsCommand {
     /// Authorise NAME to sign with PUBKEY (64 hex digits), from this event on.
+    #[command(
+        after_help = "Examples:\n  factledger authors add bob 3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29"
+    )]
     Add(AddArgs),
     /// Revoke NAME's authorisation, from this event on.
+    #[command(after_help = "Examples:\n  factledger authors revoke bob")]
     Revoke(RevokeArgs),
     /// List authors and their keys.
+    #[command(
+        after_help = "Examples:\n  factledger authors list\n  factledger authors list --json"
+    )]
     List,
 }
 

@@ -37,7 +37,7 @@ fn load_fixtures(ctx: &Context, dir: &Path) -> Result<Ledger, CliError> {
     }
     let mut ledger = Ledger::init(&dir.join("ledger"))?;
     // The demo's ledger is temporary: with no author named, its events are the demo's.
-    let stamp = ctx.stamp_or("demo")?;
+    let stamp = ctx.stamp_as(ctx.named_author().unwrap_or_else(|| "demo".into()))?;
     demo::load(&mut ledger, &base, &stamp).map_err(refused)?;
     Ok(ledger)
 }
