@@ -172,7 +172,13 @@ fn check_predicates(
     ledger: &Ledger,
     records: &[(usize, Record)],
 ) -> Result<(Vec<Problem>, Vec<String>), LedgerError> {
-    if !records.iter().any(|(_, r)| matches!(r, Record::Claim(_))) {
+    // Typed predicates and votes of UN members need nothing from the ledger; any other predicate
+    // is checked against every predicate the ledger uses (one pass over the subject table's keys).
+    let needs_ledger = records.iter().any(|(_, r)| match r {
+        Record::Claim(c) => !Vocabulary::known_without_ledger(&c.predicate),
+        _ => false,
+    });
+    if !needs_ledger {
         return Ok((Vec::new(), Vec::new()));
     }
     let mut vocabulary = Vocabulary::new(crate::projection::predicates(&ledger.tables())?);

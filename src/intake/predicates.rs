@@ -100,6 +100,12 @@ impl Vocabulary {
         }
     }
 
+    /// Whether a predicate is accepted whatever the ledger holds: a typed predicate, or a vote
+    /// of a UN member state.
+    pub fn known_without_ledger(p: &str) -> bool {
+        TYPED.contains(&p) || vote_member(p).is_some_and(|m| UN_MEMBERS.contains(&m))
+    }
+
     fn is_member(&self, m: &str) -> bool {
         UN_MEMBERS.contains(&m) || self.used_members.contains(m)
     }
