@@ -236,23 +236,37 @@ impl Context {
         &self,
         ledger: &factledger::Ledger,
     ) -> Result<factledger::ledger::Stamp, CliError> {
+        let author = self.author_for(ledger)?.ok_or_else(Self::no_author)?;
+        self.stamp_as(author)
+    }
+
+    /// The stamp a checkpoint is signed with (`checkpoint`, `export`, `evidence`): as
+    /// [`Context::stamp_for`], but with no author to be found it is `unknown`, since an unsigned
+    /// ledger's checkpoint records no author, and a signed ledger refuses it naming the key.
+    pub fn checkpoint_stamp(
+        &self,
+        ledger: &factledger::Ledger,
+    ) -> Result<factledger::ledger::Stamp, CliError> {
+        let author = self.author_for(ledger)?;
+        self.stamp_as(author.unwrap_or_else(|| "unknown".into()))
+    }
+
+    /// Who is acting on `ledger`: named, else the one key holder of a signed ledger, else the OS
+    /// user; `None` when there is no one.
+    fn author_for(&self, ledger: &factledger::Ledger) -> Result<Option<String>, CliError> {
         if let Some(author) = self.named_author() {
-            return self.stamp_as(author);
+            return Ok(Some(author));
         }
         let holders = self.key_holders(ledger)?;
         match holders.as_slice() {
-            [one] => return self.stamp_as(one.clone()),
-            [] => {}
-            several => {
-                return Err(CliError::usage(format!(
-                    "this ledger is signed and the key directory holds keys of {} of its authors ({}); pass --author NAME or set FACTLEDGER_AUTHOR to say who is appending",
-                    several.len(),
-                    several.join(", ")
-                )))
-            }
+            [one] => Ok(Some(one.clone())),
+            [] => Ok(Self::os_user()),
+            several => Err(CliError::usage(format!(
+                "this ledger is signed and the key directory holds keys of {} of its authors ({}); pass --author NAME or set FACTLEDGER_AUTHOR to say who is acting",
+                several.len(),
+                several.join(", ")
+            ))),
         }
-        let author = Self::os_user().ok_or_else(Self::no_author)?;
-        self.stamp_as(author)
     }
 
     /// The ledger's authorised (not revoked) authors whose own key is in the key directory.

@@ -19,7 +19,7 @@ pub struct ExportArgs {
 
 pub fn run(ctx: &Context, args: &ExportArgs) -> Result<(), CliError> {
     let ledger = ctx.open()?;
-    let stamp = ctx.stamp_for(&ledger)?;
+    let stamp = ctx.checkpoint_stamp(&ledger)?;
     let bar = ctx.progress(ledger.head().seq, "export");
     let mut progress = |seq: u64| {
         if seq.is_multiple_of(1024) {
