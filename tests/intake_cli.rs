@@ -193,7 +193,7 @@ fn near_miss_predicates_are_refused_with_did_you_mean() {
         .stderr_has("typos.jsonl:2: claim 'c2': predicate 'votes:US'")
         .stderr_has("did you mean 'vote:United States'?")
         .stderr_has("typos.jsonl:3: claim 'c3': predicate 'Date of vote' is the typed predicate 'date' with words added")
-        .stderr_has("typos.jsonl:4: claim 'c4': predicate 'vote:Untied States': 'Untied States' is not a UN member state; closest: United States")
+        .stderr_has("typos.jsonl:4: claim 'c4': predicate 'vote:Untied States': 'Untied States' is not a UN member state (nor a member this ledger has used); closest: United States, United Kingdom, Uzbekistan; did you mean 'vote:United States'?")
         .stderr_has("typos.jsonl:5: claim 'c5': predicate 'Outcomes'")
         .stderr_has("5 problems found");
     assert_eq!(head_seq(&env), before);

@@ -39,25 +39,17 @@ pub enum PredicateError {
         known: &'static str,
     },
     /// A `vote:` predicate for something that is not a UN member state.
-    #[error("predicate '{given}': '{member}' is not a UN member state{}", closest_members(.closest))]
+    #[error("predicate '{given}': '{member}' is not a UN member state (nor a member this ledger has used); closest: {}{}", .closest.join(", "), .likely.as_ref().map(|m| format!("; did you mean 'vote:{m}'?")).unwrap_or_default())]
     UnknownMember {
         /// The predicate given.
         given: String,
         /// The member named.
         member: String,
-        /// The members closest to it, nearest first.
+        /// The three members closest to it, nearest first.
         closest: Vec<String>,
+        /// The nearest, when it is near enough to be what was meant.
+        likely: Option<String>,
     },
-}
-
-fn closest_members(closest: &[String]) -> String {
-    match closest.first() {
-        None => String::new(),
-        Some(first) => format!(
-            "; closest: {}; did you mean 'vote:{first}'?",
-            closest.join(", ")
-        ),
-    }
 }
 
 /// A predicate's comparison key: lower case, letters and digits only, a plural `s` dropped.
@@ -202,13 +194,17 @@ impl Vocabulary {
             });
         }
         let limit = (member.chars().count() / 3).max(2);
+        let likely = closest(member, self.members(), limit, 1)
+            .first()
+            .map(|m| m.to_string());
         Err(PredicateError::UnknownMember {
             given: p.to_string(),
             member: member.to_string(),
-            closest: closest(member, self.members(), limit, 3)
+            closest: closest(member, self.members(), usize::MAX, 3)
                 .into_iter()
                 .map(str::to_string)
                 .collect(),
+            likely,
         })
     }
 
@@ -301,6 +297,11 @@ mod tests {
             "{e}"
         );
         assert!(e.contains("did you mean 'vote:United States'?"), "{e}");
+        // Far from every member: the closest are still named, with no guess.
+        let e = v.check("vote:Narnia").unwrap_err().to_string();
+        assert!(e.contains("'Narnia' is not a UN member state"), "{e}");
+        assert!(e.contains("closest: "), "{e}");
+        assert!(!e.contains("did you mean"), "{e}");
     }
 
     #[test]
