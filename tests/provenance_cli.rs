@@ -836,7 +836,10 @@ fn show_text_prints_the_archived_text() {
         std::fs::read_to_string(fixtures_dir().join("texts/wire-ga-vote.txt")).expect("fixture");
     let text = env.ok(&["show", "wire-ga-vote", "--text"]);
     assert!(text.contains(&expected), "{text}");
-    assert!(text.contains("text      341 bytes, blake3 "), "{text}");
+    assert!(
+        text.contains("text      341 bytes archived, blake3 "),
+        "{text}"
+    );
     let j = env.json(&["show", "wire-ga-vote", "--text"]);
     assert_eq!(j["text"], expected.as_str());
     assert_eq!(j["text_len"], expected.len());

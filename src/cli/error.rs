@@ -28,6 +28,8 @@ pub enum ErrorKind {
     Usage,
     /// Unavailable: the ledger is in use, or the machine failed (I/O, a full disk). Exit 3.
     Unavailable,
+    /// Interrupted (Ctrl-C) before anything was written. Exit 130, as a shell reports SIGINT.
+    Interrupted,
     /// Standard output was closed by its reader (`factledger log | head`): not a failure. The
     /// command stops, nothing is printed, and the exit is 0, as for `cat` or `rg`.
     BrokenPipe,
@@ -41,6 +43,7 @@ impl ErrorKind {
             ErrorKind::Check => 1,
             ErrorKind::Usage => 2,
             ErrorKind::Unavailable => 3,
+            ErrorKind::Interrupted => 130,
         }
     }
 }
@@ -86,6 +89,11 @@ impl CliError {
     /// The ledger or the machine could not be used (exit 3).
     pub fn unavailable(message: impl Into<String>) -> CliError {
         CliError::new(ErrorKind::Unavailable, message)
+    }
+
+    /// Interrupted by Ctrl-C: exit 130.
+    pub fn interrupted(message: impl Into<String>) -> CliError {
+        CliError::new(ErrorKind::Interrupted, message)
     }
 
     /// Standard output was closed: stop quietly, exit 0.

@@ -106,9 +106,19 @@ pub fn event_line(e: &Event) -> String {
 /// Readable fact listing, grouped by subject (`facts`).
 pub fn print_facts(facts: &[FactRow]) -> Result<(), CliError> {
     let mut last_subject: Option<&str> = None;
-    for row in facts {
+    // The predicate column is as wide as the subject's longest predicate (at least 22), so a
+    // long member name (`vote:Democratic People's Republic of Korea`) keeps the values aligned.
+    let mut width = 22;
+    for (i, row) in facts.iter().enumerate() {
         let f = &row.fact;
         if last_subject != Some(f.subject.as_str()) {
+            width = facts[i..]
+                .iter()
+                .take_while(|r| r.fact.subject == f.subject)
+                .map(|r| esc(&r.fact.predicate).to_string().chars().count())
+                .max()
+                .unwrap_or(0)
+                .max(22);
             if last_subject.is_some() {
                 out!("")?;
             }
@@ -146,7 +156,10 @@ pub fn print_facts(facts: &[FactRow]) -> Result<(), CliError> {
                 if n == 1 { "" } else { "s" }
             )
         };
-        out!("{status}{:<22} {shown}{origins}", esc(&f.predicate))?;
+        out!(
+            "{status}{:<width$} {shown}{origins}",
+            esc(&f.predicate).to_string()
+        )?;
         if !row.withdrawn_sources.is_empty() {
             out!(
                 "              rests on a source its publisher withdrew: {}",

@@ -50,8 +50,8 @@ pub struct NewClaim {
     /// The verbatim words of the source's archived text that support the claim.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excerpt: Option<String>,
-    /// Unique id.
-    pub id: String,
+    /// Unique id; `None` for one made from the source and predicate ([`readable_id`]).
+    pub id: Option<String>,
     /// A note.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -124,6 +124,15 @@ pub fn add(
     };
     let line = match &input.record {
         NewRecord::Source(s) => Line::Source(s),
+        NewRecord::Claim(c) if c.id.is_none() => {
+            let mut named = c.clone();
+            named.id = Some(readable_id(ledger, &c.source, &c.predicate)?);
+            let input = AddInput {
+                record: NewRecord::Claim(named),
+                ..input
+            };
+            return add(ledger, input, stamp);
+        }
         NewRecord::Claim(c) => {
             // A structured value arrives as a JSON object, and a number as a number, both read
             // as strictly as an import line (no repeated keys, exact numbers), so `--value 12`
@@ -136,14 +145,63 @@ pub fn add(
             Line::Claim { claim: c, value }
         }
     };
-    append_line(
+    let mut report = append_line(
         ledger,
         input.label,
         input.base,
         &line,
         stamp,
         input.durability,
-    )
+    )?;
+    report.id = Some(match &input.record {
+        NewRecord::Source(s) => s.id.clone(),
+        NewRecord::Claim(c) => c.id.clone().unwrap_or_default(),
+    });
+    Ok(report)
+}
+
+/// A readable id for a claim given none: its source and predicate (`reuters-date`), then
+/// `-2`, `-3`… for the next claims of that source and predicate (`reuters-date-2`). Characters
+/// an id may not hold become `-`; the predicate's spelling is normalised first, so `Date` and
+/// `date` share one series.
+pub fn readable_id(ledger: &Ledger, source: &str, predicate: &str) -> Result<String, ImportError> {
+    let predicate = crate::model::value::normalise_predicate(predicate)
+        .unwrap_or_else(|_| predicate.to_string());
+    let slug = |s: &str| -> String {
+        let mut out = String::new();
+        for c in s.chars().flat_map(char::to_lowercase) {
+            let c = if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':') {
+                c
+            } else {
+                '-'
+            };
+            if !(c == '-' && (out.is_empty() || out.ends_with('-'))) {
+                out.push(c);
+            }
+        }
+        out.trim_end_matches('-').to_string()
+    };
+    let mut base = format!("{}-{}", slug(source), slug(&predicate));
+    base = base.trim_matches('-').to_string();
+    if base.is_empty() {
+        base = "claim".into();
+    }
+    // Room for `-NNNNNN` within the id limit.
+    let max = crate::intake::import::MAX_ID_CHARS - 8;
+    if base.len() > max {
+        base.truncate(max);
+    }
+    for n in 1u64.. {
+        let id = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        if ledger.find(&id)?.is_none() {
+            return Ok(id);
+        }
+    }
+    unreachable!("an unused id is found before the counter runs out")
 }
 
 /// Validates one record given as fields and appends it (shared with retract).
@@ -181,7 +239,7 @@ mod tests {
 
     fn claim(value: &str) -> NewClaim {
         NewClaim {
-            id: "c1".into(),
+            id: Some("c1".into()),
             predicate: "outcome".into(),
             source: "s1".into(),
             subject: "S/RES/2774".into(),

@@ -83,6 +83,7 @@ pub fn load(
                 bytes: content.as_bytes(),
                 base,
                 durability: Durability::Synced,
+                proceed: None,
             };
             import_records(ledger, input, stamp)
         })

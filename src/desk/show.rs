@@ -1,8 +1,11 @@
 //! `show`: one event, by claim or source id or by seq, with what became of it (retracted,
 //! superseded) and, on request, the source's archived text.
 
+use super::flags::{all_flags, FlagsOptions};
 use super::{AsOf, DeskError};
-use crate::model::event::{serialize_sorted, Event, EventBody, Field};
+use crate::flags::Flag;
+use crate::model::event::{serialize_sorted, Event, EventBody, Field, Source};
+use crate::projection::Liveness;
 use crate::Ledger;
 use serde::{Serialize, Serializer};
 
@@ -35,6 +38,12 @@ pub struct Shown {
     pub excerpt_line: Option<Option<usize>>,
     /// The desk's current verdict on a claim, if it has reviewed it.
     pub verdict: Option<super::review::Verdict>,
+    /// For a claim: whether it is live, and if not why.
+    pub status: Option<Liveness>,
+    /// For a claim: the flags that name it (empty when it is not live: flags see live claims).
+    pub flags: Vec<Flag>,
+    /// For a claim: the source it comes from.
+    pub source: Option<Source>,
 }
 
 impl Shown {
@@ -115,6 +124,11 @@ impl Serialize for Shown {
                     .map_or(Field::Null, Field::Json),
             ));
         }
+        if let Some(status) = self.status {
+            fields.push(("status", Field::Str(status.as_str())));
+            let flags = serde_json::to_value(&self.flags).map_err(serde::ser::Error::custom)?;
+            fields.push(("flags", Field::Json(flags)));
+        }
         serialize_sorted(fields, serializer)
     }
 }
@@ -187,6 +201,30 @@ pub fn show(ledger: &Ledger, target: &str, options: &ShowOptions) -> Result<Show
         (Some(id), EventBody::ClaimAsserted(_)) => super::review::desk_verdict(&view, id)?,
         _ => None,
     };
+    let (status, flags, source) = match &event.body {
+        EventBody::ClaimAsserted(c) => {
+            let status = match crate::projection::claim(&view, &c.id)? {
+                Some(state) => Some(crate::projection::liveness(&view, &state)?),
+                None => None,
+            };
+            let options = FlagsOptions {
+                subject: Some(c.subject.clone()),
+                as_of: options.as_of,
+                ..FlagsOptions::default()
+            };
+            let flags = all_flags(ledger, &options)?
+                .into_iter()
+                .map(|l| l.flag)
+                .filter(|f| f.claims.contains(&c.id))
+                .collect();
+            let source = match ledger.find(&c.source)?.map(|e| e.body) {
+                Some(EventBody::SourceRegistered(s)) => Some(s),
+                _ => None,
+            };
+            (status, flags, source)
+        }
+        _ => (None, Vec::new(), None),
+    };
     Ok(Shown {
         event,
         retraction,
@@ -196,5 +234,8 @@ pub fn show(ledger: &Ledger, target: &str, options: &ShowOptions) -> Result<Show
         versions,
         excerpt_line,
         verdict,
+        status,
+        flags,
+        source,
     })
 }

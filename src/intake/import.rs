@@ -15,10 +15,10 @@ use crate::model::event::{
 };
 use crate::model::value::{collapse, normalise_predicate, Value, ValueError};
 use serde_json::{Map, Value as Json};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-pub use crate::intake::plan::{plan, Plan, PlanError};
+pub use crate::intake::plan::{plan, plan_alongside, Plan, PlanError};
 pub use crate::intake::validate::{
     check_id, MAX_CITES, MAX_ID_CHARS, MAX_NAME_CHARS, MAX_TEXT_BYTES,
 };
@@ -78,10 +78,12 @@ pub enum RecordError {
         found: &'static str,
     },
     /// `type` names no record type.
-    #[error("unknown record type '{shown}' (expected source, claim, retract, alias, source-version, withdrawal, dismissal, review, scale or setting)")]
+    #[error("unknown record type '{shown}' (expected source, claim, retract, alias, source-version, withdrawal, dismissal, review, scale or setting){suggestion}")]
     UnknownType {
         /// The type given, escaped.
         shown: String,
+        /// `; did you mean 'claim'?` when one is close, else empty.
+        suggestion: String,
     },
     /// A field that must be a string is not.
     #[error("{record} field '{field}' must be a string, found {found}")]
@@ -101,18 +103,19 @@ pub enum RecordError {
         /// The field.
         field: &'static str,
     },
-    /// A field the record type does not have.
-    #[error("{record} record has unknown field '{field}' (allowed: {allowed})")]
+    /// Fields the record type does not have: every one of them, each with the nearest allowed
+    /// field when one is close (`'subjet' (did you mean 'subject'?)`).
+    #[error("{record} record has unknown field{} {} (allowed: {allowed})", if .fields.len() == 1 { "" } else { "s" }, .fields.join(", "))]
     UnknownField {
         /// The record type.
         record: &'static str,
-        /// The field given.
-        field: String,
+        /// The fields given, quoted, each with its suggestion.
+        fields: Vec<String>,
         /// The fields it may have, comma-separated.
         allowed: String,
     },
     /// A source `kind` other than primary or secondary.
-    #[error("source field 'kind' is '{shown}'; it must be primary or secondary")]
+    #[error("source field 'kind' is '{shown}'; it must be primary or secondary (in any case)")]
     SourceKind {
         /// The kind given, escaped.
         shown: String,
@@ -161,6 +164,9 @@ pub enum RecordError {
     /// The predicate or the value is not acceptable.
     #[error(transparent)]
     Value(#[from] ValueError),
+    /// An outcome in no accepted form (said as a value's own messages are, without the field).
+    #[error("{0}")]
+    Outcome(#[source] crate::intake::reported::ReportedError),
     /// A tally written as a reporter writes it, in no accepted form.
     #[error("claim field 'value': {0}")]
     Reported(#[from] crate::intake::reported::ReportedError),
@@ -334,6 +340,20 @@ pub enum Record {
 
 pub(super) use crate::model::value::describe as kind_of;
 
+/// The record types an import line may have.
+const RECORD_TYPES: [&str; 10] = [
+    "source",
+    "claim",
+    "retract",
+    "alias",
+    "source-version",
+    "withdrawal",
+    "dismissal",
+    "review",
+    "scale",
+    "setting",
+];
+
 pub(super) struct Fields<'a> {
     pub(super) map: &'a Map<String, Json>,
     pub(super) kind: &'static str,
@@ -382,14 +402,28 @@ impl<'a> Fields<'a> {
         Ok(collapse(self.str_req(key)?))
     }
 
+    /// Refuses every field not in `allowed`, all of them in one message.
     pub(super) fn only(&self, allowed: &[&str]) -> Result<(), RecordError> {
-        match self.map.keys().find(|k| !allowed.contains(&k.as_str())) {
-            Some(k) => Err(RecordError::UnknownField {
+        let fields: Vec<String> = self
+            .map
+            .keys()
+            .filter(|k| !allowed.contains(&k.as_str()))
+            .map(|k| {
+                format!(
+                    "'{}'{}",
+                    k.escape_debug(),
+                    crate::intake::suggest::did_you_mean(k, allowed)
+                )
+            })
+            .collect();
+        if fields.is_empty() {
+            Ok(())
+        } else {
+            Err(RecordError::UnknownField {
                 record: self.kind,
-                field: k.clone(),
+                fields,
                 allowed: allowed.join(", "),
-            }),
-            None => Ok(()),
+            })
         }
     }
 }
@@ -470,7 +504,8 @@ fn read_record(obj: &Json, base: &Path) -> Result<Record, RecordError> {
         }
         None => return Err(RecordError::NoType),
     };
-    match ty {
+    // Record types are words, read in any case, as predicates and source kinds are.
+    match ty.trim().to_lowercase().as_str() {
         "source" => parse_source(
             &Fields {
                 map,
@@ -520,8 +555,12 @@ fn read_record(obj: &Json, base: &Path) -> Result<Record, RecordError> {
             map,
             kind: "setting",
         }),
-        other => Err(RecordError::UnknownType {
-            shown: other.escape_debug().to_string(),
+        _ => Err(RecordError::UnknownType {
+            shown: ty.escape_debug().to_string(),
+            suggestion: crate::intake::suggest::closest(ty, RECORD_TYPES, 2, 1)
+                .first()
+                .map(|t| format!("; did you mean '{t}'?"))
+                .unwrap_or_default(),
         }),
     }
 }
@@ -607,13 +646,17 @@ fn parse_source(f: &Fields, base: &Path) -> Result<Record, RecordError> {
         "text_file",
     ])?;
     let id = f.string("id")?;
-    let kind = match f.str_opt("kind")? {
+    let kind = match f.str_opt("kind")?.map(|k| k.trim().to_lowercase()) {
         None => SourceKind::Secondary,
-        Some("primary") => SourceKind::Primary,
-        Some("secondary") => SourceKind::Secondary,
-        Some(other) => {
+        Some(k) if k == "primary" => SourceKind::Primary,
+        Some(k) if k == "secondary" => SourceKind::Secondary,
+        Some(_) => {
             return Err(RecordError::SourceKind {
-                shown: other.escape_debug().to_string(),
+                shown: f
+                    .str_opt("kind")?
+                    .unwrap_or_default()
+                    .escape_debug()
+                    .to_string(),
             })
         }
     };
@@ -782,6 +825,9 @@ fn parse_claim(f: &Fields) -> Result<Record, RecordError> {
         // A tally as a reporter writes it ("93-18-65", "UNGA 93 in favour, 18 against…") reads
         // into the same typed value as the object form.
         ("tally", Json::String(s)) => Value::Tally(crate::intake::reported::parse_tally(s)?),
+        ("outcome", Json::String(s)) => {
+            Value::Outcome(crate::intake::reported::parse_outcome(s).map_err(RecordError::Outcome)?)
+        }
         _ => Value::from_json(&predicate, raw)?,
     };
     let supersedes = f.string_opt("supersedes")?;
@@ -1037,17 +1083,78 @@ pub fn parse_input(input: &[u8], base: &Path) -> (Vec<(usize, Record)>, Vec<Prob
     let mut records = Vec::new();
     let mut problems = Vec::new();
     let input = input.strip_prefix(b"\xef\xbb\xbf").unwrap_or(input);
+    let mut first = true;
     for (line, bytes) in lines(input) {
+        let is_first = first && !bytes.iter().all(u8::is_ascii_whitespace);
+        if is_first {
+            first = false;
+        }
         match parse_line(bytes, base) {
             Ok(Some(r)) => records.push((line, r)),
             Ok(None) => {}
-            Err(e) => problems.push(Problem {
-                line,
-                message: e.to_string(),
-            }),
+            Err(e) => {
+                // A whole file in the wrong shape would otherwise be a problem on every line:
+                // say once what the shape is and how to fix it.
+                if is_first {
+                    if let Some(message) = wrong_shape(bytes, &e) {
+                        return (Vec::new(), vec![Problem { line, message }]);
+                    }
+                }
+                let mut message = e.to_string();
+                if unfinished_object(bytes, &e)
+                    || matches!(e, RecordError::NotAnObject { found: "an array" })
+                {
+                    message.push_str(&format!("; {ONE_PER_LINE}"));
+                }
+                problems.push(Problem { line, message });
+            }
         }
     }
     (records, problems)
+}
+
+/// The ids the refused lines of an input would have registered, by id with the line: the plan
+/// does not report a later line that names one of them as unknown, since the problem is the
+/// refused line's, already reported.
+pub fn refused_ids(input: &[u8], problems: &[Problem]) -> BTreeMap<String, usize> {
+    let input = input.strip_prefix(b"\xef\xbb\xbf").unwrap_or(input);
+    let bad: BTreeSet<usize> = problems.iter().map(|p| p.line).collect();
+    lines(input)
+        .filter(|(n, _)| bad.contains(n))
+        .filter_map(|(n, bytes)| {
+            let json: Json = serde_json::from_slice(bytes).ok()?;
+            let id = json.get("id")?.as_str()?.to_string();
+            Some((id, n))
+        })
+        .collect()
+}
+
+/// The rule the hints about a file's shape repeat.
+const ONE_PER_LINE: &str = "the import format is JSON Lines: one complete JSON object per line";
+
+/// Whether a line is the start of an object that continues on the next lines.
+fn unfinished_object(bytes: &[u8], e: &RecordError) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    text.trim_start().starts_with('{')
+        && matches!(e, RecordError::Json(JsonError::Malformed(j)) if j.is_eof())
+}
+
+/// The message for a file whose first line shows it is not JSON Lines: a top-level array, or
+/// pretty-printed objects.
+fn wrong_shape(bytes: &[u8], e: &RecordError) -> Option<String> {
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.trim();
+    if text.starts_with('[') {
+        Some(format!(
+            "the input is a JSON array; {ONE_PER_LINE}, with no enclosing [ ] (`jq -c '.[]' FILE` writes an array so)"
+        ))
+    } else if unfinished_object(bytes, e) {
+        Some(format!(
+            "the input looks like pretty-printed JSON (an object over several lines); {ONE_PER_LINE} (`jq -c . FILE` writes it so)"
+        ))
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]

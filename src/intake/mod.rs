@@ -5,6 +5,7 @@
 //!
 //! - [`import`] — the JSON Lines import format and the plan of what to append.
 //! - [`plan`] — which imported records become events, checked against the ledger and each other.
+//! - [`predicates`] — the predicates a ledger knows, and near misses of them refused.
 //! - [`validate`] — the field rules every event meets, by whichever route it enters.
 //! - [`reported`] — claim values as reporters write them ("adopted 10-0-5") read into typed values.
 //! - [`verdicts`] — review, scale and setting records, and what the plan checks of them.
@@ -14,7 +15,9 @@ pub mod extract;
 pub mod import;
 pub mod plan;
 mod plan_desk;
+pub mod predicates;
 pub mod reported;
+pub(crate) mod suggest;
 pub mod validate;
 pub mod verdicts;
 

@@ -61,6 +61,17 @@ pub enum PlanError {
 /// Decides, for records in order, which become events. Records are checked against the ledger
 /// and against each other; every problem is collected.
 pub fn plan(ledger: &Ledger, records: Vec<(usize, Record)>) -> Result<Plan, PlanError> {
+    plan_alongside(ledger, records, &BTreeMap::new())
+}
+
+/// [`plan`] for the sound lines of an input whose other lines were refused: `refused` holds the
+/// ids those lines give (id → line), and a record naming one of them is not reported as naming
+/// an unknown id: that problem is the refused line's, reported with it.
+pub fn plan_alongside(
+    ledger: &Ledger,
+    records: Vec<(usize, Record)>,
+    refused: &BTreeMap<String, usize>,
+) -> Result<Plan, PlanError> {
     let mut plan = Plan::default();
     let mut problems = Vec::new();
     let mut known: BTreeMap<String, Known> = BTreeMap::new();
@@ -74,6 +85,10 @@ pub fn plan(ledger: &Ledger, records: Vec<(usize, Record)>) -> Result<Plan, Plan
         |known: &BTreeMap<String, Known>, id: &str| -> Result<Option<(String, bool, bool)>> {
             if let Some(k) = known.get(id) {
                 return Ok(Some((k.place(), k.is_source(), k.is_claim())));
+            }
+            if let Some(line) = refused.get(id) {
+                // Whatever it was meant to be, its line is refused already.
+                return Ok(Some((format!("line {line}"), true, true)));
             }
             Ok(ledger.find(id)?.map(|e| {
                 let k = Known::Ledger(e.seq, e.body);

@@ -12,7 +12,8 @@ pub struct CheckpointArgs {}
 
 pub fn run(ctx: &Context, _args: &CheckpointArgs) -> Result<(), CliError> {
     let ledger = ctx.open()?;
-    let c = checkpoint(&ledger, &ctx.stamp()?).map_err(|e| checkpoint_refused(ctx, e))?;
+    let c = checkpoint(&ledger, &ctx.checkpoint_stamp(&ledger)?)
+        .map_err(|e| checkpoint_refused(ctx, e))?;
     if ctx.json() {
         print_json(&c)
     } else {

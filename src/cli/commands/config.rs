@@ -11,6 +11,9 @@ use factledger::terminal::esc;
 #[derive(Debug, clap::Subcommand)]
 pub enum ConfigCommand {
     /// Set a setting (appends an event).
+    #[command(
+        after_help = "Examples:\n  factledger config set desk.name 'The Fixture Desk'\n  factledger config set desk.url https://desk.example/"
+    )]
     Set {
         /// The setting: desk.name or desk.url.
         key: String,
@@ -18,11 +21,13 @@ pub enum ConfigCommand {
         value: String,
     },
     /// Print one setting's value.
+    #[command(after_help = "Examples:\n  factledger config get desk.name")]
     Get {
         /// The setting.
         key: String,
     },
     /// List every setting, set or not.
+    #[command(after_help = "Examples:\n  factledger config list --json")]
     List,
 }
 
@@ -37,7 +42,7 @@ pub fn run(ctx: &Context, cmd: &ConfigCommand) -> Result<(), CliError> {
     match cmd {
         ConfigCommand::Set { key, value } => {
             let mut ledger = ctx.open()?;
-            let stamp = ctx.stamp()?;
+            let stamp = ctx.stamp_for(&ledger)?;
             let report = set(&mut ledger, "<arguments>", key, value, &stamp, durability())
                 .map_err(refused)?;
             print_append(ctx, &mut ledger, &report)

@@ -39,7 +39,9 @@ fn load_fixtures(ctx: &Context, dir: &Path) -> Result<Ledger, CliError> {
         std::fs::write(&path, content)?;
     }
     let mut ledger = Ledger::init(&dir.join("ledger"))?;
-    demo::load(&mut ledger, &base, &ctx.stamp()?).map_err(refused)?;
+    // The demo's ledger is temporary: with no author named, its events are the demo's.
+    let stamp = ctx.stamp_as(ctx.named_author().unwrap_or_else(|| "demo".into()))?;
+    demo::load(&mut ledger, &base, &stamp).map_err(refused)?;
     Ok(ledger)
 }
 
@@ -76,7 +78,11 @@ fn verdict_exports(
     ctx: &Context,
     ledger: &mut Ledger,
 ) -> Result<(serde_json::Value, serde_json::Value), CliError> {
-    demo::record_verdict(ledger, &ctx.stamp()?).map_err(refused)?;
+    demo::record_verdict(
+        ledger,
+        &ctx.stamp_as(ctx.named_author().unwrap_or_else(|| "demo".into()))?,
+    )
+    .map_err(refused)?;
     let fail = |e: factledger::desk::interop::ExportError| CliError::usage(e.to_string());
     let cr =
         factledger::desk::interop::claimreview(ledger, Some(demo::MISDATED_CLAIM)).map_err(fail)?;

@@ -42,7 +42,7 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<(), CliError> {
         return crate::cli::commands::interop::run_export(ctx, args);
     };
     let ledger = ctx.open()?;
-    let stamp = ctx.stamp()?;
+    let stamp = ctx.checkpoint_stamp(&ledger)?;
     let bar = ctx.progress(ledger.head().seq, "export");
     let mut progress = |seq: u64| {
         if seq.is_multiple_of(1024) {

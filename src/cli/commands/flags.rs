@@ -129,3 +129,18 @@ pub fn run(ctx: &Context, args: &FlagsArgs) -> Result<(), CliError> {
         None => Ok(()),
     }
 }
+
+/// `flags --help`'s closing text: examples, then every code with its summary, from the registry.
+pub fn codes_help() -> String {
+    let mut help = String::from(
+        "Examples:\n  factledger flags\n  factledger flags --subject S/RES/2774 --code weekday-mismatch\n\nCodes (docs/flags.md):\n",
+    );
+    for code in FlagCode::all() {
+        help.push_str(&format!(
+            "  {:<26} {}\n",
+            code.as_str(),
+            code.rule().summary
+        ));
+    }
+    help
+}

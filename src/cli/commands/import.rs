@@ -55,9 +55,11 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<(), CliError> {
         );
     }
     let file = args.file.clone().unwrap_or_else(|| PathBuf::from("-"));
+    // Ctrl-C from here to the append says nothing was appended (and it is so).
+    crate::cli::interrupt::checking();
     let input = read_input(&file)?;
     let mut ledger = ctx.open()?;
-    let stamp = ctx.stamp()?;
+    let stamp = ctx.stamp_for(&ledger)?;
     let lines = input.bytes.iter().filter(|&&b| b == b'\n').count() as u64;
     let bar = ctx.progress(lines, "import");
     bar.set_position(0);
@@ -68,10 +70,18 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<(), CliError> {
             bytes: &input.bytes,
             base: &input.base,
             durability: durability(),
+            proceed: Some(crate::cli::interrupt::begin_append),
         },
         &stamp,
     );
     bar.finish_and_clear();
     let report = report.map_err(refused)?;
-    print_append(ctx, &mut ledger, &report)
+    print_append(ctx, &mut ledger, &report)?;
+    if crate::cli::interrupt::interrupted_during_append() {
+        return Err(CliError::interrupted(format!(
+            "interrupted during the append, which completed: {} events appended",
+            report.appended
+        )));
+    }
+    Ok(())
 }

@@ -70,7 +70,7 @@ pub fn run_import(ctx: &Context, args: &ImportArgs) -> Result<(), CliError> {
     };
     let input = read_input(path)?;
     let mut ledger = ctx.open()?;
-    let stamp = ctx.stamp()?;
+    let stamp = ctx.stamp_for(&ledger)?;
     let (label, bytes) = (&input.label, &input.bytes);
     let report = if csv {
         interop::import_csv(&mut ledger, label, bytes, &input.base, &stamp, durability())

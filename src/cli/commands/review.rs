@@ -36,7 +36,7 @@ pub struct ReviewArgs {
 
 pub fn run(ctx: &Context, args: &ReviewArgs) -> Result<(), CliError> {
     let mut ledger = ctx.open()?;
-    let stamp = ctx.stamp()?;
+    let stamp = ctx.stamp_for(&ledger)?;
     let input = ReviewInput {
         label: "<arguments>",
         claim: &args.claim,
@@ -57,8 +57,12 @@ pub fn run(ctx: &Context, args: &ReviewArgs) -> Result<(), CliError> {
 pub enum ScaleCommand {
     /// Declare a rating scale, best step first: `--step true=5 --step false=1`. Declared again,
     /// a scale may add steps but keeps every step it had.
+    #[command(
+        after_help = "Examples:\n  factledger scale declare meter --step true=6 --step 'half true'=3 --step 'pants on fire'=0"
+    )]
     Declare(ScaleDeclareArgs),
     /// List the scales: the built-in `default` and the declared ones.
+    #[command(after_help = "Examples:\n  factledger scale list\n  factledger scale list --json")]
     List,
 }
 
@@ -92,7 +96,7 @@ pub fn run_scale(ctx: &Context, cmd: &ScaleCommand) -> Result<(), CliError> {
                 }
             }
             let mut ledger = ctx.open()?;
-            let stamp = ctx.stamp()?;
+            let stamp = ctx.stamp_for(&ledger)?;
             let report = declare_scale(
                 &mut ledger,
                 "<arguments>",

@@ -12,6 +12,9 @@ pub enum SourceCommand {
     /// not in the new one are flagged source-edited.
     ///
     /// Example: factledger source revise wire-2025-02-25 --text-file wire-v2.txt --note "date corrected"
+    #[command(
+        after_help = "Examples:\n  factledger source revise wire-2025-02-25 --text-file wire-v2.txt --note 'date corrected'"
+    )]
     Revise(ReviseArgs),
 }
 
@@ -37,7 +40,7 @@ pub struct ReviseArgs {
 pub fn run(ctx: &Context, cmd: &SourceCommand) -> Result<(), CliError> {
     let SourceCommand::Revise(args) = cmd;
     let mut ledger = ctx.open()?;
-    let stamp = ctx.stamp()?;
+    let stamp = ctx.stamp_for(&ledger)?;
     let input = ReviseInput {
         label: "<arguments>",
         base: Path::new("."),

@@ -10,6 +10,9 @@ pub enum SubjectCommand {
     /// Record ALIAS as another name for SUBJECT: claims filed under either meet.
     ///
     /// Example: factledger subject alias "UNSC resolution 2774" "S/RES/2774"
+    #[command(
+        after_help = "Examples:\n  factledger subject alias 'UNSC resolution 2774' S/RES/2774"
+    )]
     Alias(AliasArgs),
 }
 
@@ -25,7 +28,7 @@ pub struct AliasArgs {
 pub fn run(ctx: &Context, cmd: &SubjectCommand) -> Result<(), CliError> {
     let SubjectCommand::Alias(args) = cmd;
     let mut ledger = ctx.open()?;
-    let stamp = ctx.stamp()?;
+    let stamp = ctx.stamp_for(&ledger)?;
     let input = AliasInput {
         label: "<arguments>",
         alias: &args.alias,

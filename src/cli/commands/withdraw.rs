@@ -21,7 +21,7 @@ pub struct WithdrawArgs {
 
 pub fn run(ctx: &Context, args: &WithdrawArgs) -> Result<(), CliError> {
     let mut ledger = ctx.open()?;
-    let stamp = ctx.stamp()?;
+    let stamp = ctx.stamp_for(&ledger)?;
     let input = WithdrawInput {
         label: "<arguments>",
         source: &args.source,
