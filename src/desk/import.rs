@@ -128,6 +128,22 @@ pub fn import_records(
     append_records(ledger, input.label, records, stamp, input.durability)
 }
 
+/// [`import_records`]'s parsing without the plan and append: a request for the desk server's
+/// group commit ([`super::group`]). Every line's problem is reported, as import reports them.
+pub fn prepare(input: ImportInput<'_>) -> Result<super::group::Prepared, ImportError> {
+    let (records, problems) = parse_input(input.bytes, input.base);
+    if !problems.is_empty() {
+        return Err(ImportError::Refused {
+            label: input.label.to_string(),
+            problems,
+        });
+    }
+    Ok(super::group::Prepared {
+        label: input.label.to_string(),
+        records,
+    })
+}
+
 /// Plans records (with their line numbers) against the ledger and appends the new ones: the end
 /// every record-shaped write shares (import, add, retract).
 pub(crate) fn append_records(

@@ -30,6 +30,10 @@
 //! - [`evidence`] — a claim, its source chain and their proofs in one file.
 //! - [`export`] — the whole ledger as a verifiable bundle.
 //! - [`verify_proof`] — a proof or evidence file checked with no ledger.
+//! - [`subjects`] — every subject with a claim, and how many claims it has.
+//! - [`users`] — the desk server's users, roles and token hashes (not events).
+//! - [`group`] — several write requests (import, add, retract) checked one by one and committed
+//!   in one durable append: the desk server's group commit.
 
 pub mod add;
 pub mod audit;
@@ -41,6 +45,7 @@ pub mod export;
 pub mod facts;
 pub mod flags;
 pub mod graph;
+pub mod group;
 pub mod import;
 pub mod init;
 pub mod log;
@@ -49,6 +54,8 @@ pub mod replay;
 pub mod retract;
 pub mod show;
 pub mod sources;
+pub mod subjects;
+pub mod users;
 pub mod verify;
 pub mod verify_proof;
 

@@ -1,0 +1,237 @@
+//! Group commit: several write requests (imports, added records, retractions), each from its own
+//! author, checked one by one and appended in one durable write. The desk server's writer calls
+//! [`append_group`] with every request waiting at that moment; each request gets the report (or
+//! refusal) it would have had alone.
+//!
+//! Each request is planned against the ledger on its own, so one request's problems never fail
+//! another. Two requests in one group that touch the same id (a claim citing a source another
+//! request registers, the same id twice, a retraction of something another request adds) are
+//! not planned together: the later one waits for the next write, after the earlier one is in the
+//! ledger, and is planned then, exactly as if it had arrived a moment later. If the group's one
+//! append fails, each request is appended alone so only the failing one fails.
+
+use super::import::{AppendReport, HeadRef, ImportError};
+use crate::intake::import::{plan, PlanError, Record};
+use crate::ledger::{Draft, Stamp};
+use crate::model::event::{hex, EventBody};
+use crate::Ledger;
+use std::collections::BTreeSet;
+
+/// A write request whose input has been parsed and validated (see `import::prepare`,
+/// `add::prepare`, `retract::prepare`), not yet planned against the ledger.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The name problems are reported under.
+    pub label: String,
+    /// The records, with their line numbers (0 for a record given as fields).
+    pub records: Vec<(usize, Record)>,
+}
+
+/// The ids a draft reads or writes: requests that share none commute.
+fn touched(body: &EventBody, out: &mut BTreeSet<String>) {
+    match body {
+        EventBody::SourceRegistered(s) => {
+            out.insert(s.id.clone());
+            out.extend(s.cites.iter().cloned());
+        }
+        EventBody::ClaimAsserted(c) => {
+            out.insert(c.id.clone());
+            out.insert(c.source.clone());
+            out.extend(c.supersedes.iter().cloned());
+        }
+        EventBody::Retracted(r) => {
+            out.insert(r.target.clone());
+        }
+        // Ids cannot contain NUL, so this never collides with one.
+        EventBody::AuthorAuthorised(_) | EventBody::AuthorRevoked(_) => {
+            out.insert("\0authors".into());
+        }
+    }
+}
+
+/// A request planned into this group.
+struct Accepted {
+    index: usize,
+    drafts: Vec<Draft>,
+    unchanged: usize,
+}
+
+/// Appends every request it can in one durable write, then the ones that had to wait in the
+/// next, and so on; returns one outcome per request, in order. Each outcome is final only once
+/// its events are durable.
+pub fn append_group(
+    ledger: &mut Ledger,
+    requests: Vec<(Prepared, Stamp)>,
+) -> Vec<Result<AppendReport, ImportError>> {
+    let mut outcomes: Vec<Option<Result<AppendReport, ImportError>>> =
+        requests.iter().map(|_| None).collect();
+    let mut waiting: Vec<usize> = (0..requests.len()).collect();
+    while !waiting.is_empty() {
+        let mut accepted: Vec<Accepted> = Vec::new();
+        let mut taken: BTreeSet<String> = BTreeSet::new();
+        let mut later = Vec::new();
+        for i in waiting {
+            let (req, _) = &requests[i];
+            match plan(ledger, req.records.clone()) {
+                Ok(p) => {
+                    let mut mine = BTreeSet::new();
+                    for (_, d) in &p.appends {
+                        touched(&d.body, &mut mine);
+                    }
+                    if mine.iter().any(|id| taken.contains(id)) {
+                        later.push(i);
+                        continue;
+                    }
+                    taken.extend(mine);
+                    accepted.push(Accepted {
+                        index: i,
+                        drafts: p.appends.into_iter().map(|(_, d)| d).collect(),
+                        unchanged: p.unchanged.len(),
+                    });
+                }
+                // It may rest on a request planned ahead of it in this group: plan it again
+                // once that one is in the ledger. Alone (nothing ahead), its problems are its own.
+                Err(PlanError::Problems(_)) if !accepted.is_empty() => later.push(i),
+                Err(PlanError::Problems(problems)) => {
+                    outcomes[i] = Some(Err(ImportError::Refused {
+                        label: req.label.clone(),
+                        problems,
+                    }))
+                }
+                Err(PlanError::Ledger(e)) => outcomes[i] = Some(Err(ImportError::Ledger(e))),
+            }
+        }
+        commit(ledger, &requests, accepted, &mut outcomes);
+        waiting = later;
+    }
+    outcomes
+        .into_iter()
+        .map(|o| o.expect("every request has an outcome"))
+        .collect()
+}
+
+/// One append for all accepted requests; on failure, one append each.
+fn commit(
+    ledger: &mut Ledger,
+    requests: &[(Prepared, Stamp)],
+    accepted: Vec<Accepted>,
+    outcomes: &mut [Option<Result<AppendReport, ImportError>>],
+) {
+    if accepted.is_empty() {
+        return;
+    }
+    let all = accepted.iter().flat_map(|a| {
+        let stamp = &requests[a.index].1;
+        a.drafts.iter().cloned().map(move |d| (d, stamp))
+    });
+    match ledger.append_stamped(all) {
+        Ok(events) => {
+            let mut at = 0;
+            for a in &accepted {
+                let mine = &events[at..at + a.drafts.len()];
+                at += a.drafts.len();
+                outcomes[a.index] = Some(Ok(report(ledger, requests, a, mine)));
+            }
+        }
+        Err(_) => {
+            for a in &accepted {
+                let stamp = &requests[a.index].1;
+                let drafts = a.drafts.iter().cloned().map(|d| (d, stamp));
+                outcomes[a.index] = Some(match ledger.append_stamped(drafts) {
+                    Ok(events) => Ok(report(ledger, requests, a, &events)),
+                    Err(e) => Err(ImportError::Ledger(e)),
+                });
+            }
+        }
+    }
+}
+
+fn report(
+    ledger: &Ledger,
+    requests: &[(Prepared, Stamp)],
+    a: &Accepted,
+    events: &[crate::Event],
+) -> AppendReport {
+    let head = match events.last() {
+        Some(e) => HeadRef {
+            hash: hex(&e.hash),
+            seq: e.seq,
+        },
+        None => HeadRef::of(ledger),
+    };
+    AppendReport {
+        appended: events.len(),
+        file: requests[a.index].0.label.clone(),
+        first_seq: events.first().map(|e| e.seq),
+        head,
+        last_seq: events.last().map(|e| e.seq),
+        ok: true,
+        unchanged: a.unchanged,
+        needs_sync: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::desk::import::tests::{bodies, import, ledger, stamp, CLAIM, SOURCE};
+    use crate::desk::import::{prepare as prepare_import, Durability, ImportInput};
+    use std::path::Path;
+
+    fn req(text: &str, author: &str) -> (Prepared, Stamp) {
+        let input = ImportInput {
+            label: author,
+            bytes: text.as_bytes(),
+            base: Path::new("."),
+            durability: Durability::Synced,
+        };
+        let mut s = stamp();
+        s.author = author.into();
+        (prepare_import(input).expect("parses"), s)
+    }
+
+    #[test]
+    fn a_group_appends_each_request_as_alone_and_one_bad_request_fails_only_itself() {
+        let (_dir, mut ledger) = ledger();
+        let claim2 = CLAIM.replace("\"c1\"", "\"c2\"");
+        let bad = CLAIM
+            .replace("\"s1\"", "\"nowhere\"")
+            .replace("\"c1\"", "\"c3\"");
+        let out = append_group(
+            &mut ledger,
+            vec![
+                req(SOURCE, "ana"),
+                // Rests on the source the first request registers: waits for it.
+                req(CLAIM, "bo"),
+                req(&bad, "cy"),
+                req(&claim2, "di"),
+            ],
+        );
+        assert_eq!(out[0].as_ref().unwrap().appended, 1);
+        assert_eq!(out[1].as_ref().unwrap().appended, 1);
+        assert!(matches!(&out[2], Err(ImportError::Refused { label, .. }) if label == "cy"));
+        assert_eq!(out[3].as_ref().unwrap().appended, 1);
+        assert_eq!(ledger.head().seq, 3);
+        let authors: Vec<String> = ledger.events(1).map(|e| e.unwrap().author).collect();
+        assert_eq!(authors, ["ana", "bo", "di"]);
+        // The same events one import would have made, in the same order.
+        let (_d2, alone) = ledger_with(&format!("{SOURCE}\n{CLAIM}\n{claim2}\n"));
+        assert_eq!(bodies(&ledger), bodies(&alone));
+    }
+
+    #[test]
+    fn the_same_record_from_two_requests_is_appended_once() {
+        let (_dir, mut ledger) = ledger();
+        let out = append_group(&mut ledger, vec![req(SOURCE, "ana"), req(SOURCE, "bo")]);
+        assert_eq!(out[0].as_ref().unwrap().appended, 1);
+        let second = out[1].as_ref().unwrap();
+        assert_eq!((second.appended, second.unchanged), (0, 1));
+        assert_eq!(ledger.head().seq, 1);
+    }
+
+    fn ledger_with(text: &str) -> (tempfile::TempDir, Ledger) {
+        let (dir, mut l) = ledger();
+        import(&mut l, text).unwrap();
+        (dir, l)
+    }
+}
