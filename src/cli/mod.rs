@@ -20,6 +20,7 @@ macro_rules! out {
 pub mod commands;
 mod error;
 pub mod input;
+pub mod remote;
 pub mod render;
 
 pub use error::{CliError, ErrorKind};
@@ -69,6 +70,11 @@ pub struct GlobalArgs {
     /// Directory of signing keys (default: $FACTLEDGER_KEYS, else ~/.config/factledger/keys).
     #[arg(long, global = true, value_name = "DIR")]
     pub key_dir: Option<PathBuf>,
+    /// Work against a running desk server (`factledger serve`) at URL instead of a ledger
+    /// directory; the token comes from $FACTLEDGER_TOKEN. See docs/server.md for the commands
+    /// that support it.
+    #[arg(long, global = true, env = "FACTLEDGER_REMOTE", value_name = "URL")]
+    pub remote: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -118,6 +124,13 @@ pub enum Command {
     Evidence(commands::evidence::EvidenceArgs),
     /// Load the UN-votes fixtures into a temporary ledger and show what factledger sees.
     Demo(commands::demo::DemoArgs),
+    /// Serve the ledger to the desk over HTTP (the JSON API of docs/server.md) until SIGINT or
+    /// SIGTERM.
+    #[cfg(feature = "server")]
+    Serve(commands::serve::ServeArgs),
+    /// The desk server's users: add (prints the token once), list, revoke.
+    #[command(subcommand)]
+    User(commands::user::UserCommand),
 }
 
 /// Everything a command needs from outside: options, clock and author, output.
@@ -307,6 +320,9 @@ pub fn main() -> ExitCode {
         Command::Export(args) => commands::export::run(&ctx, &args),
         Command::Evidence(args) => commands::evidence::run(&ctx, &args),
         Command::Demo(args) => commands::demo::run(&ctx, &args),
+        #[cfg(feature = "server")]
+        Command::Serve(args) => commands::serve::run(&ctx, &args),
+        Command::User(cmd) => commands::user::run(&ctx, &cmd),
     };
     let result = result.and_then(|()| flush_out());
     match result {

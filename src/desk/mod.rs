@@ -30,6 +30,7 @@
 //! - [`evidence`] — a claim, its source chain and their proofs in one file.
 //! - [`export`] — the whole ledger as a verifiable bundle.
 //! - [`verify_proof`] — a proof or evidence file checked with no ledger.
+//! - [`claim`] — one claim with its event, source chain and flags at once.
 //! - [`subjects`] — every subject with a claim, and how many claims it has.
 //! - [`users`] — the desk server's users, roles and token hashes (not events).
 //! - [`group`] — several write requests (import, add, retract) checked one by one and committed
@@ -39,6 +40,7 @@ pub mod add;
 pub mod audit;
 pub mod authorise;
 pub mod checkpoint;
+pub mod claim;
 pub mod demo;
 pub mod evidence;
 pub mod export;

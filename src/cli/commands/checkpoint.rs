@@ -11,6 +11,9 @@ use factledger::desk::checkpoint::checkpoint;
 pub struct CheckpointArgs {}
 
 pub fn run(ctx: &Context, _args: &CheckpointArgs) -> Result<(), CliError> {
+    if let Some(remote) = crate::cli::remote::Remote::of(ctx)? {
+        return crate::cli::remote::print(&remote.get("/api/v1/checkpoint", &[])?);
+    }
     let ledger = ctx.open()?;
     let c = checkpoint(&ledger, &ctx.stamp()?).map_err(|e| checkpoint_refused(ctx, e))?;
     if ctx.json() {

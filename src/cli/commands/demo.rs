@@ -84,6 +84,7 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
             wait: None,
             quiet: ctx.global.quiet,
             key_dir: ctx.global.key_dir.clone(),
+            remote: None,
         },
     };
     let ledger = load_fixtures(&demo_ctx, tmp.path())?;

@@ -22,6 +22,15 @@ pub struct FlagsArgs {
 }
 
 pub fn run(ctx: &Context, args: &FlagsArgs) -> Result<(), CliError> {
+    if let Some(remote) = crate::cli::remote::Remote::of(ctx)? {
+        let codes = (!args.code.is_empty()).then(|| args.code.join(","));
+        let query = [
+            ("subject", args.subject.clone()),
+            ("code", codes),
+            ("as_of", args.as_of.clone()),
+        ];
+        return crate::cli::remote::print(&remote.get("/api/v1/flags", &query)?);
+    }
     let codes = args
         .code
         .iter()

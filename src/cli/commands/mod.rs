@@ -18,7 +18,10 @@ pub mod log;
 pub mod prove;
 pub mod replay;
 pub mod retract;
+#[cfg(feature = "server")]
+pub mod serve;
 pub mod show;
 pub mod sources;
+pub mod user;
 pub mod verify;
 pub mod verify_proof;

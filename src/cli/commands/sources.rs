@@ -11,6 +11,9 @@ use factledger::terminal::esc;
 pub struct SourcesArgs {}
 
 pub fn run(ctx: &Context, _args: &SourcesArgs) -> Result<(), CliError> {
+    if let Some(remote) = crate::cli::remote::Remote::of(ctx)? {
+        return crate::cli::remote::print(&remote.get("/api/v1/sources", &[])?);
+    }
     let ledger = ctx.open()?;
     let rows = sources(&ledger)?;
     if ctx.json() {

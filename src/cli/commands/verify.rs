@@ -30,6 +30,17 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<(), CliError> {
     if let Some(b) = &args.bundle {
         return run_bundle(ctx, b, args);
     }
+    if let Some(remote) = crate::cli::remote::Remote::of(ctx)? {
+        let report = remote.get("/api/v1/verify", &[])?;
+        crate::cli::remote::print(&report)?;
+        if report["ok"] != serde_json::Value::Bool(true) {
+            return Err(CliError::check(format!(
+                "the desk server's ledger does not verify: {}",
+                report["problem"]
+            )));
+        }
+        return Ok(());
+    }
     let ledger = ctx.open().map_err(|e| match e.kind {
         // A store too damaged to open is a failed verification, with its report.
         ErrorKind::Check => {

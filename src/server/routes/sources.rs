@@ -1,0 +1,56 @@
+//! Sources: `GET /api/v1/sources` (every source, as `sources --json`), `GET
+//! /api/v1/sources/{id}` (the source's event with its archived text, as `show --text --json`),
+//! `POST /api/v1/sources` (an import line's fields; `text`, never `text_file`).
+
+use super::claims::record;
+use super::{body, read, write};
+use crate::desk::import::AppendReport;
+use crate::desk::show::{show, ShowOptions, Shown};
+use crate::desk::sources::{sources, SourceRow};
+use crate::desk::users::Role;
+use crate::model::event::EventBody;
+use crate::server::auth::Caller;
+use crate::server::errors::ApiError;
+use crate::server::AppState;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::Json;
+
+/// `GET /api/v1/sources`.
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<SourceRow>>, ApiError> {
+    caller.read()?;
+    read(&state, |l| Ok(sources(l)?)).await.map(Json)
+}
+
+/// `GET /api/v1/sources/{id}`.
+pub async fn get_one(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Shown>, ApiError> {
+    caller.read()?;
+    read(&state, move |l| {
+        let shown = show(l, &id, &ShowOptions { text: true })?;
+        match shown.event.body {
+            EventBody::SourceRegistered(_) => Ok(shown),
+            _ => Err(ApiError::not_found(format!("no source with id '{id}'"))),
+        }
+    })
+    .await
+    .map(Json)
+}
+
+/// `POST /api/v1/sources`.
+pub async fn add(
+    State(state): State<AppState>,
+    caller: Caller,
+    bytes: Result<Bytes, BytesRejection>,
+) -> Result<Json<AppendReport>, ApiError> {
+    let user = caller.need(Role::Checker)?;
+    let prepared = record(&state, "source", &body(bytes)?)?;
+    write(&state, &user.name, prepared).await
+}
