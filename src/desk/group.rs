@@ -27,25 +27,47 @@ pub struct Prepared {
     pub records: Vec<(usize, Record)>,
 }
 
-/// The ids a draft reads or writes: requests that share none commute.
-fn touched(body: &EventBody, out: &mut BTreeSet<String>) {
-    match body {
-        EventBody::SourceRegistered(s) => {
-            out.insert(s.id.clone());
-            out.extend(s.cites.iter().cloned());
+/// The ids a request writes (introduces, retracts, corrects) and reads (the source a claim rests
+/// on, the sources a source cites). Two requests commute unless one writes an id the other
+/// reads or writes; many claims on one source do not conflict.
+#[derive(Default)]
+struct Touched {
+    writes: BTreeSet<String>,
+    reads: BTreeSet<String>,
+}
+
+impl Touched {
+    fn add(&mut self, body: &EventBody) {
+        match body {
+            EventBody::SourceRegistered(s) => {
+                self.writes.insert(s.id.clone());
+                self.reads.extend(s.cites.iter().cloned());
+            }
+            EventBody::ClaimAsserted(c) => {
+                self.writes.insert(c.id.clone());
+                self.writes.extend(c.supersedes.iter().cloned());
+                self.reads.insert(c.source.clone());
+            }
+            EventBody::Retracted(r) => {
+                self.writes.insert(r.target.clone());
+            }
+            // Ids cannot contain NUL, so this never collides with one.
+            EventBody::AuthorAuthorised(_) | EventBody::AuthorRevoked(_) => {
+                self.writes.insert("\0authors".into());
+            }
         }
-        EventBody::ClaimAsserted(c) => {
-            out.insert(c.id.clone());
-            out.insert(c.source.clone());
-            out.extend(c.supersedes.iter().cloned());
-        }
-        EventBody::Retracted(r) => {
-            out.insert(r.target.clone());
-        }
-        // Ids cannot contain NUL, so this never collides with one.
-        EventBody::AuthorAuthorised(_) | EventBody::AuthorRevoked(_) => {
-            out.insert("\0authors".into());
-        }
+    }
+
+    fn conflicts(&self, other: &Touched) -> bool {
+        self.writes
+            .iter()
+            .any(|id| other.writes.contains(id) || other.reads.contains(id))
+            || self.reads.iter().any(|id| other.writes.contains(id))
+    }
+
+    fn extend(&mut self, other: Touched) {
+        self.writes.extend(other.writes);
+        self.reads.extend(other.reads);
     }
 }
 
@@ -68,17 +90,17 @@ pub fn append_group(
     let mut waiting: Vec<usize> = (0..requests.len()).collect();
     while !waiting.is_empty() {
         let mut accepted: Vec<Accepted> = Vec::new();
-        let mut taken: BTreeSet<String> = BTreeSet::new();
+        let mut taken = Touched::default();
         let mut later = Vec::new();
         for i in waiting {
             let (req, _) = &requests[i];
             match plan(ledger, req.records.clone()) {
                 Ok(p) => {
-                    let mut mine = BTreeSet::new();
+                    let mut mine = Touched::default();
                     for (_, d) in &p.appends {
-                        touched(&d.body, &mut mine);
+                        mine.add(&d.body);
                     }
-                    if mine.iter().any(|id| taken.contains(id)) {
+                    if mine.conflicts(&taken) {
                         later.push(i);
                         continue;
                     }
@@ -217,6 +239,25 @@ mod tests {
         // The same events one import would have made, in the same order.
         let (_d2, alone) = ledger_with(&format!("{SOURCE}\n{CLAIM}\n{claim2}\n"));
         assert_eq!(bodies(&ledger), bodies(&alone));
+    }
+
+    #[test]
+    fn claims_on_one_source_are_planned_together_and_a_retraction_of_it_waits_for_them() {
+        let (_dir, mut ledger) = ledger();
+        import(&mut ledger, SOURCE).unwrap();
+        let claim2 = CLAIM.replace("\"c1\"", "\"c2\"");
+        let retract = r#"{"type":"retract","target":"s1","reason":"withdrawn"}"#;
+        let out = append_group(
+            &mut ledger,
+            vec![req(CLAIM, "ana"), req(retract, "cy"), req(&claim2, "bo")],
+        );
+        for o in &out {
+            assert_eq!(o.as_ref().unwrap().appended, 1);
+        }
+        // The retraction writes the source both claims rest on: it waits for the next write
+        // and lands after them, whatever the order of arrival.
+        let seq = |i: usize| out[i].as_ref().unwrap().last_seq;
+        assert_eq!((seq(0), seq(2), seq(1)), (Some(2), Some(3), Some(4)));
     }
 
     #[test]

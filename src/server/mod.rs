@@ -128,6 +128,17 @@ pub fn serve(
     config: Config,
     bound: impl FnOnce(SocketAddr),
 ) -> Result<(), ServerError> {
+    serve_until(ledger, config, bound, signal())
+}
+
+/// [`serve`], stopping gracefully when `stop` completes instead of on a signal (a program that
+/// embeds the server, the load benchmark).
+pub fn serve_until(
+    ledger: Ledger,
+    config: Config,
+    bound: impl FnOnce(SocketAddr),
+    stop_when: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -165,7 +176,7 @@ pub fn serve(
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(async move {
-            signal().await;
+            stop_when.await;
             let _ = stop.send(true);
         })
         .await
