@@ -150,7 +150,10 @@ fn main() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("ledger");
     let t = Instant::now();
-    let mut ledger = build(&dir, a.events);
+    let built = build(&dir, a.events);
+    // Closed and opened again, as a server finds a ledger.
+    drop(built);
+    let mut ledger = Ledger::open(&dir, None).expect("open");
     println!(
         "ledger: {} events built in {:.1} s",
         ledger.head().seq,

@@ -363,6 +363,15 @@ impl Ledger {
         self.append_each(drafts, false)
     }
 
+    /// [`Ledger::append_stamped`] without the sync, for the crash tests' negative control only
+    /// (see [`Ledger::append_unsynced`]).
+    pub(crate) fn append_stamped_unsynced<'s>(
+        &mut self,
+        drafts: impl IntoIterator<Item = (Draft, &'s Stamp)>,
+    ) -> Result<Vec<Event>> {
+        self.append_each(drafts, true)
+    }
+
     fn append_each<'s>(
         &mut self,
         drafts: impl IntoIterator<Item = (Draft, &'s Stamp)>,

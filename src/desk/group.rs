@@ -10,7 +10,7 @@
 //! ledger, and is planned then, exactly as if it had arrived a moment later. If the group's one
 //! append fails, each request is appended alone so only the failing one fails.
 
-use super::import::{AppendReport, HeadRef, ImportError};
+use super::import::{AppendReport, Durability, HeadRef, ImportError};
 use crate::intake::import::{plan, PlanError, Record};
 use crate::ledger::{Draft, Stamp};
 use crate::model::event::{hex, EventBody};
@@ -81,9 +81,13 @@ struct Accepted {
 /// Appends every request it can in one durable write, then the ones that had to wait in the
 /// next, and so on; returns one outcome per request, in order. Each outcome is final only once
 /// its events are durable.
+///
+/// With [`Durability::Unsynced`] (the crash tests' negative control only) nothing is synced and
+/// the caller must call [`Ledger::sync`] after answering.
 pub fn append_group(
     ledger: &mut Ledger,
     requests: Vec<(Prepared, Stamp)>,
+    durability: Durability,
 ) -> Vec<Result<AppendReport, ImportError>> {
     let mut outcomes: Vec<Option<Result<AppendReport, ImportError>>> =
         requests.iter().map(|_| None).collect();
@@ -123,7 +127,7 @@ pub fn append_group(
                 Err(PlanError::Ledger(e)) => outcomes[i] = Some(Err(ImportError::Ledger(e))),
             }
         }
-        commit(ledger, &requests, accepted, &mut outcomes);
+        commit(ledger, &requests, accepted, &mut outcomes, durability);
         waiting = later;
     }
     outcomes
@@ -138,15 +142,23 @@ fn commit(
     requests: &[(Prepared, Stamp)],
     accepted: Vec<Accepted>,
     outcomes: &mut [Option<Result<AppendReport, ImportError>>],
+    durability: Durability,
 ) {
+    let append = |ledger: &mut Ledger, drafts: Vec<(Draft, &Stamp)>| match durability {
+        Durability::Synced => ledger.append_stamped(drafts),
+        Durability::Unsynced => ledger.append_stamped_unsynced(drafts),
+    };
     if accepted.is_empty() {
         return;
     }
-    let all = accepted.iter().flat_map(|a| {
-        let stamp = &requests[a.index].1;
-        a.drafts.iter().cloned().map(move |d| (d, stamp))
-    });
-    match ledger.append_stamped(all) {
+    let all = accepted
+        .iter()
+        .flat_map(|a| {
+            let stamp = &requests[a.index].1;
+            a.drafts.iter().cloned().map(move |d| (d, stamp))
+        })
+        .collect();
+    match append(ledger, all) {
         Ok(events) => {
             let mut at = 0;
             for a in &accepted {
@@ -158,8 +170,8 @@ fn commit(
         Err(_) => {
             for a in &accepted {
                 let stamp = &requests[a.index].1;
-                let drafts = a.drafts.iter().cloned().map(|d| (d, stamp));
-                outcomes[a.index] = Some(match ledger.append_stamped(drafts) {
+                let drafts = a.drafts.iter().cloned().map(|d| (d, stamp)).collect();
+                outcomes[a.index] = Some(match append(ledger, drafts) {
                     Ok(events) => Ok(report(ledger, requests, a, &events)),
                     Err(e) => Err(ImportError::Ledger(e)),
                 });
@@ -197,7 +209,7 @@ fn report(
 mod tests {
     use super::*;
     use crate::desk::import::tests::{bodies, import, ledger, stamp, CLAIM, SOURCE};
-    use crate::desk::import::{prepare as prepare_import, Durability, ImportInput};
+    use crate::desk::import::{prepare as prepare_import, ImportInput};
     use std::path::Path;
 
     fn req(text: &str, author: &str) -> (Prepared, Stamp) {
@@ -228,6 +240,7 @@ mod tests {
                 req(&bad, "cy"),
                 req(&claim2, "di"),
             ],
+            Durability::Synced,
         );
         assert_eq!(out[0].as_ref().unwrap().appended, 1);
         assert_eq!(out[1].as_ref().unwrap().appended, 1);
@@ -250,6 +263,7 @@ mod tests {
         let out = append_group(
             &mut ledger,
             vec![req(CLAIM, "ana"), req(retract, "cy"), req(&claim2, "bo")],
+            Durability::Synced,
         );
         for o in &out {
             assert_eq!(o.as_ref().unwrap().appended, 1);
@@ -263,7 +277,11 @@ mod tests {
     #[test]
     fn the_same_record_from_two_requests_is_appended_once() {
         let (_dir, mut ledger) = ledger();
-        let out = append_group(&mut ledger, vec![req(SOURCE, "ana"), req(SOURCE, "bo")]);
+        let out = append_group(
+            &mut ledger,
+            vec![req(SOURCE, "ana"), req(SOURCE, "bo")],
+            Durability::Synced,
+        );
         assert_eq!(out[0].as_ref().unwrap().appended, 1);
         let second = out[1].as_ref().unwrap();
         assert_eq!((second.appended, second.unchanged), (0, 1));

@@ -90,28 +90,39 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
+        // The rate limit counts per user; requests without a valid token count per client
+        // address, so guessing tokens is limited too.
+        let by_addr = || match parts.extensions.get::<ConnectInfo<SocketAddr>>() {
+            Some(ConnectInfo(addr)) => format!("addr:{}", addr.ip()),
+            None => "addr:?".to_string(),
+        };
         let user = match parts.headers.get(header::AUTHORIZATION) {
             None => None,
             Some(v) => {
-                let token = v
-                    .to_str()
-                    .ok()
-                    .and_then(|s| s.strip_prefix("Bearer "))
-                    .map(str::trim)
-                    .filter(|t| !t.is_empty())
-                    .ok_or_else(invalid_token)?;
-                let users = state
-                    .users
-                    .read()
-                    .map_err(|_| ApiError::internal("users lock"))?;
-                Some(users.find(token).ok_or_else(invalid_token)?)
+                let found = {
+                    let users = state
+                        .users
+                        .read()
+                        .map_err(|_| ApiError::internal("users lock"))?;
+                    v.to_str()
+                        .ok()
+                        .and_then(|s| s.strip_prefix("Bearer "))
+                        .map(str::trim)
+                        .filter(|t| !t.is_empty())
+                        .and_then(|t| users.find(t))
+                };
+                match found {
+                    Some(u) => Some(u),
+                    None => {
+                        state.limiter.check(&by_addr())?;
+                        return Err(invalid_token());
+                    }
+                }
             }
         };
-        // The rate limit counts per user; requests without a token count per client address.
-        let key = match (&user, parts.extensions.get::<ConnectInfo<SocketAddr>>()) {
-            (Some(u), _) => format!("user:{}", u.name),
-            (None, Some(ConnectInfo(addr))) => format!("addr:{}", addr.ip()),
-            (None, None) => "addr:?".to_string(),
+        let key = match &user {
+            Some(u) => format!("user:{}", u.name),
+            None => by_addr(),
         };
         state.limiter.check(&key)?;
         Ok(Caller {

@@ -5,7 +5,7 @@
 
 use super::events::Published;
 use crate::desk::group::{append_group, Prepared};
-use crate::desk::import::{AppendReport, ImportError};
+use crate::desk::import::{AppendReport, Durability, ImportError};
 use crate::ledger::Stamp;
 use crate::Ledger;
 use std::sync::mpsc::{Receiver, Sender};
@@ -20,6 +20,16 @@ pub struct Job {
     pub stamp: Stamp,
     /// The answer, sent once the request's events are durable (or refused).
     pub reply: oneshot::Sender<Result<AppendReport, ImportError>>,
+}
+
+/// Synced, except in the tests' build with `FACTLEDGER_FAULT_ACK_BEFORE_SYNC` set: the crash
+/// test's negative control, which acknowledges before the sync to show its checks can fail.
+fn durability() -> Durability {
+    if cfg!(feature = "testing") && std::env::var_os("FACTLEDGER_FAULT_ACK_BEFORE_SYNC").is_some() {
+        Durability::Unsynced
+    } else {
+        Durability::Synced
+    }
 }
 
 /// Most requests committed in one group (a bound on one write's size and latency).
@@ -57,7 +67,7 @@ fn run(ledger: &Mutex<Ledger>, rx: &Receiver<Job>, events: &broadcast::Sender<Pu
                 Err(poisoned) => poisoned.into_inner(),
             };
             let before = ledger.head().seq;
-            let outcomes = append_group(&mut ledger, requests);
+            let outcomes = append_group(&mut ledger, requests, durability());
             let new_events: Vec<Published> = ledger
                 .events(before + 1)
                 .filter_map(Result::ok)
@@ -69,6 +79,15 @@ fn run(ledger: &Mutex<Ledger>, rx: &Receiver<Job>, events: &broadcast::Sender<Pu
         for (reply, outcome) in replies.into_iter().zip(outcomes) {
             // A client that went away still had its events appended; nothing to undo.
             let _ = reply.send(outcome);
+        }
+        if durability() == Durability::Unsynced {
+            // The negative control: acknowledged, not yet durable, for a moment.
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            let mut ledger = match ledger.lock() {
+                Ok(l) => l,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            let _ = ledger.sync();
         }
         for e in new_events {
             // No listener is fine.
