@@ -185,3 +185,39 @@ pub fn print_append(ctx: &Context, report: &Value) -> Result<(), CliError> {
         &hash[..hash.len().min(16)]
     )
 }
+
+/// Reads a string field (empty when absent).
+pub fn text(v: &Value, key: &str) -> String {
+    v[key].as_str().unwrap_or("").to_string()
+}
+
+/// Reads an array of strings (empty when absent).
+pub fn texts(v: &Value, key: &str) -> Vec<String> {
+    v[key]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A flag from its JSON form (`docs/flags.md`).
+pub fn flag(v: &Value) -> Result<factledger::flags::Flag, CliError> {
+    let code = text(v, "code")
+        .parse::<factledger::flags::FlagCode>()
+        .map_err(|e| {
+            CliError::unavailable(format!(
+                "the desk server sent a flag code this CLI does not know: {e}"
+            ))
+        })?;
+    Ok(factledger::flags::Flag {
+        code,
+        subject: text(v, "subject"),
+        predicate: text(v, "predicate"),
+        claims: texts(v, "claims"),
+        sources: texts(v, "sources"),
+        message: text(v, "message"),
+    })
+}

@@ -29,7 +29,18 @@ pub fn run(ctx: &Context, args: &FlagsArgs) -> Result<(), CliError> {
             ("code", codes),
             ("as_of", args.as_of.clone()),
         ];
-        return crate::cli::remote::print(&remote.get("/api/v1/flags", &query)?);
+        let answer = remote.get("/api/v1/flags", &query)?;
+        if ctx.json() {
+            return print_json(&answer);
+        }
+        let mut summary = factledger::desk::flags::FlagSummary::default();
+        for v in answer.as_array().into_iter().flatten() {
+            let f = crate::cli::remote::flag(v)?;
+            *summary.counts.entry(f.code).or_default() += 1;
+            summary.total += 1;
+            print_flag(&f)?;
+        }
+        return print_flag_summary(&summary);
     }
     let codes = args
         .code

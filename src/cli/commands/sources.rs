@@ -2,7 +2,7 @@
 
 use crate::cli::render::print_json;
 use crate::cli::{CliError, Context};
-use factledger::desk::sources::sources;
+use factledger::desk::sources::{sources, SourceRow};
 use factledger::terminal::esc;
 
 /// List the sources: kind, publisher, published date, citations both ways, live claims resting
@@ -12,14 +12,51 @@ pub struct SourcesArgs {}
 
 pub fn run(ctx: &Context, _args: &SourcesArgs) -> Result<(), CliError> {
     if let Some(remote) = crate::cli::remote::Remote::of(ctx)? {
-        return crate::cli::remote::print(&remote.get("/api/v1/sources", &[])?);
+        let answer = remote.get("/api/v1/sources", &[])?;
+        if ctx.json() {
+            return print_json(&answer);
+        }
+        let rows: Vec<SourceRow> = answer
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(remote_row)
+            .collect();
+        return print_rows(&rows);
     }
     let ledger = ctx.open()?;
     let rows = sources(&ledger)?;
     if ctx.json() {
         return print_json(&rows);
     }
-    for r in &rows {
+    print_rows(&rows)
+}
+
+/// A source row from the server's JSON (`sources --json`).
+fn remote_row(v: &serde_json::Value) -> SourceRow {
+    use crate::cli::remote::{text, texts};
+    let opt = |k: &str| v[k].as_str().map(String::from);
+    SourceRow {
+        archived_text: v["archived_text"] == true,
+        cited_by: texts(v, "cited_by"),
+        cites: texts(v, "cites"),
+        cites_missing: texts(v, "cites_missing"),
+        id: text(v, "id"),
+        kind: if v["kind"] == "primary" {
+            "primary"
+        } else {
+            "secondary"
+        },
+        live_claims: v["live_claims"].as_u64().unwrap_or(0) as usize,
+        published: opt("published"),
+        publisher: opt("publisher"),
+        retracted: v["retracted"] == true,
+        title: opt("title"),
+    }
+}
+
+fn print_rows(rows: &[SourceRow]) -> Result<(), CliError> {
+    for r in rows {
         out!(
             "{}  [{}{}]  {}{}",
             esc(&r.id),
