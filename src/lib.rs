@@ -52,6 +52,8 @@ pub mod ledger;
 pub mod model;
 pub mod projection;
 pub mod provenance;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod store;
 pub mod terminal;
 

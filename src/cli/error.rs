@@ -107,6 +107,12 @@ impl CliError {
         self
     }
 
+    /// Attaches a hint.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> CliError {
+        self.hint = Some(hint.into());
+        self
+    }
+
     /// Attaches lines printed before the message.
     pub fn with_details(mut self, details: Vec<String>) -> CliError {
         self.details = details;
@@ -286,6 +292,17 @@ impl From<serde_json::Error> for CliError {
     /// A result that does not serialise is a bug, not the user's: exit 3 as an internal failure.
     fn from(e: serde_json::Error) -> CliError {
         CliError::unavailable(format!("cannot write JSON: {e}"))
+    }
+}
+
+impl From<factledger::desk::users::UserError> for CliError {
+    fn from(e: factledger::desk::users::UserError) -> CliError {
+        use factledger::desk::users::UserError;
+        match e {
+            UserError::Ledger(e) => e.into(),
+            e @ UserError::Damaged { .. } => CliError::check(e.to_string()),
+            e => CliError::usage(e.to_string()),
+        }
     }
 }
 

@@ -21,6 +21,7 @@ pub mod commands;
 mod error;
 pub mod input;
 mod interrupt;
+pub mod remote;
 pub mod render;
 pub mod time;
 
@@ -81,6 +82,11 @@ pub struct GlobalArgs {
     /// $XDG_CONFIG_HOME/factledger/keys, else ~/.config/factledger/keys).
     #[arg(long, global = true, value_name = "DIR")]
     pub key_dir: Option<PathBuf>,
+    /// Work against a running desk server (`factledger serve`) at URL instead of a ledger
+    /// directory; the token comes from $FACTLEDGER_TOKEN. See docs/server.md for the commands
+    /// that support it.
+    #[arg(long, global = true, env = "FACTLEDGER_REMOTE", value_name = "URL")]
+    pub remote: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -213,6 +219,16 @@ pub enum Command {
     /// The ledger's settings (desk.name, desk.url).
     #[command(subcommand)]
     Config(commands::config::ConfigCommand),
+    /// Serve the ledger to the desk over HTTP (the JSON API of docs/server.md) until SIGINT or
+    /// SIGTERM.
+    #[cfg(feature = "server")]
+    #[command(
+        after_help = "Examples:\n  factledger serve\n  factledger serve --listen 0.0.0.0:8417 --public-read --rate 100"
+    )]
+    Serve(commands::serve::ServeArgs),
+    /// The desk server's users: add (prints the token once), list, revoke.
+    #[command(subcommand)]
+    User(commands::user::UserCommand),
 }
 
 /// Everything a command needs from outside: options, clock and author, output.
@@ -552,6 +568,9 @@ pub fn main() -> ExitCode {
         Command::Reviews(args) => commands::reviews::run(&ctx, &args),
         Command::Scale(cmd) => commands::review::run_scale(&ctx, &cmd),
         Command::Config(cmd) => commands::config::run(&ctx, &cmd),
+        #[cfg(feature = "server")]
+        Command::Serve(args) => commands::serve::run(&ctx, &args),
+        Command::User(cmd) => commands::user::run(&ctx, &cmd),
     };
     let result = result.and_then(|()| flush_out());
     match result {

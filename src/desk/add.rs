@@ -2,8 +2,9 @@
 //! the desk server). The fields become the same JSON record an import line is, so both routes
 //! share one parser, one validator (`validate::event`) and one set of messages.
 
+use super::group::Prepared;
 use super::import::{append_records, AppendReport, Durability, ImportError};
-use crate::intake::import::{parse_json, parse_record};
+use crate::intake::import::{parse_json, parse_record, Record};
 use crate::ledger::Stamp;
 use crate::Ledger;
 use serde::Serialize;
@@ -118,13 +119,8 @@ pub fn add(
     input: AddInput<'_>,
     stamp: &Stamp,
 ) -> Result<AppendReport, ImportError> {
-    let invalid = |message: String| ImportError::Invalid {
-        label: input.label.to_string(),
-        message,
-    };
-    let line = match &input.record {
-        NewRecord::Source(s) => Line::Source(s),
-        NewRecord::Claim(c) if c.id.is_none() => {
+    if let NewRecord::Claim(c) = &input.record {
+        if c.id.is_none() {
             let mut named = c.clone();
             named.id = Some(readable_id(ledger, &c.source, &c.predicate)?);
             let input = AddInput {
@@ -133,23 +129,12 @@ pub fn add(
             };
             return add(ledger, input, stamp);
         }
-        NewRecord::Claim(c) => {
-            // A structured value arrives as a JSON object, and a number as a number, both read
-            // as strictly as an import line (no repeated keys, exact numbers), so `--value 12`
-            // stores what `"value": 12` in an import does; anything else is the text as given.
-            let value = match serde_json::from_str::<Json>(&c.value) {
-                Ok(Json::Object(_) | Json::Number(_)) => parse_json(&c.value)
-                    .map_err(|m| invalid(format!("claim field 'value': {m}")))?,
-                _ => Json::String(c.value.clone()),
-            };
-            Line::Claim { claim: c, value }
-        }
-    };
-    let mut report = append_line(
+    }
+    let prepared = prepare(&input)?;
+    let mut report = append_records(
         ledger,
         input.label,
-        input.base,
-        &line,
+        prepared.records,
         stamp,
         input.durability,
     )?;
@@ -213,13 +198,51 @@ pub(crate) fn append_line(
     stamp: &Stamp,
     durability: Durability,
 ) -> Result<AppendReport, ImportError> {
+    let record = line_record(label, base, line)?;
+    append_records(ledger, label, vec![(0, record)], stamp, durability)
+}
+
+/// The record a line given as fields becomes, checked as an import line is.
+pub(crate) fn line_record(
+    label: &str,
+    base: &Path,
+    line: &Line<'_>,
+) -> Result<Record, ImportError> {
     let invalid = |message: String| ImportError::Invalid {
         label: label.to_string(),
         message,
     };
     let obj = serde_json::to_value(line).map_err(|e| invalid(e.to_string()))?;
-    let record = parse_record(&obj, base).map_err(|e| invalid(e.to_string()))?;
-    append_records(ledger, label, vec![(0, record)], stamp, durability)
+    parse_record(&obj, base).map_err(|e| invalid(e.to_string()))
+}
+
+/// [`add`]'s checks without the append: the request the desk server's writer commits in a group
+/// ([`super::group`]).
+pub fn prepare(input: &AddInput<'_>) -> Result<Prepared, ImportError> {
+    let invalid = |message: String| ImportError::Invalid {
+        label: input.label.to_string(),
+        message,
+    };
+    let value;
+    let line = match &input.record {
+        NewRecord::Source(s) => Line::Source(s),
+        NewRecord::Claim(c) => {
+            value = match serde_json::from_str::<Json>(&c.value) {
+                Ok(Json::Object(_) | Json::Number(_)) => parse_json(&c.value)
+                    .map_err(|m| invalid(format!("claim field 'value': {m}")))?,
+                _ => Json::String(c.value.clone()),
+            };
+            Line::Claim {
+                claim: c,
+                value: value.clone(),
+            }
+        }
+    };
+    let record = line_record(input.label, input.base, &line)?;
+    Ok(Prepared {
+        label: input.label.to_string(),
+        records: vec![(0, record)],
+    })
 }
 
 #[cfg(test)]

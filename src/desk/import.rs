@@ -185,6 +185,67 @@ fn check_predicates(
     Ok(check_records(&mut vocabulary, records))
 }
 
+/// [`import_records`]'s parsing without the plan and append: a request for the desk server's
+/// group commit ([`super::group`]). Every line's problem is reported, as import reports them.
+pub fn prepare(input: ImportInput<'_>) -> Result<super::group::Prepared, ImportError> {
+    let (records, problems) = parse_input(input.bytes, input.base);
+    if !problems.is_empty() {
+        return Err(ImportError::Refused {
+            label: input.label.to_string(),
+            problems,
+        });
+    }
+    Ok(super::group::Prepared {
+        label: input.label.to_string(),
+        records,
+    })
+}
+
+/// What a checked plan appends: the drafts with their lines, how many records are already in
+/// the ledger, and the ordinary predicates new to it.
+pub(crate) struct CheckedPlan {
+    /// The drafts to append, with the line each came from.
+    pub appends: Vec<(usize, Draft)>,
+    /// Records the ledger already holds.
+    pub unchanged: usize,
+    /// Predicates no claim of the ledger used before.
+    pub new_predicates: Vec<String>,
+}
+
+/// Every check an import makes before it appends — predicates (with their near misses), the
+/// plan against the ledger, dismissals — with every problem at its line. The one path the CLI's
+/// import and `add` and the desk server's group commit share.
+pub(crate) fn plan_checked(
+    ledger: &Ledger,
+    records: Vec<(usize, Record)>,
+) -> Result<CheckedPlan, PlanError> {
+    let (mut problems, new_predicates) = check_predicates(ledger, &records)?;
+    let plan = match plan(ledger, records) {
+        Ok(plan) if problems.is_empty() => plan,
+        Ok(_) => Plan::default(),
+        Err(PlanError::Problems(more)) => {
+            problems.extend(more);
+            Plan::default()
+        }
+        Err(e) => return Err(e),
+    };
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| p.line);
+        return Err(PlanError::Problems(problems));
+    }
+    let mut appends = plan.appends;
+    let mut unchanged = plan.unchanged.len();
+    let problems = super::dismiss::check_dismissals(ledger, &mut appends, &mut unchanged)?;
+    if !problems.is_empty() {
+        return Err(PlanError::Problems(problems));
+    }
+    Ok(CheckedPlan {
+        appends,
+        unchanged,
+        new_predicates,
+    })
+}
+
 /// Plans records (with their line numbers) against the ledger and appends the new ones: the end
 /// every record-shaped write shares (import, add, retract).
 pub(crate) fn append_records(
@@ -207,40 +268,24 @@ fn append_checked(
     durability: Durability,
     proceed: Option<fn() -> bool>,
 ) -> Result<AppendReport, ImportError> {
-    let (mut problems, new_predicates) = check_predicates(ledger, &records)?;
-    let plan = match plan(ledger, records) {
-        Ok(plan) if problems.is_empty() => plan,
-        Ok(_) => Plan::default(),
-        Err(PlanError::Problems(more)) => {
-            problems.extend(more);
-            Plan::default()
+    let checked = match plan_checked(ledger, records) {
+        Ok(checked) => checked,
+        Err(PlanError::Problems(problems)) => {
+            return Err(ImportError::Refused {
+                label: label.to_string(),
+                problems,
+            })
         }
         Err(PlanError::Ledger(e)) => return Err(ImportError::Ledger(e)),
     };
-    if !problems.is_empty() {
-        problems.sort_by_key(|p| p.line);
-        return Err(ImportError::Refused {
-            label: label.to_string(),
-            problems,
-        });
-    }
-    let mut appends = plan.appends;
-    let mut unchanged = plan.unchanged.len();
-    let problems = super::dismiss::check_dismissals(ledger, &mut appends, &mut unchanged)?;
-    if !problems.is_empty() {
-        return Err(ImportError::Refused {
-            label: label.to_string(),
-            problems,
-        });
-    }
     if proceed.is_some_and(|go| !go()) {
         return Err(ImportError::Cancelled {
             label: label.to_string(),
         });
     }
-    let drafts = appends.into_iter().map(|(_, d)| d).collect();
-    let mut report = append_drafts(ledger, label, drafts, unchanged, stamp, durability)?;
-    report.new_predicates = new_predicates;
+    let drafts = checked.appends.into_iter().map(|(_, d)| d).collect();
+    let mut report = append_drafts(ledger, label, drafts, checked.unchanged, stamp, durability)?;
+    report.new_predicates = checked.new_predicates;
     Ok(report)
 }
 

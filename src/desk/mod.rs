@@ -42,12 +42,18 @@
 //!   import lines to review; nothing appended.
 //! - [`interop`] — ClaimReview JSON-LD and its pages, PROV-JSON and CSV, out and in.
 //! - [`verify_proof`] — a proof or evidence file checked with no ledger.
+//! - [`claim`] — one claim with its event, source chain and flags at once.
+//! - [`subjects`] — every subject with a claim, and how many claims it has.
+//! - [`users`] — the desk server's users, roles and token hashes (not events).
+//! - [`group`] — several write requests (import, add, retract) checked one by one and committed
+//!   in one durable append: the desk server's group commit.
 
 pub mod add;
 pub mod alias;
 pub mod audit;
 pub mod authorise;
 pub mod checkpoint;
+pub mod claim;
 pub mod config;
 pub mod demo;
 pub mod dismiss;
@@ -57,6 +63,7 @@ pub mod extract;
 pub mod facts;
 pub mod flags;
 pub mod graph;
+pub mod group;
 pub mod import;
 pub mod init;
 pub mod interop;
@@ -70,6 +77,7 @@ pub mod revise;
 pub mod show;
 pub mod sources;
 pub mod subjects;
+pub mod users;
 pub mod verify;
 pub mod verify_proof;
 pub mod withdraw;

@@ -1,7 +1,8 @@
 //! Retract: a claim or source stops being live. The retraction is an event like any other; the
 //! retracted record stays in the log.
 
-use super::add::{append_line, Line};
+use super::add::{append_line, line_record, Line};
+use super::group::Prepared;
 use super::import::{AppendReport, Durability, ImportError};
 use crate::ledger::Stamp;
 use crate::model::event::EventBody;
@@ -110,6 +111,17 @@ pub enum RetractedRecord {
         /// The target id.
         id: String,
     },
+}
+
+/// [`retract`]'s checks without the append: a request for the desk server's group commit
+/// ([`super::group`]).
+pub fn prepare(label: &str, target: &str, reason: &str) -> Result<Prepared, ImportError> {
+    let line = Line::Retract { reason, target };
+    let record = line_record(label, Path::new("."), &line)?;
+    Ok(Prepared {
+        label: label.to_string(),
+        records: vec![(0, record)],
+    })
 }
 
 #[cfg(test)]

@@ -865,7 +865,7 @@ pub fn parse_line(bytes: &[u8], base: &Path) -> Result<Option<Record>, RecordErr
 /// Parses one JSON value, refusing what serde_json's `Value` would change without a word: a key
 /// given twice in one object (it keeps the last, so `"type":"claim","type":"source"` would be a
 /// source) and a number it cannot hold exactly (it rounds `9007199254740993.0` and `1e-400`).
-pub(crate) fn parse_json(text: &str) -> Result<Json, JsonError> {
+pub fn parse_json(text: &str) -> Result<Json, JsonError> {
     match serde_json::from_str(text) {
         Ok(json) => {
             lossless(text)?;

@@ -113,6 +113,12 @@ pub fn run(ctx: &Context, cmd: &AddCommand) -> Result<(), CliError> {
             value: a.value.clone(),
         }),
     };
+    if let Some(remote) = crate::cli::remote::Remote::of(ctx)? {
+        let (path, body) = remote_body(&record)?;
+        let mut report = remote.send_labelled("POST", path, &body, "<arguments>")?;
+        report["file"] = "<arguments>".into();
+        return crate::cli::remote::print_append(ctx, &report);
+    }
     let mut ledger = ctx.open()?;
     let stamp = ctx.stamp_for(&ledger)?;
     // A --text-file must resolve to a file under the working directory, as for `import -`.
@@ -130,4 +136,30 @@ pub fn run(ctx: &Context, cmd: &AddCommand) -> Result<(), CliError> {
         }
     }
     print_append(ctx, &mut ledger, &report)
+}
+
+/// The route and JSON body of a record sent to a desk server: the import line's fields. A
+/// --text-file is read here and sent as text (the server never reads its own files); a value
+/// that is a JSON object or number is sent as written, so the server reads it as strictly as an
+/// import line (repeated keys, inexact numbers), as `add` does locally.
+fn remote_body(record: &NewRecord) -> Result<(&'static str, String), CliError> {
+    match record {
+        NewRecord::Source(s) => {
+            let mut s = s.clone();
+            if let Some(f) = s.text_file.take() {
+                s.text = Some(crate::cli::input::read_text(Path::new(&f))?);
+            }
+            Ok(("/api/v1/sources", serde_json::to_string(&s)?))
+        }
+        NewRecord::Claim(c) => {
+            let fields = serde_json::to_string(c)?;
+            let value = match serde_json::from_str::<serde_json::Value>(&c.value) {
+                Ok(serde_json::Value::Object(_) | serde_json::Value::Number(_)) => c.value.clone(),
+                _ => serde_json::to_string(&c.value)?,
+            };
+            // `fields` is a JSON object (NewClaim skips its value): add the value as written.
+            let body = format!("{},\"value\":{value}}}", &fields[..fields.len() - 1]);
+            Ok(("/api/v1/claims", body))
+        }
+    }
 }

@@ -110,6 +110,7 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
             wait: None,
             quiet: ctx.global.quiet,
             key_dir: ctx.global.key_dir.clone(),
+            remote: None,
         },
     };
     let mut ledger = load_fixtures(&demo_ctx, tmp.path())?;

@@ -26,6 +26,13 @@ pub struct FactsArgs {
 }
 
 pub fn run(ctx: &Context, args: &FactsArgs) -> Result<(), CliError> {
+    if let Some(remote) = crate::cli::remote::Remote::of(ctx)? {
+        let query = [
+            ("subject", args.subject.clone()),
+            ("as_of", args.as_of.clone()),
+        ];
+        return crate::cli::remote::print(&remote.get("/api/v1/facts", &query)?);
+    }
     let options = FactsOptions {
         subject: args.subject.clone(),
         as_of: args.as_of.as_deref().map(str::parse::<AsOf>).transpose()?,

@@ -3,7 +3,7 @@
 
 use crate::cli::render::{print_flag_group, print_flag_summary, print_json};
 use crate::cli::{CliError, Context};
-use factledger::desk::flags::{all_flags, flags, FlagSummary, FlagsOptions};
+use factledger::desk::flags::{all_flags, flags, FlagGroup, FlagSummary, FlagsOptions};
 use factledger::desk::AsOf;
 use factledger::flags::{FlagCode, Severity};
 
@@ -95,6 +95,9 @@ pub fn run(ctx: &Context, args: &FlagsArgs) -> Result<(), CliError> {
     if args.csv && ctx.json() {
         return Err(CliError::usage("--csv and --json: give one".to_string()));
     }
+    if let Some(remote) = crate::cli::remote::Remote::of(ctx)? {
+        return remote_flags(ctx, &remote, args, fail_on);
+    }
     let ledger = ctx.open()?;
     if crate::cli::time::said_empty(ctx, &ledger, options.as_of.as_ref(), "[]")? {
         return Ok(());
@@ -143,4 +146,54 @@ pub fn codes_help() -> String {
         ));
     }
     help
+}
+
+/// `flags` against a desk server (`--remote`): the same listing, read from `GET /api/v1/flags`.
+fn remote_flags(
+    ctx: &Context,
+    remote: &crate::cli::remote::Remote,
+    args: &FlagsArgs,
+    fail_on: Option<Severity>,
+) -> Result<(), CliError> {
+    let list = |v: &[String]| (!v.is_empty()).then(|| v.join(","));
+    let query = [
+        ("subject", args.subject.clone()),
+        ("code", list(&args.code)),
+        ("exclude", list(&args.exclude)),
+        ("min_severity", args.min_severity.clone()),
+        ("as_of", args.as_of.clone()),
+        ("published_by", args.published_by.clone()),
+        ("dismissed", args.dismissed.then(|| "true".to_string())),
+    ];
+    let answer = remote.get("/api/v1/flags", &query)?;
+    let mut summary = FlagSummary::default();
+    let mut listed = Vec::new();
+    for v in answer.as_array().into_iter().flatten() {
+        let l = crate::cli::remote::listed_flag(v)?;
+        if l.dismissed.is_some() {
+            summary.dismissed += 1;
+        } else {
+            *summary.counts.entry(l.flag.code).or_default() += 1;
+            *summary.severities.entry(l.flag.severity()).or_default() += 1;
+            summary.total += 1;
+        }
+        listed.push(l);
+    }
+    if ctx.json() {
+        print_json(&answer)?;
+    } else if args.csv {
+        crate::cli::render::print_flag_csv_header()?;
+        for l in listed {
+            crate::cli::render::print_flag_csv(&FlagGroup { flags: vec![l] })?;
+        }
+    } else {
+        for l in listed {
+            print_flag_group(&FlagGroup { flags: vec![l] })?;
+        }
+        print_flag_summary(&summary, args.dismissed)?;
+    }
+    match failure(&summary, fail_on) {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }

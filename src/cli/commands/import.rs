@@ -58,6 +58,14 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<(), CliError> {
     // Ctrl-C from here to the append says nothing was appended (and it is so).
     crate::cli::interrupt::checking();
     let input = read_input(&file)?;
+    if let Some(remote) = crate::cli::remote::Remote::of(ctx)? {
+        // The server never reads its own files: a text_file line is refused there (send text).
+        let body = String::from_utf8(input.bytes.clone())
+            .map_err(|_| CliError::usage(format!("{}: not UTF-8", input.label)))?;
+        let mut report = remote.send_labelled("POST", "/api/v1/import", &body, &input.label)?;
+        report["file"] = input.label.clone().into();
+        return crate::cli::remote::print_append(ctx, &report);
+    }
     let mut ledger = ctx.open()?;
     let stamp = ctx.stamp_for(&ledger)?;
     let lines = input.bytes.iter().filter(|&&b| b == b'\n').count() as u64;

@@ -24,11 +24,14 @@ pub mod replay;
 pub mod retract;
 pub mod review;
 pub mod reviews;
+#[cfg(feature = "server")]
+pub mod serve;
 pub mod show;
 pub mod source;
 pub mod sources;
 pub mod subject;
 pub mod subjects;
+pub mod user;
 pub mod verify;
 pub mod verify_proof;
 pub mod withdraw;

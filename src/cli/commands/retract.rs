@@ -18,6 +18,17 @@ pub struct RetractArgs {
 }
 
 pub fn run(ctx: &Context, args: &RetractArgs) -> Result<(), CliError> {
+    if let Some(remote) = crate::cli::remote::Remote::of(ctx)? {
+        let body = serde_json::json!({ "target": args.id, "reason": args.reason });
+        let mut report = remote.send_labelled(
+            "POST",
+            "/api/v1/retractions",
+            &body.to_string(),
+            "<arguments>",
+        )?;
+        report["file"] = "<arguments>".into();
+        return crate::cli::remote::print_append(ctx, &report);
+    }
     let mut ledger = ctx.open()?;
     let stamp = ctx.stamp_for(&ledger)?;
     let input = RetractInput {

@@ -23,6 +23,11 @@ pub struct ShowArgs {
 }
 
 pub fn run(ctx: &Context, args: &ShowArgs) -> Result<(), CliError> {
+    if let Some(remote) = crate::cli::remote::Remote::of(ctx)? {
+        let path = format!("/api/v1/show/{}", crate::cli::remote::segment(&args.target));
+        let query = [("text", args.text.then(|| "true".to_string()))];
+        return crate::cli::remote::print(&remote.get(&path, &query)?);
+    }
     let ledger = ctx.open()?;
     let as_of = crate::cli::time::as_of(args.as_of.as_deref())?;
     if crate::cli::time::said_empty(ctx, &ledger, as_of.as_ref(), "null")? {
