@@ -61,8 +61,17 @@ pub fn index_keys(body: &EventBody) -> Vec<Vec<u8>> {
             keys
         }
         EventBody::Retracted(r) => vec![retraction_key(&r.target)],
-        // Authors are looked up in the projection, not the id index.
-        EventBody::AuthorAuthorised(_) | EventBody::AuthorRevoked(_) => Vec::new(),
+        // Authors, aliases, versions, withdrawals, dismissals, reviews, scales and settings
+        // are looked up in the projection, not the id index.
+        EventBody::AuthorAuthorised(_)
+        | EventBody::AuthorRevoked(_)
+        | EventBody::SubjectAliased(_)
+        | EventBody::SourceRevised(_)
+        | EventBody::SourceWithdrawn(_)
+        | EventBody::FlagDismissed(_)
+        | EventBody::ClaimReviewed(_)
+        | EventBody::ScaleDeclared(_)
+        | EventBody::SettingRecorded(_) => Vec::new(),
     }
 }
 

@@ -23,8 +23,10 @@ const CORRECTION_EVENTS: u64 = 2;
 /// Head after importing both fixture files with NOW and author "tester". Changes when the
 /// fixtures or the canonical encoding change.
 const FIXTURE_HEAD_HASH: &str = "e3123d345cb23b94325e9504abcb4d0c33d9cf4ae8d39ab2a03ef5b85dc1eea1";
+/// Digest of the projection those events imply. Changes with the projection's layout (version 3
+/// added claimant and excerpt to claim states), never with the events' hashes.
 const FIXTURE_PROJECTION_DIGEST: &str =
-    "600d802ea4f00c7db9968b583161b9c5e9ab4509058b72f2d1767ba3982ac325";
+    "122ac2b7bb49d943e01711531e935562d0d3c2f8af05931e17dcbe26006446a0";
 
 fn repo() -> PathBuf {
     root()

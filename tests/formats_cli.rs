@@ -246,6 +246,8 @@ fn the_documented_signed_record_and_checkpoint_examples_are_what_the_code_comput
         ),
         supersedes: None,
         note: None,
+        claimant: None,
+        excerpt: None,
     });
     let at = 1_740_355_200_000_000;
     let unsigned = Event::new(1, at, "desk".into(), ZERO_HASH, body.clone());

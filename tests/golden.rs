@@ -38,6 +38,8 @@ fn claim_event_v2() -> Event {
             value: Value::Date(StatedDate::parse("Monday, February 25, 2025").unwrap()),
             supersedes: None,
             note: None,
+            claimant: None,
+            excerpt: None,
         }),
     )
 }

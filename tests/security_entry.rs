@@ -200,6 +200,8 @@ fn claim(id: &str, source: &str) -> Claim {
         value: Value::Outcome(factledger::model::value::Outcome::Adopted),
         supersedes: None,
         note: None,
+        claimant: None,
+        excerpt: None,
     }
 }
 

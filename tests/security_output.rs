@@ -79,6 +79,8 @@ fn hostile_ledger(dir: &Path) -> PathBuf {
         value: Value::Text(format!("value {HOSTILE}")),
         supersedes: None,
         note: Some(format!("note {HOSTILE}")),
+        claimant: None,
+        excerpt: None,
     };
     let drafts = vec![
         Draft {

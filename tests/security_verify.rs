@@ -119,6 +119,8 @@ fn claim_body(id: &str, value: &str) -> EventBody {
         value: Value::Text(value.into()),
         supersedes: None,
         note: None,
+        claimant: None,
+        excerpt: None,
     })
 }
 

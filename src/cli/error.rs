@@ -11,6 +11,7 @@
 //! found a problem or the ledger is damaged; 2 bad input or usage; 3 the ledger or the machine
 //! could not be used (in use, I/O).
 
+use factledger::desk::extract::ExtractError;
 use factledger::desk::DeskError;
 use factledger::integrity::signing::{AuthorityError, KeyError, NotAuthorisedReason};
 use factledger::store::StoreError;
@@ -220,6 +221,33 @@ impl From<DeskError> for CliError {
             | DeskError::NoSuchSeq { .. }
             | DeskError::AsOfPastHead { .. }
             | DeskError::BadAsOf { .. }) => CliError::usage(e.to_string()),
+        }
+    }
+}
+
+impl From<ExtractError> for CliError {
+    /// A text that is not UTF-8, a bad option, a source the ledger does not hold or that has no
+    /// text is bad input (exit 2); the ledger's own failures map as above.
+    fn from(e: ExtractError) -> CliError {
+        let hint = match &e {
+            ExtractError::UnknownSource { .. } => Some(
+                "register the source first (`factledger add source` or import), or give the article file: `factledger extract ARTICLE --source ID`".to_string(),
+            ),
+            ExtractError::NoText { id } => Some(format!(
+                "give the article file instead: `factledger extract ARTICLE --source {id}`"
+            )),
+            _ => None,
+        };
+        match e {
+            ExtractError::Ledger(e) => CliError::from(e),
+            e @ (ExtractError::NotUtf8 { .. }
+            | ExtractError::BadSourceId(_)
+            | ExtractError::BadPublished(_)
+            | ExtractError::UnknownSource { .. }
+            | ExtractError::NoText { .. }) => CliError {
+                hint,
+                ..CliError::usage(e.to_string())
+            },
         }
     }
 }

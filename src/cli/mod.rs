@@ -120,6 +120,8 @@ pub enum Command {
     VerifyProof(commands::verify_proof::VerifyProofArgs),
     /// Export the whole ledger as a verifiable bundle.
     Export(commands::export::ExportArgs),
+    /// Read an article into candidate claims (import lines to review); nothing appended.
+    Extract(commands::extract::ExtractArgs),
     /// Write an evidence file for a claim.
     Evidence(commands::evidence::EvidenceArgs),
     /// Load the UN-votes fixtures into a temporary ledger and show what factledger sees.
@@ -318,6 +320,7 @@ pub fn main() -> ExitCode {
         Command::Prove(args) => commands::prove::run(&ctx, &args),
         Command::VerifyProof(args) => commands::verify_proof::run(&ctx, &args),
         Command::Export(args) => commands::export::run(&ctx, &args),
+        Command::Extract(args) => commands::extract::run(&ctx, &args),
         Command::Evidence(args) => commands::evidence::run(&ctx, &args),
         Command::Demo(args) => commands::demo::run(&ctx, &args),
         #[cfg(feature = "server")]

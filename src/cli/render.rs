@@ -10,9 +10,9 @@ use factledger::model::event::{hex, Event, EventBody};
 use factledger::projection::facts::FactStatus;
 use factledger::terminal::esc;
 
-/// One readable line per event (`log`).
-pub fn event_line(e: &Event) -> String {
-    let what = match &e.body {
+/// What an event says, in one line, escaped.
+pub fn event_summary(body: &EventBody) -> String {
+    match body {
         EventBody::SourceRegistered(s) => {
             let mut t = format!("source {} ({})", esc(&s.id), s.kind.as_str());
             if let Some(title) = &s.title {
@@ -46,7 +46,49 @@ pub fn event_line(e: &Event) -> String {
             &hex(&a.public_key)[..16]
         ),
         EventBody::AuthorRevoked(a) => format!("author {} revoked", esc(&a.name)),
-    };
+        EventBody::SubjectAliased(a) => {
+            format!("alias  {} names {}", esc(&a.alias), esc(&a.subject))
+        }
+        EventBody::SourceRevised(r) => {
+            let mut t = format!("source {} revised", esc(&r.source));
+            if let Some(n) = &r.note {
+                t.push_str(&format!(": {}", esc(n)));
+            }
+            t
+        }
+        EventBody::SourceWithdrawn(w) => format!(
+            "source {} withdrawn by its publisher: {}",
+            esc(&w.source),
+            esc(&w.reason)
+        ),
+        EventBody::FlagDismissed(d) => {
+            format!("flag {} dismissed: {}", esc(&d.flag), esc(&d.reason))
+        }
+        EventBody::ClaimReviewed(r) => format!(
+            "review {}: {} ({})",
+            esc(&r.claim),
+            esc(&r.rating),
+            esc(&r.scale)
+        ),
+        EventBody::ScaleDeclared(sc) => format!(
+            "scale  {}: {}",
+            esc(&sc.name),
+            esc(sc
+                .steps
+                .iter()
+                .map(|st| format!("{} {}", st.name, st.value))
+                .collect::<Vec<_>>()
+                .join(", "))
+        ),
+        EventBody::SettingRecorded(st) => {
+            format!("set    {} = {}", esc(&st.key), esc(&st.value))
+        }
+    }
+}
+
+/// One readable line per event (`log`).
+pub fn event_line(e: &Event) -> String {
+    let what = event_summary(&e.body);
     let signed = if e.signature.is_some() {
         " [signed]"
     } else {
@@ -148,4 +190,26 @@ pub fn print_flag_summary(summary: &FlagSummary) -> Result<(), CliError> {
 pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<(), CliError> {
     let line = serde_json::to_string(value).map_err(std::io::Error::other)?;
     crate::cli::write_out(format_args!("{line}"))
+}
+
+/// Prints a JSON value as one line in which every character the terminal must not see as itself
+/// (C1 controls, bidi overrides; serde_json already escapes C0) is written as a `\u` escape:
+/// still the same JSON, but safe on a terminal. For lines that carry text read from a file
+/// (`extract`'s candidates), which a person reviews on screen.
+pub fn print_json_line<T: serde::Serialize + ?Sized>(value: &T) -> Result<(), CliError> {
+    let line = serde_json::to_string(value).map_err(std::io::Error::other)?;
+    if !line.chars().any(factledger::terminal::is_unsafe) {
+        return crate::cli::write_out(format_args!("{line}"));
+    }
+    let mut safe = String::with_capacity(line.len() + 16);
+    for c in line.chars() {
+        if factledger::terminal::is_unsafe(c) {
+            // Unsafe characters only occur inside JSON strings, where a \u escape means the
+            // same character; all of them are in the Basic Multilingual Plane.
+            safe.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            safe.push(c);
+        }
+    }
+    crate::cli::write_out(format_args!("{safe}"))
 }

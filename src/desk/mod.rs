@@ -29,6 +29,8 @@
 //! - [`prove`] — an inclusion or consistency proof file.
 //! - [`evidence`] — a claim, its source chain and their proofs in one file.
 //! - [`export`] — the whole ledger as a verifiable bundle.
+//! - [`extract`] — candidate claims read out of an article or a source's archived text, as
+//!   import lines to review; nothing appended.
 //! - [`verify_proof`] — a proof or evidence file checked with no ledger.
 //! - [`claim`] — one claim with its event, source chain and flags at once.
 //! - [`subjects`] — every subject with a claim, and how many claims it has.
@@ -44,6 +46,7 @@ pub mod claim;
 pub mod demo;
 pub mod evidence;
 pub mod export;
+pub mod extract;
 pub mod facts;
 pub mod flags;
 pub mod graph;

@@ -138,6 +138,12 @@ pub enum RecordError {
     /// Both `text` and `text_file`.
     #[error("source has both 'text' and 'text_file'; give one")]
     TextAndTextFile,
+    /// A claim's `candidate` (what `extract` adds for review) is not an object.
+    #[error("claim field 'candidate' must be an object (extract's review notes), found {found}")]
+    CandidateNotAnObject {
+        /// What it is.
+        found: &'static str,
+    },
     /// An archived text (inline or from a file) breaks a rule.
     #[error("{field} {rule}")]
     Text {
@@ -605,7 +611,20 @@ fn parse_claim(f: &Fields) -> Result<Record, RecordError> {
         "value",
         "supersedes",
         "note",
+        "claimant",
+        "excerpt",
+        "candidate",
     ])?;
+    // `extract` writes its review notes (confidence, line, alternatives…) in one `candidate`
+    // object; the import accepts it and ignores what it holds.
+    match f.get("candidate") {
+        None | Some(Json::Object(_)) => {}
+        Some(other) => {
+            return Err(RecordError::CandidateNotAnObject {
+                found: kind_of(other),
+            })
+        }
+    }
     let id = f.string("id")?;
     let source = f.string("source")?;
     let subject = f.name("subject")?;
@@ -626,6 +645,8 @@ fn parse_claim(f: &Fields) -> Result<Record, RecordError> {
         value,
         supersedes,
         note: f.string_opt("note")?,
+        claimant: f.string_opt("claimant")?,
+        excerpt: f.string_opt("excerpt")?,
     }))
 }
 
@@ -918,6 +939,18 @@ mod tests {
                 .unwrap_err()
                 .contains("unknown field 'why'")
         );
+    }
+
+    #[test]
+    fn a_claims_candidate_object_is_accepted_and_ignored() {
+        let plain = r#"{"type":"claim","id":"c","source":"s","subject":"x","predicate":"vote:US","value":"no"}"#;
+        let with = r#"{"type":"claim","id":"c","source":"s","subject":"x","predicate":"vote:US","value":"no","candidate":{"confidence":0.8,"line":3,"alternatives":[]}}"#;
+        assert_eq!(parse(plain).unwrap(), parse(with).unwrap());
+        let e = parse(r#"{"type":"claim","id":"c","source":"s","subject":"x","predicate":"vote:US","value":"no","candidate":0.8}"#)
+            .unwrap_err();
+        assert!(e.contains("'candidate' must be an object"), "{e}");
+        let e = parse(r#"{"type":"source","id":"s","candidate":{}}"#).unwrap_err();
+        assert!(e.contains("unknown field 'candidate'"), "{e}");
     }
 
     #[test]

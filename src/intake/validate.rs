@@ -13,7 +13,7 @@
 //! an id (`docs/format.md`, "The store").
 
 use crate::model::date::StatedDate;
-use crate::model::event::{Claim, EventBody, Retraction, Source};
+use crate::model::event::{Claim, EventBody, Retraction, Review, Scale, Source};
 use crate::model::value::{collapse, normalise_predicate, vote_member, Value, MAX_TEXT_VALUE};
 use std::fmt;
 
@@ -25,6 +25,8 @@ pub const MAX_NAME_CHARS: usize = 512;
 pub(crate) const MAX_AUTHOR_CHARS: usize = 128;
 /// Most citations one source may list.
 pub const MAX_CITES: usize = 1000;
+/// Most steps a rating scale may have.
+pub const MAX_SCALE_STEPS: usize = 32;
 /// Longest archived text, in bytes.
 pub const MAX_TEXT_BYTES: usize = 8 * 1024 * 1024;
 
@@ -351,6 +353,8 @@ impl Check {
             }
         }
         self.opt_text("note", &c.note, true);
+        self.opt_text("claimant", &c.claimant, false);
+        self.opt_text("excerpt", &c.excerpt, true);
         self.name("subject", &c.subject);
         if self.name("predicate", &c.predicate) {
             match normalise_predicate(&c.predicate) {
@@ -413,6 +417,42 @@ impl Check {
         }
     }
 
+    fn review(&mut self, r: &Review) {
+        self.id("claim", &r.claim);
+        self.name("scale", &r.scale);
+        self.name("rating", &r.rating);
+        self.text("explanation", &r.explanation, true);
+        self.opt_text("url", &r.url, false);
+        if let Some(d) = &r.reviewed {
+            self.date("reviewed", d);
+        }
+        self.opt_text("organisation", &r.organisation, false);
+    }
+
+    fn scale(&mut self, s: &Scale) {
+        self.name("name", &s.name);
+        if s.steps.is_empty() || s.steps.len() > MAX_SCALE_STEPS {
+            self.fail(
+                "steps",
+                Rule::Invalid(format!(
+                    "lists {} steps; a scale has 1 to {MAX_SCALE_STEPS}",
+                    s.steps.len()
+                )),
+            );
+            return;
+        }
+        for (i, step) in s.steps.iter().enumerate() {
+            let field = format!("steps[{i}].name");
+            if self.name(&field, &step.name)
+                && s.steps[..i]
+                    .iter()
+                    .any(|other| other.name.eq_ignore_ascii_case(&step.name))
+            {
+                self.fail(field, Rule::Invalid(format!("repeats '{}'", step.name)));
+            }
+        }
+    }
+
     fn retraction(&mut self, r: &Retraction) {
         self.id("target", &r.target);
         self.text("reason", &r.reason, true);
@@ -433,6 +473,30 @@ pub fn event(body: &EventBody) -> Result<(), Vec<FieldProblem>> {
         // Authorised names are key names, which follow the id rules (`signing::check_key_name`).
         EventBody::AuthorAuthorised(g) => check.id("name", &g.name),
         EventBody::AuthorRevoked(r) => check.id("name", &r.name),
+        EventBody::SubjectAliased(a) => {
+            check.name("alias", &a.alias);
+            check.name("subject", &a.subject);
+        }
+        EventBody::SourceRevised(r) => {
+            check.id("source", &r.source);
+            check.opt_text("title", &r.title, false);
+            check.opt_text("url", &r.url, false);
+            check.opt_text("note", &r.note, true);
+        }
+        EventBody::SourceWithdrawn(w) => {
+            check.id("source", &w.source);
+            check.text("reason", &w.reason, true);
+        }
+        EventBody::FlagDismissed(d) => {
+            check.id("flag", &d.flag);
+            check.text("reason", &d.reason, true);
+        }
+        EventBody::ClaimReviewed(r) => check.review(r),
+        EventBody::ScaleDeclared(s) => check.scale(s),
+        EventBody::SettingRecorded(s) => {
+            check.id("key", &s.key);
+            check.text("value", &s.value, false);
+        }
     }
     if check.problems.is_empty() {
         Ok(())
@@ -525,6 +589,8 @@ mod tests {
                 value,
                 supersedes: None,
                 note: None,
+                claimant: None,
+                excerpt: None,
             }))
         };
         assert!(claim("colour", Value::Text("red".into())).is_ok());

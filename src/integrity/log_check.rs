@@ -426,6 +426,8 @@ mod tests {
             value: Value::Text(id.into()),
             supersedes: None,
             note: None,
+            claimant: None,
+            excerpt: None,
         })
     }
 

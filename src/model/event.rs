@@ -8,6 +8,9 @@
 use crate::model::date::StatedDate;
 use crate::model::value::Value;
 use bincode::config::{Configuration, Fixint, LittleEndian, NoLimit};
+use bincode::de::Decoder;
+use bincode::enc::Encoder;
+use bincode::error::{AllowedEnumVariants, DecodeError as BincodeDecodeError, EncodeError};
 use bincode::{Decode, Encode};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::ser::{SerializeMap, Serializer};
@@ -105,7 +108,10 @@ pub struct Source {
 }
 
 /// A claim a source makes about a subject.
-#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+///
+/// Encoded by hand (see [`EventBody`]'s `Encode`): a claim without `claimant` and `excerpt` keeps
+/// the layout and tag it always had, so old records and their hashes are unchanged.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claim {
     /// Ledger-wide unique id.
     pub id: String,
@@ -121,7 +127,64 @@ pub struct Claim {
     pub supersedes: Option<String>,
     /// A fact-checker's note.
     pub note: Option<String>,
+    /// Who made the statement, apart from the source where it appeared (a minister quoted in an
+    /// article); `None` when the source itself states it.
+    pub claimant: Option<String>,
+    /// The verbatim words of the source's archived text that support the claim.
+    pub excerpt: Option<String>,
 }
+
+impl Claim {
+    /// Whether the claim needs the newer layout (tag 5): it names a claimant or an excerpt.
+    fn has_words(&self) -> bool {
+        self.claimant.is_some() || self.excerpt.is_some()
+    }
+
+    /// The fields every claim layout starts with, in their canonical order.
+    fn encode_base<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {
+        self.id.encode(e)?;
+        self.source.encode(e)?;
+        self.subject.encode(e)?;
+        self.predicate.encode(e)?;
+        self.value.encode(e)?;
+        self.supersedes.encode(e)?;
+        self.note.encode(e)
+    }
+
+    fn decode_base<C, D: Decoder<Context = C>>(d: &mut D) -> Result<Claim, BincodeDecodeError> {
+        Ok(Claim {
+            id: Decode::decode(d)?,
+            source: Decode::decode(d)?,
+            subject: Decode::decode(d)?,
+            predicate: Decode::decode(d)?,
+            value: Decode::decode(d)?,
+            supersedes: Decode::decode(d)?,
+            note: Decode::decode(d)?,
+            claimant: None,
+            excerpt: None,
+        })
+    }
+}
+
+/// A claim's own encoding, as the projection stores it: every field. Event records use
+/// [`EventBody`]'s encoding, which keeps the old layout for claims without words.
+impl Encode for Claim {
+    fn encode<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {
+        self.encode_base(e)?;
+        self.claimant.encode(e)?;
+        self.excerpt.encode(e)
+    }
+}
+
+impl<C> Decode<C> for Claim {
+    fn decode<D: Decoder<Context = C>>(d: &mut D) -> Result<Self, BincodeDecodeError> {
+        let mut c = Claim::decode_base(d)?;
+        c.claimant = Decode::decode(d)?;
+        c.excerpt = Decode::decode(d)?;
+        Ok(c)
+    }
+}
+bincode::impl_borrow_decode!(Claim);
 
 /// A retraction of a claim or a source.
 #[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
@@ -148,8 +211,104 @@ pub struct AuthorRevocation {
     pub name: String,
 }
 
-/// What happened. New variants are only ever appended, so old records keep their tags.
+/// Another name for a subject (`UNSC resolution 2774` for `S/RES/2774`), so claims filed under
+/// either meet.
 #[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct SubjectAlias {
+    /// The other name.
+    pub alias: String,
+    /// The subject it names.
+    pub subject: String,
+}
+
+/// A new version of a source: publishers edit articles after publication. The earlier version
+/// and its text stay in the log.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct SourceRevision {
+    /// The source revised.
+    pub source: String,
+    /// The new version's archived text, if one was recorded.
+    pub text: Option<TextRef>,
+    /// Its title, when it changed.
+    pub title: Option<String>,
+    /// Its address, when it changed.
+    pub url: Option<String>,
+    /// What changed, in the desk's words.
+    pub note: Option<String>,
+}
+
+/// A publisher withdrew a source (took the article down). Unlike the desk's own retraction, the
+/// source's claims stay visible, marked as resting on a withdrawn source.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct Withdrawal {
+    /// The source withdrawn.
+    pub source: String,
+    /// What the publisher said, or why the desk believes it was withdrawn.
+    pub reason: String,
+}
+
+/// A flag the desk looked at and set aside, with its reason. It names the flag by its stable id,
+/// which changes when the flag's claims change, so a dismissal does not outlive what it judged.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct Dismissal {
+    /// The flag's stable id.
+    pub flag: String,
+    /// Why it was dismissed.
+    pub reason: String,
+}
+
+/// A verdict on one claim: a rating on a named scale. A later review of the same claim
+/// supersedes the earlier one; both stay in the log.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct Review {
+    /// The claim reviewed.
+    pub claim: String,
+    /// The scale the rating is on.
+    pub scale: String,
+    /// The rating: a step of the scale, by name.
+    pub rating: String,
+    /// A short explanation of the verdict.
+    pub explanation: String,
+    /// Where the fact-check is published, if it is.
+    pub url: Option<String>,
+    /// When the review was made or published, as the reviewer gives it.
+    pub reviewed: Option<StatedDate>,
+    /// The organisation whose verdict it is, for verdicts imported from other desks; `None` is
+    /// this desk.
+    pub organisation: Option<String>,
+}
+
+/// One step of a rating scale.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct ScaleStep {
+    /// Its name (`true`, `mostly false`).
+    pub name: String,
+    /// Its number on the scale.
+    pub value: i64,
+}
+
+/// A rating scale declared for reviews.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct Scale {
+    /// The scale's name.
+    pub name: String,
+    /// Its steps, in the order declared.
+    pub steps: Vec<ScaleStep>,
+}
+
+/// A ledger setting (`desk.name`, `desk.url`), recorded as an event so exports that use it can
+/// be reproduced from the log.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct Setting {
+    /// The setting's key.
+    pub key: String,
+    /// Its value.
+    pub value: String,
+}
+
+/// What happened. New variants are only ever appended, so old records keep their tags. The
+/// tags are written out in the hand-written `Encode`/`Decode` below; `docs/format.md` lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EventBody {
     /// A source was registered (tag 0).
     SourceRegistered(Source),
@@ -161,7 +320,119 @@ pub enum EventBody {
     AuthorAuthorised(AuthorGrant),
     /// An author's authorisation was revoked (tag 4; format 2 and later).
     AuthorRevoked(AuthorRevocation),
+    /// A subject was given another name (tag 6).
+    SubjectAliased(SubjectAlias),
+    /// A source was revised by its publisher (tag 7).
+    SourceRevised(SourceRevision),
+    /// A source was withdrawn by its publisher (tag 8).
+    SourceWithdrawn(Withdrawal),
+    /// A flag was dismissed (tag 9).
+    FlagDismissed(Dismissal),
+    /// A claim was reviewed (tag 10).
+    ClaimReviewed(Review),
+    /// A rating scale was declared (tag 11).
+    ScaleDeclared(Scale),
+    /// A ledger setting was recorded (tag 12).
+    SettingRecorded(Setting),
 }
+
+/// Tag of a claim with a claimant or an excerpt (the [`Claim`] layout with both appended).
+const CLAIM_WITH_WORDS_TAG: u32 = 5;
+
+/// Highest tag this build reads.
+const MAX_TAG: u32 = 12;
+
+impl EventBody {
+    /// The tag the body is stored with.
+    pub fn tag(&self) -> u32 {
+        match self {
+            EventBody::SourceRegistered(_) => 0,
+            EventBody::ClaimAsserted(c) if c.has_words() => CLAIM_WITH_WORDS_TAG,
+            EventBody::ClaimAsserted(_) => 1,
+            EventBody::Retracted(_) => 2,
+            EventBody::AuthorAuthorised(_) => 3,
+            EventBody::AuthorRevoked(_) => 4,
+            EventBody::SubjectAliased(_) => 6,
+            EventBody::SourceRevised(_) => 7,
+            EventBody::SourceWithdrawn(_) => 8,
+            EventBody::FlagDismissed(_) => 9,
+            EventBody::ClaimReviewed(_) => 10,
+            EventBody::ScaleDeclared(_) => 11,
+            EventBody::SettingRecorded(_) => 12,
+        }
+    }
+}
+
+impl Encode for EventBody {
+    fn encode<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {
+        self.tag().encode(e)?;
+        match self {
+            EventBody::SourceRegistered(s) => s.encode(e),
+            EventBody::ClaimAsserted(c) => {
+                c.encode_base(e)?;
+                if c.has_words() {
+                    c.claimant.encode(e)?;
+                    c.excerpt.encode(e)?;
+                }
+                Ok(())
+            }
+            EventBody::Retracted(r) => r.encode(e),
+            EventBody::AuthorAuthorised(a) => a.encode(e),
+            EventBody::AuthorRevoked(a) => a.encode(e),
+            EventBody::SubjectAliased(a) => a.encode(e),
+            EventBody::SourceRevised(r) => r.encode(e),
+            EventBody::SourceWithdrawn(w) => w.encode(e),
+            EventBody::FlagDismissed(d) => d.encode(e),
+            EventBody::ClaimReviewed(r) => r.encode(e),
+            EventBody::ScaleDeclared(s) => s.encode(e),
+            EventBody::SettingRecorded(s) => s.encode(e),
+        }
+    }
+}
+
+impl<C> Decode<C> for EventBody {
+    fn decode<D: Decoder<Context = C>>(d: &mut D) -> Result<Self, BincodeDecodeError> {
+        let tag = u32::decode(d)?;
+        Ok(match tag {
+            0 => EventBody::SourceRegistered(Decode::decode(d)?),
+            1 => EventBody::ClaimAsserted(Claim::decode_base(d)?),
+            CLAIM_WITH_WORDS_TAG => {
+                let mut c = Claim::decode_base(d)?;
+                c.claimant = Decode::decode(d)?;
+                c.excerpt = Decode::decode(d)?;
+                if !c.has_words() {
+                    // Tag 1 holds such a claim; a second encoding would give one claim two
+                    // hashes.
+                    return Err(BincodeDecodeError::Other(
+                        "a claim without claimant or excerpt stored in the tag-5 layout",
+                    ));
+                }
+                EventBody::ClaimAsserted(c)
+            }
+            2 => EventBody::Retracted(Decode::decode(d)?),
+            3 => EventBody::AuthorAuthorised(Decode::decode(d)?),
+            4 => EventBody::AuthorRevoked(Decode::decode(d)?),
+            6 => EventBody::SubjectAliased(Decode::decode(d)?),
+            7 => EventBody::SourceRevised(Decode::decode(d)?),
+            8 => EventBody::SourceWithdrawn(Decode::decode(d)?),
+            9 => EventBody::FlagDismissed(Decode::decode(d)?),
+            10 => EventBody::ClaimReviewed(Decode::decode(d)?),
+            11 => EventBody::ScaleDeclared(Decode::decode(d)?),
+            12 => EventBody::SettingRecorded(Decode::decode(d)?),
+            found => {
+                return Err(BincodeDecodeError::UnexpectedVariant {
+                    type_name: "EventBody",
+                    allowed: &AllowedEnumVariants::Range {
+                        min: 0,
+                        max: MAX_TAG,
+                    },
+                    found,
+                })
+            }
+        })
+    }
+}
+bincode::impl_borrow_decode!(EventBody);
 
 impl EventBody {
     /// Short type name used by the import format and `log --json`.
@@ -172,6 +443,13 @@ impl EventBody {
             EventBody::Retracted(_) => "retract",
             EventBody::AuthorAuthorised(_) => "author-authorised",
             EventBody::AuthorRevoked(_) => "author-revoked",
+            EventBody::SubjectAliased(_) => "alias",
+            EventBody::SourceRevised(_) => "source-version",
+            EventBody::SourceWithdrawn(_) => "withdrawal",
+            EventBody::FlagDismissed(_) => "dismissal",
+            EventBody::ClaimReviewed(_) => "review",
+            EventBody::ScaleDeclared(_) => "scale",
+            EventBody::SettingRecorded(_) => "setting",
         }
     }
 
@@ -183,6 +461,13 @@ impl EventBody {
             EventBody::Retracted(_) => "Retracted",
             EventBody::AuthorAuthorised(_) => "AuthorAuthorised",
             EventBody::AuthorRevoked(_) => "AuthorRevoked",
+            EventBody::SubjectAliased(_) => "SubjectAliased",
+            EventBody::SourceRevised(_) => "SourceRevised",
+            EventBody::SourceWithdrawn(_) => "SourceWithdrawn",
+            EventBody::FlagDismissed(_) => "FlagDismissed",
+            EventBody::ClaimReviewed(_) => "ClaimReviewed",
+            EventBody::ScaleDeclared(_) => "ScaleDeclared",
+            EventBody::SettingRecorded(_) => "SettingRecorded",
         }
     }
 
@@ -193,7 +478,14 @@ impl EventBody {
             EventBody::ClaimAsserted(c) => Some(&c.id),
             EventBody::Retracted(_)
             | EventBody::AuthorAuthorised(_)
-            | EventBody::AuthorRevoked(_) => None,
+            | EventBody::AuthorRevoked(_)
+            | EventBody::SubjectAliased(_)
+            | EventBody::SourceRevised(_)
+            | EventBody::SourceWithdrawn(_)
+            | EventBody::FlagDismissed(_)
+            | EventBody::ClaimReviewed(_)
+            | EventBody::ScaleDeclared(_)
+            | EventBody::SettingRecorded(_) => None,
         }
     }
 }
@@ -364,13 +656,11 @@ impl Event {
             1 => {
                 let (r, used): (RecordV1, usize) =
                     bincode::decode_from_slice(rest, decode_config()).map_err(malformed)?;
-                if matches!(
-                    r.body,
-                    EventBody::AuthorAuthorised(_) | EventBody::AuthorRevoked(_)
-                ) {
-                    return Err(DecodeError::Malformed(
-                        "format 1 records cannot hold author events".into(),
-                    ));
+                if r.body.tag() > 2 {
+                    return Err(DecodeError::Malformed(format!(
+                        "format 1 records cannot hold {} events",
+                        r.body.event_name()
+                    )));
                 }
                 let e = Event {
                     format: 1,
@@ -459,15 +749,25 @@ impl Event {
                     s.text.as_ref().map_or(Field::Null, |t| Field::Num(t.len)),
                 ),
             ]),
-            EventBody::ClaimAsserted(c) => f.extend([
-                ("source", Field::Str(&c.source)),
-                ("subject", Field::Str(&c.subject)),
-                ("predicate", Field::Str(&c.predicate)),
-                ("value", Field::Json(c.value.to_json())),
-                ("as_written", c.value.as_written().into()),
-                ("supersedes", c.supersedes.as_deref().into()),
-                ("note", c.note.as_deref().into()),
-            ]),
+            EventBody::ClaimAsserted(c) => {
+                f.extend([
+                    ("source", Field::Str(&c.source)),
+                    ("subject", Field::Str(&c.subject)),
+                    ("predicate", Field::Str(&c.predicate)),
+                    ("value", Field::Json(c.value.to_json())),
+                    ("as_written", c.value.as_written().into()),
+                    ("supersedes", c.supersedes.as_deref().into()),
+                    ("note", c.note.as_deref().into()),
+                ]);
+                // Only claims that name them carry the fields, so the JSON of every older claim
+                // is unchanged.
+                if let Some(who) = &c.claimant {
+                    f.push(("claimant", Field::Str(who)));
+                }
+                if let Some(words) = &c.excerpt {
+                    f.push(("excerpt", Field::Str(words)));
+                }
+            }
             EventBody::Retracted(r) => f.extend([
                 ("target", Field::Str(&r.target)),
                 ("reason", Field::Str(&r.reason)),
@@ -477,6 +777,54 @@ impl Event {
                 ("public_key", Field::Text(hex(&a.public_key))),
             ]),
             EventBody::AuthorRevoked(a) => f.push(("name", Field::Str(&a.name))),
+            EventBody::SubjectAliased(a) => f.extend([
+                ("alias", Field::Str(&a.alias)),
+                ("subject", Field::Str(&a.subject)),
+            ]),
+            EventBody::SourceRevised(r) => f.extend([
+                ("source", Field::Str(&r.source)),
+                ("title", r.title.as_deref().into()),
+                ("url", r.url.as_deref().into()),
+                ("note", r.note.as_deref().into()),
+                ("text_hash", r.text.as_ref().map(|t| hex(&t.hash)).into()),
+                (
+                    "text_len",
+                    r.text.as_ref().map_or(Field::Null, |t| Field::Num(t.len)),
+                ),
+            ]),
+            EventBody::SourceWithdrawn(w) => f.extend([
+                ("source", Field::Str(&w.source)),
+                ("reason", Field::Str(&w.reason)),
+            ]),
+            EventBody::FlagDismissed(d) => f.extend([
+                ("flag", Field::Str(&d.flag)),
+                ("reason", Field::Str(&d.reason)),
+            ]),
+            EventBody::ClaimReviewed(r) => f.extend([
+                ("claim", Field::Str(&r.claim)),
+                ("scale", Field::Str(&r.scale)),
+                ("rating", Field::Str(&r.rating)),
+                ("explanation", Field::Str(&r.explanation)),
+                ("url", r.url.as_deref().into()),
+                ("reviewed", r.reviewed.as_ref().map(|d| d.iso()).into()),
+                ("organisation", r.organisation.as_deref().into()),
+            ]),
+            EventBody::ScaleDeclared(sc) => f.extend([
+                ("name", Field::Str(&sc.name)),
+                (
+                    "steps",
+                    Field::Json(Json::Array(
+                        sc.steps
+                            .iter()
+                            .map(|st| serde_json::json!({"name": st.name, "value": st.value}))
+                            .collect(),
+                    )),
+                ),
+            ]),
+            EventBody::SettingRecorded(st) => f.extend([
+                ("key", Field::Str(&st.key)),
+                ("value", Field::Str(&st.value)),
+            ]),
         }
         f
     }
@@ -604,6 +952,8 @@ pub(crate) mod tests {
                 value: Value::Date(StatedDate::parse("Monday, February 25, 2025").unwrap()),
                 supersedes: None,
                 note: None,
+                claimant: None,
+                excerpt: None,
             }),
         )
     }
@@ -695,6 +1045,135 @@ pub(crate) mod tests {
         ));
         // The 9-byte record from the measured bincode abort.
         assert!(Event::from_record(&[1, 255, 255, 255, 255, 255, 255, 255, 127]).is_err());
+    }
+
+    /// The tag stored right after the envelope of an unsigned format-2 record.
+    fn stored_tag(e: &Event) -> u32 {
+        let r = e.to_record();
+        // format byte, seq, recorded_at, author (u64 length + bytes), prev
+        let at = 1 + 8 + 8 + 8 + e.author.len() + 32;
+        u32::from_le_bytes(r[at..at + 4].try_into().unwrap())
+    }
+
+    #[test]
+    fn a_claim_without_words_keeps_its_old_tag_and_one_with_words_takes_tag_5() {
+        let plain = sample();
+        assert_eq!(stored_tag(&plain), 1);
+        let mut worded = sample();
+        if let EventBody::ClaimAsserted(c) = &mut worded.body {
+            c.claimant = Some("Vassily Nebenzia".into());
+            c.excerpt = Some("Monday, February 25, 2025".into());
+        }
+        worded.hash = worded.compute_hash();
+        assert_eq!(stored_tag(&worded), 5);
+        assert_eq!(Event::from_record(&worded.to_record()).unwrap(), worded);
+        assert_ne!(worded.hash, plain.hash);
+    }
+
+    #[test]
+    fn a_tag_5_claim_without_words_is_refused() {
+        // Tag 5 with both options None would be a second encoding of a tag-1 claim.
+        let plain = sample();
+        let mut r = plain.hash_input();
+        let at = 1 + 8 + 8 + 8 + plain.author.len() + 32;
+        r[at..at + 4].copy_from_slice(&5u32.to_le_bytes());
+        r.extend_from_slice(&[0, 0]);
+        r.extend_from_slice(&plain.hash);
+        r.push(0);
+        assert!(matches!(
+            Event::from_record(&r),
+            Err(DecodeError::Malformed(m)) if m.contains("tag-5")
+        ));
+    }
+
+    #[test]
+    fn every_desk_event_round_trips_with_its_tag() {
+        let bodies = [
+            (
+                6,
+                EventBody::SubjectAliased(SubjectAlias {
+                    alias: "UNSC resolution 2774".into(),
+                    subject: "S/RES/2774".into(),
+                }),
+            ),
+            (
+                7,
+                EventBody::SourceRevised(SourceRevision {
+                    source: "s1".into(),
+                    text: Some(TextRef {
+                        hash: [3; 32],
+                        len: 9,
+                    }),
+                    title: None,
+                    url: Some("https://example.org".into()),
+                    note: Some("headline fixed".into()),
+                }),
+            ),
+            (
+                8,
+                EventBody::SourceWithdrawn(Withdrawal {
+                    source: "s1".into(),
+                    reason: "taken down".into(),
+                }),
+            ),
+            (
+                9,
+                EventBody::FlagDismissed(Dismissal {
+                    flag: "0123456789abcdef".into(),
+                    reason: "checked".into(),
+                }),
+            ),
+            (
+                10,
+                EventBody::ClaimReviewed(Review {
+                    claim: "c1".into(),
+                    scale: "factledger".into(),
+                    rating: "false".into(),
+                    explanation: "It was a Tuesday.".into(),
+                    url: None,
+                    reviewed: StatedDate::parse("2025-02-26").ok(),
+                    organisation: None,
+                }),
+            ),
+            (
+                11,
+                EventBody::ScaleDeclared(Scale {
+                    name: "traffic".into(),
+                    steps: vec![
+                        ScaleStep {
+                            name: "green".into(),
+                            value: 1,
+                        },
+                        ScaleStep {
+                            name: "red".into(),
+                            value: -1,
+                        },
+                    ],
+                }),
+            ),
+            (
+                12,
+                EventBody::SettingRecorded(Setting {
+                    key: "desk.name".into(),
+                    value: "The Desk".into(),
+                }),
+            ),
+        ];
+        for (tag, body) in bodies {
+            let e = Event::new(7, 1_740_355_200_000_000, "desk".into(), [9; 32], body);
+            assert_eq!(stored_tag(&e), tag, "{}", e.body.event_name());
+            assert_eq!(Event::from_record(&e.to_record()).unwrap(), e);
+            // Format 1 never held them.
+            let mut v1 = e.to_record();
+            v1[0] = 1;
+            v1.truncate(v1.len() - 33);
+            v1.extend_from_slice(&e.hash);
+            assert!(Event::from_record(&v1).is_err());
+        }
+        let mut r = sample().to_record();
+        let at = 1 + 8 + 8 + 8 + 4 + 32;
+        r[at..at + 4].copy_from_slice(&13u32.to_le_bytes());
+        assert!(Event::from_record(&r).is_err(), "tag 13 is unknown");
     }
 
     #[test]

@@ -59,6 +59,15 @@ pub fn fold<C: Changes + ?Sized>(changes: &mut C, event: &Event) -> Result<()> {
             }
             Ok(())
         }
+        // The desk's later events (aliases, source versions, withdrawals, dismissals, reviews,
+        // scales, settings) change no table of this projection version.
+        EventBody::SubjectAliased(_)
+        | EventBody::SourceRevised(_)
+        | EventBody::SourceWithdrawn(_)
+        | EventBody::FlagDismissed(_)
+        | EventBody::ClaimReviewed(_)
+        | EventBody::ScaleDeclared(_)
+        | EventBody::SettingRecorded(_) => Ok(()),
     }
 }
 

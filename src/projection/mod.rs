@@ -46,8 +46,9 @@ pub use tables::{
     MemTables, Overlay, Table, Tables, TablesMut, AUTHORS, CLAIMS, SOURCES, SUBJECTS,
 };
 
-/// Version of the projection's table layout; a mismatch means rebuild.
-pub(crate) const PROJECTION_VERSION: u8 = 2;
+/// Version of the projection's table layout; a mismatch means rebuild. 3: claim states hold the
+/// claim's claimant and excerpt.
+pub(crate) const PROJECTION_VERSION: u8 = 3;
 /// blake3 derive-key context for projection entry hashes.
 pub(crate) const ENTRY_CONTEXT: &str = "factledger v1 projection entry";
 /// Name of the projection's meta record in the store (see [`Meta`]).

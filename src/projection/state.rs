@@ -143,6 +143,8 @@ mod tests {
             value: crate::model::value::Value::Text("10-0-5".into()),
             supersedes: Some("c0".into()),
             note: Some("n".into()),
+            claimant: None,
+            excerpt: None,
         }
     }
 

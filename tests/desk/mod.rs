@@ -439,6 +439,8 @@ pub fn claim(id: &str, src: &str) -> EventBody {
         value: Value::Text(format!("claim {id}")),
         supersedes: None,
         note: None,
+        claimant: None,
+        excerpt: None,
     })
 }
 

@@ -8,6 +8,7 @@ pub mod checkpoint;
 pub mod demo;
 pub mod evidence;
 pub mod export;
+pub mod extract;
 pub mod facts;
 pub mod flags;
 pub mod graph;

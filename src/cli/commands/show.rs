@@ -73,6 +73,12 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> Result<(), CliError> {
             if let Some(n) = &c.note {
                 out!("  note      {}", esc(n))?;
             }
+            if let Some(who) = &c.claimant {
+                out!("  claimant  {}", esc(who))?;
+            }
+            if let Some(words) = &c.excerpt {
+                out!("  excerpt   \u{201c}{}\u{201d}", esc(words))?;
+            }
         }
         EventBody::Retracted(r) => {
             out!("  target    {}", esc(&r.target))?;
@@ -85,6 +91,8 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> Result<(), CliError> {
         EventBody::AuthorRevoked(a) => {
             out!("  author    {} (revoked)", esc(&a.name))?;
         }
+        // Events without an id of their own are shown through `log`, not looked up by `show`.
+        other => out!("  {}", crate::cli::render::event_summary(other))?,
     }
     if let (Some(k), Some(sig)) = (&event.signer, &event.signature) {
         out!("  signed by {}", hex(k))?;

@@ -36,6 +36,27 @@ static VOTE_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// Whether the date at `pos` is said of a vote: its sentence speaks of one, or it names the
+/// body and the next sentence of its paragraph speaks of the vote ("Last Tuesday the Security
+/// Council again failed to act. A British-drafted text … was not adopted").
+fn in_vote_context(doc: &Doc, pos: usize) -> bool {
+    let sentence = doc.sentence_text(pos);
+    if VOTE_CONTEXT.is_match(sentence) {
+        return true;
+    }
+    if super::subjects::body_named(sentence).is_none() {
+        return false;
+    }
+    let (_, se) = doc.sentence(pos);
+    let (_, pe) = doc.paragraph(pos);
+    let next = se
+        + doc.text[se..pe]
+            .bytes()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+    next < pe && doc.sentence(next).0 == next && VOTE_CONTEXT.is_match(doc.sentence_text(next))
+}
+
 static NOT_THE_VOTE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
         r"(?i)(?-u:\b)(?:since|until|posted|published|updated|born|founded|began|begun|started|launched|will|would|scheduled|expected|due|next|invasion|invaded)(?-u:\b)",
@@ -116,7 +137,7 @@ pub(crate) fn find(doc: &Doc, out: &mut Vec<Found>) {
         let Ok(date) = StatedDate::parse(m.as_str()) else {
             continue;
         };
-        if !VOTE_CONTEXT.is_match(doc.sentence_text(m.start()))
+        if !in_vote_context(doc, m.start())
             || excluded_before(doc, m.start())
             || excluded_after(doc, m.end())
         {
@@ -135,9 +156,7 @@ pub(crate) fn find(doc: &Doc, out: &mut Vec<Found>) {
         if super::overlaps_sorted(&absolute_spans, whole.start(), whole.end()) {
             continue;
         }
-        if !VOTE_CONTEXT.is_match(doc.sentence_text(whole.start()))
-            || excluded_before(doc, whole.start())
-        {
+        if !in_vote_context(doc, whole.start()) || excluded_before(doc, whole.start()) {
             continue;
         }
         let Some(reading) = relative(&c, published) else {
@@ -295,6 +314,20 @@ mod tests {
             .filter(|c| c.predicate == "date")
             .map(|c| c.value)
             .collect()
+    }
+
+    #[test]
+    fn a_date_leading_a_paragraph_whose_next_sentence_tells_the_vote() {
+        let text =
+            "On Friday the General Assembly met again. The draft was adopted without a vote.";
+        assert_eq!(dates(text, "2025-03-10"), [json!("2025-03-07")]);
+        // Without the body named, or without a vote in the next sentence, it is not the vote's.
+        assert!(dates(
+            "On Friday we met again. The draft was adopted.",
+            "2025-03-10"
+        )
+        .is_empty());
+        assert!(dates("On Friday the Assembly met. It rained.", "2025-03-10").is_empty());
     }
 
     #[test]

@@ -110,22 +110,78 @@ impl Candidate {
             .collect()
     }
 
-    /// The candidate as one import-format line (`type` claim).
-    pub fn to_import_line(&self) -> String {
-        let mut line = json!({
-            "type": "claim",
-            "id": self.id(),
-            "source": self.source,
-            "subject": self.subject,
-            "predicate": self.predicate,
-            "value": self.value,
-            "excerpt": self.excerpt,
-        });
-        if let Some(c) = &self.claimant {
-            line["claimant"] = json!(c);
+    /// The candidate as an import-format record (`type` claim) with its `candidate` notes.
+    pub fn import_line(&self) -> ImportLine {
+        ImportLine {
+            kind: "claim",
+            id: self.id(),
+            source: self.source.clone(),
+            subject: self.subject.clone(),
+            predicate: self.predicate.clone(),
+            value: self.value.clone(),
+            excerpt: self.excerpt.clone(),
+            claimant: self.claimant.clone(),
+            candidate: CandidateNotes {
+                confidence: self.confidence_rounded(),
+                line: self.line,
+                subject_guessed: self.subject_guessed,
+                alternatives: self.alternatives.clone(),
+                resolution: self.resolution.clone(),
+            },
         }
-        line.to_string()
     }
+
+    /// The candidate as one import-format line.
+    pub fn to_import_line(&self) -> String {
+        serde_json::to_string(&self.import_line()).unwrap_or_default()
+    }
+
+    /// The confidence to two decimals, as the import line and `--json` print it.
+    pub fn confidence_rounded(&self) -> f64 {
+        (f64::from(self.confidence) * 100.0).round() / 100.0
+    }
+}
+
+/// A candidate as an import line: the claim's import fields in the order a person reads them,
+/// then the `candidate` object the import accepts and ignores.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportLine {
+    /// Always `claim`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// `<source>-<predicate>-<n>`.
+    pub id: String,
+    /// The source id.
+    pub source: String,
+    /// What the claim is about.
+    pub subject: String,
+    /// The predicate.
+    pub predicate: String,
+    /// The typed value as the import format writes it.
+    pub value: Json,
+    /// The verbatim words.
+    pub excerpt: String,
+    /// Who made the statement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claimant: Option<String>,
+    /// The review notes.
+    pub candidate: CandidateNotes,
+}
+
+/// What `extract` adds to an import line for the desk's review; `import` ignores it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CandidateNotes {
+    /// 0–1, to two decimals.
+    pub confidence: f64,
+    /// 1-based line of the excerpt in the text.
+    pub line: usize,
+    /// True when the subject is a guess.
+    pub subject_guessed: bool,
+    /// Other readings of the same words.
+    pub alternatives: Vec<Alternative>,
+    /// How a relative date or an anniversary's date was worked out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<String>,
 }
 
 /// A candidate as a finder reports it, before its subject is settled.
@@ -280,8 +336,16 @@ impl<'a> Doc<'a> {
         self.subject_mention(pos, None).map(|m| m.body)
     }
 
-    /// The mention a candidate at `pos` is about, by the rule in [`subjects`].
+    /// The mention a candidate at `pos` is about, by the rule in [`subjects`], with no vote
+    /// named before it to continue from.
     pub(crate) fn subject_mention(&self, pos: usize, body: Option<Body>) -> Option<&Mention> {
+        self.local_mention(pos, body)
+            .or_else(|| self.main_mention(body))
+    }
+
+    /// The mention named near `pos`: in its sentence (the nearest before it, else the first
+    /// after), else the last one earlier in its paragraph.
+    pub(crate) fn local_mention(&self, pos: usize, body: Option<Body>) -> Option<&Mention> {
         let fits = |m: &&Mention| body.is_none_or(|b| b == m.body);
         let (ss, se) = self.sentence(pos);
         let first = self.mentions.partition_point(|m| m.start < ss);
@@ -300,15 +364,16 @@ impl<'a> Doc<'a> {
         }
         let (ps, _) = self.paragraph(pos);
         let upto = self.mentions.partition_point(|m| m.start < pos);
-        if let Some(m) = self.mentions[..upto]
+        self.mentions[..upto]
             .iter()
             .rev()
             .take_while(|m| m.start >= ps)
             .filter(|m| m.end <= pos)
             .find(fits)
-        {
-            return Some(m);
-        }
+    }
+
+    /// The text's main subject for `body`.
+    fn main_mention(&self, body: Option<Body>) -> Option<&Mention> {
         let slot = match body {
             None => 0,
             Some(Body::Unsc) => 1,
@@ -469,12 +534,34 @@ pub fn extract(text: &str, opts: &ExtractOptions) -> Vec<Candidate> {
 
     let mut out: Vec<Candidate> = Vec::new();
     let mut seen: std::collections::BTreeMap<String, usize> = Default::default();
+    // The votes the text has reported so far (an outcome or a tally with its symbol near it):
+    // a paragraph that names no symbol continues the story from the last of them ("A second
+    // text, resolution ES-11/10, passed …" then "Hungary joined the United States in voting
+    // no"), not from the text's main subject.
+    let mut votes_so_far: Vec<&Mention> = Vec::new();
     for f in found {
         let (start, end) = f.span;
         let Some(excerpt) = text.get(start..end) else {
             continue;
         };
-        let (subject, guessed) = match doc.subject_mention(start, f.body) {
+        let local = doc.local_mention(start, f.body);
+        if let (Some(m), "outcome" | "tally") = (local, f.predicate.as_str()) {
+            // A vote told as background ("resolution ES-11/1 had been adopted …", "recalled")
+            // is not where the story goes on.
+            if !is_background(doc.sentence_text(start)) {
+                votes_so_far.push(m);
+            }
+        }
+        let mention = local
+            .or_else(|| {
+                votes_so_far
+                    .iter()
+                    .rev()
+                    .find(|m| f.body.is_none_or(|b| b == m.body))
+                    .copied()
+            })
+            .or_else(|| doc.main_mention(f.body));
+        let (subject, guessed) = match mention {
             Some(m) => (m.subject.clone(), false),
             None => match &opts.default_subject {
                 Some(s) => (crate::model::value::collapse(s), false),
@@ -515,6 +602,17 @@ pub fn extract(text: &str, opts: &ExtractOptions) -> Vec<Candidate> {
         c.ordinal = *n;
     }
     out
+}
+
+/// Whether a sentence tells of an earlier event: past perfect ("had been adopted", "had
+/// voted"), or "recalled" / "previously".
+fn is_background(sentence: &str) -> bool {
+    sentence.split(|c: char| !c.is_alphabetic()).any(|w| {
+        matches!(
+            w.to_ascii_lowercase().as_str(),
+            "had" | "recalled" | "previously"
+        )
+    })
 }
 
 /// A subject the text does not name, worded so the desk sees it is a guess.

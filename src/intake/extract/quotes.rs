@@ -45,6 +45,12 @@ static DELEGATE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+static POSSESSIVE_DELEGATE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"(?:^|\s)(?:[Tt]he\s+)?(?P<member>\p{Lu}[\p{L}.\-]*(?:\s+\p{Lu}[\p{L}.\-]*)*)['’]s\s+(?P<role>(?i:envoy|ambassador|representative|delegate|delegation))\s*$",
+    )
+});
+
 static CAPITALISED_RUN: LazyLock<Regex> = LazyLock::new(|| {
     regex(
         r"\p{Lu}[\p{L}'’\-]*(?:\s+(?:(?:de|da|van|von|al|bin|el|le|la|du|dos)\s+)?\p{Lu}[\p{L}'’\-]*)*",
@@ -126,14 +132,24 @@ const NOT_PERSON: [&str; 24] = [
 /// The person a noun phrase names: its last capitalised run, titles dropped.
 fn person_in(np: &str) -> Option<String> {
     let run = CAPITALISED_RUN.find_iter(np).last()?;
-    let words: Vec<&str> = run.as_str().split_whitespace().collect();
+    let mut words: Vec<&str> = run.as_str().split_whitespace().collect();
+    // A possessive opens the name, it is not part of it: "the UK's Barbara Woodward".
+    if let Some(i) = words
+        .iter()
+        .rposition(|w| w.ends_with("'s") || w.ends_with("’s"))
+    {
+        words.drain(..=i);
+    }
     let start = words
         .iter()
         .position(|w| !TITLES.contains(&w.trim_end_matches('.')))?;
     let words = &words[start..];
     let is_org = words.iter().any(|w| {
         let bare = w.trim_end_matches("'s").trim_end_matches("’s");
-        NOT_PERSON.contains(&bare) || w.ends_with("'s") || w.ends_with("’s")
+        // An acronym (US, U.N., NATO) names a country or an organisation, not a person.
+        let letters: Vec<char> = bare.chars().filter(|c| c.is_alphabetic()).collect();
+        let acronym = letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase());
+        acronym || NOT_PERSON.contains(&bare) || w.ends_with("'s") || w.ends_with("’s")
     });
     if is_org || words.iter().all(|w| !w.chars().any(char::is_lowercase)) {
         return None;
@@ -164,7 +180,31 @@ fn last_full_name(doc: &Doc, pos: usize) -> Option<String> {
 /// A speaker as named: a pronoun resolves to the last full name, a surname to the full name
 /// that ends with it.
 fn resolve_speaker(doc: &Doc, np: &str, pos: usize) -> Option<String> {
+    let np = np.trim().trim_end_matches(',').trim_end();
+    if let Some(found) = resolve_whole(doc, np, pos) {
+        return Some(found);
+    }
+    // An aside between the speaker and the verb ("the representative of the United Kingdom, as
+    // penholder, said"): the speaker is in an earlier comma-separated part.
+    let mut parts = np.rsplit(',');
+    parts.next();
+    parts
+        .filter(|p| !p.trim().is_empty())
+        .find_map(|p| resolve_whole(doc, p, pos))
+}
+
+/// [`resolve_speaker`] for a phrase taken whole.
+fn resolve_whole(doc: &Doc, np: &str, pos: usize) -> Option<String> {
     let trimmed = np.trim();
+    // "Sudan's envoy", "the UK's ambassador": a delegation named by its member.
+    if let Some(c) = POSSESSIVE_DELEGATE.captures(trimmed) {
+        if let (Some(role), Some(member)) = (c.name("role"), c.name("member")) {
+            let member = crate::model::value::normalise_member(member.as_str());
+            if !member.is_empty() {
+                return Some(format!("{} of {member}", role.as_str().to_lowercase()));
+            }
+        }
+    }
     // UN coverage names delegations, not people: "the representative of France said".
     if let Some(c) = DELEGATE.captures(trimmed) {
         if let (Some(role), Some(member)) = (c.name("role"), c.name("member")) {
@@ -174,6 +214,12 @@ fn resolve_speaker(doc: &Doc, np: &str, pos: usize) -> Option<String> {
                 role.as_str().to_lowercase(),
                 crate::model::value::normalise_member(member)
             ));
+        }
+    }
+    // "Ambassador Amar Bendjama of Algeria": the person is before "of".
+    if let Some((who, _)) = trimmed.rsplit_once(" of ") {
+        if let Some(name) = person_in(who).filter(|n| n.split_whitespace().count() >= 2) {
+            return Some(name);
         }
     }
     let last_word = trimmed
@@ -438,5 +484,32 @@ mod tests {
         );
         assert!(q.confidence < 0.5);
         assert_eq!(q.claimant.as_deref(), Some("Rosemary DiCarlo"));
+    }
+
+    #[test]
+    fn delegations_by_possessive_asides_and_possessive_names() {
+        assert_eq!(
+            quotes("Chile's ambassador called the text \"a step in the right direction\"."),
+            [json!({"speaker":"ambassador of Chile","text":"a step in the right direction"})]
+        );
+        assert_eq!(
+            quotes("The representative of France, speaking for the sponsors, said the draft \"keeps every door open\"."),
+            [json!({"speaker":"representative of France","text":"keeps every door open"})]
+        );
+        assert_eq!(
+            quotes("Later, Kenya's Martin Kimani said Russia had \"chosen the path of war\"."),
+            [json!({"speaker":"Martin Kimani","text":"chosen the path of war"})]
+        );
+        assert_eq!(
+            quotes("\"We stand ready,\" said Ambassador Amar Bendjama of Algeria."),
+            [json!({"speaker":"Amar Bendjama","text":"We stand ready"})]
+        );
+    }
+
+    #[test]
+    fn a_pronoun_never_resolves_to_an_acronym_led_heading() {
+        // "US Aligns" (a headline's words) is not a person; with no one named, no quote.
+        let text = "US Aligns with Russia on Ukraine UN Votes\n\nIn her address, she described the invasion as a clear violation of the U.N. Charter.";
+        assert!(quotes(text).is_empty(), "{:?}", quotes(text));
     }
 }

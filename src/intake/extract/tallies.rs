@@ -33,7 +33,7 @@ static DASHED: LazyLock<Regex> =
 
 static DASHED_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)(?-u:\b)(?:adopted|passed|approved|rejected|vote|voted|votes|tally|UNGA|UNSC)(?-u:\b)",
+        r"(?i)(?-u:\b)(?:adopted|adopting|passed|approved|rejected|vote|voted|votes|tally|UNGA|UNSC)(?-u:\b)",
     )
 });
 
@@ -48,7 +48,7 @@ static OUTCOME: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)(?-u:\b)(?:",
         r"(?P<veto>vetoed|vetoes|(?:cast|casts|casting)\s+(?:a|its|their|the)\s+veto|negative\s+vote\s+of\s+a\s+permanent\s+member|blocked\s+by\s+(?:a|the|its|\w+['’]s)\s+veto)",
         r"|(?P<rej>rejected|defeated|fail(?:ed|s)?\s+to\s+(?:pass|be\s+adopted|win\s+adoption|secure\s+the\s+required|obtain\s+the\s+required|garner)|(?:was|were)\s+not\s+adopted)",
-        r"|(?P<adopt>(?:(?:had|has|have)\s+been\s+|was\s+|were\s+)?(?:adopted|passed|approved))",
+        r"|(?P<adopt>(?:(?:had|has|have)\s+been\s+|was\s+|were\s+)?(?:adopted|passed|approved)|adopting\s+(?:the\s+)?(?:draft\s+)?resolution)",
         r")(?-u:\b)"
     ))
 });
@@ -378,6 +378,10 @@ mod tests {
         assert!(o("The Council has the power to pass binding resolutions.").is_empty());
         assert!(o("Russia's veto power as a permanent member.").is_empty());
         assert!(o("If adopted, the text would bind members.").is_empty());
+        assert_eq!(
+            o("The Council renewed the mission, adopting resolution 2800 (2025) unanimously."),
+            [json!("adopted")]
+        );
         assert!(o("The claim was rejected by analysts.").is_empty());
         let vetoed = found(
             "A draft resolution failed to pass owing to the negative vote of a permanent member.",

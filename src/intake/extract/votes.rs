@@ -209,7 +209,7 @@ static MEMBER: LazyLock<Regex> = LazyLock::new(|| {
 
 static VOTED: LazyLock<Regex> = LazyLock::new(|| {
     with_list(
-        r"(?P<who>{list})\s+(?:(?:also|both|all|each|then|too|later|had|have)\s+)?(?:voted\s+(?P<how>against|in\s+favou?r|for|no|yes|to\s+abstain)|(?P<abst>abstained)|(?P<veto>vetoed)|cast\s+(?:a\s+|their\s+|its\s+)?(?P<cast>negative|no|yes|affirmative)\s+votes?)(?-u:\b)",
+        r"(?P<who>{list})(?:\s*,\s*(?:which|who)\s+[^,;.“”\x22]{1,80},)?\s+(?:(?:also|both|all|each|then|too|later|had|have)\s+)?(?:voted\s+(?P<how>against|in\s+favou?r|for|no|yes|to\s+abstain)|(?P<abst>abstained)|(?P<veto>vetoed|cast\s+(?:a|its|their)\s+veto)|cast\s+(?:a\s+|their\s+|its\s+)?(?P<cast>negative|no|yes|affirmative)\s+votes?)(?-u:\b)",
     )
 });
 
@@ -255,7 +255,8 @@ fn vote_word(w: &str) -> Option<Vote> {
     let w = crate::model::value::collapse(w).to_lowercase();
     let w = w.trim_end_matches(" of");
     match w {
-        "negative" | "no votes" | "votes against" | "opposing" | "vetoed" => Some(Vote::No),
+        "negative" | "no votes" | "votes against" | "opposing" | "vetoed" | "cast a veto"
+        | "cast its veto" | "cast their veto" => Some(Vote::No),
         "affirmative" | "supporting" | "backing" => Some(Vote::Yes),
         "to abstain" | "abstentions" => Some(Vote::Abstain),
         "did not vote" | "not voting" => Some(Vote::Absent),
@@ -449,6 +450,19 @@ mod tests {
             .collect();
         v.sort();
         v
+    }
+
+    #[test]
+    fn a_veto_cast_and_an_aside_before_the_verb() {
+        assert_eq!(
+            votes("The draft was not adopted after France cast a veto."),
+            pairs(&[("France", "no")])
+        );
+        // The aside's own vote ("had abstained") is another text's; the main verb is this one.
+        assert_eq!(
+            votes("Brazil, which had abstained in June, voted in favour on Friday."),
+            pairs(&[("Brazil", "yes")])
+        );
     }
 
     #[test]
