@@ -55,6 +55,31 @@ impl Touched {
             EventBody::AuthorAuthorised(_) | EventBody::AuthorRevoked(_) => {
                 self.writes.insert("\0authors".into());
             }
+            // The desk's newer events (main's model skeleton; their behaviour comes with their
+            // issues): each writes what it names, so two requests touching the same thing wait.
+            EventBody::SubjectAliased(a) => {
+                self.writes.insert(format!("\0subject:{}", a.alias));
+                self.writes.insert(format!("\0subject:{}", a.subject));
+            }
+            EventBody::SourceRevised(r) => {
+                self.writes.insert(r.source.clone());
+            }
+            EventBody::SourceWithdrawn(w) => {
+                self.writes.insert(w.source.clone());
+            }
+            EventBody::FlagDismissed(d) => {
+                self.writes.insert(format!("\0flag:{}", d.flag));
+            }
+            EventBody::ClaimReviewed(r) => {
+                self.reads.insert(r.claim.clone());
+                self.writes.insert(format!("\0review:{}", r.claim));
+            }
+            EventBody::ScaleDeclared(sc) => {
+                self.writes.insert(format!("\0scale:{}", sc.name));
+            }
+            EventBody::SettingRecorded(st) => {
+                self.writes.insert(format!("\0setting:{}", st.key));
+            }
         }
     }
 
