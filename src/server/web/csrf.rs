@@ -11,7 +11,21 @@ use super::session::Viewer;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-fn refused(why: &str) -> Response {
+/// A refused POST: why, shown as a 403 page.
+#[derive(Debug)]
+pub struct Refused(&'static str);
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        refused_page(self.0)
+    }
+}
+
+fn refused(why: &'static str) -> Refused {
+    Refused(why)
+}
+
+fn refused_page(why: &str) -> Response {
     let body = format!(
         "<h1>Refused</h1><p class=\"problem\" role=\"alert\">{}</p>\
          <p>Nothing was changed. Go back, reload the page and try again.</p>",
@@ -26,7 +40,7 @@ fn refused(why: &str) -> Response {
 
 /// The request came from a page of this site (or from no browser page at all: a client that
 /// sends neither header, which then still needs the session's CSRF token).
-pub fn same_origin(headers: &HeaderMap) -> Result<(), Response> {
+pub fn same_origin(headers: &HeaderMap) -> Result<(), Refused> {
     if let Some(site) = headers.get("sec-fetch-site") {
         if site.as_bytes() != b"same-origin" {
             return Err(refused(
@@ -53,7 +67,7 @@ fn equal(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// A POST by a logged-in viewer from this site with the session's CSRF token in `form`.
-pub fn check(headers: &HeaderMap, viewer: &Viewer, form: &Form) -> Result<(), Response> {
+pub fn check(headers: &HeaderMap, viewer: &Viewer, form: &Form) -> Result<(), Refused> {
     same_origin(headers)?;
     let Some((_, session)) = &viewer.session else {
         return Err(refused("you are not logged in"));

@@ -164,7 +164,7 @@ pub async fn extract(
 ) -> Response {
     let form = Form::parse(&body);
     if let Err(r) = csrf::check(&headers, &viewer, &form) {
-        return r;
+        return r.into_response();
     }
     if !viewer.can_write() {
         return not_allowed(&viewer);
@@ -306,7 +306,7 @@ pub async fn import(
 ) -> Response {
     let form = Form::parse(&body);
     if let Err(r) = csrf::check(&headers, &viewer, &form) {
-        return r;
+        return r.into_response();
     }
     let Some(user) = viewer.name().filter(|_| viewer.can_write()) else {
         return not_allowed(&viewer);

@@ -250,7 +250,7 @@ pub async fn login(
     body: axum::body::Bytes,
 ) -> Response {
     if let Err(r) = csrf::same_origin(&headers) {
-        return r;
+        return r.into_response();
     }
     let form = super::form::Form::parse(&body);
     let next = local(form.get("next"));
@@ -288,7 +288,7 @@ pub async fn logout(
     body: axum::body::Bytes,
 ) -> Response {
     if let Err(r) = csrf::check(&headers, &viewer, &super::form::Form::parse(&body)) {
-        return r;
+        return r.into_response();
     }
     if let Some((id, _)) = &viewer.session {
         sessions.close(id);

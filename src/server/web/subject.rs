@@ -96,7 +96,9 @@ fn fact_rows(rows: &[FactRow]) -> String {
             other => other,
         };
         s.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+            "<tr><td data-label=\"What\">{}</td><td data-label=\"Value\">{}</td>\
+             <td data-label=\"Agreement\" class=\"nowrap\">{}</td>\
+             <td data-label=\"Independent origins\" class=\"num\">{}</td></tr>",
             esc(&f.predicate),
             values,
             agreement,
@@ -119,8 +121,9 @@ fn status_words(l: Liveness) -> &'static str {
 /// One claim as a table row (the live script builds the same row for a new claim).
 fn claim_row(c: &ClaimState, l: Liveness) -> String {
     format!(
-        "<tr data-claim=\"{id}\"><td>{link}</td><td>{pred}</td><td>{value}</td><td>{claimant}</td>\
-         <td>{source}</td><td>{status}</td></tr>",
+        "<tr data-claim=\"{id}\"><td data-label=\"Claim\">{link}</td><td data-label=\"What\">{pred}</td>\
+         <td data-label=\"Value\">{value}</td><td data-label=\"Claimant\">{claimant}</td>\
+         <td data-label=\"Source\">{source}</td><td data-label=\"Status\">{status}</td></tr>",
         id = esc(&c.claim.id),
         link = claim_link(&c.claim.id),
         pred = esc(&c.claim.predicate),

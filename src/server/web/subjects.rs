@@ -89,7 +89,8 @@ pub async fn page(
         );
         for r in rows.iter().take(SHOWN) {
             body.push_str(&format!(
-                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                "<tr><td data-label=\"Subject\">{}</td><td data-label=\"Claims\" class=\"num\">{}</td>\
+                 <td data-label=\"Flags\" class=\"num\">{}</td></tr>",
                 subject_link(&r.subject),
                 r.claims,
                 if r.flags == 0 {

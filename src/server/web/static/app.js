@@ -26,8 +26,11 @@
     return a;
   }
 
+  var labels = ['Claim', 'What', 'Value', 'Claimant', 'Source', 'Status'];
+
   function cell(row, content) {
     var td = document.createElement('td');
+    td.setAttribute('data-label', labels[row.children.length] || '');
     if (typeof content === 'string') { td.textContent = content; } else if (content) { td.appendChild(content); }
     row.appendChild(td);
     return td;
