@@ -231,11 +231,12 @@ async fn login(c: &Client, desk: &Desk, token: &str) {
         .click()
         .await
         .expect("log in");
+    // Every page after logging in has the log-out button (the login page has none).
     c.wait()
         .at_most(PATIENCE)
-        .for_element(Locator::Css("h1"))
+        .for_element(Locator::Css("form.logout"))
         .await
-        .expect("a page");
+        .expect("a page after logging in");
     let h1 = c
         .find(Locator::Css("h1"))
         .await
@@ -313,6 +314,12 @@ fn log_in_find_the_resolution_see_the_weekday_flag_and_open_the_claims_source_ch
             .click()
             .await
             .expect("search");
+        // The results page (its search box holds the query).
+        c.wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css("input#q[value='2774']"))
+            .await
+            .expect("the results page");
         let link = c
             .wait()
             .at_most(PATIENCE)
@@ -330,10 +337,10 @@ fn log_in_find_the_resolution_see_the_weekday_flag_and_open_the_claims_source_ch
             );
         }
         link.click().await.expect("open the subject");
-        assert_eq!(text_of(c, "h1").await, "S/RES/2774");
 
         // The weekday flag, in words.
         let flag = text_of(c, "li.flag[data-code='weekday-mismatch']").await;
+        assert_eq!(text_of(c, "h1").await, "S/RES/2774");
         assert!(flag.contains("weekday-mismatch"), "{flag}");
         assert!(flag.to_lowercase().contains("monday"), "{flag}");
         screenshot_full(c, "subject", 1280).await;
@@ -347,14 +354,14 @@ fn log_in_find_the_resolution_see_the_weekday_flag_and_open_the_claims_source_ch
             .expect("a claim link in the flag");
         let claim_id = claim_link.text().await.expect("claim id");
         claim_link.click().await.expect("open the claim");
-        let h1 = text_of(c, "h1").await;
-        assert!(h1.contains(&claim_id), "{h1}");
         let svg = c
             .wait()
             .at_most(PATIENCE)
             .for_element(Locator::Css("svg.chain"))
             .await
             .expect("the chain picture");
+        let h1 = text_of(c, "h1").await;
+        assert!(h1.contains(&claim_id), "{h1}");
         let drawn = svg.text().await.unwrap_or_default();
         let source = c
             .find(Locator::Css("dl.claim a[href^='/sources/']"))
@@ -401,7 +408,24 @@ fn log_in_find_the_resolution_see_the_weekday_flag_and_open_the_claims_source_ch
             .await
             .expect("href")
             .expect("an href");
-        c.goto(&desk.url(&href)).await.expect("evidence");
+        let cookie = c
+            .get_named_cookie("flt_session")
+            .await
+            .expect("the session cookie");
+        assert_eq!(cookie.http_only(), Some(true));
+        let (status, file) = read_answer(
+            agent()
+                .get(desk.url(&href))
+                .header("Cookie", format!("flt_session={}", cookie.value()))
+                .call(),
+        );
+        assert_eq!(status, 200, "{file}");
+        let file: Json = serde_json::from_str(&file).expect("an evidence file");
+        assert_eq!(href, "/claims/newsletter-sc-drafter/evidence");
+        assert!(
+            file.to_string().contains("newsletter-sc-drafter"),
+            "the claim's evidence"
+        );
 
         // The log and its slider.
         c.goto(&desk.url("/log")).await.expect("log");
@@ -481,6 +505,11 @@ fn paste_the_seed_article_and_import_two_candidates() {
             .click()
             .await
             .expect("read the claims");
+        c.wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css("form.review"))
+            .await
+            .expect("the candidates");
         assert_eq!(text_of(c, "h1").await, "Candidate claims");
         assert_eq!(
             api_head(&desk),
@@ -528,8 +557,8 @@ fn paste_the_seed_article_and_import_two_candidates() {
             .click()
             .await
             .expect("import");
-        assert_eq!(text_of(c, "h1").await, "Added");
         let listed = text_of(c, "ul.claims").await;
+        assert_eq!(text_of(c, "h1").await, "Added");
         for id in &ids {
             assert!(listed.contains(id.as_str()), "{id} in {listed}");
         }
