@@ -462,6 +462,22 @@ fn log_in_find_the_resolution_see_the_weekday_flag_and_open_the_claims_source_ch
             .expect("js");
         assert_eq!(overflow, json!(false), "the page fits a phone's width");
         screenshot(c, "phone-subject").await;
+        c.goto(&desk.url("/claims/newsletter-sc-drafter"))
+            .await
+            .expect("claim");
+        let overflow = c
+            .execute(
+                "return document.documentElement.scrollWidth > window.innerWidth + 1;",
+                vec![],
+            )
+            .await
+            .expect("js");
+        assert_eq!(
+            overflow,
+            json!(false),
+            "the claim page fits a phone's width"
+        );
+        screenshot(c, "phone-claim").await;
         b.close().await;
     });
 }

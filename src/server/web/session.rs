@@ -206,10 +206,18 @@ fn behind_tls(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.eq_ignore_ascii_case("https"))
 }
 
-/// A `next` target that stays on this site (a path, never `//host` or a scheme).
+/// A `next` target that stays on this site (a path, never `//host` or a scheme) and is a valid
+/// header value (printable ASCII; a browser sends the path percent-encoded).
 fn local(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.into(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && n.bytes().all(|b| (0x21..0x7f).contains(&b)) =>
+        {
+            n.into()
+        }
         _ => "/subjects".into(),
     }
 }
@@ -312,6 +320,8 @@ mod tests {
         assert_eq!(local(Some("https://evil.example/")), "/subjects");
         assert_eq!(local(Some("/\\evil.example")), "/subjects");
         assert_eq!(local(None), "/subjects");
+        assert_eq!(local(Some("/x\r\nSet-Cookie: a=b")), "/subjects");
+        assert_eq!(local(Some("/x y")), "/subjects");
     }
 
     #[test]
