@@ -3,7 +3,7 @@
 
 use super::errors::ApiError;
 use super::routes::{claims, facts, flags, import, integrity, log, sources, subjects, users};
-use super::{events, AppState};
+use super::{events, web, AppState};
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, post};
 use axum::Router;
@@ -35,10 +35,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("delete", "/api/v1/users/{name}"),
 ];
 
-/// The application.
+/// The application: the API, and the web page for people (`web`, `docs/web.md`).
 pub fn router(state: AppState) -> Router {
     let limit = state.config.max_body;
     Router::new()
+        .merge(web::router())
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/subjects", get(subjects::list))
         .route("/api/v1/facts", get(facts::list))

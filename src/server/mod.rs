@@ -10,6 +10,7 @@
 //! - [`writer`]: the one writer thread and its group commit.
 //! - [`events`]: server-sent events of new appends.
 //! - [`rate`]: the per-client token bucket (429).
+//! - [`web`]: the desk's web page (`docs/web.md`).
 //!
 //! Only with the `server` feature (on by default).
 
@@ -19,6 +20,7 @@ pub mod errors;
 pub mod events;
 pub mod rate;
 pub mod routes;
+pub mod web;
 pub mod writer;
 
 use crate::desk::users::list_users;

@@ -26,6 +26,18 @@ pub struct DemoArgs {
     /// Keep the temporary ledger and print where it is, to explore it with other commands.
     #[arg(long)]
     pub keep: bool,
+    /// Then serve the demo ledger (the desk's web page and API) until Ctrl-C, printing the
+    /// address and a token for an editor user to log in with.
+    #[arg(long)]
+    pub serve: bool,
+    /// With --serve: the address to listen on (port 0 picks a free one).
+    #[arg(
+        long,
+        default_value = "127.0.0.1:8417",
+        value_name = "ADDR",
+        requires = "serve"
+    )]
+    pub listen: std::net::SocketAddr,
 }
 
 /// Writes the fixtures under `dir/fixtures` and loads them into a new ledger at `dir/ledger`.
@@ -114,6 +126,9 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
         },
     };
     let mut ledger = load_fixtures(&demo_ctx, tmp.path())?;
+    if args.serve {
+        return serve(ctx, args, ledger, tmp);
+    }
     let head = ledger.head();
     if ctx.json() {
         let (claimreview, prov) = verdict_exports(&demo_ctx, &mut ledger)?;
@@ -319,4 +334,63 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
         out!("\nThe ledger is kept at {}", kept.join("ledger").display())?;
     }
     Ok(())
+}
+
+/// `demo --serve`: an editor user on the demo ledger, then the server until SIGINT or SIGTERM;
+/// the temporary ledger is removed afterwards unless `--keep`.
+fn serve(
+    ctx: &Context,
+    args: &DemoArgs,
+    mut ledger: Ledger,
+    tmp: tempfile::TempDir,
+) -> Result<(), CliError> {
+    use factledger::desk::users::{add_user, Role};
+    use factledger::server::{Config, ServerError};
+    let now = match std::env::var_os("FACTLEDGER_NOW") {
+        Some(_) => Some(crate::cli::input::verifier_clock()?),
+        None => None,
+    };
+    let created = now.unwrap_or_else(|| chrono::Utc::now().timestamp_micros());
+    let editor = add_user(&mut ledger, "editor", Role::Editor, created)
+        .map_err(|e| CliError::check(e.to_string()))?;
+    let config = Config {
+        listen: args.listen,
+        public_read: false,
+        rate: 50,
+        max_body: 16 << 20,
+        key_dir: None,
+        now,
+    };
+    let events = ledger.head().seq;
+    let json = ctx.json();
+    let mut printed = Ok(());
+    let result = factledger::server::serve(ledger, config, |addr| {
+        printed = if json {
+            print_json(&serde_json::json!({
+                "events": events,
+                "listen": addr.to_string(),
+                "token": editor.token,
+                "url": format!("http://{addr}/"),
+                "user": editor.name,
+            }))
+        } else {
+            out!("listening on http://{addr} (the demo ledger: {events} events)")
+                .and_then(|_| {
+                    out!("open http://{addr}/ and log in as user 'editor' with the token")
+                })
+                .and_then(|_| out!("{}", editor.token))
+                .and_then(|_| out!("Ctrl-C stops the server and removes the demo ledger"))
+        }
+        .and_then(|_| crate::cli::flush_out());
+    });
+    printed?;
+    if args.keep {
+        let kept = tmp.keep();
+        eprintln!("the ledger is kept at {}", kept.join("ledger").display());
+    }
+    result.map_err(|e| match e {
+        ServerError::Ledger(e) => e.into(),
+        ServerError::Io { .. } => CliError::unavailable(e.to_string()),
+        ServerError::Users(e) => CliError::check(e.to_string()),
+    })
 }

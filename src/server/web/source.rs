@@ -1,0 +1,145 @@
+//! `GET /sources/{id}`: one source — what it is (title, publisher, date, link, primary or
+//! secondary), what became of it, what it cites and what cites it, the claims resting on it, and
+//! its archived text.
+
+use super::claim::record;
+use super::escape::esc;
+use super::layout::{self, Page};
+use super::session::Viewer;
+use super::{claim_link, failed, source_link, value_text};
+use crate::desk::show::{show, ShowOptions};
+use crate::desk::sources::sources;
+use crate::model::event::EventBody;
+use crate::projection::{self, claims_of_source};
+use crate::server::errors::ApiError;
+use crate::server::routes::read;
+use crate::server::AppState;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+
+fn links(ids: &[String], missing: &[String]) -> String {
+    if ids.is_empty() {
+        return "nothing".into();
+    }
+    ids.iter()
+        .map(|i| {
+            if missing.contains(i) {
+                format!("{} <strong>(not in the ledger)</strong>", esc(i))
+            } else {
+                source_link(i)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `GET /sources/{id}`.
+pub async fn page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Response {
+    let got = read(&state, move |l| {
+        let shown = show(
+            l,
+            &id,
+            &ShowOptions {
+                text: true,
+                as_of: None,
+            },
+        )?;
+        if !matches!(shown.event.body, EventBody::SourceRegistered(_)) {
+            return Err(ApiError::not_found(format!("no source with id '{id}'")));
+        }
+        let row = sources(l)?.into_iter().find(|r| r.id == id);
+        let t = l.tables();
+        let mut claims = Vec::new();
+        for c in claims_of_source(&t, &id)? {
+            if let Some(c) = projection::claim(&t, &c)? {
+                claims.push(c);
+            }
+        }
+        Ok((shown, row, claims))
+    })
+    .await;
+    let (shown, row, claims) = match got {
+        Ok(x) => x,
+        Err(e) => return failed(&viewer, e),
+    };
+    let EventBody::SourceRegistered(s) = &shown.event.body else {
+        return failed(&viewer, ApiError::not_found("not a source"));
+    };
+    let title = s.title.clone().unwrap_or_else(|| s.id.clone());
+    let mut body = format!(
+        "<p class=\"crumbs\"><a href=\"/subjects\">Subjects</a> › source</p>\
+         <h1>{}</h1><p class=\"meta\">Source <span class=\"id\">{}</span></p>",
+        esc(&title),
+        esc(&s.id)
+    );
+    let status = match shown.retracted() {
+        Some((seq, reason)) => format!("<strong>retracted</strong> (event {seq}): {}", esc(reason)),
+        None => "in use".into(),
+    };
+    body.push_str(&format!(
+        "<dl class=\"claim\"><dt>Kind</dt><dd>{kind}</dd><dt>Publisher</dt><dd>{publisher}</dd>\
+         <dt>Published</dt><dd>{published}</dd><dt>Link</dt><dd>{link}</dd><dt>Status</dt>\
+         <dd>{status}</dd><dt>Cites</dt><dd>{cites}</dd><dt>Cited by</dt><dd>{cited_by}</dd></dl>",
+        kind = match s.kind.as_str() {
+            "primary" => "primary (the record itself)",
+            _ => "secondary (reports on other sources)",
+        },
+        publisher = s
+            .publisher
+            .as_deref()
+            .map(esc)
+            .unwrap_or_else(|| "—".into()),
+        published = s
+            .published
+            .as_ref()
+            .map(|d| esc(&d.as_written))
+            .unwrap_or_else(|| "—".into()),
+        link = s
+            .url
+            .as_deref()
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+            .map(|u| format!(
+                "<a href=\"{}\" rel=\"noopener noreferrer nofollow\">{}</a>",
+                esc(u),
+                esc(u)
+            ))
+            .or_else(|| s.url.as_deref().map(esc))
+            .unwrap_or_else(|| "—".into()),
+        cites = row
+            .as_ref()
+            .map(|r| links(&r.cites, &r.cites_missing))
+            .unwrap_or_else(|| "nothing".into()),
+        cited_by = row
+            .as_ref()
+            .map(|r| links(&r.cited_by, &[]))
+            .unwrap_or_else(|| "nothing".into()),
+    ));
+    body.push_str("<section><h2>Claims resting on it</h2>");
+    if claims.is_empty() {
+        body.push_str("<p>None.</p>");
+    } else {
+        body.push_str("<ul class=\"claims\">");
+        for c in &claims {
+            body.push_str(&format!(
+                "<li>{}: {} {} = {}</li>",
+                claim_link(&c.claim.id),
+                super::subject_link(&c.claim.subject),
+                esc(&c.claim.predicate),
+                esc(&value_text(&c.claim.value))
+            ));
+        }
+        body.push_str("</ul>");
+    }
+    body.push_str("</section><section><h2>Archived text</h2>");
+    match shown.text.as_ref().and_then(|t| t.as_deref()) {
+        Some(text) => body.push_str(&format!("<pre class=\"text\">{}</pre>", esc(text))),
+        None => body.push_str("<p>No archived text.</p>"),
+    }
+    body.push_str("</section>");
+    body.push_str(&record(&shown.event));
+    layout::html(Page::new(title, &viewer, body)).into_response()
+}
