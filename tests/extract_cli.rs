@@ -377,3 +377,23 @@ fn from_the_ledger_relative_dates_use_the_sources_publication_date() {
         .expect("a date");
     assert_ne!(d2["value"], date["value"]);
 }
+
+#[test]
+fn the_demo_goes_from_article_to_claims_and_the_misdated_vote_is_flagged() {
+    let env = TestEnv::new();
+    let mut cmd = env.bare();
+    cmd.args(["--author", "demo", "demo"]);
+    let out = TestEnv::output(cmd);
+    out.expect(0);
+    let text = &out.stdout;
+    let section = text
+        .split("== From article to candidate claims: extract, review, import ==")
+        .nth(1)
+        .unwrap_or_else(|| panic!("the demo shows the extract pass: {text}"));
+    assert!(
+        section.contains("factledger extract --source article-us-aligns: 7 candidates"),
+        "{section}"
+    );
+    assert!(section.contains("8 appended"), "{section}");
+    assert!(section.contains("2 weekday-mismatch"), "{section}");
+}

@@ -207,3 +207,120 @@ pub fn record_verdict(ledger: &mut Ledger, stamp: &Stamp) -> Result<(), ImportEr
     super::review::review(ledger, input, stamp)?;
     Ok(())
 }
+
+/// The seed article's source id in the fixtures.
+pub const SEED_SOURCE: &str = "article-us-aligns";
+
+/// The demo desk's pass from article to claims (`extract` → review → `import`). The import
+/// raises the weekday flag on both of the article's dates, as the hand-written fixture does.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoExtract {
+    /// Candidates per predicate family, as `extract` counts them.
+    pub counts: std::collections::BTreeMap<String, usize>,
+    /// Candidates found in all.
+    pub found: usize,
+    /// Ids of the candidates the review kept, each filed under the vote it is about.
+    pub kept: Vec<String>,
+    /// Candidates the review dropped.
+    pub dropped: usize,
+    /// What the import of the kept lines into the scratch ledger appended.
+    pub import: AppendReport,
+    /// The flags the imported candidates raise there, by code.
+    pub flags: std::collections::BTreeMap<String, usize>,
+}
+
+/// Why the demo's extract pass failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoExtractError {
+    /// `extract` refused.
+    #[error(transparent)]
+    Extract(#[from] super::extract::ExtractError),
+    /// The import of the kept candidates refused.
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    /// A ledger could not be read or written.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    /// The flags could not be read.
+    #[error(transparent)]
+    Desk(#[from] super::DeskError),
+}
+
+/// The whole seed article, as the extraction corpus holds it.
+pub const SEED_TEXT: &str = include_str!("../../fixtures/extract/seed-article.txt");
+
+/// The demo desk's review of the seed's candidates: the article names no resolution, so every
+/// subject `extract` proposes is a guess; the desk files each kept candidate under the vote it is
+/// about. Candidates not listed are dropped.
+pub const SEED_REVIEW: [(&str, &str); 7] = [
+    ("article-us-aligns-date-1", "A/RES/ES-11/7"),
+    ("article-us-aligns-vote-united-states-1", "A/RES/ES-11/7"),
+    (
+        "article-us-aligns-vote-russian-federation-1",
+        "A/RES/ES-11/7",
+    ),
+    ("article-us-aligns-date-2", "S/RES/2774"),
+    ("article-us-aligns-outcome-1", "S/RES/2774"),
+    ("article-us-aligns-anniversary-1", "S/RES/2774"),
+    (
+        "article-us-aligns-quote-1",
+        "DiCarlo briefing to the Security Council, 24 February 2025",
+    ),
+];
+
+/// `extract` on the whole seed article; the desk's review ([`SEED_REVIEW`]) files the candidates
+/// it keeps under their resolution and drops the rest; the kept lines, with the article's source
+/// line, are imported in one all-or-nothing import into a new ledger at `scratch` (so the demo
+/// ledger itself is unchanged), whose flags are counted.
+pub fn article_to_claims(
+    _ledger: &Ledger,
+    scratch: &Path,
+    stamp: &Stamp,
+) -> Result<DemoExtract, DemoExtractError> {
+    let request = super::extract::ExtractRequest {
+        source: SEED_SOURCE.to_string(),
+        published: None,
+        subject: None,
+    };
+    let found = super::extract::extract_text(SEED_TEXT.as_bytes(), "seed-article.txt", &request)?;
+    let mut lines = vec![serde_json::json!({
+        "type": "source", "id": SEED_SOURCE, "kind": "secondary", "publisher": "(seed article)",
+        "title": "US Aligns with Russia on Ukraine UN Votes, Diverges from European Allies",
+        "text": SEED_TEXT,
+    })];
+    let mut kept = Vec::new();
+    for c in &found.candidates {
+        let Some((_, subject)) = SEED_REVIEW.iter().find(|(id, _)| *id == c.id) else {
+            continue;
+        };
+        let mut line = serde_json::to_value(&c.import_line).unwrap_or_default();
+        line["subject"] = serde_json::Value::from(*subject);
+        kept.push(c.id.clone());
+        lines.push(line);
+    }
+    let body: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    let mut scratch_ledger = Ledger::init(scratch)?;
+    let import = import_records(
+        &mut scratch_ledger,
+        ImportInput {
+            label: "reviewed-candidates",
+            bytes: body.as_bytes(),
+            base: scratch,
+            durability: Durability::Synced,
+            proceed: None,
+        },
+        stamp,
+    )?;
+    let mut flags = std::collections::BTreeMap::new();
+    for l in super::flags::all_flags(&scratch_ledger, &super::flags::FlagsOptions::default())? {
+        *flags.entry(l.flag.code.as_str().to_string()).or_default() += 1;
+    }
+    Ok(DemoExtract {
+        counts: found.counts.clone(),
+        found: found.candidates.len(),
+        dropped: found.candidates.len() - kept.len(),
+        kept,
+        import,
+        flags,
+    })
+}

@@ -329,6 +329,43 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
         "{}",
         serde_json::to_string_pretty(&prov).map_err(std::io::Error::other)?
     )?;
+    out!("\n== From article to candidate claims: extract, review, import ==")?;
+    let pass = demo::article_to_claims(
+        &ledger,
+        &tmp.path().join("extracted"),
+        &demo_ctx.stamp_for(&ledger)?,
+    )
+    .map_err(|e| CliError::check(e.to_string()))?;
+    let counts: Vec<String> = pass
+        .counts
+        .iter()
+        .map(|(p, n)| format!("{n} {p}"))
+        .collect();
+    out!(
+        "factledger extract --source {}: {} candidates ({})",
+        demo::SEED_SOURCE,
+        pass.found,
+        counts.join(", ")
+    )?;
+    out!(
+        "the article names no resolution, so every subject is a guess: the desk files {} under the vote each is about and drops {}: {}",
+        pass.kept.len(),
+        pass.dropped,
+        esc(pass.kept.join(", "))
+    )?;
+    out!(
+        "factledger import of the kept lines (with the article) into a new ledger: {} appended",
+        pass.import.appended
+    )?;
+    let flags: Vec<String> = pass.flags.iter().map(|(c, n)| format!("{n} {c}")).collect();
+    out!(
+        "flags raised there: {}",
+        if flags.is_empty() {
+            "none".to_string()
+        } else {
+            flags.join(", ")
+        }
+    )?;
     if args.keep {
         let kept = tmp.keep();
         out!("\nThe ledger is kept at {}", kept.join("ledger").display())?;
