@@ -9,7 +9,7 @@ use crate::integrity::signing;
 use crate::model::event::{Event, EventBody, Hash};
 use crate::projection::{self, Digesting, Meta, Overlay, Table, Tables, META_RECORD, REBUILDING};
 use crate::store::{
-    AppendBatch, Backend, Head, KeyWrite, KeyspaceUpdate, Store, StoreError, Visit,
+    self, AppendBatch, Backend, Head, KeyWrite, KeyspaceUpdate, Location, StoreError, Visit,
 };
 use std::path::Path;
 use std::time::Duration;
@@ -83,16 +83,26 @@ fn keyspace_writes(writes: Vec<(Table, Vec<u8>, Option<Vec<u8>>)>) -> Vec<KeyWri
         .collect()
 }
 
+/// How many times an append to a shared store (PostgreSQL) is chained again onto a head that
+/// another writer moved, before [`StoreError::HeadMoved`] reaches the caller. Every retry means
+/// another writer's append went in, so the chain as a whole always makes progress.
+const APPEND_ATTEMPTS: u32 = 64;
+
 /// An open ledger.
 pub struct Ledger {
-    /// The store below; sled ([`Store`]) is the only backend for now.
+    /// The store below: sled ([`store::Store`]) for a ledger directory, or PostgreSQL.
     store: Box<dyn Backend>,
 }
 
 impl Ledger {
     /// Creates a new empty ledger in `dir`.
     pub fn init(dir: &Path) -> Result<Ledger> {
-        let mut store = Store::create(dir)?;
+        Ledger::init_at(&Location::Dir(dir.to_path_buf()))
+    }
+
+    /// Creates a new empty ledger at `location` (a directory, or a PostgreSQL schema).
+    pub fn init_at(location: &Location) -> Result<Ledger> {
+        let mut store = store::create(location)?;
         let empty = Meta {
             seq: 0,
             digest: projection::Digest::default(),
@@ -101,16 +111,19 @@ impl Ledger {
             after: vec![(META_RECORD, empty.to_bytes())],
             ..KeyspaceUpdate::default()
         })?;
-        Ok(Ledger {
-            store: Box::new(store),
-        })
+        Ok(Ledger { store })
     }
 
     /// Opens the ledger in `dir`, waiting up to `wait` for another process to release it, and
     /// checks that the head event is present and carries the head's hash.
     pub fn open(dir: &Path, wait: Option<Duration>) -> Result<Ledger> {
+        Ledger::open_at(&Location::Dir(dir.to_path_buf()), wait)
+    }
+
+    /// Opens the ledger at `location`, as [`Ledger::open`] does a directory.
+    pub fn open_at(location: &Location, wait: Option<Duration>) -> Result<Ledger> {
         let mut ledger = Ledger {
-            store: Box::new(Store::open(dir, wait)?),
+            store: store::open(location, wait)?,
         };
         let head = ledger.head();
         if head.seq > 0 {
@@ -156,6 +169,23 @@ impl Ledger {
     /// Catches the stored projection up with the log, or rebuilds it when it is ahead of the log
     /// (a crash part-way through an append), missing, or of another layout version.
     fn bring_projection_up_to_date(&mut self) -> Result<()> {
+        // A shared store's head may move while this runs; its writes are refused then
+        // (HeadMoved) and the check starts again from the new head.
+        let mut attempt = 1;
+        loop {
+            match self.bring_projection_up_to_date_once() {
+                Err(LedgerError::Store(StoreError::HeadMoved { .. }))
+                    if attempt < APPEND_ATTEMPTS =>
+                {
+                    attempt += 1;
+                    self.store.refresh()?;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn bring_projection_up_to_date_once(&mut self) -> Result<()> {
         let head = self.head();
         match self.projection_meta()? {
             Some(meta) if meta.seq == head.seq => Ok(()),
@@ -181,8 +211,24 @@ impl Ledger {
                 })?;
                 Ok(())
             }
+            // Ahead of the head this process read: another writer appended since (shared
+            // store); read the head again.
+            Some(meta) if meta.seq > head.seq && self.store.head_is_shared() => {
+                Err(StoreError::HeadMoved {
+                    chained_on: head.seq,
+                    head: meta.seq,
+                    attempts: 1,
+                }
+                .into())
+            }
             _ => self.rebuild_projection(),
         }
+    }
+
+    /// Reads the head again when other processes write the same store (PostgreSQL), so reads
+    /// see their appends; nothing for a ledger directory, which this process holds alone.
+    pub fn refresh(&mut self) -> Result<()> {
+        Ok(self.store.refresh()?)
     }
 
     /// Replays the whole log and replaces the stored projection with the result.
@@ -353,7 +399,40 @@ impl Ledger {
         Ok(self.store.sync()?)
     }
 
+    /// Chains and commits; on a shared store whose head another writer moved meanwhile, chains
+    /// the same drafts again onto the new head (new seqs, links, times and signatures) and
+    /// retries, up to [`APPEND_ATTEMPTS`] times. An id another writer recorded meanwhile is
+    /// refused by the store ([`StoreError::DuplicateKey`]), not retried.
     fn append_inner(
+        &mut self,
+        drafts: Vec<Draft>,
+        stamp: &Stamp,
+        defer: bool,
+    ) -> Result<Vec<Event>> {
+        let mut attempt = 1;
+        loop {
+            match self.chain_and_commit(drafts.clone(), stamp, defer) {
+                Err(LedgerError::Store(StoreError::HeadMoved {
+                    chained_on, head, ..
+                })) => {
+                    if attempt >= APPEND_ATTEMPTS {
+                        return Err(StoreError::HeadMoved {
+                            chained_on,
+                            head,
+                            attempts: attempt,
+                        }
+                        .into());
+                    }
+                    attempt += 1;
+                    self.store.refresh()?;
+                    backoff(attempt);
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn chain_and_commit(
         &mut self,
         drafts: Vec<Draft>,
         stamp: &Stamp,
@@ -437,8 +516,17 @@ impl Ledger {
             self.store.repair_head()?;
             return Ok(events);
         }
-        let meta = self
-            .projection_meta()?
+        let meta = self.projection_meta()?;
+        if let Some(m) = meta.filter(|m| m.seq > head.seq && self.store.head_is_shared()) {
+            // Another writer appended after this process read the head.
+            return Err(StoreError::HeadMoved {
+                chained_on: head.seq,
+                head: m.seq,
+                attempts: 1,
+            }
+            .into());
+        }
+        let meta = meta
             .filter(|m| m.seq == head.seq)
             .ok_or(LedgerError::ProjectionBehind)?;
         // Fold the new events into the projection, in the same write as the events; each event
@@ -493,6 +581,18 @@ impl Ledger {
     pub fn size_on_disk(&self) -> Result<u64> {
         Ok(self.store.size_on_disk()?)
     }
+}
+
+/// A short, growing, jittered pause before chaining again onto a head another writer moved, so
+/// writers that collided do not collide again in lockstep.
+fn backoff(attempt: u32) {
+    let mut r = [0u8; 2];
+    let jitter = match getrandom::getrandom(&mut r) {
+        Ok(()) => u64::from(u16::from_le_bytes(r)),
+        Err(_) => 0,
+    };
+    let cap_micros = 500u64 << attempt.min(5);
+    std::thread::sleep(Duration::from_micros(jitter % cap_micros));
 }
 
 /// Decodes a stored record, checking that it holds the seq it is stored under.

@@ -54,6 +54,10 @@ pub struct GlobalArgs {
         value_name = "DIR"
     )]
     pub ledger: PathBuf,
+    /// A ledger in PostgreSQL instead of a directory: postgres://USER@HOST:PORT/DB?schema=NAME
+    /// (needs a build with the `postgres` feature). Takes the place of --ledger.
+    #[arg(long, global = true, env = "FACTLEDGER_STORE", value_name = "URL")]
+    pub store: Option<String>,
     /// Author of appended events (default: $FACTLEDGER_AUTHOR, else the OS user name).
     #[arg(long, global = true, value_name = "NAME")]
     pub author: Option<String>,
@@ -143,7 +147,16 @@ impl Context {
                 )))
             }
         };
-        Ok(factledger::Ledger::open(&self.global.ledger, wait)?)
+        Ok(factledger::Ledger::open_at(&self.location()?, wait)?)
+    }
+
+    /// Where the ledger is: the PostgreSQL store `--store` / `FACTLEDGER_STORE` names, else the
+    /// directory `--ledger` names.
+    pub fn location(&self) -> Result<factledger::store::Location, CliError> {
+        match self.global.store.as_deref().filter(|s| !s.is_empty()) {
+            Some(url) => Ok(factledger::store::Location::store(url)?),
+            None => Ok(factledger::store::Location::Dir(self.global.ledger.clone())),
+        }
     }
 
     /// Who and when for an append: `--author`, else `FACTLEDGER_AUTHOR`, else the OS user;
