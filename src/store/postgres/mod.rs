@@ -46,6 +46,31 @@ const CHUNK: usize = 8192;
 /// to `i + 2`. Empty while version 1 is the only one; a new layout adds its step here.
 const MIGRATIONS: &[&str] = &[];
 
+/// The reads the page, the API and the commands make most; each must be an index scan (a test
+/// runs `EXPLAIN` on every one of them).
+/// An event by seq.
+pub const SQL_RECORD: &str = "SELECT record FROM events WHERE seq = $1";
+/// A claim or source id (or retraction, correction key) to its seq.
+pub const SQL_SEQ_OF: &str = "SELECT seq FROM id_index WHERE key = $1";
+/// One projection entry.
+pub const SQL_GET: &str = "SELECT value FROM keyspaces WHERE space = $1 AND key = $2";
+/// Projection entries under a prefix (a subject's claims), a page at a time.
+pub const SQL_SCAN: &str = "SELECT key, value FROM keyspaces WHERE space = $1 AND key >= $2 AND key < $3 ORDER BY key LIMIT $4";
+/// Events in seq order from a seq, a page at a time.
+pub const SQL_RECORDS: &str =
+    "SELECT seq, record FROM events WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3";
+/// An archived text by hash.
+pub const SQL_TEXT: &str = "SELECT body FROM texts WHERE hash = $1";
+/// Every hot query, by name, for the `EXPLAIN` test.
+pub const HOT_QUERIES: [(&str, &str); 6] = [
+    ("record", SQL_RECORD),
+    ("seq_of", SQL_SEQ_OF),
+    ("get", SQL_GET),
+    ("scan", SQL_SCAN),
+    ("records", SQL_RECORDS),
+    ("text", SQL_TEXT),
+];
+
 /// The tables of a new store (version [`SCHEMA_VERSION`]).
 const CREATE: &str = "
 CREATE TABLE schema_version (version bigint NOT NULL);
@@ -318,7 +343,7 @@ impl PgStore {
         loop {
             let rows = match &to {
                 Some(to) => self.query(
-                    "SELECT key, value FROM keyspaces WHERE space = $1 AND key >= $2 AND key < $3 ORDER BY key LIMIT $4",
+                    SQL_SCAN,
                     &[&space, &from, to, &PAGE],
                 )?,
                 None => self.query(
@@ -556,10 +581,7 @@ impl Backend for PgStore {
         if seq == 0 || seq > self.head.seq {
             return Ok(None);
         }
-        let rows = self.query(
-            "SELECT record FROM events WHERE seq = $1",
-            &[&seq_i64(seq)?],
-        )?;
+        let rows = self.query(SQL_RECORD, &[&seq_i64(seq)?])?;
         Ok(rows.first().map(|r| r.get(0)))
     }
 
@@ -574,7 +596,7 @@ impl Backend for PgStore {
     }
 
     fn seq_of(&self, key: &[u8]) -> Result<Option<u64>, StoreError> {
-        let rows = self.query("SELECT seq FROM id_index WHERE key = $1", &[&key])?;
+        let rows = self.query(SQL_SEQ_OF, &[&key])?;
         Ok(rows
             .first()
             .map(|r| r.get::<_, i64>(0) as u64)
@@ -604,7 +626,7 @@ impl Backend for PgStore {
     }
 
     fn text(&self, hash: &Hash) -> Result<Option<Vec<u8>>, StoreError> {
-        let rows = self.query("SELECT body FROM texts WHERE hash = $1", &[&&hash[..]])?;
+        let rows = self.query(SQL_TEXT, &[&&hash[..]])?;
         Ok(rows.first().map(|r| r.get(0)))
     }
 
@@ -617,10 +639,7 @@ impl Backend for PgStore {
 
     fn get(&self, space: Keyspace, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
         self.grouping(space)?;
-        let rows = self.query(
-            "SELECT value FROM keyspaces WHERE space = $1 AND key = $2",
-            &[&space.name, &key],
-        )?;
+        let rows = self.query(SQL_GET, &[&space.name, &key])?;
         Ok(rows.first().map(|r| r.get(0)))
     }
 
@@ -798,7 +817,7 @@ struct PgRecords<'a> {
 impl PgRecords<'_> {
     fn fill(&mut self) -> Result<(), StoreError> {
         let rows = self.store.query(
-            "SELECT seq, record FROM events WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3",
+            SQL_RECORDS,
             &[&seq_i64(self.next)?, &seq_i64(self.end)?, &PAGE],
         )?;
         for row in rows {

@@ -1,0 +1,408 @@
+//! The PostgreSQL store (cargo feature `postgres`) against the server on 127.0.0.1:5432
+//! (database `test`, user `postgres`, trust auth). Each test creates its own schema and drops it
+//! afterwards. Where no server answers, each test prints that it was skipped and why; with
+//! FACTLEDGER_REQUIRE_POSTGRES=1 (as `.ci/run` sets) it fails instead.
+
+#[cfg(not(feature = "postgres"))]
+#[test]
+fn postgres_tests_need_the_postgres_feature() {
+    if std::env::var("FACTLEDGER_REQUIRE_POSTGRES").as_deref() == Ok("1") {
+        panic!(
+            "FACTLEDGER_REQUIRE_POSTGRES=1, but these tests were built without --features postgres"
+        );
+    }
+    eprintln!("skipped: the PostgreSQL store tests need `cargo test --features postgres`");
+}
+
+#[cfg(feature = "postgres")]
+mod common;
+
+#[cfg(feature = "postgres")]
+mod pg {
+    use super::common::{fixtures, Out, TestEnv};
+    use factledger::ledger::{Draft, Stamp};
+    use factledger::model::event::{EventBody, Source, SourceKind};
+    use factledger::store::postgres::HOT_QUERIES;
+    use factledger::store::{Location, StoreError};
+    use factledger::{Ledger, LedgerError};
+    use postgres::{Client, NoTls};
+    use serde_json::Value as Json;
+    use std::collections::BTreeMap;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    const BASE: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+    /// A connection for the test's own queries, or `None` (after saying why) when no server
+    /// answers and none is required.
+    fn server() -> Option<Client> {
+        match Client::connect(&format!("{BASE}?connect_timeout=5"), NoTls) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                if std::env::var("FACTLEDGER_REQUIRE_POSTGRES").as_deref() == Ok("1") {
+                    panic!("FACTLEDGER_REQUIRE_POSTGRES=1, but no PostgreSQL answers on 127.0.0.1:5432: {e}");
+                }
+                eprintln!("skipped: no PostgreSQL answers on 127.0.0.1:5432 ({e}); set FACTLEDGER_REQUIRE_POSTGRES=1 to fail instead");
+                None
+            }
+        }
+    }
+
+    /// A schema of the test's own, dropped when the test ends (pass or fail).
+    struct Schema {
+        name: String,
+        admin: Client,
+    }
+
+    impl Schema {
+        fn new(tag: &str) -> Option<Schema> {
+            static N: AtomicU32 = AtomicU32::new(0);
+            let mut admin = server()?;
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .subsec_nanos();
+            let name = format!(
+                "fltest_{tag}_{}_{}_{nanos}",
+                std::process::id(),
+                N.fetch_add(1, Ordering::SeqCst)
+            );
+            admin
+                .batch_execute(&format!("DROP SCHEMA IF EXISTS {name} CASCADE"))
+                .unwrap();
+            Some(Schema { name, admin })
+        }
+
+        fn url(&self) -> String {
+            format!("{BASE}?schema={}", self.name)
+        }
+
+        fn location(&self) -> Location {
+            Location::store(&self.url()).unwrap()
+        }
+
+        /// Runs SQL in the schema.
+        fn sql(&mut self, sql: &str) {
+            self.admin
+                .batch_execute(&format!("SET search_path TO {}; {sql}", self.name))
+                .unwrap();
+        }
+    }
+
+    impl Drop for Schema {
+        fn drop(&mut self) {
+            let _ = self
+                .admin
+                .batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name));
+        }
+    }
+
+    /// Runs the binary on the PostgreSQL store.
+    fn on_store(env: &TestEnv, url: &str, args: &[&str]) -> Out {
+        let mut c = env.bare();
+        c.args(["--store", url]).args(args);
+        Out::of(c)
+    }
+
+    fn fixture(name: &str) -> String {
+        fixtures().join(name).display().to_string()
+    }
+
+    const FIXTURE_FILES: [&str; 3] = ["ledger.jsonl", "provenance.jsonl", "corrections.jsonl"];
+
+    /// The same commands, with --json, on a sled ledger and on a PostgreSQL one holding the same
+    /// imports: the answers are identical, hashes and Merkle roots included.
+    #[test]
+    fn every_command_answers_the_same_on_sled_and_on_postgres() {
+        let Some(schema) = Schema::new("same") else {
+            return;
+        };
+        let env = TestEnv::new();
+        let url = schema.url();
+        env.init();
+        on_store(&env, &url, &["init"]).expect(0);
+        for f in FIXTURE_FILES {
+            env.run(&["import", &fixture(f)]).expect(0);
+            on_store(&env, &url, &["import", &fixture(f)]).expect(0);
+        }
+        let commands: &[&[&str]] = &[
+            &["log"],
+            &["show", "un-ga7-tally"],
+            &["show", "7"],
+            &["facts"],
+            &["facts", "--as-of", "40"],
+            &["flags"],
+            &["sources"],
+            &["audit", "wire-ga7-tally"],
+            &["verify"],
+            &["replay"],
+            &["checkpoint"],
+            &["prove", "un-ga7-tally"],
+            &["prove", "--consistency", "20", "57"],
+            &["authors", "list"],
+        ];
+        for args in commands {
+            let mut all = vec!["--json"];
+            all.extend_from_slice(args);
+            let sled = env.run(&all).expect(0).stdout;
+            let pg = on_store(&env, &url, &all).expect(0).stdout;
+            assert_eq!(sled, pg, "{args:?} differs");
+        }
+        // A read-only query and a text read both come from the store.
+        let checkpoint: Json = on_store(&env, &url, &["--json", "checkpoint"]).json();
+        assert_eq!(checkpoint["size"], 57, "{checkpoint}");
+    }
+
+    /// Export from sled, import into PostgreSQL, export again, import into sled: the bundles are
+    /// byte for byte the same, and so are the heads and checkpoint roots.
+    #[test]
+    fn a_bundle_goes_from_sled_to_postgres_and_back_unchanged() {
+        let Some(schema) = Schema::new("bundle") else {
+            return;
+        };
+        let env = TestEnv::new();
+        let url = schema.url();
+        env.init();
+        for f in FIXTURE_FILES {
+            env.run(&["import", &fixture(f)]).expect(0);
+        }
+        env.run(&["export", "--bundle", "a.jsonl"]).expect(0);
+        on_store(&env, &url, &["init"]).expect(0);
+        on_store(&env, &url, &["import", "--bundle", "a.jsonl"]).expect(0);
+        on_store(&env, &url, &["verify"]).expect(0);
+        on_store(&env, &url, &["export", "--bundle", "b.jsonl"]).expect(0);
+        assert_eq!(env.read("a.jsonl"), env.read("b.jsonl"));
+        let back = env.p("back");
+        let mut c = env.bare();
+        c.arg("--ledger").arg(&back).arg("init");
+        Out::of(c).expect(0);
+        let mut c = env.bare();
+        c.arg("--ledger")
+            .arg(&back)
+            .args(["import", "--bundle", "b.jsonl"]);
+        Out::of(c).expect(0);
+        let root = |o: Out| o.json()["root"].clone();
+        let mut c = env.bare();
+        c.arg("--ledger").arg(&back).args(["--json", "checkpoint"]);
+        let back_root = root(Out::of(c).expect(0));
+        let sled_root = root(env.run(&["--json", "checkpoint"]).expect(0));
+        let pg_root = root(on_store(&env, &url, &["--json", "checkpoint"]).expect(0));
+        assert!(sled_root.is_string(), "{sled_root}");
+        assert_eq!(sled_root, pg_root);
+        assert_eq!(sled_root, back_root);
+    }
+
+    #[test]
+    fn a_missing_taken_newer_or_unreachable_store_is_a_clear_error() {
+        let Some(mut schema) = Schema::new("errs") else {
+            return;
+        };
+        let env = TestEnv::new();
+        let url = schema.url();
+        on_store(&env, &url, &["log"])
+            .expect(2)
+            .stderr_has("no ledger at postgres://")
+            .stderr_has("factledger init --store URL");
+        on_store(&env, &url, &["init"]).expect(0);
+        on_store(&env, &url, &["init"])
+            .expect(2)
+            .stderr_has("already exists");
+        schema.sql("UPDATE schema_version SET version = 99");
+        on_store(&env, &url, &["log"])
+            .expect(3)
+            .stderr_has("has schema version 99, newer than the 1 this build reads");
+        on_store(&env, "file:///tmp/x", &["log"])
+            .expect(2)
+            .stderr_has("a store locator is a postgres:// URL");
+        on_store(
+            &env,
+            "postgres://u:secret@127.0.0.1:5432/test?schema=Bad",
+            &["log"],
+        )
+        .expect(2)
+        .stderr_has("schema= must be");
+        // Nothing listens on port 1: an error naming the store, not a hang, and no password.
+        let out = on_store(
+            &env,
+            "postgres://u:secret@127.0.0.1:1/test?schema=x",
+            &["log"],
+        )
+        .expect(3)
+        .stderr_has("PostgreSQL store postgres://u:***@127.0.0.1:1/test");
+        assert!(!out.stderr.contains("secret"), "{}", out.stderr);
+    }
+
+    /// The hot reads are index scans on a ledger large enough that a sequential scan would be
+    /// the planner's choice without an index.
+    #[test]
+    fn the_hot_queries_are_index_scans() {
+        let Some(mut schema) = Schema::new("explain") else {
+            return;
+        };
+        let env = TestEnv::new();
+        let url = schema.url();
+        on_store(&env, &url, &["init"]).expect(0);
+        let mut lines = String::new();
+        for s in 0..200 {
+            // An archived text of its own, long enough that the texts table spans many pages.
+            let text = format!("Archived text of source {s}. ").repeat(50);
+            lines.push_str(&format!(
+                "{{\"type\":\"source\",\"id\":\"src-{s}\",\"kind\":\"primary\",\"title\":\"Source {s}\",\"text\":\"{text}\"}}\n"
+            ));
+            for c in 0..10 {
+                lines.push_str(&format!(
+                    "{{\"type\":\"claim\",\"id\":\"c-{s}-{c}\",\"source\":\"src-{s}\",\"subject\":\"SUBJ-{}\",\"predicate\":\"tally\",\"value\":\"UNGA {c}-1-2\"}}\n",
+                    s % 50
+                ));
+            }
+        }
+        env.write("big.jsonl", lines);
+        on_store(&env, &url, &["import", "big.jsonl"]).expect(0);
+        schema.sql("ANALYZE");
+        let head: i64 = 2200;
+        let plans: BTreeMap<&str, String> = HOT_QUERIES
+            .iter()
+            .map(|(name, sql)| {
+                let explain = format!("SET search_path TO {}; EXPLAIN {sql}", schema.name);
+                // EXPLAIN with bound parameters: the plan the store's prepared statement gets.
+                let explain = explain.split_once("; ").unwrap();
+                schema.admin.batch_execute(explain.0).unwrap();
+                let hash = vec![7u8; 32];
+                let rows = match *name {
+                    "record" => schema.admin.query(explain.1, &[&1234i64]),
+                    "seq_of" => schema.admin.query(explain.1, &[&b"c-12-3".as_slice()]),
+                    "get" => schema
+                        .admin
+                        .query(explain.1, &[&"p_claims", &b"c-12-3".as_slice()]),
+                    "scan" => schema.admin.query(
+                        explain.1,
+                        &[
+                            &"p_subjects",
+                            &b"SUBJ-7\0".as_slice(),
+                            &b"SUBJ-7\x01".as_slice(),
+                            &4096i64,
+                        ],
+                    ),
+                    "records" => schema.admin.query(explain.1, &[&100i64, &head, &4096i64]),
+                    "text" => schema.admin.query(explain.1, &[&hash]),
+                    other => panic!("no parameters for hot query {other}: add them here"),
+                }
+                .unwrap();
+                let plan: Vec<String> = rows.iter().map(|r| r.get::<_, String>(0)).collect();
+                (*name, plan.join("\n"))
+            })
+            .collect();
+        for (name, plan) in &plans {
+            assert!(!plan.contains("Seq Scan"), "{name}: {plan}");
+            assert!(plan.contains("Index"), "{name}: {plan}");
+        }
+    }
+
+    fn source(id: &str) -> Draft {
+        Draft {
+            body: EventBody::SourceRegistered(Source {
+                id: id.into(),
+                kind: SourceKind::Primary,
+                publisher: None,
+                title: Some(format!("Source {id}")),
+                url: None,
+                published: None,
+                cites: Vec::new(),
+                text: None,
+            }),
+            text: None,
+        }
+    }
+
+    fn stamp(author: &str) -> Stamp {
+        Stamp {
+            author: author.into(),
+            recorded_at: 1_740_000_000_000_000,
+            key: None,
+        }
+    }
+
+    /// Two ledgers open on one schema: an append chained onto a head the other moved is chained
+    /// again and lands after it; an id the other recorded meanwhile is refused, nothing written.
+    #[test]
+    fn a_stale_writer_chains_again_and_a_duplicate_id_is_refused() {
+        let Some(schema) = Schema::new("stale") else {
+            return;
+        };
+        let loc = schema.location();
+        Ledger::init_at(&loc).unwrap();
+        let mut a = Ledger::open_at(&loc, None).unwrap();
+        let mut b = Ledger::open_at(&loc, None).unwrap();
+        a.append(vec![source("one")], &stamp("a")).unwrap();
+        assert_eq!(b.head().seq, 0, "b has not looked yet");
+        let got = b.append(vec![source("two")], &stamp("b")).unwrap();
+        assert_eq!(got[0].seq, 2);
+        assert_eq!(got[0].prev, a.event(1).unwrap().unwrap().hash);
+        a.append(vec![source("three")], &stamp("a")).unwrap();
+        let err = b.append(vec![source("three")], &stamp("b")).unwrap_err();
+        assert!(
+            matches!(&err, LedgerError::Store(StoreError::DuplicateKey { key }) if key == "three"),
+            "{err}"
+        );
+        b.refresh().unwrap();
+        assert_eq!(b.head().seq, 3);
+        let env = TestEnv::new();
+        on_store(&env, &schema.url(), &["verify"]).expect(0);
+    }
+
+    /// Several writers, each with its own connection, append at once: every acknowledged
+    /// append is in the ledger exactly once, nothing else is, and the chain verifies.
+    #[test]
+    fn concurrent_writers_make_one_chain_with_every_acknowledged_append_once() {
+        let Some(schema) = Schema::new("many") else {
+            return;
+        };
+        let loc = schema.location();
+        Ledger::init_at(&loc).unwrap();
+        const WRITERS: usize = 4;
+        const APPENDS: usize = 15;
+        let acked: Vec<Vec<String>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..WRITERS)
+                .map(|w| {
+                    let loc = loc.clone();
+                    s.spawn(move || {
+                        let mut ledger = Ledger::open_at(&loc, None).unwrap();
+                        let mut mine = Vec::new();
+                        for i in 0..APPENDS {
+                            // Two events per append: a batch is all or nothing.
+                            let ids = [format!("w{w}-{i}-a"), format!("w{w}-{i}-b")];
+                            let drafts = ids.iter().map(|id| source(id)).collect();
+                            match ledger.append(drafts, &stamp(&format!("w{w}"))) {
+                                Ok(events) => {
+                                    assert_eq!(events.len(), 2);
+                                    mine.extend(ids);
+                                }
+                                Err(e) => panic!("writer {w} append {i}: {e}"),
+                            }
+                        }
+                        mine
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let acked: Vec<String> = acked.into_iter().flatten().collect();
+        assert_eq!(acked.len(), WRITERS * APPENDS * 2);
+        let ledger = Ledger::open_at(&loc, None).unwrap();
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        for e in ledger.events(1) {
+            if let EventBody::SourceRegistered(s) = e.unwrap().body {
+                *seen.entry(s.id).or_default() += 1;
+            }
+        }
+        assert_eq!(ledger.head().seq as usize, acked.len());
+        for id in &acked {
+            assert_eq!(seen.get(id), Some(&1), "{id}");
+        }
+        assert_eq!(seen.len(), acked.len());
+        let env = TestEnv::new();
+        let report = on_store(&env, &schema.url(), &["--json", "verify"])
+            .expect(0)
+            .json();
+        assert_eq!(report["ok"], true, "{report}");
+    }
+}
