@@ -411,7 +411,8 @@ impl Ledger {
     ) -> Result<Vec<Event>> {
         let mut attempt = 1;
         loop {
-            match self.chain_and_commit(drafts.clone(), stamp, defer) {
+            let attempt_drafts = drafts.clone();
+            match self.under_append_lock(|l| l.chain_and_commit(attempt_drafts, stamp, defer)) {
                 Err(LedgerError::Store(StoreError::HeadMoved {
                     chained_on, head, ..
                 })) => {
@@ -430,6 +431,15 @@ impl Ledger {
                 other => return other,
             }
         }
+    }
+
+    /// Runs `f` holding the store's append lock (a shared store's head row), so the head it
+    /// chains onto cannot move before its append commits; released whatever `f` returns.
+    fn under_append_lock<T>(&mut self, f: impl FnOnce(&mut Ledger) -> Result<T>) -> Result<T> {
+        self.store.lock_for_append()?;
+        let out = f(self);
+        self.store.end_append();
+        out
     }
 
     fn chain_and_commit(
@@ -476,6 +486,14 @@ impl Ledger {
     /// Appends events that were made elsewhere (an exported bundle), unchanged: same hashes,
     /// same signatures. They must continue the chain exactly and pass every check `verify` makes.
     pub(crate) fn append_events(
+        &mut self,
+        events: Vec<Event>,
+        texts: Vec<(Hash, Vec<u8>)>,
+    ) -> Result<Vec<Event>> {
+        self.under_append_lock(|l| l.append_events_locked(events, texts))
+    }
+
+    fn append_events_locked(
         &mut self,
         events: Vec<Event>,
         texts: Vec<(Hash, Vec<u8>)>,

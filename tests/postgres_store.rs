@@ -359,7 +359,7 @@ mod pg {
         let loc = schema.location();
         Ledger::init_at(&loc).unwrap();
         const WRITERS: usize = 4;
-        const APPENDS: usize = 15;
+        const APPENDS: usize = 25;
         let acked: Vec<Vec<String>> = std::thread::scope(|s| {
             let handles: Vec<_> = (0..WRITERS)
                 .map(|w| {
@@ -404,5 +404,62 @@ mod pg {
             .expect(0)
             .json();
         assert_eq!(report["ok"], true, "{report}");
+    }
+
+    /// Several `factledger import` processes on one store at once: each file goes in whole,
+    /// once, and the chain verifies.
+    #[test]
+    fn concurrent_import_processes_each_land_whole() {
+        let Some(schema) = Schema::new("procs") else {
+            return;
+        };
+        let env = TestEnv::new();
+        let url = schema.url();
+        on_store(&env, &url, &["init"]).expect(0);
+        const PROCS: usize = 3;
+        const FILES: usize = 4;
+        let mut children = Vec::new();
+        for p in 0..PROCS {
+            let mut files = Vec::new();
+            for f in 0..FILES {
+                let mut lines = String::new();
+                for i in 0..5 {
+                    lines.push_str(&format!(
+                        "{{\"type\":\"source\",\"id\":\"p{p}-f{f}-{i}\",\"kind\":\"secondary\",\"title\":\"T\"}}\n"
+                    ));
+                }
+                files.push(env.write(&format!("p{p}-f{f}.jsonl"), lines));
+            }
+            let (home, cwd, url) = (env.p("home"), env.path().to_path_buf(), url.clone());
+            // Each thread is one process after another, importing its files as a desk would.
+            children.push(std::thread::spawn(move || {
+                for f in files {
+                    let out = std::process::Command::new(super::common::bin())
+                        .env_clear()
+                        .env("HOME", &home)
+                        .env("FACTLEDGER_AUTHOR", format!("proc{p}"))
+                        .env("FACTLEDGER_STORE", &url)
+                        .current_dir(&cwd)
+                        .arg("import")
+                        .arg(&f)
+                        .output()
+                        .unwrap();
+                    assert!(
+                        out.status.success(),
+                        "{}: {}",
+                        f.display(),
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                }
+            }));
+        }
+        for c in children {
+            c.join().unwrap();
+        }
+        let log = on_store(&env, &url, &["--json", "log"])
+            .expect(0)
+            .json_lines();
+        assert_eq!(log.len(), PROCS * FILES * 5, "{log:?}");
+        on_store(&env, &url, &["verify"]).expect(0);
     }
 }

@@ -380,4 +380,14 @@ pub trait Backend {
     fn head_is_shared(&self) -> bool {
         false
     }
+    /// Takes the lock that orders appends on a store other processes write too, and reads the
+    /// head under it, so the append that follows is chained onto a head nobody can move before
+    /// it commits. [`Backend::append`] releases it; so does [`Backend::end_append`] when the
+    /// append is abandoned. Nothing for an exclusively held store.
+    fn lock_for_append(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
+    /// Releases what [`Backend::lock_for_append`] took when no append followed (refused drafts,
+    /// nothing to append); nothing after an append, which released it.
+    fn end_append(&mut self) {}
 }

@@ -27,7 +27,7 @@ use super::{redact, AppendBatch, Backend, Head, Records, StoreError, Visit};
 use crate::model::event::Hash;
 use ::postgres::error::SqlState;
 use ::postgres::{Client, Config, NoTls, Statement};
-use std::cell::{RefCell, RefMut};
+use std::cell::{Cell, RefCell, RefMut};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -164,6 +164,9 @@ pub struct PgStore {
     statements: RefCell<HashMap<&'static str, Statement>>,
     head: Head,
     groupings: RefCell<BTreeMap<&'static str, Grouping>>,
+    /// An append's transaction is open and holds the head row's lock
+    /// ([`Backend::lock_for_append`]); the next `append` writes and commits in it.
+    held: Cell<bool>,
 }
 
 impl PgStore {
@@ -223,6 +226,7 @@ impl PgStore {
             statements: RefCell::new(HashMap::new()),
             head: Head::EMPTY,
             groupings: RefCell::new(BTreeMap::new()),
+            held: Cell::new(false),
         };
         store.check_schema()?;
         store.refresh()?;
@@ -243,6 +247,8 @@ impl PgStore {
     fn conn(&self) -> Result<RefMut<'_, Client>, StoreError> {
         let mut client = self.client.borrow_mut();
         if client.is_closed() {
+            // Whatever transaction was open died with the connection.
+            self.held.set(false);
             *client = connect(&self.locator)?;
             self.statements.borrow_mut().clear();
         }
@@ -372,6 +378,31 @@ impl PgStore {
         }
     }
 
+    /// Opens a transaction holding the head row's lock, with the head still `expected`, unless
+    /// [`Backend::lock_for_append`] already did.
+    fn begin_locked(&mut self, expected: Head) -> Result<(), StoreError> {
+        if self.held.get() && self.head == expected {
+            return Ok(());
+        }
+        self.end_append();
+        let shown = self.locator.shown.clone();
+        let mut client = self.conn()?;
+        client
+            .batch_execute("BEGIN")
+            .map_err(|e| pg_err(&shown, e))?;
+        if let Err(e) = lock_head(&mut client, &shown, expected) {
+            let _ = client.batch_execute("ROLLBACK");
+            drop(client);
+            // The next attempt starts from the head as it is now.
+            if matches!(e, StoreError::HeadMoved { .. }) {
+                self.refresh()?;
+            }
+            return Err(e);
+        }
+        self.held.set(true);
+        Ok(())
+    }
+
     /// Connects again (after a server restart or for a test) and re-reads the head.
     fn reconnect_if_closed(&mut self) -> Result<(), StoreError> {
         drop(self.conn()?);
@@ -488,14 +519,9 @@ type KeysValues = (Vec<Vec<u8>>, Vec<Vec<u8>>);
 /// Applies a keyspace update inside a transaction: owner records before, clears, writes (the
 /// last write of a key wins), owner records after. One transaction, so the order is only for
 /// symmetry with sled.
-fn write_keyspaces(
-    tx: &mut ::postgres::Transaction<'_>,
-    shown: &str,
-    update: KeyspaceUpdate,
-) -> Result<(), StoreError> {
+fn write_keyspaces(tx: &mut Client, shown: &str, update: KeyspaceUpdate) -> Result<(), StoreError> {
     let err = |e: ::postgres::Error| pg_err(shown, e);
-    let put_owner = |tx: &mut ::postgres::Transaction<'_>,
-                     records: Vec<(&'static str, Vec<u8>)>| {
+    let put_owner = |tx: &mut Client, records: Vec<(&'static str, Vec<u8>)>| {
         for (name, value) in records {
             tx.execute(
                 "INSERT INTO owner_records (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
@@ -549,11 +575,7 @@ fn write_keyspaces(
 }
 
 /// Locks the head row and checks it is still `expected`.
-fn lock_head(
-    tx: &mut ::postgres::Transaction<'_>,
-    shown: &str,
-    expected: Head,
-) -> Result<Head, StoreError> {
+fn lock_head(tx: &mut Client, shown: &str, expected: Head) -> Result<Head, StoreError> {
     let row = tx
         .query_one("SELECT seq, hash FROM head FOR UPDATE", &[])
         .map_err(|e| pg_err(shown, e))?;
@@ -664,97 +686,83 @@ impl Backend for PgStore {
 
     fn append(&mut self, batch: AppendBatch) -> Result<(), StoreError> {
         let shown = self.locator.shown.clone();
-        let err = |e: ::postgres::Error| pg_err(&shown, e);
         let expected = self.head;
         if let Some((first, _, _)) = batch.records.first() {
             if *first != expected.seq + 1 {
+                self.end_append();
                 return Err(StoreError::Corrupt(format!(
                     "an append must start at seq {}, not {first}",
                     expected.seq + 1
                 )));
             }
         }
+        self.begin_locked(expected)?;
+        let new_head = batch.head;
         let mut client = self.conn()?;
-        let mut tx = client.transaction().map_err(err)?;
-        if let Err(e) = lock_head(&mut tx, &shown, expected) {
-            drop(tx);
-            drop(client);
-            // The next attempt starts from the head as it is now.
-            if matches!(e, StoreError::HeadMoved { .. }) {
-                self.refresh()?;
-            }
-            return Err(e);
+        // This call ends the transaction, committed or rolled back.
+        self.held.set(false);
+        let written = write_batch(&mut client, &shown, batch);
+        if written.is_err() {
+            let _ = client.batch_execute("ROLLBACK");
         }
-        let mut seqs = Vec::with_capacity(batch.records.len());
-        let mut records = Vec::with_capacity(batch.records.len());
-        let mut keys = Vec::new();
-        let mut key_seqs = Vec::new();
-        for (seq, record, index) in batch.records {
-            let seq = seq_i64(seq)?;
-            seqs.push(seq);
-            records.push(record);
-            for k in index {
-                keys.push(k);
-                key_seqs.push(seq);
-            }
-        }
-        for (s, r) in seqs.chunks(CHUNK).zip(records.chunks(CHUNK)) {
-            tx.execute(
-                "INSERT INTO events (seq, record) SELECT * FROM unnest($1::bigint[], $2::bytea[])",
-                &[&s, &r],
-            )
-            .map_err(err)?;
-        }
-        for (k, s) in keys.chunks(CHUNK).zip(key_seqs.chunks(CHUNK)) {
-            tx.execute(
-                "INSERT INTO id_index (key, seq) SELECT * FROM unnest($1::bytea[], $2::bigint[])",
-                &[&k, &s],
-            )
-            .map_err(|e| {
-                if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
-                    duplicate(&e, k)
-                } else {
-                    err(e)
-                }
-            })?;
-        }
-        for (hash, text) in &batch.texts {
-            tx.execute(
-                "INSERT INTO texts (hash, body) VALUES ($1, $2) ON CONFLICT (hash) DO NOTHING",
-                &[&&hash[..], text],
-            )
-            .map_err(err)?;
-        }
-        write_keyspaces(&mut tx, &shown, batch.keyspaces)?;
-        tx.execute(
-            "UPDATE head SET seq = $1, hash = $2",
-            &[&seq_i64(batch.head.seq)?, &&batch.head.hash[..]],
-        )
-        .map_err(err)?;
-        // Acknowledged only once COMMIT returns (`defer_sync` cannot defer a commit).
-        tx.commit().map_err(err)?;
         drop(client);
-        self.head = batch.head;
+        written?;
+        self.head = new_head;
         Ok(())
     }
 
     fn update_keyspaces(&mut self, update: KeyspaceUpdate) -> Result<(), StoreError> {
         let shown = self.locator.shown.clone();
-        let expected = self.head;
-        let mut client = self.conn()?;
-        let mut tx = client.transaction().map_err(|e| pg_err(&shown, e))?;
         // Only against the head this process knows: a rebuild or catch-up made from an older
         // head must not overwrite what another writer appended since.
-        if let Err(e) = lock_head(&mut tx, &shown, expected) {
-            drop(tx);
-            drop(client);
-            if matches!(e, StoreError::HeadMoved { .. }) {
-                self.refresh()?;
-            }
-            return Err(e);
+        self.begin_locked(self.head)?;
+        let mut client = self.conn()?;
+        self.held.set(false);
+        let written = write_keyspaces(&mut client, &shown, update).and_then(|()| {
+            client
+                .batch_execute("COMMIT")
+                .map_err(|e| pg_err(&shown, e))
+        });
+        if written.is_err() {
+            let _ = client.batch_execute("ROLLBACK");
         }
-        write_keyspaces(&mut tx, &shown, update)?;
-        tx.commit().map_err(|e| pg_err(&shown, e))
+        written
+    }
+
+    fn lock_for_append(&mut self) -> Result<(), StoreError> {
+        if self.held.get() {
+            return Ok(());
+        }
+        let shown = self.locator.shown.clone();
+        let mut client = self.conn()?;
+        client
+            .batch_execute("BEGIN")
+            .map_err(|e| pg_err(&shown, e))?;
+        let head = client
+            .query_one("SELECT seq, hash FROM head FOR UPDATE", &[])
+            .map_err(|e| pg_err(&shown, e))
+            .and_then(|row| head_of(row.get(0), row.get(1)));
+        match head {
+            Ok(head) => {
+                drop(client);
+                self.held.set(true);
+                self.head = head;
+                Ok(())
+            }
+            Err(e) => {
+                let _ = client.batch_execute("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    fn end_append(&mut self) {
+        if self.held.replace(false) {
+            if let Ok(mut client) = self.conn() {
+                // A failed ROLLBACK means the connection is gone, and the transaction with it.
+                let _ = client.batch_execute("ROLLBACK");
+            }
+        }
     }
 
     fn sync(&mut self) -> Result<(), StoreError> {
@@ -788,6 +796,64 @@ impl Backend for PgStore {
         self.head = self.read_head()?;
         Ok(())
     }
+}
+
+/// Writes an append's records, index entries, texts, keyspace changes and head, and commits,
+/// inside the transaction that holds the head row's lock.
+fn write_batch(client: &mut Client, shown: &str, batch: AppendBatch) -> Result<(), StoreError> {
+    let err = |e: ::postgres::Error| pg_err(shown, e);
+    let mut seqs = Vec::with_capacity(batch.records.len());
+    let mut records = Vec::with_capacity(batch.records.len());
+    let mut keys = Vec::new();
+    let mut key_seqs = Vec::new();
+    for (seq, record, index) in batch.records {
+        let seq = seq_i64(seq)?;
+        seqs.push(seq);
+        records.push(record);
+        for k in index {
+            keys.push(k);
+            key_seqs.push(seq);
+        }
+    }
+    for (s, r) in seqs.chunks(CHUNK).zip(records.chunks(CHUNK)) {
+        client
+            .execute(
+                "INSERT INTO events (seq, record) SELECT * FROM unnest($1::bigint[], $2::bytea[])",
+                &[&s, &r],
+            )
+            .map_err(err)?;
+    }
+    for (k, s) in keys.chunks(CHUNK).zip(key_seqs.chunks(CHUNK)) {
+        client
+            .execute(
+                "INSERT INTO id_index (key, seq) SELECT * FROM unnest($1::bytea[], $2::bigint[])",
+                &[&k, &s],
+            )
+            .map_err(|e| {
+                if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
+                    duplicate(&e, k)
+                } else {
+                    err(e)
+                }
+            })?;
+    }
+    for (hash, text) in &batch.texts {
+        client
+            .execute(
+                "INSERT INTO texts (hash, body) VALUES ($1, $2) ON CONFLICT (hash) DO NOTHING",
+                &[&&hash[..], text],
+            )
+            .map_err(err)?;
+    }
+    write_keyspaces(client, shown, batch.keyspaces)?;
+    client
+        .execute(
+            "UPDATE head SET seq = $1, hash = $2",
+            &[&seq_i64(batch.head.seq)?, &&batch.head.hash[..]],
+        )
+        .map_err(err)?;
+    // Acknowledged only once COMMIT returns (`defer_sync` cannot defer a commit).
+    client.batch_execute("COMMIT").map_err(err)
 }
 
 fn duplicate(e: &::postgres::Error, keys: &[Vec<u8>]) -> StoreError {
