@@ -1,4 +1,4 @@
-//! The ledger: an append-only log of hashed events over the [`store`](crate::store).
+//! The ledger: an append-only log of hashed events over the [`store`].
 //!
 //! This layer turns stored bytes into events (always with a size-limited decode that names the
 //! seq on failure), chains new events onto the head, and looks claims and sources up by id.
