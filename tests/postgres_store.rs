@@ -22,8 +22,8 @@ mod pg {
     use super::common::{fixtures, Out, TestEnv};
     use factledger::ledger::{Draft, Stamp};
     use factledger::model::event::{EventBody, Source, SourceKind};
-    use factledger::store::postgres::HOT_QUERIES;
-    use factledger::store::{Location, StoreError};
+    use factledger::store::postgres::{PgStore, HOT_QUERIES};
+    use factledger::store::{AppendBatch, Backend, Head, Location, StoreError};
     use factledger::{Ledger, LedgerError};
     use postgres::{Client, NoTls};
     use serde_json::Value as Json;
@@ -461,5 +461,86 @@ mod pg {
             .json_lines();
         assert_eq!(log.len(), PROCS * FILES * 5, "{log:?}");
         on_store(&env, &url, &["verify"]).expect(0);
+    }
+
+    /// The safety net under the head lock: a store asked to append onto a head that is no
+    /// longer the head writes nothing and says so (HeadMoved), with its head read again.
+    #[test]
+    fn an_append_onto_a_moved_head_is_refused_whole() {
+        let Some(mut schema) = Schema::new("moved") else {
+            return;
+        };
+        let url = schema.url();
+        Ledger::init_at(&schema.location()).unwrap();
+        let mut a = PgStore::open(&url).unwrap();
+        let mut b = PgStore::open(&url).unwrap();
+        let batch = |id: &str| AppendBatch {
+            records: vec![(1, id.as_bytes().to_vec(), vec![id.as_bytes().to_vec()])],
+            head: Head {
+                seq: 1,
+                hash: [1; 32],
+            },
+            ..AppendBatch::default()
+        };
+        a.append(batch("from-a")).unwrap();
+        let err = b.append(batch("from-b")).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StoreError::HeadMoved {
+                    chained_on: 0,
+                    head: 1,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert_eq!(b.head().seq, 1);
+        assert_eq!(b.record(1).unwrap(), Some(b"from-a".to_vec()));
+        assert_eq!(b.seq_of(b"from-b").unwrap(), None);
+        let events: i64 = schema
+            .admin
+            .query_one(&format!("SELECT count(*) FROM {}.events", schema.name), &[])
+            .unwrap()
+            .get(0);
+        assert_eq!(events, 1);
+    }
+
+    /// A connection the server drops (a restart, an administrator) fails the call using it with
+    /// a clear error, not a hang; the ledger's next call connects again and goes on.
+    #[test]
+    fn a_dropped_connection_is_an_error_and_the_next_call_reconnects() {
+        let Some(mut schema) = Schema::new("drop") else {
+            return;
+        };
+        let app = schema.name.clone();
+        let loc = Location::store(&format!("{}&application_name={app}", schema.url())).unwrap();
+        Ledger::init_at(&loc).unwrap();
+        let mut ledger = Ledger::open_at(&loc, None).unwrap();
+        ledger.append(vec![source("before")], &stamp("a")).unwrap();
+        let killed: i64 = schema
+            .admin
+            .query_one(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1",
+                &[&app],
+            )
+            .unwrap()
+            .get(0);
+        assert_eq!(killed, 1);
+        let err = ledger
+            .append(vec![source("during")], &stamp("a"))
+            .unwrap_err();
+        assert!(
+            matches!(err, LedgerError::Store(StoreError::Postgres { .. })),
+            "{err}"
+        );
+        assert!(
+            err.to_string().starts_with("PostgreSQL store postgres://"),
+            "{err}"
+        );
+        let got = ledger.append(vec![source("after")], &stamp("a")).unwrap();
+        assert_eq!(got[0].seq, 2, "nothing of the failed append was written");
+        let env = TestEnv::new();
+        on_store(&env, &schema.url(), &["verify"]).expect(0);
     }
 }

@@ -167,6 +167,9 @@ pub struct PgStore {
     /// An append's transaction is open and holds the head row's lock
     /// ([`Backend::lock_for_append`]); the next `append` writes and commits in it.
     held: Cell<bool>,
+    /// A call failed: before the next one, check the connection still works (a server restart
+    /// shows as one failed call while the client still thinks it is connected).
+    failed: Cell<bool>,
 }
 
 impl PgStore {
@@ -227,6 +230,7 @@ impl PgStore {
             head: Head::EMPTY,
             groupings: RefCell::new(BTreeMap::new()),
             held: Cell::new(false),
+            failed: Cell::new(false),
         };
         store.check_schema()?;
         store.refresh()?;
@@ -239,6 +243,7 @@ impl PgStore {
     }
 
     fn err(&self, e: ::postgres::Error) -> StoreError {
+        self.failed.set(true);
         pg_err(&self.locator.shown, e)
     }
 
@@ -246,6 +251,15 @@ impl PgStore {
     /// statement that failed then reported it, and the next call starts afresh.
     fn conn(&self) -> Result<RefMut<'_, Client>, StoreError> {
         let mut client = self.client.borrow_mut();
+        if self.failed.replace(false)
+            && !client.is_closed()
+            && client.is_valid(Duration::from_secs(5)).is_err()
+        {
+            // Dropping the old client closes it; the server rolls back what it had open.
+            self.held.set(false);
+            *client = connect(&self.locator)?;
+            self.statements.borrow_mut().clear();
+        }
         if client.is_closed() {
             // Whatever transaction was open died with the connection.
             self.held.set(false);
@@ -273,6 +287,14 @@ impl PgStore {
         let mut client = self.conn()?;
         let st = self.statement(&mut client, sql)?;
         client.query(&st, params).map_err(|e| self.err(e))
+    }
+
+    /// Notes a failed call, so the next one checks the connection first.
+    fn mark<T>(&self, r: Result<T, StoreError>) -> Result<T, StoreError> {
+        if r.is_err() {
+            self.failed.set(true);
+        }
+        r
     }
 
     fn check_schema(&mut self) -> Result<(), StoreError> {
@@ -374,6 +396,78 @@ impl PgStore {
                     from.push(0);
                 }
                 _ => return Ok(()),
+            }
+        }
+    }
+
+    fn append_now(&mut self, batch: AppendBatch) -> Result<(), StoreError> {
+        let shown = self.locator.shown.clone();
+        let expected = self.head;
+        if let Some((first, _, _)) = batch.records.first() {
+            if *first != expected.seq + 1 {
+                self.end_append();
+                return Err(StoreError::Corrupt(format!(
+                    "an append must start at seq {}, not {first}",
+                    expected.seq + 1
+                )));
+            }
+        }
+        self.begin_locked(expected)?;
+        let new_head = batch.head;
+        let mut client = self.conn()?;
+        // This call ends the transaction, committed or rolled back.
+        self.held.set(false);
+        let written = write_batch(&mut client, &shown, batch);
+        if written.is_err() {
+            let _ = client.batch_execute("ROLLBACK");
+        }
+        drop(client);
+        written?;
+        self.head = new_head;
+        Ok(())
+    }
+
+    fn update_keyspaces_now(&mut self, update: KeyspaceUpdate) -> Result<(), StoreError> {
+        let shown = self.locator.shown.clone();
+        // Only against the head this process knows: a rebuild or catch-up made from an older
+        // head must not overwrite what another writer appended since.
+        self.begin_locked(self.head)?;
+        let mut client = self.conn()?;
+        self.held.set(false);
+        let written = write_keyspaces(&mut client, &shown, update).and_then(|()| {
+            client
+                .batch_execute("COMMIT")
+                .map_err(|e| pg_err(&shown, e))
+        });
+        if written.is_err() {
+            let _ = client.batch_execute("ROLLBACK");
+        }
+        written
+    }
+
+    fn lock_for_append_now(&mut self) -> Result<(), StoreError> {
+        if self.held.get() {
+            return Ok(());
+        }
+        let shown = self.locator.shown.clone();
+        let mut client = self.conn()?;
+        client
+            .batch_execute("BEGIN")
+            .map_err(|e| pg_err(&shown, e))?;
+        let head = client
+            .query_one("SELECT seq, hash FROM head FOR UPDATE", &[])
+            .map_err(|e| pg_err(&shown, e))
+            .and_then(|row| head_of(row.get(0), row.get(1)));
+        match head {
+            Ok(head) => {
+                drop(client);
+                self.held.set(true);
+                self.head = head;
+                Ok(())
+            }
+            Err(e) => {
+                let _ = client.batch_execute("ROLLBACK");
+                Err(e)
             }
         }
     }
@@ -685,75 +779,18 @@ impl Backend for PgStore {
     }
 
     fn append(&mut self, batch: AppendBatch) -> Result<(), StoreError> {
-        let shown = self.locator.shown.clone();
-        let expected = self.head;
-        if let Some((first, _, _)) = batch.records.first() {
-            if *first != expected.seq + 1 {
-                self.end_append();
-                return Err(StoreError::Corrupt(format!(
-                    "an append must start at seq {}, not {first}",
-                    expected.seq + 1
-                )));
-            }
-        }
-        self.begin_locked(expected)?;
-        let new_head = batch.head;
-        let mut client = self.conn()?;
-        // This call ends the transaction, committed or rolled back.
-        self.held.set(false);
-        let written = write_batch(&mut client, &shown, batch);
-        if written.is_err() {
-            let _ = client.batch_execute("ROLLBACK");
-        }
-        drop(client);
-        written?;
-        self.head = new_head;
-        Ok(())
+        let r = self.append_now(batch);
+        self.mark(r)
     }
 
     fn update_keyspaces(&mut self, update: KeyspaceUpdate) -> Result<(), StoreError> {
-        let shown = self.locator.shown.clone();
-        // Only against the head this process knows: a rebuild or catch-up made from an older
-        // head must not overwrite what another writer appended since.
-        self.begin_locked(self.head)?;
-        let mut client = self.conn()?;
-        self.held.set(false);
-        let written = write_keyspaces(&mut client, &shown, update).and_then(|()| {
-            client
-                .batch_execute("COMMIT")
-                .map_err(|e| pg_err(&shown, e))
-        });
-        if written.is_err() {
-            let _ = client.batch_execute("ROLLBACK");
-        }
-        written
+        let r = self.update_keyspaces_now(update);
+        self.mark(r)
     }
 
     fn lock_for_append(&mut self) -> Result<(), StoreError> {
-        if self.held.get() {
-            return Ok(());
-        }
-        let shown = self.locator.shown.clone();
-        let mut client = self.conn()?;
-        client
-            .batch_execute("BEGIN")
-            .map_err(|e| pg_err(&shown, e))?;
-        let head = client
-            .query_one("SELECT seq, hash FROM head FOR UPDATE", &[])
-            .map_err(|e| pg_err(&shown, e))
-            .and_then(|row| head_of(row.get(0), row.get(1)));
-        match head {
-            Ok(head) => {
-                drop(client);
-                self.held.set(true);
-                self.head = head;
-                Ok(())
-            }
-            Err(e) => {
-                let _ = client.batch_execute("ROLLBACK");
-                Err(e)
-            }
-        }
+        let r = self.lock_for_append_now();
+        self.mark(r)
     }
 
     fn end_append(&mut self) {
