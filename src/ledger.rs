@@ -9,7 +9,8 @@ use crate::integrity::signing;
 use crate::model::event::{Event, EventBody, Hash};
 use crate::projection::{self, Digesting, Meta, Overlay, Table, Tables, META_RECORD, REBUILDING};
 use crate::store::{
-    self, AppendBatch, Backend, Head, KeyWrite, KeyspaceUpdate, Location, StoreError, Visit,
+    self, AppendBatch, Backend, Head, KeyWrite, Keyspace, KeyspaceUpdate, Location, StoreError,
+    Visit,
 };
 use std::path::Path;
 use std::time::Duration;
@@ -409,10 +410,43 @@ impl Ledger {
         stamp: &Stamp,
         defer: bool,
     ) -> Result<Vec<Event>> {
+        self.append_each(drafts.into_iter().map(|d| (d, stamp)), defer)
+    }
+
+    /// Appends drafts each with its own stamp (author, time, key) as one all-or-nothing, durable
+    /// write: the desk server's group commit, where one write serves several people's requests.
+    /// Times never go backwards, within the batch as against the head.
+    pub fn append_stamped<'s>(
+        &mut self,
+        drafts: impl IntoIterator<Item = (Draft, &'s Stamp)>,
+    ) -> Result<Vec<Event>> {
+        self.append_each(drafts, false)
+    }
+
+    /// [`Ledger::append_stamped`] without the sync, for the crash tests' negative control only
+    /// (see [`Ledger::append_unsynced`]).
+    pub(crate) fn append_stamped_unsynced<'s>(
+        &mut self,
+        drafts: impl IntoIterator<Item = (Draft, &'s Stamp)>,
+    ) -> Result<Vec<Event>> {
+        self.append_each(drafts, true)
+    }
+
+    /// Chains and commits under the store's append lock; on a shared store whose head another
+    /// writer moved meanwhile (the lock makes that rare), chains the same drafts again onto the
+    /// new head (new seqs, links, times and signatures) and retries, up to [`APPEND_ATTEMPTS`]
+    /// times. An id another writer recorded meanwhile is refused by the store
+    /// ([`StoreError::DuplicateKey`]), not retried.
+    fn append_each<'s>(
+        &mut self,
+        drafts: impl IntoIterator<Item = (Draft, &'s Stamp)>,
+        defer: bool,
+    ) -> Result<Vec<Event>> {
+        let drafts: Vec<(Draft, &'s Stamp)> = drafts.into_iter().collect();
         let mut attempt = 1;
         loop {
             let attempt_drafts = drafts.clone();
-            match self.under_append_lock(|l| l.chain_and_commit(attempt_drafts, stamp, defer)) {
+            match self.under_append_lock(|l| l.chain_and_commit(attempt_drafts, defer)) {
                 Err(LedgerError::Store(StoreError::HeadMoved {
                     chained_on, head, ..
                 })) => {
@@ -444,23 +478,24 @@ impl Ledger {
 
     fn chain_and_commit(
         &mut self,
-        drafts: Vec<Draft>,
-        stamp: &Stamp,
+        drafts: Vec<(Draft, &Stamp)>,
         defer: bool,
     ) -> Result<Vec<Event>> {
         let head = self.head();
-        let mut recorded_at = stamp.recorded_at;
+        let mut floor = i64::MIN;
         if head.seq > 0 {
             if let Some(last) = self.event(head.seq)? {
-                recorded_at = recorded_at.max(last.recorded_at);
+                floor = last.recorded_at;
             }
         }
-        let signer = stamp.key.as_ref().map(|k| k.verifying_key().to_bytes());
         let mut prev = head.hash;
         let mut seq = head.seq;
         let mut texts = Vec::new();
-        let mut events = Vec::with_capacity(drafts.len());
-        for draft in drafts {
+        let mut events = Vec::new();
+        for (draft, stamp) in drafts {
+            let recorded_at = stamp.recorded_at.max(floor);
+            floor = recorded_at;
+            let signer = stamp.key.as_ref().map(|k| k.verifying_key().to_bytes());
             seq += 1;
             let mut event = Event::new_signed(
                 seq,
@@ -595,6 +630,30 @@ impl Ledger {
         Ok(events)
     }
 
+    /// An entry of a keyspace the ledger keeps beside the log and the projection (the desk
+    /// server's users): not part of any event, the projection's digest or an export.
+    pub fn side_get(&self, space: Keyspace, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        check_side(space)?;
+        Ok(self.store.get(space, key)?)
+    }
+
+    /// Every entry of a side keyspace (see [`Ledger::side_get`]), in storage order.
+    pub fn side_entries(&self, space: Keyspace, visit: &mut Visit<'_>) -> Result<()> {
+        check_side(space)?;
+        Ok(self.store.entries(space, visit)?)
+    }
+
+    /// Writes entries of a side keyspace durably (see [`Ledger::side_get`]).
+    pub fn side_write(&mut self, writes: Vec<KeyWrite>) -> Result<()> {
+        for (space, _, _) in &writes {
+            check_side(*space)?;
+        }
+        Ok(self.store.update_keyspaces(KeyspaceUpdate {
+            writes,
+            ..KeyspaceUpdate::default()
+        })?)
+    }
+
     /// Bytes the store takes on disk.
     pub fn size_on_disk(&self) -> Result<u64> {
         Ok(self.store.size_on_disk()?)
@@ -611,6 +670,22 @@ fn backoff(attempt: u32) {
     };
     let cap_micros = 500u64 << attempt.min(5);
     std::thread::sleep(Duration::from_micros(jitter % cap_micros));
+}
+
+/// A side keyspace must not be one of the projection's tables (their writes go through the fold,
+/// so the digest stays the log's).
+fn check_side(space: Keyspace) -> Result<()> {
+    if projection::TABLES
+        .iter()
+        .any(|t| t.keyspace().name == space.name)
+    {
+        return Err(StoreError::Corrupt(format!(
+            "keyspace '{}' is a projection table, not a side keyspace",
+            space.name
+        ))
+        .into());
+    }
+    Ok(())
 }
 
 /// Decodes a stored record, checking that it holds the seq it is stored under.

@@ -34,6 +34,7 @@
 //! - [`flags`] — inconsistency flags: the registry of codes and the rules by family.
 //! - [`provenance`] — source chains, citation problems, independent origins, Graphviz pictures.
 //! - [`integrity`] — log verification, Merkle proofs, checkpoints, bundles and signatures.
+//! - [`interop`] — ClaimReview JSON-LD, W3C PROV-JSON and CSV, to and from the ledger.
 //! - [`desk`] — the use cases the CLI and the desk server call; each returns a typed,
 //!   serialisable result.
 //! - [`terminal`] — text from ledgers, bundles and proofs escaped so it cannot drive a terminal.
@@ -46,10 +47,13 @@ mod error;
 pub mod flags;
 pub mod intake;
 pub mod integrity;
+pub mod interop;
 pub mod ledger;
 pub mod model;
 pub mod projection;
 pub mod provenance;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod store;
 pub mod terminal;
 

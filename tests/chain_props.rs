@@ -530,12 +530,7 @@ proptest! {
         let mut model = Model::default();
         for op in &ops {
             let obj = model.record(op);
-            let body = match parse(&obj) {
-                Record::Source(s, _) => factledger::model::event::EventBody::SourceRegistered(s),
-                Record::Claim(c) => factledger::model::event::EventBody::ClaimAsserted(c),
-                Record::Retract(r) => factledger::model::event::EventBody::Retracted(r),
-                Record::Dismissal(d) => factledger::model::event::EventBody::FlagDismissed(d),
-            };
+            let body = factledger::ledger::Draft::from(parse(&obj)).body;
             let event = Event::new(seq, at, "desk".into(), prev, body);
             let record = event.to_record();
             for i in 0..record.len() {

@@ -204,8 +204,10 @@ fn fixture_rule_flags_are_exactly_the_known_ones() {
                 "message",
                 "predicate",
                 "severity",
+                "source_withdrawn",
                 "sources",
-                "subject"
+                "subject",
+                "withdrawn_sources"
             ]
         );
     }
@@ -390,18 +392,21 @@ fn as_of_beyond_the_head_or_malformed_exits_2() {
     for bad in ["banana", "2025-02-30T00:00:00Z"] {
         let (_, err) = env.fails(&["flags", "--as-of", bad], 2);
         assert!(
-            err.contains("neither a seq nor an RFC 3339 time"),
+            err.contains("neither a seq, an RFC 3339 time nor a date (YYYY-MM-DD)"),
             "{bad}: {err}"
         );
     }
     let (_, err) = env.fails(&["facts", "--as-of", "58"], 2);
     assert!(err.contains("only goes up to seq 57"), "{err}");
     // With --json the error is JSON on stdout.
-    let (out, err) = env.fails(&["--json", "flags", "--as-of", "2025-02-26"], 2);
+    let (out, err) = env.fails(&["--json", "flags", "--as-of", "2025-02-30"], 2);
     let v: Json = serde_json::from_str(&out).expect("json error");
     assert_eq!(v["ok"], false);
     assert_eq!(v["exit_code"], 2);
-    assert!(err.contains("neither a seq nor an RFC 3339 time"), "{err}");
+    assert!(
+        err.contains("neither a seq, an RFC 3339 time nor a date"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -579,6 +584,8 @@ fn facts_json_shape_and_statuses() {
             "sources": ["un-ga-coverage-2025-02-24", "wire-ga-vote"],
             "inactive_claims": [{"id": "daily-ga7-tally", "status": "retracted"}],
             "independent_sources": 2,
+            "source_withdrawn": false,
+            "withdrawn_sources": [],
         })
     );
     assert_eq!(
@@ -595,6 +602,8 @@ fn facts_json_shape_and_statuses() {
             "sources": ["article-us-aligns", "un-sc-coverage-2025-02-24"],
             "inactive_claims": [],
             "independent_sources": 2,
+            "source_withdrawn": false,
+            "withdrawn_sources": [],
         })
     );
     let us = fact(&facts, "A/RES/ES-11/7", "vote:United States");
@@ -656,6 +665,8 @@ fn facts_for_one_subject_now_and_before_the_retraction() {
             "sources": ["daily-fixture-ga", "un-ga-coverage-2025-02-24", "wire-ga-vote"],
             "inactive_claims": [],
             "independent_sources": 2,
+            "source_withdrawn": false,
+            "withdrawn_sources": [],
         })
     );
     let us = fact(&before, "A/RES/ES-11/7", "vote:United States");
@@ -703,6 +714,8 @@ fn a_fact_whose_every_claim_is_retracted_is_retracted() {
             "sources": [],
             "inactive_claims": [{"id": "un-ga8-outcome", "status": "retracted"}],
             "independent_sources": 0,
+            "source_withdrawn": false,
+            "withdrawn_sources": [],
         })
     );
     let title = fact(&facts, "A/RES/ES-11/8", "title");

@@ -10,9 +10,9 @@
 mod common;
 
 use common::*;
-use factledger::intake::import::{parse_input, parse_line, Record, MAX_LINE_BYTES};
+use factledger::intake::import::{parse_input, parse_line, MAX_LINE_BYTES};
 use factledger::model::date::StatedDate;
-use factledger::model::event::{Event, EventBody, ZERO_HASH};
+use factledger::model::event::{Event, ZERO_HASH};
 use proptest::prelude::*;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -46,12 +46,7 @@ fn fixture_records() -> &'static [Vec<u8>] {
             let (records, problems) = parse_input(&bytes, &fixtures());
             assert!(problems.is_empty(), "{problems:?}");
             for (_, r) in records {
-                let body = match r {
-                    Record::Source(s, _) => EventBody::SourceRegistered(s),
-                    Record::Claim(c) => EventBody::ClaimAsserted(c),
-                    Record::Retract(r) => EventBody::Retracted(r),
-                    Record::Dismissal(d) => EventBody::FlagDismissed(d),
-                };
+                let body = factledger::ledger::Draft::from(r).body;
                 let e = Event::new(
                     out.len() as u64 + 1,
                     1_740_830_400_000_000,

@@ -150,6 +150,16 @@ enum Op {
     RetractClaim(usize),
     RetractSource(usize),
     RetractMissing,
+    /// A review of an earlier claim (this desk's, or another organisation's).
+    Review {
+        target: usize,
+        rating: usize,
+        other: bool,
+    },
+    /// A scale declared (again) with one of a few step lists.
+    Scale(usize),
+    /// A setting recorded (again).
+    Setting(usize),
 }
 
 fn pred_strategy() -> impl Strategy<Value = Pred> {
@@ -190,6 +200,10 @@ fn op_strategy() -> impl Strategy<Value = Op> {
         2 => (0usize..64).prop_map(Op::RetractClaim),
         1 => (0..SOURCE_POOL).prop_map(Op::RetractSource),
         1 => Just(Op::RetractMissing),
+        2 => (0usize..64, 0usize..3, any::<bool>())
+            .prop_map(|(target, rating, other)| Op::Review { target, rating, other }),
+        1 => (0usize..3).prop_map(Op::Scale),
+        1 => (0usize..3).prop_map(Op::Setting),
     ]
 }
 
@@ -283,6 +297,34 @@ fn drafts(ops: &[Op]) -> Vec<Draft> {
             )),
             Op::RetractMissing => out.push(record(
                 json!({"type": "retract", "target": "nothing-here", "reason": "typo"}),
+            )),
+            Op::Review {
+                target,
+                rating,
+                other,
+            } => {
+                if claims.is_empty() {
+                    continue;
+                }
+                let id = claims[target % claims.len()].0.clone();
+                let rating = ["true", "false", "misleading"][*rating];
+                let mut v = json!({"type": "review", "claim": id,
+                    "rating": rating, "explanation": "checked"});
+                if *other {
+                    v["organisation"] = json!("Other Desk");
+                }
+                out.push(record(v));
+            }
+            Op::Scale(v) => {
+                let steps: Vec<Json> = (0..=*v)
+                    .map(|i| json!({"name": format!("step {i}"), "value": i}))
+                    .collect();
+                out.push(record(
+                    json!({"type": "scale", "name": "meter", "steps": steps}),
+                ));
+            }
+            Op::Setting(v) => out.push(record(
+                json!({"type": "setting", "key": "desk.name", "value": format!("Desk {v}")}),
             )),
         }
     }
@@ -408,6 +450,21 @@ fn assert_projection_sound(ledger: &Ledger) {
     assert_eq!(
         ledger.tables().get(CLAIMS, b"c0").expect("get"),
         fresh.get(CLAIMS, b"c0").expect("get")
+    );
+    // The verdict tables too: every review, the scales and the settings.
+    use factledger::projection::verdicts;
+    let stored = ledger.tables();
+    assert_eq!(
+        verdicts::all_reviews(&stored).expect("reviews"),
+        verdicts::all_reviews(&fresh).expect("reviews")
+    );
+    assert_eq!(
+        verdicts::scales(&stored).expect("scales"),
+        verdicts::scales(&fresh).expect("scales")
+    );
+    assert_eq!(
+        verdicts::settings(&stored).expect("settings"),
+        verdicts::settings(&fresh).expect("settings")
     );
     assert_summary_matches(ledger, &fresh, None);
 }
@@ -751,6 +808,7 @@ fn facts_of(claims: &[(usize, Json)]) -> (Vec<Fact>, Vec<Flag>) {
             subject: c.claim.subject.clone(),
             predicate: c.claim.predicate.clone(),
             value: c.claim.value.clone(),
+            excerpt: c.claim.excerpt.clone(),
         })
         .collect();
     let flags = factledger::flags::check_subject("X", &live, &NoTexts).expect("rules");

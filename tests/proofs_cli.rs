@@ -59,9 +59,12 @@ fn checkpoint_notes_are_byte_exact_and_the_json_form_carries_the_public_key() {
     d.on("L", "bob", &["checkpoint"])
         .expect(2)
         .stderr_has("'bob' is not an authorised author of this ledger with that key");
-    d.on("L", "", &["checkpoint"])
+    d.on("L", "carol", &["checkpoint"])
         .expect(2)
-        .stderr_has("error: this ledger is signed, so its checkpoints must be too, but author 'unknown' has no key in ");
+        .stderr_has("error: this ledger is signed, so its checkpoints must be too, but author 'carol' has no key in ");
+    // Without an author named, ana signs: the one authorised author whose key is at hand (bob's
+    // key is here too, but he is revoked).
+    assert_eq!(d.on("L", "", &["checkpoint"]).expect(0).stdout, note);
 
     // An unsigned ledger's checkpoint is the 4-line body alone.
     d.unsigned_ledger("U");

@@ -74,6 +74,8 @@ fn article_claims_reach_no_primary_source() {
                 "primary_sources": [],
                 "origins": ["article-us-aligns"],
                 "independent_sources": 1,
+                "source_withdrawn": false,
+                "withdrawn_sources": [],
                 "problems": [{
                     "code": "no-primary-source",
                     "message": "the chain reaches no live primary source",
@@ -113,6 +115,8 @@ fn audit_of_a_voting_record_claim_reaches_the_record() {
             "primary_sources": ["un-sc-record-2774"],
             "origins": ["un-sc-record-2774"],
             "independent_sources": 1,
+            "source_withdrawn": false,
+            "withdrawn_sources": [],
             "problems": [],
             "links": [{
                 "id": "un-sc-record-2774", "depth": 0, "in_ledger": true, "kind": "primary",
@@ -832,7 +836,10 @@ fn show_text_prints_the_archived_text() {
         std::fs::read_to_string(fixtures_dir().join("texts/wire-ga-vote.txt")).expect("fixture");
     let text = env.ok(&["show", "wire-ga-vote", "--text"]);
     assert!(text.contains(&expected), "{text}");
-    assert!(text.contains("text      341 bytes, blake3 "), "{text}");
+    assert!(
+        text.contains("text      341 bytes archived, blake3 "),
+        "{text}"
+    );
     let j = env.json(&["show", "wire-ga-vote", "--text"]);
     assert_eq!(j["text"], expected.as_str());
     assert_eq!(j["text_len"], expected.len());

@@ -190,13 +190,16 @@ const FAKE_VALID: &str = "\r\x1b[2K\x1b[1Avalid\n  ok: every hash verified\x1b[8
 fn failing_verify_proof_cannot_display_valid() {
     let dir = tmp();
     let (ledger, ev) = evidence(dir.path());
-    let o = run(&ledger, &["verify-proof", ev.to_str().unwrap()]);
+    let o = common::cmd_without_ledger(&ledger)
+        .args(["verify-proof", ev.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", out(&o));
     let mut v: serde_json::Value = serde_json::from_str(&fs::read_to_string(&ev).unwrap()).unwrap();
     v["claim"] = FAKE_VALID.into();
     fs::write(&ev, serde_json::to_string_pretty(&v).unwrap()).unwrap();
     for json in [false, true] {
-        let mut c = cmd(&ledger);
+        let mut c = common::cmd_without_ledger(&ledger);
         if json {
             c.arg("--json");
         }
@@ -543,15 +546,15 @@ fn rollback_of_a_whole_ledger_passes_verify_but_not_a_later_checkpoint() {
     // Any inclusion proof the rolled-back ledger gives fails against the later checkpoint.
     let proof = dir.path().join("proof.json");
     fs::write(&proof, ok(&ledger, &["prove", "article-sc-date"])).unwrap();
-    let o = run(
-        &ledger,
-        &[
+    let o = common::cmd_without_ledger(&ledger)
+        .args([
             "verify-proof",
             proof.to_str().unwrap(),
             "--checkpoint",
             cp.to_str().unwrap(),
-        ],
-    );
+        ])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(1), "{}", out(&o));
     assert!(
         String::from_utf8_lossy(&o.stderr).contains(&format!("checkpoint says size {new_size}")),

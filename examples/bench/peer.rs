@@ -73,12 +73,8 @@ pub(crate) fn peer_import(
             Ok(None) => continue,
             Err(m) => return Err(format!("line {line}: {m}").into()),
         };
-        let (body, text) = match record {
-            Record::Source(s, t) => (EventBody::SourceRegistered(s), t),
-            Record::Claim(c) => (EventBody::ClaimAsserted(c), None),
-            Record::Retract(r) => (EventBody::Retracted(r), None),
-            Record::Dismissal(d) => (EventBody::FlagDismissed(d), None),
-        };
+        let draft = factledger::ledger::Draft::from(record);
+        let (body, text) = (draft.body, draft.text);
         // The same checks plan() makes, against the peer's own tables.
         let bad = |m: String| -> Res<()> { Err(format!("line {line}: {m}").into()) };
         if let Some(id) = body.id() {

@@ -28,6 +28,8 @@ pub enum ErrorKind {
     Usage,
     /// Unavailable: the ledger is in use, or the machine failed (I/O, a full disk). Exit 3.
     Unavailable,
+    /// Interrupted (Ctrl-C) before anything was written. Exit 130, as a shell reports SIGINT.
+    Interrupted,
     /// Standard output was closed by its reader (`factledger log | head`): not a failure. The
     /// command stops, nothing is printed, and the exit is 0, as for `cat` or `rg`.
     BrokenPipe,
@@ -41,6 +43,7 @@ impl ErrorKind {
             ErrorKind::Check => 1,
             ErrorKind::Usage => 2,
             ErrorKind::Unavailable => 3,
+            ErrorKind::Interrupted => 130,
         }
     }
 }
@@ -88,6 +91,11 @@ impl CliError {
         CliError::new(ErrorKind::Unavailable, message)
     }
 
+    /// Interrupted by Ctrl-C: exit 130.
+    pub fn interrupted(message: impl Into<String>) -> CliError {
+        CliError::new(ErrorKind::Interrupted, message)
+    }
+
     /// Standard output was closed: stop quietly, exit 0.
     pub fn broken_pipe() -> CliError {
         CliError::new(ErrorKind::BrokenPipe, "standard output was closed")
@@ -96,6 +104,12 @@ impl CliError {
     /// Attaches the structured report `--json` prints for this failure.
     pub fn with_json(mut self, report: serde_json::Value) -> CliError {
         self.json = Some(report);
+        self
+    }
+
+    /// Attaches a hint.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> CliError {
+        self.hint = Some(hint.into());
         self
     }
 
@@ -224,8 +238,11 @@ impl From<DeskError> for CliError {
             DeskError::Ledger(e) => CliError::from(e),
             e @ (DeskError::NoSuchId { .. }
             | DeskError::NoSuchSeq { .. }
+            | DeskError::NoSuchSubject { .. }
+            | DeskError::NotYetRecorded { .. }
             | DeskError::AsOfPastHead { .. }
-            | DeskError::BadAsOf { .. }) => CliError::usage(e.to_string()),
+            | DeskError::BadAsOf { .. }
+            | DeskError::NoSuchSetting { .. }) => CliError::usage(e.to_string()),
         }
     }
 }
@@ -286,6 +303,17 @@ impl From<serde_json::Error> for CliError {
     /// A result that does not serialise is a bug, not the user's: exit 3 as an internal failure.
     fn from(e: serde_json::Error) -> CliError {
         CliError::unavailable(format!("cannot write JSON: {e}"))
+    }
+}
+
+impl From<factledger::desk::users::UserError> for CliError {
+    fn from(e: factledger::desk::users::UserError) -> CliError {
+        use factledger::desk::users::UserError;
+        match e {
+            UserError::Ledger(e) => e.into(),
+            e @ UserError::Damaged { .. } => CliError::check(e.to_string()),
+            e => CliError::usage(e.to_string()),
+        }
     }
 }
 

@@ -72,15 +72,35 @@ pub fn print_append(
     if ctx.json() {
         print_json(report)?;
     } else {
-        out!(
-            "{}: {} appended, {} unchanged; head is seq {} ({})",
-            esc(&report.file),
-            report.appended,
-            report.unchanged,
-            report.head.seq,
-            &report.head.hash[..16]
-        )?;
+        print_append_text(report)?;
     }
+    finish_append(ledger, report)
+}
+
+/// The text summary of an append: `LABEL: N appended, M unchanged; head is seq S (HASH)`, and
+/// the predicates new to the ledger.
+pub fn print_append_text(report: &AppendReport) -> Result<(), CliError> {
+    out!(
+        "{}: {} appended, {} unchanged; head is seq {} ({})",
+        esc(&report.file),
+        report.appended,
+        report.unchanged,
+        report.head.seq,
+        &report.head.hash[..16]
+    )?;
+    if !report.new_predicates.is_empty() {
+        let names: Vec<String> = report
+            .new_predicates
+            .iter()
+            .map(|p| format!("'{}'", esc(p)))
+            .collect();
+        out!("new predicates in this ledger: {}", names.join(", "))?;
+    }
+    Ok(())
+}
+
+/// After the acknowledgement: under fault injection (an unsynced append), the sync.
+pub fn finish_append(ledger: &mut Ledger, report: &AppendReport) -> Result<(), CliError> {
     if report.needs_sync {
         flush_out()?;
         std::thread::sleep(std::time::Duration::from_millis(300));
@@ -99,11 +119,13 @@ struct Refusal<'a> {
     problems: Vec<LocatedProblem<'a>>,
 }
 
-/// One problem of a refused import, as the JSON body lists it.
+/// One problem of a refused import, as the JSON body lists it; `line` is absent for a problem
+/// not tied to a line (one record given as arguments), never 0.
 #[derive(Serialize)]
 struct LocatedProblem<'a> {
     file: &'a str,
-    line: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
     message: &'a str,
 }
 
@@ -122,7 +144,7 @@ pub fn refused(e: ImportError) -> CliError {
                 .take(MAX_REPORTED_PROBLEMS)
                 .map(|p| LocatedProblem {
                     file: label,
-                    line: p.line,
+                    line: (p.line > 0).then_some(p.line),
                     message: &p.message,
                 })
                 .collect(),
@@ -149,7 +171,7 @@ impl From<ImportError> for CliError {
     fn from(e: ImportError) -> CliError {
         let details = match &e {
             ImportError::Ledger(_) => Vec::new(),
-            ImportError::Invalid { .. } => Vec::new(),
+            ImportError::Invalid { .. } | ImportError::Cancelled { .. } => Vec::new(),
             ImportError::Refused { label, problems } => {
                 let mut details: Vec<String> = problems
                     .iter()
@@ -167,6 +189,7 @@ impl From<ImportError> for CliError {
         };
         match e {
             ImportError::Ledger(e) => e.into(),
+            e @ ImportError::Cancelled { .. } => CliError::interrupted(e.to_string()),
             e => CliError::usage(e.to_string()).with_details(details),
         }
     }

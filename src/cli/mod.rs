@@ -20,10 +20,15 @@ macro_rules! out {
 pub mod commands;
 mod error;
 pub mod input;
+mod interrupt;
+pub mod remote;
 pub mod render;
+pub mod time;
 
 pub use error::{CliError, ErrorKind};
 
+#[allow(unused_imports)]
+use clap::CommandFactory as _;
 use clap::{Parser, Subcommand};
 use std::cell::RefCell;
 use std::fmt;
@@ -34,7 +39,12 @@ use std::time::Duration;
 
 /// factledger: an append-only, hashed ledger of claims and their sources, for fact-checkers.
 #[derive(Debug, Parser)]
-#[command(name = "factledger", version, propagate_version = true)]
+#[command(
+    name = "factledger",
+    version,
+    propagate_version = true,
+    after_help = "Examples:\n  factledger init\n  factledger import claims.jsonl\n  factledger flags\n  factledger show un-sc-tally\n\nEvery command's --help ends with examples; docs/cli.md has the whole reference."
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -42,8 +52,9 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options every command takes.
+/// Options every command takes, shown under their own heading in every command's help.
 #[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Ledger directory.
     #[arg(
@@ -58,7 +69,8 @@ pub struct GlobalArgs {
     /// (needs a build with the `postgres` feature). Takes the place of --ledger.
     #[arg(long, global = true, env = "FACTLEDGER_STORE", value_name = "URL")]
     pub store: Option<String>,
-    /// Author of appended events (default: $FACTLEDGER_AUTHOR, else the OS user name).
+    /// Author of appended events (default: $FACTLEDGER_AUTHOR; on a signed ledger, the one
+    /// authorised author whose key is in the key directory; else the OS user name).
     #[arg(long, global = true, value_name = "NAME")]
     pub author: Option<String>,
     /// Print machine-readable JSON instead of text.
@@ -70,41 +82,80 @@ pub struct GlobalArgs {
     /// No progress bars or notes on stderr.
     #[arg(long, short, global = true)]
     pub quiet: bool,
-    /// Directory of signing keys (default: $FACTLEDGER_KEYS, else ~/.config/factledger/keys).
+    /// Directory of signing keys (default: $FACTLEDGER_KEYS, else
+    /// $XDG_CONFIG_HOME/factledger/keys, else ~/.config/factledger/keys).
     #[arg(long, global = true, value_name = "DIR")]
     pub key_dir: Option<PathBuf>,
+    /// Work against a running desk server (`factledger serve`) at URL instead of a ledger
+    /// directory; the token comes from $FACTLEDGER_TOKEN. See docs/server.md for the commands
+    /// that support it.
+    #[arg(long, global = true, env = "FACTLEDGER_REMOTE", value_name = "URL")]
+    pub remote: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a new, empty ledger.
+    #[command(
+        after_help = "Examples:\n  factledger init\n  factledger init --key ana --ledger desk.factledger"
+    )]
     Init(commands::init::InitArgs),
     /// Import a JSON Lines file (all or nothing).
+    #[command(
+        after_help = "Examples:\n  factledger import claims.jsonl\n  cat claims.jsonl | factledger import -\n  factledger import --bundle bundle.jsonl --ledger restored"
+    )]
     Import(commands::import::ImportArgs),
     /// Add one source or claim.
     #[command(subcommand)]
     Add(commands::add::AddCommand),
     /// Retract a claim or source.
+    #[command(
+        after_help = "Examples:\n  factledger retract wire-date --reason 'the wire corrected its dateline'"
+    )]
     Retract(commands::retract::RetractArgs),
     /// Print the log of events.
+    #[command(
+        after_help = "Examples:\n  factledger log --from 40 --limit 10\n  factledger log --json | jq .type"
+    )]
     Log(commands::log::LogArgs),
     /// Show one event by id or seq.
+    #[command(
+        after_help = "Examples:\n  factledger show un-sc-tally\n  factledger show wire-ga-vote --text\n  factledger show 12"
+    )]
     Show(commands::show::ShowArgs),
     /// Recompute every hash and link, and the projection; exit 1 at the first problem.
+    #[command(
+        after_help = "Examples:\n  factledger verify\n  factledger verify --bundle bundle.jsonl --checkpoint checkpoint.txt"
+    )]
     Verify(commands::verify::VerifyArgs),
     /// Show the fact state: live claims per subject and predicate, and whether they agree.
+    #[command(
+        after_help = "Examples:\n  factledger facts\n  factledger facts --subject S/RES/2774 --as-of 40"
+    )]
     Facts(commands::facts::FactsArgs),
     /// Show inconsistency flags (docs/flags.md).
+    #[command(after_help = commands::flags::codes_help())]
     Flags(commands::flags::FlagsArgs),
     /// Dismiss a flag by its id, with a reason.
+    #[command(
+        after_help = "Examples:\n  factledger flags\n  factledger dismiss c55865bf74d1c997 --reason 'the wire\'s tally is the UN coverage\'s: nothing to chase'"
+    )]
     Dismiss(commands::dismiss::DismissArgs),
     /// Rebuild the projection from the first event and report what it holds.
+    #[command(after_help = "Examples:\n  factledger replay\n  factledger replay --to 40 --json")]
     Replay(commands::replay::ReplayArgs),
     /// List sources with their citations and the claims resting on them.
+    #[command(after_help = "Examples:\n  factledger sources\n  factledger sources --json")]
     Sources(commands::sources::SourcesArgs),
     /// Show the chain of sources behind a claim or source.
+    #[command(
+        after_help = "Examples:\n  factledger audit un-sc-tally\n  factledger audit wire-ga-vote --dot > chain.dot"
+    )]
     Audit(commands::audit::AuditArgs),
     /// Draw the provenance graph.
+    #[command(
+        after_help = "Examples:\n  factledger graph\n  factledger graph --subject S/RES/2774 --dot > sources.dot"
+    )]
     Graph(commands::graph::GraphArgs),
     /// Manage signing keys.
     #[command(subcommand)]
@@ -113,19 +164,75 @@ pub enum Command {
     #[command(subcommand)]
     Authors(commands::authors::AuthorsCommand),
     /// Print a signed checkpoint (tree size, Merkle root, time) to publish.
+    #[command(
+        after_help = "Examples:\n  factledger checkpoint > checkpoint.txt\n  factledger checkpoint --json"
+    )]
     Checkpoint(commands::checkpoint::CheckpointArgs),
     /// Prove an event is in the tree, or that one tree size extends another.
+    #[command(
+        after_help = "Examples:\n  factledger prove un-sc-tally > proof.json\n  factledger prove --consistency 40 57"
+    )]
     Prove(commands::prove::ProveArgs),
     /// Check a proof or evidence file against a checkpoint, without a ledger.
+    #[command(
+        after_help = "Examples:\n  factledger verify-proof proof.json --checkpoint checkpoint.txt\n  factledger verify-proof evidence.json --key PUBKEY"
+    )]
     VerifyProof(commands::verify_proof::VerifyProofArgs),
     /// Export the whole ledger as a verifiable bundle.
+    #[command(after_help = "Examples:\n  factledger export --bundle bundle.jsonl")]
     Export(commands::export::ExportArgs),
     /// Read an article into candidate claims (import lines to review); nothing appended.
+    #[command(
+        after_help = "Examples:\n  factledger extract article.txt --source wire-2025-02-25 --published 2025-02-25 > candidates.jsonl\n  factledger extract --source wire-2025-02-25 --json"
+    )]
     Extract(commands::extract::ExtractArgs),
     /// Write an evidence file for a claim.
+    #[command(after_help = "Examples:\n  factledger evidence un-sc-tally --out evidence.json")]
     Evidence(commands::evidence::EvidenceArgs),
     /// Load the UN-votes fixtures into a temporary ledger and show what factledger sees.
+    #[command(after_help = "Examples:\n  factledger demo\n  factledger demo --keep")]
     Demo(commands::demo::DemoArgs),
+    /// Name subjects: record an alias.
+    #[command(subcommand)]
+    Subject(commands::subject::SubjectCommand),
+    // The help of these two is their arguments' doc comment (with its example).
+    #[command(
+        after_help = "Examples:\n  factledger subjects\n  factledger subjects --json --as-of 2025-02-26"
+    )]
+    Subjects(commands::subjects::SubjectsArgs),
+    #[command(
+        after_help = "Examples:\n  factledger withdraw daily-fixture-ga --reason 'the publisher took the article down on 27 February'"
+    )]
+    Withdraw(commands::withdraw::WithdrawArgs),
+    /// Record a new version of a source.
+    #[command(subcommand)]
+    Source(commands::source::SourceCommand),
+    /// Record a verdict on a claim.
+    #[command(
+        after_help = "Examples:\n  factledger review article-sc-date --rating false --explanation 'The vote was on Monday 24 February.'\n  factledger review article-sc-date --rating 'pants on fire' --scale meter --explanation '…' --url https://desk.example/checks/2774"
+    )]
+    Review(commands::review::ReviewArgs),
+    /// The current verdict on each reviewed claim.
+    #[command(
+        after_help = "Examples:\n  factledger reviews\n  factledger reviews --claim article-sc-date --history --json"
+    )]
+    Reviews(commands::reviews::ReviewsArgs),
+    /// Rating scales for reviews.
+    #[command(subcommand)]
+    Scale(commands::review::ScaleCommand),
+    /// The ledger's settings (desk.name, desk.url).
+    #[command(subcommand)]
+    Config(commands::config::ConfigCommand),
+    /// Serve the ledger to the desk over HTTP (the JSON API of docs/server.md) until SIGINT or
+    /// SIGTERM.
+    #[cfg(feature = "server")]
+    #[command(
+        after_help = "Examples:\n  factledger serve\n  factledger serve --listen 0.0.0.0:8417 --public-read --rate 100"
+    )]
+    Serve(commands::serve::ServeArgs),
+    /// The desk server's users: add (prints the token once), list, revoke.
+    #[command(subcommand)]
+    User(commands::user::UserCommand),
 }
 
 /// Everything a command needs from outside: options, clock and author, output.
@@ -159,21 +266,104 @@ impl Context {
         }
     }
 
-    /// Who and when for an append: `--author`, else `FACTLEDGER_AUTHOR`, else the OS user;
-    /// `FACTLEDGER_NOW` (RFC 3339), else the clock.
-    pub fn stamp(&self) -> Result<factledger::ledger::Stamp, CliError> {
+    /// The author named on purpose: `--author`, else `FACTLEDGER_AUTHOR`.
+    pub fn named_author(&self) -> Option<String> {
+        self.global.author.clone().or_else(|| {
+            std::env::var("FACTLEDGER_AUTHOR")
+                .ok()
+                .filter(|s| !s.trim().is_empty())
+        })
+    }
+
+    /// The operating system's user name: `USER`, else `LOGNAME`.
+    fn os_user() -> Option<String> {
+        ["USER", "LOGNAME"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok().filter(|s| !s.trim().is_empty()))
+    }
+
+    /// The error for an append with no author to record.
+    fn no_author() -> CliError {
+        CliError::usage(
+            "no author to record: pass --author NAME or set FACTLEDGER_AUTHOR (USER and LOGNAME are unset)",
+        )
+    }
+
+    /// Who and when for an append that has no ledger to ask: `--author`, else
+    /// `FACTLEDGER_AUTHOR`, else the OS user, else `fallback` (for a ledger that gets no events
+    /// by this author: an unsigned `init`, the demo's temporary one).
+    pub fn stamp_or(&self, fallback: &str) -> Result<factledger::ledger::Stamp, CliError> {
         let author = self
-            .global
-            .author
-            .clone()
-            .or_else(|| {
-                std::env::var("FACTLEDGER_AUTHOR")
-                    .ok()
-                    .filter(|s| !s.is_empty())
-            })
-            .or_else(|| std::env::var("USER").ok().filter(|s| !s.is_empty()))
-            .or_else(|| std::env::var("LOGNAME").ok().filter(|s| !s.is_empty()))
-            .unwrap_or_else(|| "unknown".into());
+            .named_author()
+            .or_else(Self::os_user)
+            .unwrap_or_else(|| fallback.to_string());
+        self.stamp_as(author)
+    }
+
+    /// Who and when for an append to `ledger`: `--author`, else `FACTLEDGER_AUTHOR`; on a signed
+    /// ledger, else the one authorised author whose key is in the key directory (so a desk with
+    /// its key set up never needs `--author`); else the OS user; else an error.
+    pub fn stamp_for(
+        &self,
+        ledger: &factledger::Ledger,
+    ) -> Result<factledger::ledger::Stamp, CliError> {
+        let author = self.author_for(ledger)?.ok_or_else(Self::no_author)?;
+        self.stamp_as(author)
+    }
+
+    /// The stamp a checkpoint is signed with (`checkpoint`, `export`, `evidence`): as
+    /// [`Context::stamp_for`], but with no author to be found it is `unknown`, since an unsigned
+    /// ledger's checkpoint records no author, and a signed ledger refuses it naming the key.
+    pub fn checkpoint_stamp(
+        &self,
+        ledger: &factledger::Ledger,
+    ) -> Result<factledger::ledger::Stamp, CliError> {
+        let author = self.author_for(ledger)?;
+        self.stamp_as(author.unwrap_or_else(|| "unknown".into()))
+    }
+
+    /// Who is acting on `ledger`: named, else the one key holder of a signed ledger, else the OS
+    /// user; `None` when there is no one.
+    fn author_for(&self, ledger: &factledger::Ledger) -> Result<Option<String>, CliError> {
+        if let Some(author) = self.named_author() {
+            return Ok(Some(author));
+        }
+        let holders = self.key_holders(ledger)?;
+        match holders.as_slice() {
+            [one] => Ok(Some(one.clone())),
+            [] => Ok(Self::os_user()),
+            several => Err(CliError::usage(format!(
+                "this ledger is signed and the key directory holds keys of {} of its authors ({}); pass --author NAME or set FACTLEDGER_AUTHOR to say who is acting",
+                several.len(),
+                several.join(", ")
+            ))),
+        }
+    }
+
+    /// The ledger's authorised (not revoked) authors whose own key is in the key directory.
+    fn key_holders(&self, ledger: &factledger::Ledger) -> Result<Vec<String>, CliError> {
+        let Ok(keys) = self.key_dir() else {
+            return Ok(Vec::new());
+        };
+        let mut holders = Vec::new();
+        for a in factledger::desk::authorise::authors(ledger)? {
+            if a.revoked_at.is_some() {
+                continue;
+            }
+            // A key that cannot be read is not a reason to fail here: naming the author
+            // explicitly reports it.
+            if let Ok(Some(key)) = keys.load(&a.name) {
+                if factledger::model::event::hex(&key.verifying_key().to_bytes()) == a.public_key {
+                    holders.push(a.name);
+                }
+            }
+        }
+        Ok(holders)
+    }
+
+    /// The stamp for `author`: trimmed and checked, `FACTLEDGER_NOW` (RFC 3339) or the clock, and
+    /// the author's key from the key directory when there is one.
+    pub fn stamp_as(&self, author: String) -> Result<factledger::ledger::Stamp, CliError> {
         let author = author.trim().to_string();
         if author.is_empty() || author.chars().count() > 128 || author.chars().any(char::is_control)
         {
@@ -298,8 +488,65 @@ fn out_result(r: std::io::Result<()>) -> Result<(), CliError> {
     r.map_err(CliError::from)
 }
 
+/// The commands that use no ledger (`--ledger` is not offered to them, and refused).
+const WITHOUT_LEDGER: [&[&str]; 5] = [
+    &["verify-proof"],
+    &["demo"],
+    &["key"],
+    &["key", "generate"],
+    &["key", "list"],
+];
+
+/// The command line's definition: the derived one, with `--ledger` hidden from the commands that
+/// use no ledger.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    // A global option reaches a subcommand when the command is built, unless the subcommand
+    // already has an argument of that id: give those commands a hidden copy.
+    let ledger = cmd
+        .get_arguments()
+        .find(|a| a.get_id() == "ledger")
+        .expect("--ledger is defined")
+        .clone()
+        .hide(true);
+    for path in WITHOUT_LEDGER {
+        cmd = with_hidden(cmd, path, &ledger);
+    }
+    cmd
+}
+
+fn with_hidden(cmd: clap::Command, path: &[&str], arg: &clap::Arg) -> clap::Command {
+    match path {
+        [] => cmd.arg(arg.clone()),
+        [first, rest @ ..] => cmd.mut_subcommand(*first, |sub| with_hidden(sub, rest, arg)),
+    }
+}
+
+/// The path of the command run (`key generate`) when it uses no ledger and `--ledger` was given
+/// on its command line.
+fn ledger_given_needlessly(matches: &clap::ArgMatches) -> Option<String> {
+    let mut path = Vec::new();
+    let mut m = matches;
+    while let Some((name, sub)) = m.subcommand() {
+        path.push(name);
+        m = sub;
+    }
+    let given = m.value_source("ledger") == Some(clap::parser::ValueSource::CommandLine);
+    (given && WITHOUT_LEDGER.contains(&path.as_slice())).then(|| path.join(" "))
+}
+
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    use clap::FromArgMatches;
+    let matches = command().get_matches();
+    if let Some(path) = ledger_given_needlessly(&matches) {
+        let e = CliError::usage(format!(
+            "`factledger {path}` uses no ledger; --ledger is not one of its options"
+        ));
+        e.print(matches.get_flag("json"));
+        return ExitCode::from(e.exit_code());
+    }
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let json = cli.global.json;
     let ctx = Context { global: cli.global };
     let result = match cli.command {
@@ -326,6 +573,17 @@ pub fn main() -> ExitCode {
         Command::Extract(args) => commands::extract::run(&ctx, &args),
         Command::Evidence(args) => commands::evidence::run(&ctx, &args),
         Command::Demo(args) => commands::demo::run(&ctx, &args),
+        Command::Subject(cmd) => commands::subject::run(&ctx, &cmd),
+        Command::Subjects(args) => commands::subjects::run(&ctx, &args),
+        Command::Withdraw(args) => commands::withdraw::run(&ctx, &args),
+        Command::Source(cmd) => commands::source::run(&ctx, &cmd),
+        Command::Review(args) => commands::review::run(&ctx, &args),
+        Command::Reviews(args) => commands::reviews::run(&ctx, &args),
+        Command::Scale(cmd) => commands::review::run_scale(&ctx, &cmd),
+        Command::Config(cmd) => commands::config::run(&ctx, &cmd),
+        #[cfg(feature = "server")]
+        Command::Serve(args) => commands::serve::run(&ctx, &args),
+        Command::User(cmd) => commands::user::run(&ctx, &cmd),
     };
     let result = result.and_then(|()| flush_out());
     match result {
@@ -347,5 +605,39 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// Every command and subcommand, with its path (`add claim`).
+    fn commands(cmd: &clap::Command, path: String, out: &mut Vec<(String, clap::Command)>) {
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            let p = format!("{path} {}", sub.get_name()).trim().to_string();
+            out.push((p.clone(), sub.clone()));
+            commands(sub, p, out);
+        }
+    }
+
+    #[test]
+    fn every_command_has_an_example_and_every_option_a_description() {
+        let mut cmd = command();
+        cmd.build();
+        let mut all = Vec::new();
+        commands(&cmd, String::new(), &mut all);
+        let mut missing = Vec::new();
+        for (path, sub) in &all {
+            let leaf = sub.get_subcommands().next().is_none();
+            let example = sub
+                .get_after_help()
+                .map(|h| h.to_string())
+                .unwrap_or_default();
+            if leaf && !example.contains(&format!("factledger {path}")) {
+                missing.push(format!("{path}: no example"));
+            }
+            for arg in sub.get_arguments() {
+                if arg.get_help().is_none() && !arg.is_hide_set() {
+                    missing.push(format!("{path}: --{} has no description", arg.get_id()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "{missing:#?}");
     }
 }

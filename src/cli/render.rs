@@ -106,9 +106,19 @@ pub fn event_line(e: &Event) -> String {
 /// Readable fact listing, grouped by subject (`facts`).
 pub fn print_facts(facts: &[FactRow]) -> Result<(), CliError> {
     let mut last_subject: Option<&str> = None;
-    for row in facts {
+    // The predicate column is as wide as the subject's longest predicate (at least 22), so a
+    // long member name (`vote:Democratic People's Republic of Korea`) keeps the values aligned.
+    let mut width = 22;
+    for (i, row) in facts.iter().enumerate() {
         let f = &row.fact;
         if last_subject != Some(f.subject.as_str()) {
+            width = facts[i..]
+                .iter()
+                .take_while(|r| r.fact.subject == f.subject)
+                .map(|r| esc(&r.fact.predicate).to_string().chars().count())
+                .max()
+                .unwrap_or(0)
+                .max(22);
             if last_subject.is_some() {
                 out!("")?;
             }
@@ -146,7 +156,19 @@ pub fn print_facts(facts: &[FactRow]) -> Result<(), CliError> {
                 if n == 1 { "" } else { "s" }
             )
         };
-        out!("{status}{:<22} {shown}{origins}", esc(&f.predicate))?;
+        out!(
+            "{status}{:<width$} {shown}{origins}",
+            esc(&f.predicate).to_string()
+        )?;
+        if !row.withdrawn_sources.is_empty() {
+            out!(
+                "              rests on a source its publisher withdrew: {}",
+                esc(row.withdrawn_sources.join(", "))
+            )?;
+        }
+        for v in &row.verdicts {
+            out!("            verdict {}: {}", esc(&v.claim), verdict_line(v))?;
+        }
     }
     Ok(())
 }
@@ -188,7 +210,21 @@ pub fn print_flag_group(g: &FlagGroup) -> Result<(), CliError> {
         let sources: Vec<&str> = sources.iter().map(|s| s.as_str()).collect();
         out!("    sources: {}", esc(sources.join(", ")))?;
     }
-    Ok(())
+    let mut withdrawn: Vec<&String> = g
+        .flags
+        .iter()
+        .flat_map(|l| &l.flag.withdrawn_sources)
+        .collect();
+    withdrawn.sort();
+    withdrawn.dedup();
+    if withdrawn.is_empty() {
+        return Ok(());
+    }
+    let withdrawn: Vec<&str> = withdrawn.iter().map(|s| s.as_str()).collect();
+    out!(
+        "    rests on a source its publisher withdrew: {}",
+        esc(withdrawn.join(", "))
+    )
 }
 
 /// The line after a flag listing: `no flags`, or the total, the count per severity and per code;
@@ -251,4 +287,135 @@ pub fn print_json_line<T: serde::Serialize + ?Sized>(value: &T) -> Result<(), Cl
         }
     }
     crate::cli::write_out(format_args!("{safe}"))
+}
+
+/// One verdict in one line: rating (number of best), whose, when, and the explanation.
+pub fn verdict_line(v: &factledger::desk::review::Verdict) -> String {
+    let number = v
+        .value
+        .map(|n| format!(" ({n} of {}..{})", v.worst, v.best))
+        .unwrap_or_default();
+    let whose = match &v.organisation {
+        Some(o) => format!(" by {}", esc(o)),
+        None => String::new(),
+    };
+    let url = v
+        .url
+        .as_deref()
+        .map(|u| format!(" <{}>", esc(u)))
+        .unwrap_or_default();
+    format!(
+        "{}{number} on scale {}{whose}, seq {}, {}: {}{url}",
+        esc(&v.rating),
+        esc(&v.scale),
+        v.seq,
+        esc(&v.author),
+        esc(&v.explanation)
+    )
+}
+
+/// `facts --csv`: a header row, then one row per (subject, predicate) (`docs/interop.md`).
+pub fn print_facts_csv(facts: &[FactRow]) -> Result<(), CliError> {
+    use factledger::interop::csv::row;
+    out!(
+        "{}",
+        row(&[
+            "subject",
+            "predicate",
+            "status",
+            "value",
+            "as_written",
+            "claims",
+            "sources",
+            "independent_sources",
+            "inactive_claims",
+            "verdicts",
+        ])
+    )?;
+    for r in facts {
+        let f = &r.fact;
+        let values: Vec<String> = f
+            .values
+            .iter()
+            .map(|v| match v.value.to_json() {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            })
+            .collect();
+        let written: Vec<&str> = f
+            .values
+            .iter()
+            .map(|v| v.value.as_written().unwrap_or(""))
+            .collect();
+        let written = if written.iter().all(|w| w.is_empty()) {
+            Vec::new()
+        } else {
+            written
+        };
+        let live: Vec<&str> = f.live.iter().map(|c| c.claim.id.as_str()).collect();
+        let inactive: Vec<String> = f
+            .inactive
+            .iter()
+            .map(|(c, l)| format!("{} ({})", c.claim.id, l.as_str()))
+            .collect();
+        let verdicts: Vec<String> = r
+            .verdicts
+            .iter()
+            .map(|v| format!("{}: {}", v.claim, v.rating))
+            .collect();
+        out!(
+            "{}",
+            row(&[
+                f.subject.clone(),
+                f.predicate.clone(),
+                f.status.as_str().to_string(),
+                values.join(" | "),
+                written.join(" | "),
+                live.join(";"),
+                f.sources().join(";"),
+                r.independent_sources.to_string(),
+                inactive.join(";"),
+                verdicts.join(";"),
+            ])
+        )?;
+    }
+    Ok(())
+}
+
+/// The header row of `flags --csv`.
+pub fn print_flag_csv_header() -> Result<(), CliError> {
+    out!(
+        "{}",
+        factledger::interop::csv::row(&[
+            "code",
+            "severity",
+            "id",
+            "subject",
+            "predicate",
+            "message",
+            "claims",
+            "sources"
+        ])
+    )
+}
+
+/// The rows of `flags --csv` for one group: one row per flag, never merged.
+pub fn print_flag_csv(g: &FlagGroup) -> Result<(), CliError> {
+    for l in &g.flags {
+        let f = &l.flag;
+        out!(
+            "{}",
+            factledger::interop::csv::row(&[
+                f.code.as_str(),
+                f.severity().as_str(),
+                f.id().as_str(),
+                &f.subject,
+                &f.predicate,
+                &f.message,
+                &f.claims.join(";"),
+                &f.sources.join(";"),
+            ])
+        )?;
+    }
+    Ok(())
 }

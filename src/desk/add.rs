@@ -2,8 +2,9 @@
 //! the desk server). The fields become the same JSON record an import line is, so both routes
 //! share one parser, one validator (`validate::event`) and one set of messages.
 
+use super::group::Prepared;
 use super::import::{append_records, AppendReport, Durability, ImportError};
-use crate::intake::import::{parse_json, parse_record};
+use crate::intake::import::{parse_json, parse_record, Record};
 use crate::ledger::Stamp;
 use crate::Ledger;
 use serde::Serialize;
@@ -44,8 +45,14 @@ pub struct NewSource {
 /// A claim to assert, with the fields of an import line.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct NewClaim {
-    /// Unique id.
-    pub id: String,
+    /// Who made the statement (apart from the source where it appeared).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claimant: Option<String>,
+    /// The verbatim words of the source's archived text that support the claim.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excerpt: Option<String>,
+    /// Unique id; `None` for one made from the source and predicate ([`readable_id`]).
+    pub id: Option<String>,
     /// A note.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -112,32 +119,74 @@ pub fn add(
     input: AddInput<'_>,
     stamp: &Stamp,
 ) -> Result<AppendReport, ImportError> {
-    let invalid = |message: String| ImportError::Invalid {
-        label: input.label.to_string(),
-        message,
-    };
-    let line = match &input.record {
-        NewRecord::Source(s) => Line::Source(s),
-        NewRecord::Claim(c) => {
-            // A structured value arrives as a JSON object, and a number as a number, both read
-            // as strictly as an import line (no repeated keys, exact numbers), so `--value 12`
-            // stores what `"value": 12` in an import does; anything else is the text as given.
-            let value = match serde_json::from_str::<Json>(&c.value) {
-                Ok(Json::Object(_) | Json::Number(_)) => parse_json(&c.value)
-                    .map_err(|m| invalid(format!("claim field 'value': {m}")))?,
-                _ => Json::String(c.value.clone()),
+    if let NewRecord::Claim(c) = &input.record {
+        if c.id.is_none() {
+            let mut named = c.clone();
+            named.id = Some(readable_id(ledger, &c.source, &c.predicate)?);
+            let input = AddInput {
+                record: NewRecord::Claim(named),
+                ..input
             };
-            Line::Claim { claim: c, value }
+            return add(ledger, input, stamp);
         }
-    };
-    append_line(
+    }
+    let prepared = prepare(&input)?;
+    let mut report = append_records(
         ledger,
         input.label,
-        input.base,
-        &line,
+        prepared.records,
         stamp,
         input.durability,
-    )
+    )?;
+    report.id = Some(match &input.record {
+        NewRecord::Source(s) => s.id.clone(),
+        NewRecord::Claim(c) => c.id.clone().unwrap_or_default(),
+    });
+    Ok(report)
+}
+
+/// A readable id for a claim given none: its source and predicate (`reuters-date`), then
+/// `-2`, `-3`… for the next claims of that source and predicate (`reuters-date-2`). Characters
+/// an id may not hold become `-`; the predicate's spelling is normalised first, so `Date` and
+/// `date` share one series.
+pub fn readable_id(ledger: &Ledger, source: &str, predicate: &str) -> Result<String, ImportError> {
+    let predicate = crate::model::value::normalise_predicate(predicate)
+        .unwrap_or_else(|_| predicate.to_string());
+    let slug = |s: &str| -> String {
+        let mut out = String::new();
+        for c in s.chars().flat_map(char::to_lowercase) {
+            let c = if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':') {
+                c
+            } else {
+                '-'
+            };
+            if !(c == '-' && (out.is_empty() || out.ends_with('-'))) {
+                out.push(c);
+            }
+        }
+        out.trim_end_matches('-').to_string()
+    };
+    let mut base = format!("{}-{}", slug(source), slug(&predicate));
+    base = base.trim_matches('-').to_string();
+    if base.is_empty() {
+        base = "claim".into();
+    }
+    // Room for `-NNNNNN` within the id limit.
+    let max = crate::intake::import::MAX_ID_CHARS - 8;
+    if base.len() > max {
+        base.truncate(max);
+    }
+    for n in 1u64.. {
+        let id = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        if ledger.find(&id)?.is_none() {
+            return Ok(id);
+        }
+    }
+    unreachable!("an unused id is found before the counter runs out")
 }
 
 /// Validates one record given as fields and appends it (shared with retract).
@@ -149,13 +198,51 @@ pub(crate) fn append_line(
     stamp: &Stamp,
     durability: Durability,
 ) -> Result<AppendReport, ImportError> {
+    let record = line_record(label, base, line)?;
+    append_records(ledger, label, vec![(0, record)], stamp, durability)
+}
+
+/// The record a line given as fields becomes, checked as an import line is.
+pub(crate) fn line_record(
+    label: &str,
+    base: &Path,
+    line: &Line<'_>,
+) -> Result<Record, ImportError> {
     let invalid = |message: String| ImportError::Invalid {
         label: label.to_string(),
         message,
     };
     let obj = serde_json::to_value(line).map_err(|e| invalid(e.to_string()))?;
-    let record = parse_record(&obj, base).map_err(|e| invalid(e.to_string()))?;
-    append_records(ledger, label, vec![(0, record)], stamp, durability)
+    parse_record(&obj, base).map_err(|e| invalid(e.to_string()))
+}
+
+/// [`add`]'s checks without the append: the request the desk server's writer commits in a group
+/// ([`super::group`]).
+pub fn prepare(input: &AddInput<'_>) -> Result<Prepared, ImportError> {
+    let invalid = |message: String| ImportError::Invalid {
+        label: input.label.to_string(),
+        message,
+    };
+    let value;
+    let line = match &input.record {
+        NewRecord::Source(s) => Line::Source(s),
+        NewRecord::Claim(c) => {
+            value = match serde_json::from_str::<Json>(&c.value) {
+                Ok(Json::Object(_) | Json::Number(_)) => parse_json(&c.value)
+                    .map_err(|m| invalid(format!("claim field 'value': {m}")))?,
+                _ => Json::String(c.value.clone()),
+            };
+            Line::Claim {
+                claim: c,
+                value: value.clone(),
+            }
+        }
+    };
+    let record = line_record(input.label, input.base, &line)?;
+    Ok(Prepared {
+        label: input.label.to_string(),
+        records: vec![(0, record)],
+    })
 }
 
 #[cfg(test)]
@@ -175,7 +262,7 @@ mod tests {
 
     fn claim(value: &str) -> NewClaim {
         NewClaim {
-            id: "c1".into(),
+            id: Some("c1".into()),
             predicate: "outcome".into(),
             source: "s1".into(),
             subject: "S/RES/2774".into(),

@@ -3,7 +3,7 @@
 //! source of the chain says about it (supports, contradicts, silent) and the claim's own flags.
 
 use super::flags::ListedFlag;
-use super::DeskError;
+use super::{AsOf, DeskError};
 use crate::flags::{subject_flags, Flag};
 use crate::projection::{self, liveness, ClaimState, Liveness, Tables};
 use crate::provenance::weigh::{weigh, Stance, Weight};
@@ -26,6 +26,10 @@ pub struct AuditReport {
     /// For a claim: the flags naming it, most severe first, dismissed ones too (with their
     /// dismissal); empty for a source.
     pub flags: Vec<ListedFlag>,
+    /// Sources of the chain their publisher withdrew, with the reason given, in chain order.
+    pub withdrawn: Vec<(String, String)>,
+    /// The desk's current verdict on the claim, if it has reviewed it.
+    pub verdict: Option<super::review::Verdict>,
 }
 
 impl AuditReport {
@@ -57,9 +61,18 @@ impl Serialize for AuditReport {
             problems: &'a [crate::provenance::ChainProblem],
             reaches_primary: bool,
             source: &'a str,
+            source_withdrawn: bool,
             #[serde(rename = "type")]
             kind: &'static str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            verdict: Option<&'a super::review::Verdict>,
             weights: &'a [Weight],
+            withdrawn_sources: Vec<Withdrawn<'a>>,
+        }
+        #[derive(Serialize)]
+        struct Withdrawn<'a> {
+            id: &'a str,
+            reason: &'a str,
         }
         let c = &self.chain;
         Wire {
@@ -73,12 +86,19 @@ impl Serialize for AuditReport {
             problems: &c.problems,
             reaches_primary: c.reaches_primary(),
             source: &c.root,
+            source_withdrawn: self.withdrawn.iter().any(|(id, _)| *id == c.root),
+            withdrawn_sources: self
+                .withdrawn
+                .iter()
+                .map(|(id, reason)| Withdrawn { id, reason })
+                .collect(),
             kind: if self.claim.is_some() {
                 "claim"
             } else {
                 "source"
             },
             weights: &self.weights,
+            verdict: self.verdict.as_ref(),
         }
         .serialize(serializer)
     }
@@ -86,7 +106,13 @@ impl Serialize for AuditReport {
 
 /// The chain behind `id`, a claim id or a source id.
 pub fn audit(ledger: &Ledger, id: &str) -> Result<AuditReport, DeskError> {
-    let t = ledger.tables();
+    audit_at(ledger, id, None)
+}
+
+/// As [`audit`], as of a point: the ledger's state then.
+pub fn audit_at(ledger: &Ledger, id: &str, as_of: Option<&AsOf>) -> Result<AuditReport, DeskError> {
+    let seq = AsOf::resolve_opt(as_of, ledger)?;
+    let t = ledger.view_at(seq)?;
     let claim = match projection::claim(&t, id)? {
         Some(c) => {
             let l = liveness(&t, &c)?;
@@ -119,11 +145,23 @@ pub fn audit(ledger: &Ledger, id: &str) -> Result<AuditReport, DeskError> {
         }
         None => (Vec::new(), Vec::new()),
     };
+    let mut withdrawn = Vec::new();
+    for l in chain.links.iter().filter(|l| !l.repeat) {
+        if let Some(w) = crate::projection::versions::withdrawal(&t, &l.id)? {
+            withdrawn.push((l.id.clone(), w.reason));
+        }
+    }
+    let verdict = match &claim {
+        Some(_) => super::review::desk_verdict(&t, id)?,
+        None => None,
+    };
     Ok(AuditReport {
         id: id.to_string(),
         claim,
         chain,
         weights,
         flags,
+        withdrawn,
+        verdict,
     })
 }

@@ -22,6 +22,7 @@ pub const FIXTURES: &[(&str, &str)] = &[
         "corrections.jsonl",
         include_str!("../../fixtures/un-votes/corrections.jsonl"),
     ),
+    ("desk.jsonl", DESK),
     (
         "triage.jsonl",
         include_str!("../../fixtures/un-votes/triage.jsonl"),
@@ -48,6 +49,21 @@ pub const FIXTURES: &[(&str, &str)] = &[
     ),
 ];
 
+/// What the desk records last: an alias joining the name a reporter wrote to the resolution's
+/// symbol, a claim filed under it whose excerpt the article never says (caught by
+/// `excerpt-not-in-source`), and a publisher withdrawing its article (its claims stay, marked).
+pub const DESK: &str = concat!(
+    r#"{"type":"alias","alias":"UNSC resolution 2774","subject":"S/RES/2774"}"#,
+    "\n",
+    r#"{"type":"claim","id":"article-sc-day","source":"article-us-aligns","subject":"UNSC resolution 2774","predicate":"date","value":"Tuesday, February 25, 2025","claimant":"(seed article)","excerpt":"Tuesday, February 25","note":"filed from memory: the article says Monday"}"#,
+    "\n",
+    r#"{"type":"withdrawal","source":"daily-fixture-ga","reason":"The Daily Fixture took the article down on 27 February 2025"}"#,
+    "\n",
+);
+
+/// The alias the demo records, and the subject it names.
+pub const DEMO_ALIAS: (&str, &str) = ("UNSC resolution 2774", "S/RES/2774");
+
 /// The claims whose source chains the demo shows.
 pub const CHAIN_CLAIMS: &[&str] = &["article-sc-date", "un-sc-vote-us", "evening-ga7-sponsors"];
 
@@ -67,6 +83,7 @@ pub fn load(
                 bytes: content.as_bytes(),
                 base,
                 durability: Durability::Synced,
+                proceed: None,
             };
             import_records(ledger, input, stamp)
         })
@@ -137,4 +154,56 @@ pub fn chains(ledger: &Ledger) -> Result<Vec<DemoChain>, LedgerError> {
         });
     }
     Ok(chains)
+}
+
+/// The seed article's misdated claim: it dates the Security Council vote to Monday 25 February
+/// 2025; the UN's records date it Monday 24 February (and 25 February 2025 was a Tuesday).
+pub const MISDATED_CLAIM: &str = "article-sc-date";
+
+/// The demo desk's settings (`desk.name`, `desk.url`) and its verdict on [`MISDATED_CLAIM`].
+pub const VERDICT: DemoVerdict = DemoVerdict {
+    desk_name: "The Fixture Desk",
+    desk_url: "https://desk.example/",
+    rating: "false",
+    explanation: "The UN's voting record and meeting coverage date the vote on resolution 2774 to Monday 24 February 2025; the article's 'Monday, February 25, 2025' is the wrong day (25 February 2025 was a Tuesday).",
+    url: "https://desk.example/checks/s-res-2774-date",
+    reviewed: "26 February 2025",
+};
+
+/// What the demo desk records about itself and the misdated claim.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoVerdict {
+    /// `desk.name`.
+    pub desk_name: &'static str,
+    /// `desk.url`.
+    pub desk_url: &'static str,
+    /// The rating, on the default scale.
+    pub rating: &'static str,
+    /// The explanation.
+    pub explanation: &'static str,
+    /// Where the fact-check is published.
+    pub url: &'static str,
+    /// When it was published.
+    pub reviewed: &'static str,
+}
+
+/// Records the demo desk's settings and its verdict on [`MISDATED_CLAIM`] (three events), the
+/// same way `config set` and `review` do.
+pub fn record_verdict(ledger: &mut Ledger, stamp: &Stamp) -> Result<(), ImportError> {
+    let v = VERDICT;
+    for (key, value) in [("desk.name", v.desk_name), ("desk.url", v.desk_url)] {
+        super::config::set(ledger, "demo", key, value, stamp, Durability::Synced)?;
+    }
+    let input = super::review::ReviewInput {
+        label: "demo",
+        claim: MISDATED_CLAIM,
+        rating: v.rating,
+        explanation: v.explanation,
+        url: Some(v.url),
+        reviewed: Some(v.reviewed),
+        durability: Durability::Synced,
+        ..Default::default()
+    };
+    super::review::review(ledger, input, stamp)?;
+    Ok(())
 }

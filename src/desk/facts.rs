@@ -2,8 +2,10 @@
 //! whether they agree, and how many independent origins stand behind them.
 
 use super::{AsOf, DeskError};
-use crate::projection::facts::{facts_of, subject_facts, Fact};
-use crate::projection::for_each_subject_claims;
+use crate::projection::aliases::{for_each_group_claims, group_claims, SubjectIndex};
+use crate::projection::facts::{facts_of, Fact};
+use crate::projection::published::PublishedBy;
+use crate::projection::Tables;
 use crate::provenance::{independent_sources, Chains};
 use crate::Ledger;
 use serde::{Serialize, Serializer};
@@ -16,6 +18,8 @@ pub struct FactsOptions {
     pub subject: Option<String>,
     /// The state at this point instead of now.
     pub as_of: Option<AsOf>,
+    /// Only claims from sources published on or before this date: what the coverage said then.
+    pub published_by: Option<chrono::NaiveDate>,
 }
 
 /// One (subject, predicate) and the number of independent origins behind its live claims.
@@ -25,6 +29,10 @@ pub struct FactRow {
     pub fact: Fact,
     /// Distinct origins behind the sources of its live claims (see [`crate::provenance`]).
     pub independent_sources: usize,
+    /// Sources of its live claims that their publisher withdrew (the claims stay live).
+    pub withdrawn_sources: Vec<String>,
+    /// The desk's current verdicts on its claims (live or not), in claim order.
+    pub verdicts: Vec<super::review::Verdict>,
 }
 
 /// The JSON form of a fact (`docs/cli.md`): `claims` (live ids), `sources`, `inactive_claims`
@@ -51,6 +59,7 @@ impl Serialize for FactRow {
             inactive_claims: Vec<Inactive<'a>>,
             independent_sources: usize,
             predicate: &'a str,
+            source_withdrawn: bool,
             sources: Vec<String>,
             status: &'static str,
             subject: &'a str,
@@ -58,6 +67,9 @@ impl Serialize for FactRow {
             value: Option<serde_json::Value>,
             #[serde(skip_serializing_if = "Option::is_none")]
             values: Option<Vec<Group<'a>>>,
+            withdrawn_sources: &'a [String],
+            #[serde(skip_serializing_if = "<[_]>::is_empty")]
+            verdicts: &'a [super::review::Verdict],
         }
         let f = &self.fact;
         let single = match f.values.as_slice() {
@@ -87,11 +99,14 @@ impl Serialize for FactRow {
                 .collect(),
             independent_sources: self.independent_sources,
             predicate: &f.predicate,
+            source_withdrawn: !self.withdrawn_sources.is_empty(),
             sources: f.sources(),
             status: f.status.as_str(),
             subject: &f.subject,
             value: single.map(|v| v.to_json()),
             values: groups,
+            withdrawn_sources: &self.withdrawn_sources,
+            verdicts: &self.verdicts,
         }
         .serialize(serializer)
     }
@@ -100,23 +115,51 @@ impl Serialize for FactRow {
 /// The facts about one subject or every subject, in subject then predicate order, as of a point.
 pub fn facts(ledger: &Ledger, options: &FactsOptions) -> Result<Vec<FactRow>, DeskError> {
     let seq = AsOf::resolve_opt(options.as_of.as_ref(), ledger)?;
-    let view = ledger.view_at(seq)?;
+    let stored = ledger.view_at(seq)?;
+    let filtered;
+    let view: &dyn Tables = match options.published_by {
+        Some(by) => {
+            filtered = PublishedBy::new(&stored, by);
+            &filtered
+        }
+        None => &stored,
+    };
     let mut facts = Vec::new();
+    let index = SubjectIndex::load(view)?;
     match &options.subject {
-        Some(s) => facts.extend(subject_facts(&view, s)?),
-        None => for_each_subject_claims(&view, &mut |s, claims| {
-            facts.extend(facts_of(&view, s, claims)?);
+        Some(s) => {
+            let group = super::subjects::find_subject(view, &index, s)?;
+            facts.extend(facts_of(view, &group.subject, group_claims(view, &group)?)?);
+        }
+        None => for_each_group_claims(view, &index, &mut |g, claims| {
+            facts.extend(facts_of(view, &g.subject, claims)?);
             Ok(ControlFlow::Continue(()))
         })
         .map(drop)?,
     }
+    // Reviews are few next to claims: read once, not once per claim.
+    let verdicts_by_claim = super::review::desk_verdicts(view)?;
     let mut chains = Chains::default();
     let mut rows = Vec::with_capacity(facts.len());
     for fact in facts {
-        let independent_sources = independent_sources(&view, &mut chains, &fact.sources())?;
+        let sources = fact.sources();
+        let independent_sources = independent_sources(view, &mut chains, &sources)?;
+        let mut withdrawn_sources = Vec::new();
+        for s in sources {
+            if crate::projection::versions::withdrawal(view, &s)?.is_some() {
+                withdrawn_sources.push(s);
+            }
+        }
+        let mut verdicts = Vec::new();
+        for c in fact.live.iter().chain(fact.inactive.iter().map(|(c, _)| c)) {
+            verdicts.extend(verdicts_by_claim.get(&c.claim.id).cloned());
+        }
+        verdicts.sort_by(|a, b| a.claim.cmp(&b.claim));
         rows.push(FactRow {
             fact,
             independent_sources,
+            withdrawn_sources,
+            verdicts,
         });
     }
     Ok(rows)

@@ -9,6 +9,7 @@
 
 use super::{AsOf, DeskError};
 use crate::flags::{for_each_flag_of, subject_flags, Flag, FlagCode, FlagId, Severity};
+use crate::projection::aliases::SubjectIndex;
 use crate::projection::{self, DismissalState, Tables};
 use crate::provenance::Chains;
 use crate::Ledger;
@@ -31,6 +32,8 @@ pub struct FlagsOptions {
     pub dismissed: bool,
     /// Only flags about this subject (a claim subject, or a source id for citation flags).
     pub subject: Option<String>,
+    /// Only claims from sources published on or before this date: what the coverage said then.
+    pub published_by: Option<chrono::NaiveDate>,
 }
 
 impl FlagsOptions {
@@ -147,19 +150,35 @@ pub fn flags<E: From<DeskError>>(
     visit: &mut dyn FnMut(&FlagGroup) -> Result<(), E>,
 ) -> Result<FlagSummary, E> {
     let seq = AsOf::resolve_opt(options.as_of.as_ref(), ledger)?;
-    let view = ledger.view_at(seq).map_err(DeskError::from)?;
+    let stored = ledger.view_at(seq).map_err(DeskError::from)?;
+    let filtered;
+    let view: &dyn crate::projection::Tables = match options.published_by {
+        Some(by) => {
+            filtered = crate::projection::published::PublishedBy::new(&stored, by);
+            &filtered
+        }
+        None => &stored,
+    };
     let mut summary = FlagSummary::default();
     // Which flags are taken, and as what: `None` for a flag left out.
     let take = |f: Flag, summary: &mut FlagSummary| -> Result<Option<ListedFlag>, DeskError> {
-        let dismissed = projection::dismissal(&view as &dyn Tables, f.id().as_str())?;
+        let dismissed = projection::dismissal(view as &dyn Tables, f.id().as_str())?;
         let listed = ListedFlag { flag: f, dismissed };
         summary.count(&listed);
         Ok((listed.dismissed.is_none() || options.dismissed).then_some(listed))
     };
     let severities = options.severities();
     if let Some(s) = &options.subject {
+        // A subject holding claims (under any name), or a source id for citation flags.
+        let is_source = projection::source(view, s)
+            .map_err(DeskError::from)?
+            .is_some();
+        if !is_source {
+            let index = SubjectIndex::load(view).map_err(DeskError::from)?;
+            super::subjects::find_subject(view, &index, s)?;
+        }
         let all =
-            subject_flags(&view, ledger, &mut Chains::default(), s).map_err(DeskError::from)?;
+            subject_flags(view, ledger, &mut Chains::default(), s).map_err(DeskError::from)?;
         for severity in severities {
             let mut listed = Vec::new();
             for f in all.iter().filter(|f| f.severity() == severity) {
@@ -177,7 +196,7 @@ pub fn flags<E: From<DeskError>>(
         let mut failed = None;
         let mut pending: Vec<ListedFlag> = Vec::new();
         let wants = |c: FlagCode| c.severity() == severity && options.wants_code(c);
-        let walked = for_each_flag_of(&view, ledger, &wants, &mut |f| {
+        let walked = for_each_flag_of(view, ledger, &wants, &mut |f| {
             if !wants(f.code) {
                 return Ok(ControlFlow::Continue(()));
             }

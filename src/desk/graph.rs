@@ -1,8 +1,9 @@
 //! `graph`: the provenance graph — claims, the sources behind them and the citations between
 //! sources — of the whole ledger or of one subject.
 
-use super::DeskError;
-use crate::projection::{self, liveness, subject_claims, ClaimState, Liveness, Tables, SOURCES};
+use super::{AsOf, DeskError};
+use crate::projection::aliases::{group_claims, SubjectIndex};
+use crate::projection::{self, liveness, ClaimState, Liveness, Tables, SOURCES};
 use crate::provenance::{Chain, Chains};
 use crate::Ledger;
 use serde::{Serialize, Serializer};
@@ -14,6 +15,8 @@ use std::ops::ControlFlow;
 pub struct GraphOptions {
     /// Only the claims about this subject and the sources behind them.
     pub subject: Option<String>,
+    /// The graph at this point instead of now.
+    pub as_of: Option<AsOf>,
 }
 
 /// A claim in the graph.
@@ -94,10 +97,15 @@ impl Serialize for Graph {
 
 /// The provenance graph of the whole ledger, or of one subject's claims.
 pub fn graph(ledger: &Ledger, options: &GraphOptions) -> Result<Graph, DeskError> {
-    let t = ledger.tables();
+    let seq = AsOf::resolve_opt(options.as_of.as_ref(), ledger)?;
+    let t = ledger.view_at(seq)?;
     let mut states = Vec::new();
     match &options.subject {
-        Some(s) => states.extend(subject_claims(&t, s)?),
+        Some(s) => {
+            let index = SubjectIndex::load(&t)?;
+            let group = super::subjects::find_subject(&t, &index, s)?;
+            states.extend(group_claims(&t, &group)?);
+        }
         None => projection::for_each_subject_claims(&t, &mut |_, found| {
             states.extend(found);
             Ok(ControlFlow::Continue(()))

@@ -6,7 +6,10 @@
 //! Nothing here reads the environment, standard input or the caller's files: the caller passes
 //! the bytes and the directory `text_file` paths are relative to.
 
-use crate::intake::import::{parse_input, plan, PlanError, Problem, Record};
+use crate::intake::import::{
+    parse_input, plan, plan_alongside, refused_ids, Plan, PlanError, Problem, Record,
+};
+use crate::intake::predicates::{check_records, Vocabulary};
 use crate::integrity::bundle::{self, BundleError, BundleProblem};
 use crate::ledger::{Draft, Stamp};
 use crate::model::event::hex;
@@ -37,6 +40,9 @@ pub struct ImportInput<'a> {
     pub base: &'a Path,
     /// Whether the append is synced before returning.
     pub durability: Durability,
+    /// Asked once every line has been checked, just before the append: `false` cancels the
+    /// import ([`ImportError::Cancelled`], nothing appended). The CLI answers from Ctrl-C.
+    pub proceed: Option<fn() -> bool>,
 }
 
 /// A ledger's head as output shows it.
@@ -67,12 +73,20 @@ pub struct AppendReport {
     pub appended: usize,
     /// The input's label (a file name, `<stdin>`, `<arguments>`, `authors`).
     pub file: String,
+    /// The id of the record `add` appended or found unchanged (made from its source and
+    /// predicate when `add claim` was given none); absent for other writes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Seq of the first appended event, if any.
     pub first_seq: Option<u64>,
     /// The head after the append.
     pub head: HeadRef,
     /// Seq of the last appended event, if any.
     pub last_seq: Option<u64>,
+    /// Ordinary predicates (not typed, not `vote:`) the input's claims use that the ledger had
+    /// not used before, in input order; absent from the JSON when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub new_predicates: Vec<String>,
     /// Always true: a refused write is an [`ImportError`].
     pub ok: bool,
     /// Records already in the ledger with identical content, skipped.
@@ -106,6 +120,12 @@ pub enum ImportError {
         /// What is wrong, naming the field.
         message: String,
     },
+    /// The caller cancelled the import before the append ([`ImportInput::proceed`]).
+    #[error("{label}: interrupted before anything was written; nothing was appended")]
+    Cancelled {
+        /// The input's label.
+        label: String,
+    },
     /// The ledger refused or failed the append.
     #[error(transparent)]
     Ledger(#[from] LedgerError),
@@ -119,13 +139,111 @@ pub fn import_records(
     stamp: &Stamp,
 ) -> Result<AppendReport, ImportError> {
     let (records, problems) = parse_input(input.bytes, input.base);
+    if problems.is_empty() {
+        return append_checked(
+            ledger,
+            input.label,
+            records,
+            stamp,
+            input.durability,
+            input.proceed,
+        );
+    }
+    // The sound lines are still checked against the ledger and each other, so one pass reports
+    // every problem: a malformed line and an unknown source on another line together.
+    let refused = refused_ids(input.bytes, &problems);
+    let mut problems = problems;
+    problems.extend(check_predicates(ledger, &records)?.0);
+    match plan_alongside(ledger, records, &refused) {
+        Ok(_) => {}
+        Err(PlanError::Problems(more)) => problems.extend(more),
+        Err(PlanError::Ledger(e)) => return Err(ImportError::Ledger(e)),
+    }
+    problems.sort_by_key(|p| p.line);
+    Err(ImportError::Refused {
+        label: input.label.to_string(),
+        problems,
+    })
+}
+
+/// The claims' predicates checked against the ledger's (near misses refused): the problems, and
+/// the ordinary predicates new to the ledger.
+fn check_predicates(
+    ledger: &Ledger,
+    records: &[(usize, Record)],
+) -> Result<(Vec<Problem>, Vec<String>), LedgerError> {
+    // Typed predicates and votes of UN members need nothing from the ledger; any other predicate
+    // is checked against every predicate the ledger uses (one pass over the subject table's keys).
+    let needs_ledger = records.iter().any(|(_, r)| match r {
+        Record::Claim(c) => !Vocabulary::known_without_ledger(&c.predicate),
+        _ => false,
+    });
+    if !needs_ledger {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let mut vocabulary = Vocabulary::new(crate::projection::predicates(&ledger.tables())?);
+    Ok(check_records(&mut vocabulary, records))
+}
+
+/// [`import_records`]'s parsing without the plan and append: a request for the desk server's
+/// group commit ([`super::group`]). Every line's problem is reported, as import reports them.
+pub fn prepare(input: ImportInput<'_>) -> Result<super::group::Prepared, ImportError> {
+    let (records, problems) = parse_input(input.bytes, input.base);
     if !problems.is_empty() {
         return Err(ImportError::Refused {
             label: input.label.to_string(),
             problems,
         });
     }
-    append_records(ledger, input.label, records, stamp, input.durability)
+    Ok(super::group::Prepared {
+        label: input.label.to_string(),
+        records,
+    })
+}
+
+/// What a checked plan appends: the drafts with their lines, how many records are already in
+/// the ledger, and the ordinary predicates new to it.
+pub(crate) struct CheckedPlan {
+    /// The drafts to append, with the line each came from.
+    pub appends: Vec<(usize, Draft)>,
+    /// Records the ledger already holds.
+    pub unchanged: usize,
+    /// Predicates no claim of the ledger used before.
+    pub new_predicates: Vec<String>,
+}
+
+/// Every check an import makes before it appends — predicates (with their near misses), the
+/// plan against the ledger, dismissals — with every problem at its line. The one path the CLI's
+/// import and `add` and the desk server's group commit share.
+pub(crate) fn plan_checked(
+    ledger: &Ledger,
+    records: Vec<(usize, Record)>,
+) -> Result<CheckedPlan, PlanError> {
+    let (mut problems, new_predicates) = check_predicates(ledger, &records)?;
+    let plan = match plan(ledger, records) {
+        Ok(plan) if problems.is_empty() => plan,
+        Ok(_) => Plan::default(),
+        Err(PlanError::Problems(more)) => {
+            problems.extend(more);
+            Plan::default()
+        }
+        Err(e) => return Err(e),
+    };
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| p.line);
+        return Err(PlanError::Problems(problems));
+    }
+    let mut appends = plan.appends;
+    let mut unchanged = plan.unchanged.len();
+    let problems = super::dismiss::check_dismissals(ledger, &mut appends, &mut unchanged)?;
+    if !problems.is_empty() {
+        return Err(PlanError::Problems(problems));
+    }
+    Ok(CheckedPlan {
+        appends,
+        unchanged,
+        new_predicates,
+    })
 }
 
 /// Plans records (with their line numbers) against the ledger and appends the new ones: the end
@@ -137,26 +255,38 @@ pub(crate) fn append_records(
     stamp: &Stamp,
     durability: Durability,
 ) -> Result<AppendReport, ImportError> {
-    let plan = plan(ledger, records).map_err(|e| match e {
-        PlanError::Problems(problems) => ImportError::Refused {
+    append_checked(ledger, label, records, stamp, durability, None)
+}
+
+/// [`append_records`], asking `proceed` (when given) once everything is checked, before the
+/// append.
+fn append_checked(
+    ledger: &mut Ledger,
+    label: &str,
+    records: Vec<(usize, Record)>,
+    stamp: &Stamp,
+    durability: Durability,
+    proceed: Option<fn() -> bool>,
+) -> Result<AppendReport, ImportError> {
+    let checked = match plan_checked(ledger, records) {
+        Ok(checked) => checked,
+        Err(PlanError::Problems(problems)) => {
+            return Err(ImportError::Refused {
+                label: label.to_string(),
+                problems,
+            })
+        }
+        Err(PlanError::Ledger(e)) => return Err(ImportError::Ledger(e)),
+    };
+    if proceed.is_some_and(|go| !go()) {
+        return Err(ImportError::Cancelled {
             label: label.to_string(),
-            problems,
-        },
-        PlanError::Ledger(e) => ImportError::Ledger(e),
-    })?;
-    let mut appends = plan.appends;
-    let mut unchanged = plan.unchanged.len();
-    let problems = super::dismiss::check_dismissals(ledger, &mut appends, &mut unchanged)?;
-    if !problems.is_empty() {
-        return Err(ImportError::Refused {
-            label: label.to_string(),
-            problems,
         });
     }
-    let drafts = appends.into_iter().map(|(_, d)| d).collect();
-    Ok(append_drafts(
-        ledger, label, drafts, unchanged, stamp, durability,
-    )?)
+    let drafts = checked.appends.into_iter().map(|(_, d)| d).collect();
+    let mut report = append_drafts(ledger, label, drafts, checked.unchanged, stamp, durability)?;
+    report.new_predicates = checked.new_predicates;
+    Ok(report)
 }
 
 /// Appends decided drafts and reports what was appended.
@@ -176,8 +306,10 @@ pub(crate) fn append_drafts(
         appended: appended.len(),
         file: label.to_string(),
         first_seq: appended.first().map(|e| e.seq),
+        id: None,
         head: HeadRef::of(ledger),
         last_seq: appended.last().map(|e| e.seq),
+        new_predicates: Vec::new(),
         ok: true,
         unchanged,
         needs_sync: durability == Durability::Unsynced,
@@ -303,6 +435,7 @@ pub(crate) mod tests {
             bytes: text.as_bytes(),
             base: Path::new("."),
             durability: Durability::Synced,
+            proceed: None,
         };
         import_records(ledger, input, &stamp())
     }

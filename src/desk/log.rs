@@ -11,6 +11,8 @@ pub struct LogOptions {
     pub from: u64,
     /// At most this many events; `None` for all.
     pub limit: Option<u64>,
+    /// Only the events recorded up to this point.
+    pub as_of: Option<super::AsOf>,
 }
 
 impl Default for LogOptions {
@@ -18,6 +20,7 @@ impl Default for LogOptions {
         LogOptions {
             from: 1,
             limit: None,
+            as_of: None,
         }
     }
 }
@@ -29,8 +32,15 @@ pub fn log(
     options: LogOptions,
 ) -> impl Iterator<Item = Result<Event, DeskError>> + '_ {
     let limit = usize::try_from(options.limit.unwrap_or(u64::MAX)).unwrap_or(usize::MAX);
-    ledger
+    // A point that does not resolve is the one item of the listing.
+    let (to, failed) = match super::AsOf::resolve_opt(options.as_of.as_ref(), ledger) {
+        Ok(to) => (to.unwrap_or(u64::MAX), None),
+        Err(e) => (0, Some(e)),
+    };
+    let events = ledger
         .events(options.from)
+        .take_while(move |e| e.as_ref().map_or(true, |e| e.seq <= to))
         .take(limit)
-        .map(|e| e.map_err(DeskError::from))
+        .map(|e| e.map_err(DeskError::from));
+    failed.map(Err).into_iter().chain(events)
 }

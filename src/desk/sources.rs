@@ -1,7 +1,7 @@
 //! `sources`: every source, what it cites (and which of those are missing), what cites it, and
 //! how many live claims rest on it.
 
-use super::DeskError;
+use super::{AsOf, DeskError};
 use crate::projection::{self, cited_by, claims_of_source, liveness, Liveness, Tables, SOURCES};
 use crate::Ledger;
 use serde::Serialize;
@@ -31,11 +31,19 @@ pub struct SourceRow {
     pub retracted: bool,
     /// Its title.
     pub title: Option<String>,
+    /// Its publisher withdrew it (its claims stay live).
+    pub withdrawn: bool,
 }
 
 /// Every source in the ledger, in id order.
 pub fn sources(ledger: &Ledger) -> Result<Vec<SourceRow>, DeskError> {
-    let t = ledger.tables();
+    sources_at(ledger, None)
+}
+
+/// As [`sources`], as of a point: the ledger's state then.
+pub fn sources_at(ledger: &Ledger, as_of: Option<&AsOf>) -> Result<Vec<SourceRow>, DeskError> {
+    let seq = AsOf::resolve_opt(as_of, ledger)?;
+    let t = ledger.view_at(seq)?;
     let mut ids = Vec::new();
     t.scan(SOURCES, b"", &mut |k, _| {
         ids.push(String::from_utf8_lossy(k).into_owned());
@@ -71,6 +79,7 @@ pub fn sources(ledger: &Ledger) -> Result<Vec<SourceRow>, DeskError> {
             publisher: s.source.publisher,
             retracted: s.retracted_at.is_some(),
             title: s.source.title,
+            withdrawn: crate::projection::versions::withdrawal(&t, &id)?.is_some(),
             cites: s.source.cites,
             id,
         });

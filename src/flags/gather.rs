@@ -10,7 +10,8 @@ use super::{
 };
 use crate::error::Result;
 use crate::ledger::Ledger;
-use crate::projection::{self, ClaimState, Liveness, Tables, Visit, SOURCES};
+use crate::projection::aliases::{for_each_group_claims, group_claims, SubjectIndex};
+use crate::projection::{self, versions, ClaimState, Liveness, Tables, Visit, SOURCES};
 use crate::provenance::Chains;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -44,18 +45,28 @@ impl<'a> ViewArchive<'a> {
 }
 
 impl Archive for ViewArchive<'_> {
+    fn earlier_texts(&self, source_id: &str) -> Result<Vec<Rc<str>>> {
+        let mut history = versions::text_history(self.tables, source_id)?;
+        history.pop();
+        let mut out = Vec::with_capacity(history.len());
+        for t in history {
+            if let Some(text) = self.ledger.text(&t.hash)? {
+                out.push(Rc::from(comparable_text(&text)));
+            }
+        }
+        Ok(out)
+    }
+
     fn source_text(&self, source_id: &str) -> Result<SourceText> {
         if let Some(t) = self.cache.borrow().get(source_id) {
             return Ok(t.clone());
         }
-        let text = match projection::source(self.tables, source_id)? {
+        // The current text: the latest version's, else the one registered.
+        let text = match versions::current_text(self.tables, source_id)? {
             None => SourceText::NotArchived,
-            Some(s) => match &s.source.text {
+            Some(t) => match self.ledger.text(&t.hash)? {
+                Some(text) => SourceText::Archived(text),
                 None => SourceText::NotArchived,
-                Some(t) => match self.ledger.text(&t.hash)? {
-                    Some(text) => SourceText::Archived(text),
-                    None => SourceText::NotArchived,
-                },
             },
         };
         self.cache
@@ -73,6 +84,7 @@ impl Archive for ViewArchive<'_> {
             SourceText::NotArchived => None,
         };
         // The raw text is not needed again once its comparison form is kept.
+        // (Earlier versions are read by `earlier_texts`, only for revised sources.)
         self.cache.borrow_mut().remove(source_id);
         self.comparable
             .borrow_mut()
@@ -93,24 +105,6 @@ pub fn check_subject(
     Ok(check(subject, claims, &texts))
 }
 
-/// The claim rules and the claim-level provenance flags for one subject's live claims.
-fn claim_flags(
-    t: &dyn Tables,
-    archive: &ViewArchive,
-    chains: &mut Chains,
-    subject: &str,
-) -> Result<Vec<Flag>> {
-    let claims = projection::subject_claims(t, subject)?;
-    claims_flags(
-        &SourceCache::new(t),
-        archive,
-        chains,
-        subject,
-        claims,
-        &|_| true,
-    )
-}
-
 /// Whether some wanted claim rule may read archived texts: every rule outside the families that
 /// only compare values (so a rule added later that reads texts gets them).
 fn wants_texts(wants: Wants<'_>) -> bool {
@@ -121,8 +115,9 @@ fn wants_texts(wants: Wants<'_>) -> bool {
     })
 }
 
-/// As [`claim_flags`], for claims already read, raising only the codes `wants` accepts (and
-/// running only the rules, and reading only the texts, those need).
+/// The claim rules and the claim-level provenance flags for one subject's live claims (claims
+/// filed under any of its spellings and aliases count as the subject's), raising only the codes
+/// `wants` accepts (and running only the rules, and reading only the texts, those need).
 fn claims_flags(
     t: &SourceCache,
     archive: &ViewArchive,
@@ -136,19 +131,22 @@ fn claims_flags(
     let chain_codes = wants(FlagCode::NoPrimarySource) || wants(FlagCode::RetractedSource);
     for c in claims {
         if projection::liveness_with(&c, &mut |id| t.live_source(id))? == Liveness::Live {
+            // Under the subject's name, whichever of its names the claim was filed under.
             if chain_codes {
-                flags.extend(
-                    chain_flags::claim_flags(t, chains, &c)?
-                        .into_iter()
-                        .filter(|f| wants(f.code)),
-                );
+                for mut f in chain_flags::claim_flags(t, chains, &c)? {
+                    if wants(f.code) {
+                        f.subject = subject.to_string();
+                        flags.push(f);
+                    }
+                }
             }
             live.push(LiveClaim {
                 id: c.claim.id,
                 source: c.claim.source,
-                subject: c.claim.subject,
+                subject: subject.to_string(),
                 predicate: c.claim.predicate,
                 value: c.claim.value,
+                excerpt: c.claim.excerpt,
             });
         }
     }
@@ -162,18 +160,75 @@ fn claims_flags(
     Ok(flags)
 }
 
-/// Flags about one subject: claim rules and provenance flags for its live claims, and the source
-/// flags when the subject is a source id.
+/// Flags about one subject: claim rules and provenance flags for its live claims (under every
+/// spelling and alias, when it holds claims), and the source flags when the subject is a source
+/// id.
 pub fn subject_flags(
     t: &dyn Tables,
     ledger: &Ledger,
     chains: &mut Chains,
     subject: &str,
 ) -> Result<Vec<Flag>> {
-    let mut flags = claim_flags(t, &ViewArchive::new(t, ledger), chains, subject)?;
+    let index = SubjectIndex::load(t)?;
+    let mut flags = match index.find(t, subject)? {
+        Some(group) => {
+            let claims = group_claims(t, &group)?;
+            let archive = ViewArchive::new(t, ledger);
+            claims_flags(
+                &SourceCache::new(t),
+                &archive,
+                chains,
+                &group.subject,
+                claims,
+                &|_| true,
+            )?
+        }
+        None => Vec::new(),
+    };
     flags.extend(chain_flags::source_flags(t, chains, subject)?);
+    Withdrawn::default().mark(t, &mut flags)?;
+    // Verdict flags on claims filed under any name of the subject, under its name.
+    let wanted = index.resolve(subject).0;
+    for mut f in super::verdicts::verdicts_disagree(t)? {
+        if index.resolve(&f.subject).0 == wanted {
+            if let Some(group) = index.find(t, &f.subject)? {
+                f.subject = group.subject;
+            }
+            flags.push(f);
+        }
+    }
     flags.sort();
+    flags.dedup();
     Ok(flags)
+}
+
+/// Which sources their publishers withdrew, remembered as they are looked up.
+#[derive(Default)]
+struct Withdrawn(HashMap<String, bool>);
+
+impl Withdrawn {
+    /// Sets each flag's `withdrawn_sources`.
+    fn mark(&mut self, t: &dyn Tables, flags: &mut [Flag]) -> Result<()> {
+        for f in flags {
+            let mut out = Vec::new();
+            for s in &f.sources {
+                let w = match self.0.get(s) {
+                    Some(&w) => w,
+                    None => {
+                        let w = versions::withdrawal(t, s)?.is_some();
+                        self.0.insert(s.clone(), w);
+                        w
+                    }
+                };
+                if w {
+                    out.push(s.clone());
+                }
+            }
+            out.sort();
+            f.withdrawn_sources = out;
+        }
+        Ok(())
+    }
 }
 
 /// A view that remembers the sources it has read: a whole-ledger pass looks every claim's source
@@ -262,8 +317,21 @@ pub(crate) fn for_each_flag_of(
             }
         }
     }
+    // Verdict flags are few too (one pass over the reviews), merged the same way, under the
+    // name of the subject their claim was filed under.
+    if wants(FlagCode::VerdictsDisagree) {
+        let names = SubjectIndex::load(t)?;
+        for mut f in super::verdicts::verdicts_disagree(t)? {
+            if let Some(group) = names.find(t, &f.subject)? {
+                f.subject = group.subject;
+            }
+            source_flags.entry(f.subject.clone()).or_default().push(f);
+        }
+    }
     let archive = ViewArchive::new(t, ledger);
+    let mut withdrawn = Withdrawn::default();
     let mut emit = |subject: &str, mut flags: Vec<Flag>| -> Result<ControlFlow<()>> {
+        withdrawn.mark(t, &mut flags)?;
         flags.sort_by(|a, b| {
             (&a.code, &a.predicate, &a.claims).cmp(&(&b.code, &b.predicate, &b.claims))
         });
@@ -277,7 +345,9 @@ pub(crate) fn for_each_flag_of(
         Ok(ControlFlow::Continue(()))
     };
     let mut pending = source_flags.into_iter().peekable();
-    let walked = projection::for_each_subject_claims(t, &mut |s, claims| {
+    let index = SubjectIndex::load(t)?;
+    let walked = for_each_group_claims(t, &index, &mut |group, claims| {
+        let s = group.subject.as_str();
         while let Some((subject, _)) = pending.peek() {
             if subject.as_str() >= s {
                 break;

@@ -21,6 +21,7 @@
 //! - `quotes` — quotes against their sources' archived texts, and the [`Archive`] they are read
 //!   from.
 //! - `provenance` — the citation-chain flags, built from [`crate::provenance`]'s chains.
+//! - `verdicts` — `verdicts-disagree`, from the organisations' current reviews of a claim.
 //! - `gather` — every flag for a subject or the whole ledger, over a projection view: reads the
 //!   claims and texts, then runs [`check`] and the provenance flags.
 //!
@@ -29,6 +30,7 @@
 //! same order.
 
 mod dates;
+mod excerpts;
 mod gather;
 mod provenance;
 mod quotes;
@@ -37,10 +39,12 @@ mod severity;
 mod testing;
 mod triage;
 mod values;
+mod verdicts;
 mod votes;
 
-pub(crate) use gather::for_each_flag_of;
+pub use excerpts::excerpt_line;
 pub use gather::{all_flags, check_subject, subject_flags};
+pub(crate) use gather::{for_each_flag, for_each_flag_of};
 pub use quotes::{comparable_text, Archive, Checkable, SourceText, SourceTexts};
 pub use severity::{Severity, UnknownSeverity};
 pub use triage::{closest_ids, FlagId};
@@ -64,6 +68,8 @@ pub struct LiveClaim {
     pub predicate: String,
     /// The normalised value.
     pub value: Value,
+    /// The verbatim words of the source's archived text the claim rests on, if given.
+    pub excerpt: Option<String>,
 }
 
 /// One inconsistency.
@@ -81,6 +87,9 @@ pub struct Flag {
     pub sources: Vec<String>,
     /// What is wrong, in words a fact-checker can act on.
     pub message: String,
+    /// Those of `sources` their publisher withdrew (the flag stands: a withdrawal is not the
+    /// desk's retraction), sorted.
+    pub withdrawn_sources: Vec<String>,
 }
 
 impl Flag {
@@ -105,6 +114,7 @@ impl Flag {
             claims: ids.into_iter().collect(),
             sources: sources.into_iter().collect(),
             message,
+            withdrawn_sources: Vec::new(),
         }
     }
 
@@ -133,8 +143,9 @@ impl Flag {
 }
 
 /// A flag's JSON form: exactly the keys `claims`, `code`, `id`, `message`, `predicate`,
-/// `severity`, `sources` and `subject` (a public contract, `docs/flags.md`); `claims` and
-/// `sources` sorted and de-duplicated even when a caller built the flag by hand.
+/// `severity`, `source_withdrawn`, `sources`, `subject` and `withdrawn_sources` (a public
+/// contract, `docs/flags.md`); `claims` and `sources` sorted and de-duplicated even when a caller
+/// built the flag by hand.
 impl serde::Serialize for Flag {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         #[derive(serde::Serialize)]
@@ -145,8 +156,10 @@ impl serde::Serialize for Flag {
             message: &'a str,
             predicate: &'a str,
             severity: Severity,
+            source_withdrawn: bool,
             sources: BTreeSet<&'a String>,
             subject: &'a str,
+            withdrawn_sources: BTreeSet<&'a String>,
         }
         Wire {
             claims: self.claims.iter().collect(),
@@ -155,8 +168,10 @@ impl serde::Serialize for Flag {
             message: &self.message,
             predicate: &self.predicate,
             severity: self.severity(),
+            source_withdrawn: !self.withdrawn_sources.is_empty(),
             sources: self.sources.iter().collect(),
             subject: &self.subject,
+            withdrawn_sources: self.withdrawn_sources.iter().collect(),
         }
         .serialize(serializer)
     }
@@ -175,6 +190,8 @@ pub enum Family {
     Quotes,
     /// Citation chains between sources (`provenance`).
     Provenance,
+    /// Verdicts of different organisations on one claim (`verdicts`).
+    Verdicts,
 }
 
 /// What a claim rule sees: one subject's live claims, in a fixed order (by id), and the texts of
@@ -203,8 +220,9 @@ pub struct RuleDef {
     pub severity: Severity,
     /// One line for people: when the flag fires.
     pub summary: &'static str,
-    /// The per-subject check; `None` for the provenance family, whose flags come from citation
-    /// chains rather than one subject's claims (the gathering pass raises those).
+    /// The per-subject check; `None` for the provenance and verdicts families, whose flags come
+    /// from citation chains and reviews rather than one subject's claims (the gathering pass
+    /// raises those).
     pub check: Option<ClaimRule>,
 }
 
@@ -276,6 +294,12 @@ registry! {
     QuoteUnverifiable = "quote-unverifiable", Quotes, Warning,
         "a quote's source has no archived text to check it against",
         Some(|s| quotes::quote_unverifiable(s.subject, s.claims, s.texts));
+    ExcerptNotInSource = "excerpt-not-in-source", Quotes, Error,
+        "a claim's excerpt is not found in its source's archived text",
+        Some(|s| excerpts::excerpt_not_in_source(s.subject, s.claims, s.texts));
+    SourceEdited = "source-edited", Quotes, Warning,
+        "a quote or excerpt its source held is gone from the source's latest version",
+        Some(|s| excerpts::source_edited(s.subject, s.claims, s.texts));
     DanglingCitation = "dangling-citation", Provenance, Warning,
         "a source cites an id that is not in the ledger",
         None;
@@ -287,6 +311,9 @@ registry! {
         None;
     RetractedSource = "retracted-source", Provenance, Warning,
         "a live claim whose chain passes through a retracted source",
+        None;
+    VerdictsDisagree = "verdicts-disagree", Verdicts, Warning,
+        "two organisations' current verdicts on one live claim fall on opposite sides of their scales",
         None;
 }
 
@@ -630,10 +657,11 @@ mod tests {
             claims: vec!["b".into(), "a".into(), "b".into()],
             sources: vec!["y".into(), "x".into()],
             message: "m".into(),
+            withdrawn_sources: Vec::new(),
         };
         assert_eq!(
             serde_json::to_value(&f).expect("a flag serialises"),
-            json!({"code":"conflicting-values","subject":"S","predicate":"p","claims":["a","b"],"sources":["x","y"],"message":"m","severity":"error","id":f.id().as_str()})
+            json!({"code":"conflicting-values","subject":"S","predicate":"p","claims":["a","b"],"sources":["x","y"],"message":"m","severity":"error","id":f.id().as_str(),"source_withdrawn":false,"withdrawn_sources":[]})
         );
     }
 
@@ -655,6 +683,7 @@ mod tests {
                 "veto-contradiction",
                 "member-votes-exceed-tally",
                 "quote-not-in-source",
+                "excerpt-not-in-source",
             ]
         );
         // Weekdays, anniversaries, citation problems, what cannot be checked.
@@ -664,9 +693,11 @@ mod tests {
                 "weekday-mismatch",
                 "anniversary-mismatch",
                 "quote-unverifiable",
+                "source-edited",
                 "dangling-citation",
                 "circular-citation",
                 "retracted-source",
+                "verdicts-disagree",
             ]
         );
         assert_eq!(by_severity(Severity::Info), ["no-primary-source"]);
@@ -687,6 +718,8 @@ mod tests {
                 "member-votes-exceed-tally",
                 "quote-not-in-source",
                 "quote-unverifiable",
+                "excerpt-not-in-source",
+                "source-edited",
             ]
         );
         assert!(claim_codes().iter().all(|(_, d)| !d.is_empty()));
@@ -715,7 +748,7 @@ mod tests {
         assert_eq!(e.given, "weekday");
         assert_eq!(
             e.to_string(),
-            "weekday: no such flag code (codes: conflicting-values, weekday-mismatch, anniversary-mismatch, tally-exceeds-body, outcome-contradicts-tally, veto-contradiction, member-votes-exceed-tally, quote-not-in-source, quote-unverifiable, dangling-citation, circular-citation, no-primary-source, retracted-source)"
+            "weekday: no such flag code (codes: conflicting-values, weekday-mismatch, anniversary-mismatch, tally-exceeds-body, outcome-contradicts-tally, veto-contradiction, member-votes-exceed-tally, quote-not-in-source, quote-unverifiable, excerpt-not-in-source, source-edited, dangling-citation, circular-citation, no-primary-source, retracted-source, verdicts-disagree)"
         );
         assert!("Conflicting-Values".parse::<FlagCode>().is_err());
     }
@@ -742,7 +775,7 @@ mod tests {
         for r in RULES {
             assert_eq!(
                 r.check.is_none(),
-                r.family == Family::Provenance,
+                matches!(r.family, Family::Provenance | Family::Verdicts),
                 "{}",
                 r.code
             );

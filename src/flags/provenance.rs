@@ -26,6 +26,7 @@ fn flag(
         claims,
         sources,
         message,
+        withdrawn_sources: Vec::new(),
     }
 }
 
@@ -117,8 +118,8 @@ pub(super) fn source_flags(t: &dyn Tables, chains: &mut Chains, id: &str) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::intake::import::{parse_record, Record};
-    use crate::model::event::{Event, EventBody, ZERO_HASH};
+    use crate::intake::import::parse_record;
+    use crate::model::event::{Event, ZERO_HASH};
     use crate::projection::MemTables;
     use serde_json::{json, Value as Json};
     use std::path::Path;
@@ -128,12 +129,9 @@ mod tests {
         let mut t = MemTables::default();
         let mut prev = ZERO_HASH;
         for (i, r) in records.iter().enumerate() {
-            let body = match parse_record(r, Path::new(".")).expect("test record") {
-                Record::Source(s, _) => EventBody::SourceRegistered(s),
-                Record::Claim(c) => EventBody::ClaimAsserted(c),
-                Record::Retract(r) => EventBody::Retracted(r),
-                Record::Dismissal(d) => EventBody::FlagDismissed(d),
-            };
+            let body = parse_record(r, Path::new("."))
+                .expect("test record")
+                .to_body();
             let e = Event::new(
                 i as u64 + 1,
                 1_740_571_200_000_000,

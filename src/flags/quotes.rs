@@ -35,6 +35,12 @@ pub trait Archive {
             SourceText::NotArchived => None,
         })
     }
+
+    /// The comparison forms of the source's earlier archived texts (before a publisher's edit),
+    /// oldest first; none when it was never revised.
+    fn earlier_texts(&self, _source_id: &str) -> crate::Result<Vec<Rc<str>>> {
+        Ok(Vec::new())
+    }
 }
 
 /// The form of an archived text that quotes are looked for in.
@@ -54,7 +60,11 @@ pub enum Checkable {
 /// The texts the quote rules need for one subject: for each source a quote claim cites, what it
 /// offers for checking. Sources no quote cites are absent.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SourceTexts(BTreeMap<String, Checkable>);
+pub struct SourceTexts(
+    BTreeMap<String, Checkable>,
+    /// The comparison forms of earlier versions' texts, for sources revised since.
+    BTreeMap<String, Vec<Rc<str>>>,
+);
 
 impl SourceTexts {
     /// Looks up, once each, the sources that `subject`'s quote claims cite, in their comparison
@@ -80,6 +90,24 @@ impl SourceTexts {
     pub fn get(&self, source: &str) -> Option<&Checkable> {
         self.0.get(source)
     }
+
+    /// Records the comparison forms of `source`'s earlier texts (before its latest version).
+    pub fn insert_earlier(&mut self, source: impl Into<String>, texts: Vec<Rc<str>>) {
+        if !texts.is_empty() {
+            self.1.insert(source.into(), texts);
+        }
+    }
+
+    /// The comparison forms of `source`'s earlier texts, oldest first.
+    pub fn earlier(&self, source: &str) -> &[Rc<str>] {
+        self.1.get(source).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether words (in comparison form) were in an earlier version of `source`: then their
+    /// absence from the current text is the publisher's edit (`source-edited`), not a misquote.
+    pub(crate) fn in_earlier(&self, source: &str, words: &str) -> bool {
+        !words.is_empty() && self.earlier(source).iter().any(|t| t.contains(words))
+    }
 }
 
 /// Looks up, once each, the sources that quote claims cite, and normalises their texts.
@@ -89,10 +117,12 @@ fn quoted_source_texts<'a>(
 ) -> crate::Result<SourceTexts> {
     let mut texts = SourceTexts::default();
     for c in claims {
-        if !matches!(c.value, Value::Quote { .. }) || texts.0.contains_key(&c.source) {
+        let checked = matches!(c.value, Value::Quote { .. }) || c.excerpt.is_some();
+        if !checked || texts.0.contains_key(&c.source) {
             continue;
         }
         texts.insert(c.source.clone(), archive.comparable_text(&c.source)?);
+        texts.insert_earlier(c.source.clone(), archive.earlier_texts(&c.source)?);
     }
     Ok(texts)
 }
@@ -151,7 +181,7 @@ fn normalise_for_quote(s: &str) -> String {
 /// A quote's comparison form: as [`normalise_for_quote`], without the quotation marks, ellipses or
 /// final `.`/`,`/`;`/`:` that surround it (punctuation style puts those inside or outside the
 /// marks).
-fn normalise_quote(text: &str) -> String {
+pub(super) fn normalise_quote(text: &str) -> String {
     let mut q = normalise_for_quote(text);
     loop {
         let before = q.len();
@@ -172,7 +202,7 @@ fn normalise_quote(text: &str) -> String {
 }
 
 /// A quote for a message: whitespace collapsed, inside one pair of curly quotation marks.
-fn as_quoted(text: &str) -> String {
+pub(super) fn as_quoted(text: &str) -> String {
     let marks = [
         '"', '\'', '\u{201C}', '\u{201D}', '\u{2018}', '\u{2019}', '\u{00AB}', '\u{00BB}',
     ];
@@ -211,7 +241,7 @@ pub(super) fn quote_not_in_source(
         let quote = normalise_quote(text);
         let why = if quote.is_empty() {
             "has no words to look for in"
-        } else if source.contains(&quote) {
+        } else if source.contains(&quote) || texts.in_earlier(&c.source, &quote) {
             continue;
         } else {
             "is not in the archived text of"

@@ -16,6 +16,7 @@ pub(crate) fn claim(id: &str, source: &str, subject: &str, predicate: &str, v: J
         subject: subject.into(),
         predicate,
         value,
+        excerpt: None,
     }
 }
 

@@ -119,6 +119,7 @@ mod tests {
             claims: claims.iter().map(|c| c.to_string()).collect(),
             sources: vec!["s".into()],
             message: message.into(),
+            withdrawn_sources: Vec::new(),
         }
     }
 

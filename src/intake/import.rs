@@ -9,13 +9,16 @@ use crate::intake::validate;
 use crate::intake::validate::{FieldProblem, Rule};
 use crate::ledger::Draft;
 use crate::model::date::{DateError, StatedDate};
-use crate::model::event::{Claim, Dismissal, EventBody, Retraction, Source, SourceKind, TextRef};
+use crate::model::event::{
+    Claim, Dismissal, EventBody, Retraction, Review, Scale, Setting, Source, SourceKind,
+    SourceRevision, SubjectAlias, TextRef, Withdrawal,
+};
 use crate::model::value::{collapse, normalise_predicate, Value, ValueError};
 use serde_json::{Map, Value as Json};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-pub use crate::intake::plan::{plan, Plan, PlanError};
+pub use crate::intake::plan::{plan, plan_alongside, Plan, PlanError};
 pub use crate::intake::validate::{
     check_id, MAX_CITES, MAX_ID_CHARS, MAX_NAME_CHARS, MAX_TEXT_BYTES,
 };
@@ -66,7 +69,7 @@ pub enum RecordError {
         found: &'static str,
     },
     /// The record has no `type`.
-    #[error("record is missing field 'type' (source, claim or retract)")]
+    #[error("record is missing field 'type' (source, claim, retract, alias, source-version, withdrawal, dismissal, review, scale or setting)")]
     NoType,
     /// `type` is not a string.
     #[error("field 'type' must be a string, found {found}")]
@@ -75,10 +78,12 @@ pub enum RecordError {
         found: &'static str,
     },
     /// `type` names no record type.
-    #[error("unknown record type '{shown}' (expected source, claim, retract or dismissal)")]
+    #[error("unknown record type '{shown}' (expected source, claim, retract, alias, source-version, withdrawal, dismissal, review, scale or setting){suggestion}")]
     UnknownType {
         /// The type given, escaped.
         shown: String,
+        /// `; did you mean 'claim'?` when one is close, else empty.
+        suggestion: String,
     },
     /// A field that must be a string is not.
     #[error("{record} field '{field}' must be a string, found {found}")]
@@ -98,18 +103,19 @@ pub enum RecordError {
         /// The field.
         field: &'static str,
     },
-    /// A field the record type does not have.
-    #[error("{record} record has unknown field '{field}' (allowed: {allowed})")]
+    /// Fields the record type does not have: every one of them, each with the nearest allowed
+    /// field when one is close (`'subjet' (did you mean 'subject'?)`).
+    #[error("{record} record has unknown field{} {} (allowed: {allowed})", if .fields.len() == 1 { "" } else { "s" }, .fields.join(", "))]
     UnknownField {
         /// The record type.
         record: &'static str,
-        /// The field given.
-        field: String,
+        /// The fields given, quoted, each with its suggestion.
+        fields: Vec<String>,
         /// The fields it may have, comma-separated.
         allowed: String,
     },
     /// A source `kind` other than primary or secondary.
-    #[error("source field 'kind' is '{shown}'; it must be primary or secondary")]
+    #[error("source field 'kind' is '{shown}'; it must be primary or secondary (in any case)")]
     SourceKind {
         /// The kind given, escaped.
         shown: String,
@@ -158,12 +164,25 @@ pub enum RecordError {
     /// The predicate or the value is not acceptable.
     #[error(transparent)]
     Value(#[from] ValueError),
+    /// An outcome in no accepted form (said as a value's own messages are, without the field).
+    #[error("{0}")]
+    Outcome(#[source] crate::intake::reported::ReportedError),
     /// A tally written as a reporter writes it, in no accepted form.
     #[error("claim field 'value': {0}")]
     Reported(#[from] crate::intake::reported::ReportedError),
     /// Fields break the rules of [`validate::event`], all of them listed.
     #[error("{}", validate::describe(.0))]
     Rules(Vec<FieldProblem>),
+    /// A field of a review, scale or setting is not in a form it can be read in.
+    #[error("{record} field '{field}': {problem}")]
+    BadField {
+        /// The record type.
+        record: &'static str,
+        /// The field (`steps[2].value`).
+        field: String,
+        /// What is wrong.
+        problem: String,
+    },
 }
 
 /// Why a `text_file` was not archived. `path` is the path as the line gives it.
@@ -305,21 +324,47 @@ pub enum Record {
     Retract(Retraction),
     /// A flag dismissed by the desk, by its stable id.
     Dismissal(Dismissal),
+    /// Another name for a subject.
+    Alias(SubjectAlias),
+    /// A new version of a source, with its archived text.
+    SourceVersion(SourceRevision, Option<String>),
+    /// A publisher's withdrawal of a source.
+    Withdrawal(Withdrawal),
+    /// A verdict on a claim.
+    Review(Review),
+    /// A rating scale.
+    Scale(Scale),
+    /// A ledger setting.
+    Setting(Setting),
 }
 
-use crate::model::value::describe as kind_of;
+pub(super) use crate::model::value::describe as kind_of;
 
-struct Fields<'a> {
-    map: &'a Map<String, Json>,
-    kind: &'static str,
+/// The record types an import line may have.
+const RECORD_TYPES: [&str; 10] = [
+    "source",
+    "claim",
+    "retract",
+    "alias",
+    "source-version",
+    "withdrawal",
+    "dismissal",
+    "review",
+    "scale",
+    "setting",
+];
+
+pub(super) struct Fields<'a> {
+    pub(super) map: &'a Map<String, Json>,
+    pub(super) kind: &'static str,
 }
 
 impl<'a> Fields<'a> {
-    fn get(&self, key: &str) -> Option<&'a Json> {
+    pub(super) fn get(&self, key: &str) -> Option<&'a Json> {
         self.map.get(key).filter(|v| !v.is_null())
     }
 
-    fn str_opt(&self, key: &str) -> Result<Option<&'a str>, RecordError> {
+    pub(super) fn str_opt(&self, key: &str) -> Result<Option<&'a str>, RecordError> {
         match self.get(key) {
             None => Ok(None),
             Some(Json::String(s)) => Ok(Some(s)),
@@ -331,11 +376,11 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn str_req(&self, key: &'static str) -> Result<&'a str, RecordError> {
+    pub(super) fn str_req(&self, key: &'static str) -> Result<&'a str, RecordError> {
         self.str_opt(key)?.ok_or(self.missing(key))
     }
 
-    fn missing(&self, field: &'static str) -> RecordError {
+    pub(super) fn missing(&self, field: &'static str) -> RecordError {
         RecordError::MissingField {
             record: self.kind,
             field,
@@ -344,11 +389,11 @@ impl<'a> Fields<'a> {
 
     // Ids, texts and names are only read here; their rules are `validate::event`'s, checked
     // once the record is built.
-    fn string(&self, key: &'static str) -> Result<String, RecordError> {
+    pub(super) fn string(&self, key: &'static str) -> Result<String, RecordError> {
         self.str_req(key).map(str::to_string)
     }
 
-    fn string_opt(&self, key: &str) -> Result<Option<String>, RecordError> {
+    pub(super) fn string_opt(&self, key: &str) -> Result<Option<String>, RecordError> {
         Ok(self.str_opt(key)?.map(str::to_string))
     }
 
@@ -357,14 +402,28 @@ impl<'a> Fields<'a> {
         Ok(collapse(self.str_req(key)?))
     }
 
-    fn only(&self, allowed: &[&str]) -> Result<(), RecordError> {
-        match self.map.keys().find(|k| !allowed.contains(&k.as_str())) {
-            Some(k) => Err(RecordError::UnknownField {
+    /// Refuses every field not in `allowed`, all of them in one message.
+    pub(super) fn only(&self, allowed: &[&str]) -> Result<(), RecordError> {
+        let fields: Vec<String> = self
+            .map
+            .keys()
+            .filter(|k| !allowed.contains(&k.as_str()))
+            .map(|k| {
+                format!(
+                    "'{}'{}",
+                    k.escape_debug(),
+                    crate::intake::suggest::did_you_mean(k, allowed)
+                )
+            })
+            .collect();
+        if fields.is_empty() {
+            Ok(())
+        } else {
+            Err(RecordError::UnknownField {
                 record: self.kind,
-                field: k.clone(),
+                fields,
                 allowed: allowed.join(", "),
-            }),
-            None => Ok(()),
+            })
         }
     }
 }
@@ -377,6 +436,12 @@ impl Record {
             Record::Claim(c) => EventBody::ClaimAsserted(c.clone()),
             Record::Retract(r) => EventBody::Retracted(r.clone()),
             Record::Dismissal(d) => EventBody::FlagDismissed(d.clone()),
+            Record::Alias(a) => EventBody::SubjectAliased(a.clone()),
+            Record::SourceVersion(r, _) => EventBody::SourceRevised(r.clone()),
+            Record::Withdrawal(w) => EventBody::SourceWithdrawn(w.clone()),
+            Record::Review(r) => EventBody::ClaimReviewed(r.clone()),
+            Record::Scale(sc) => EventBody::ScaleDeclared(sc.clone()),
+            Record::Setting(st) => EventBody::SettingRecorded(st.clone()),
         }
     }
 }
@@ -399,6 +464,18 @@ impl From<Record> for Draft {
             },
             Record::Dismissal(d) => Draft {
                 body: EventBody::FlagDismissed(d),
+                text: None,
+            },
+            Record::Alias(a) => Draft {
+                body: EventBody::SubjectAliased(a),
+                text: None,
+            },
+            Record::SourceVersion(r, text) => Draft {
+                body: EventBody::SourceRevised(r),
+                text,
+            },
+            other => Draft {
+                body: other.to_body(),
                 text: None,
             },
         }
@@ -427,7 +504,8 @@ fn read_record(obj: &Json, base: &Path) -> Result<Record, RecordError> {
         }
         None => return Err(RecordError::NoType),
     };
-    match ty {
+    // Record types are words, read in any case, as predicates and source kinds are.
+    match ty.trim().to_lowercase().as_str() {
         "source" => parse_source(
             &Fields {
                 map,
@@ -456,10 +534,102 @@ fn read_record(obj: &Json, base: &Path) -> Result<Record, RecordError> {
             let reason = f.string_opt("reason")?.ok_or(f.missing("reason"))?;
             Ok(Record::Dismissal(Dismissal { flag, reason }))
         }
-        other => Err(RecordError::UnknownType {
-            shown: other.escape_debug().to_string(),
+        "alias" => parse_alias(&Fields { map, kind: "alias" }),
+        "source-version" => parse_source_version(
+            &Fields {
+                map,
+                kind: "source-version",
+            },
+            base,
+        ),
+        "withdrawal" => parse_withdrawal(&Fields {
+            map,
+            kind: "withdrawal",
+        }),
+        "review" => super::verdicts::parse_review(&Fields {
+            map,
+            kind: "review",
+        }),
+        "scale" => super::verdicts::parse_scale(&Fields { map, kind: "scale" }),
+        "setting" => super::verdicts::parse_setting(&Fields {
+            map,
+            kind: "setting",
+        }),
+        _ => Err(RecordError::UnknownType {
+            shown: ty.escape_debug().to_string(),
+            suggestion: crate::intake::suggest::closest(ty, RECORD_TYPES, 2, 1)
+                .first()
+                .map(|t| format!("; did you mean '{t}'?"))
+                .unwrap_or_default(),
         }),
     }
+}
+
+/// `{"type":"alias","alias":…,"subject":…}`: another name for a subject.
+fn parse_alias(f: &Fields) -> Result<Record, RecordError> {
+    f.only(&["type", "alias", "subject"])?;
+    Ok(Record::Alias(SubjectAlias {
+        alias: f.name("alias")?,
+        subject: f.name("subject")?,
+    }))
+}
+
+/// `{"type":"source-version","source":…,"text"|"text_file":…}`: a new version of a source with
+/// its new archived text (required: a version is its words), and optionally its new title and
+/// address and a note on what changed.
+fn parse_source_version(f: &Fields, base: &Path) -> Result<Record, RecordError> {
+    f.only(&[
+        "type",
+        "source",
+        "text",
+        "text_file",
+        "title",
+        "url",
+        "note",
+    ])?;
+    let source = f.string("source")?;
+    let text = match (f.str_opt("text")?, f.str_opt("text_file")?) {
+        (Some(_), Some(_)) => return Err(RecordError::TextAndTextFile),
+        (Some(t), None) => {
+            validate::archived_text(t).map_err(|rule| RecordError::Text {
+                field: "source-version field 'text'".into(),
+                rule,
+            })?;
+            t.to_string()
+        }
+        (None, Some(p)) => {
+            let t = read_text_file(base, p)?;
+            validate::archived_text(&t).map_err(|rule| RecordError::Text {
+                field: format!("text_file '{p}'"),
+                rule,
+            })?;
+            t
+        }
+        (None, None) => return Err(f.missing("text")),
+    };
+    let text_ref = TextRef {
+        hash: *blake3::hash(text.as_bytes()).as_bytes(),
+        len: text.len() as u64,
+    };
+    Ok(Record::SourceVersion(
+        SourceRevision {
+            source,
+            text: Some(text_ref),
+            title: f.string_opt("title")?,
+            url: f.string_opt("url")?,
+            note: f.string_opt("note")?,
+        },
+        Some(text),
+    ))
+}
+
+/// `{"type":"withdrawal","source":…,"reason":…}`: the publisher withdrew a source.
+fn parse_withdrawal(f: &Fields) -> Result<Record, RecordError> {
+    f.only(&["type", "source", "reason"])?;
+    Ok(Record::Withdrawal(Withdrawal {
+        source: f.string("source")?,
+        reason: f.string("reason")?,
+    }))
 }
 
 fn parse_source(f: &Fields, base: &Path) -> Result<Record, RecordError> {
@@ -476,13 +646,17 @@ fn parse_source(f: &Fields, base: &Path) -> Result<Record, RecordError> {
         "text_file",
     ])?;
     let id = f.string("id")?;
-    let kind = match f.str_opt("kind")? {
+    let kind = match f.str_opt("kind")?.map(|k| k.trim().to_lowercase()) {
         None => SourceKind::Secondary,
-        Some("primary") => SourceKind::Primary,
-        Some("secondary") => SourceKind::Secondary,
-        Some(other) => {
+        Some(k) if k == "primary" => SourceKind::Primary,
+        Some(k) if k == "secondary" => SourceKind::Secondary,
+        Some(_) => {
             return Err(RecordError::SourceKind {
-                shown: other.escape_debug().to_string(),
+                shown: f
+                    .str_opt("kind")?
+                    .unwrap_or_default()
+                    .escape_debug()
+                    .to_string(),
             })
         }
     };
@@ -651,6 +825,9 @@ fn parse_claim(f: &Fields) -> Result<Record, RecordError> {
         // A tally as a reporter writes it ("93-18-65", "UNGA 93 in favour, 18 against…") reads
         // into the same typed value as the object form.
         ("tally", Json::String(s)) => Value::Tally(crate::intake::reported::parse_tally(s)?),
+        ("outcome", Json::String(s)) => {
+            Value::Outcome(crate::intake::reported::parse_outcome(s).map_err(RecordError::Outcome)?)
+        }
         _ => Value::from_json(&predicate, raw)?,
     };
     let supersedes = f.string_opt("supersedes")?;
@@ -688,7 +865,7 @@ pub fn parse_line(bytes: &[u8], base: &Path) -> Result<Option<Record>, RecordErr
 /// Parses one JSON value, refusing what serde_json's `Value` would change without a word: a key
 /// given twice in one object (it keeps the last, so `"type":"claim","type":"source"` would be a
 /// source) and a number it cannot hold exactly (it rounds `9007199254740993.0` and `1e-400`).
-pub(crate) fn parse_json(text: &str) -> Result<Json, JsonError> {
+pub fn parse_json(text: &str) -> Result<Json, JsonError> {
     match serde_json::from_str(text) {
         Ok(json) => {
             lossless(text)?;
@@ -906,17 +1083,78 @@ pub fn parse_input(input: &[u8], base: &Path) -> (Vec<(usize, Record)>, Vec<Prob
     let mut records = Vec::new();
     let mut problems = Vec::new();
     let input = input.strip_prefix(b"\xef\xbb\xbf").unwrap_or(input);
+    let mut first = true;
     for (line, bytes) in lines(input) {
+        let is_first = first && !bytes.iter().all(u8::is_ascii_whitespace);
+        if is_first {
+            first = false;
+        }
         match parse_line(bytes, base) {
             Ok(Some(r)) => records.push((line, r)),
             Ok(None) => {}
-            Err(e) => problems.push(Problem {
-                line,
-                message: e.to_string(),
-            }),
+            Err(e) => {
+                // A whole file in the wrong shape would otherwise be a problem on every line:
+                // say once what the shape is and how to fix it.
+                if is_first {
+                    if let Some(message) = wrong_shape(bytes, &e) {
+                        return (Vec::new(), vec![Problem { line, message }]);
+                    }
+                }
+                let mut message = e.to_string();
+                if unfinished_object(bytes, &e)
+                    || matches!(e, RecordError::NotAnObject { found: "an array" })
+                {
+                    message.push_str(&format!("; {ONE_PER_LINE}"));
+                }
+                problems.push(Problem { line, message });
+            }
         }
     }
     (records, problems)
+}
+
+/// The ids the refused lines of an input would have registered, by id with the line: the plan
+/// does not report a later line that names one of them as unknown, since the problem is the
+/// refused line's, already reported.
+pub fn refused_ids(input: &[u8], problems: &[Problem]) -> BTreeMap<String, usize> {
+    let input = input.strip_prefix(b"\xef\xbb\xbf").unwrap_or(input);
+    let bad: BTreeSet<usize> = problems.iter().map(|p| p.line).collect();
+    lines(input)
+        .filter(|(n, _)| bad.contains(n))
+        .filter_map(|(n, bytes)| {
+            let json: Json = serde_json::from_slice(bytes).ok()?;
+            let id = json.get("id")?.as_str()?.to_string();
+            Some((id, n))
+        })
+        .collect()
+}
+
+/// The rule the hints about a file's shape repeat.
+const ONE_PER_LINE: &str = "the import format is JSON Lines: one complete JSON object per line";
+
+/// Whether a line is the start of an object that continues on the next lines.
+fn unfinished_object(bytes: &[u8], e: &RecordError) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    text.trim_start().starts_with('{')
+        && matches!(e, RecordError::Json(JsonError::Malformed(j)) if j.is_eof())
+}
+
+/// The message for a file whose first line shows it is not JSON Lines: a top-level array, or
+/// pretty-printed objects.
+fn wrong_shape(bytes: &[u8], e: &RecordError) -> Option<String> {
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.trim();
+    if text.starts_with('[') {
+        Some(format!(
+            "the input is a JSON array; {ONE_PER_LINE}, with no enclosing [ ] (`jq -c '.[]' FILE` writes an array so)"
+        ))
+    } else if unfinished_object(bytes, e) {
+        Some(format!(
+            "the input looks like pretty-printed JSON (an object over several lines); {ONE_PER_LINE} (`jq -c . FILE` writes it so)"
+        ))
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]

@@ -3,8 +3,10 @@
 //! [`Problem`] at its line. Nothing is appended here; the desk appends what the plan says.
 
 use super::import::{Problem, Record};
+use super::plan_desk::{DeskPlan, Verdict};
 use crate::error::{LedgerError, Result};
 use crate::intake::validate;
+use crate::intake::verdicts::{self, Decision};
 use crate::ledger::{Draft, Ledger};
 use crate::model::event::EventBody;
 use std::collections::BTreeMap;
@@ -59,17 +61,34 @@ pub enum PlanError {
 /// Decides, for records in order, which become events. Records are checked against the ledger
 /// and against each other; every problem is collected.
 pub fn plan(ledger: &Ledger, records: Vec<(usize, Record)>) -> Result<Plan, PlanError> {
+    plan_alongside(ledger, records, &BTreeMap::new())
+}
+
+/// [`plan`] for the sound lines of an input whose other lines were refused: `refused` holds the
+/// ids those lines give (id → line), and a record naming one of them is not reported as naming
+/// an unknown id: that problem is the refused line's, reported with it.
+pub fn plan_alongside(
+    ledger: &Ledger,
+    records: Vec<(usize, Record)>,
+    refused: &BTreeMap<String, usize>,
+) -> Result<Plan, PlanError> {
     let mut plan = Plan::default();
     let mut problems = Vec::new();
     let mut known: BTreeMap<String, Known> = BTreeMap::new();
     // Retractions and corrections made earlier in this file: target → (line, event body).
     let mut retracted: BTreeMap<String, (usize, String)> = BTreeMap::new();
     let mut superseded: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    // Aliases, source versions and withdrawals seen so far.
+    let mut desk = DeskPlan::default();
 
     let lookup =
         |known: &BTreeMap<String, Known>, id: &str| -> Result<Option<(String, bool, bool)>> {
             if let Some(k) = known.get(id) {
                 return Ok(Some((k.place(), k.is_source(), k.is_claim())));
+            }
+            if let Some(line) = refused.get(id) {
+                // Whatever it was meant to be, its line is refused already.
+                return Ok(Some((format!("line {line}"), true, true)));
             }
             Ok(ledger.find(id)?.map(|e| {
                 let k = Known::Ledger(e.seq, e.body);
@@ -77,12 +96,47 @@ pub fn plan(ledger: &Ledger, records: Vec<(usize, Record)>) -> Result<Plan, Plan
             }))
         };
 
+    let mut verdicts = verdicts::Earlier::default();
+
     for (line, record) in records {
         let mut problem = |message: String| problems.push(Problem { line, message });
+        if let Record::Review(_) | Record::Scale(_) | Record::Setting(_) = &record {
+            let (is_claim, retracted_at) = match &record {
+                Record::Review(r) => (
+                    lookup(&known, &r.claim)?.map(|(_, _, is_claim)| is_claim),
+                    match retracted.get(&r.claim) {
+                        Some((l, _)) => Some(format!("line {l}")),
+                        None => ledger
+                            .retraction_of(&r.claim)?
+                            .map(|e| format!("seq {}", e.seq)),
+                    },
+                ),
+                _ => (None, None),
+            };
+            match verdicts::decide(ledger, &mut verdicts, record, is_claim, retracted_at)? {
+                Decision::Unchanged => plan.unchanged.push(line),
+                Decision::Refused(message) => problem(message),
+                Decision::Append(record) => {
+                    let draft = Draft::from(*record);
+                    match validate::event(&draft.body) {
+                        Ok(()) => plan.appends.push((line, draft)),
+                        Err(p) => problem(validate::describe(&p)),
+                    }
+                }
+            }
+            continue;
+        }
         let id = match &record {
             Record::Source(s, _) => Some(s.id.clone()),
             Record::Claim(c) => Some(c.id.clone()),
-            Record::Retract(_) | Record::Dismissal(_) => None,
+            Record::Retract(_)
+            | Record::Dismissal(_)
+            | Record::Alias(_)
+            | Record::SourceVersion(..)
+            | Record::Withdrawal(_)
+            | Record::Review(_)
+            | Record::Scale(_)
+            | Record::Setting(_) => None,
         };
         if let Some(id) = &id {
             // Same id already in this file or in the ledger.
@@ -101,9 +155,14 @@ pub fn plan(ledger: &Ledger, records: Vec<(usize, Record)>) -> Result<Plan, Plan
                     continue;
                 }
                 Some((place, false)) => {
-                    problem(format!(
-                        "id '{id}' already exists at {place} with different content (records are immutable: retract it, or add a correction with 'supersedes')"
-                    ));
+                    problem(match &record {
+                        Record::Source(s, _) if source_text_changed(ledger, &known, s)? => format!(
+                            "source '{id}' already exists at {place} with a different archived text; a publisher's new version is recorded as a new version of the source: an import line {{\"type\":\"source-version\",\"source\":\"{id}\",\"text_file\":\"…\"}} or `factledger source revise {id} --text-file FILE`"
+                        ),
+                        _ => format!(
+                            "id '{id}' already exists at {place} with different content (records are immutable: retract it, or add a correction with 'supersedes')"
+                        ),
+                    });
                     continue;
                 }
                 None => {}
@@ -112,6 +171,43 @@ pub fn plan(ledger: &Ledger, records: Vec<(usize, Record)>) -> Result<Plan, Plan
         match &record {
             // Whether the flag exists is for the desk to say: flags are computed above intake.
             Record::Source(..) | Record::Dismissal(_) => {}
+            Record::Alias(_) | Record::SourceVersion(..) | Record::Withdrawal(_) => {
+                let (source, verdict) = match &record {
+                    Record::Alias(a) => (None, desk.alias(ledger, line, a)?),
+                    Record::SourceVersion(r, _) => (Some(&r.source), desk.version(ledger, r)?),
+                    Record::Withdrawal(w) => (Some(&w.source), desk.withdrawal(ledger, line, w)?),
+                    _ => unreachable!("matched above"),
+                };
+                if let Some(source) = source {
+                    let what = record.to_body().kind();
+                    match lookup(&known, source)? {
+                        None => {
+                            problem(format!(
+                                "{what} names source '{source}', which is not in the ledger or earlier in this file"
+                            ));
+                            continue;
+                        }
+                        Some((place, false, _)) => {
+                            problem(format!(
+                                "{what} names '{source}' as its source, but {place} is a claim, not a source"
+                            ));
+                            continue;
+                        }
+                        Some(_) => {}
+                    }
+                }
+                match verdict {
+                    Verdict::New => {}
+                    Verdict::Unchanged => {
+                        plan.unchanged.push(line);
+                        continue;
+                    }
+                    Verdict::Problem(m) => {
+                        problem(m);
+                        continue;
+                    }
+                }
+            }
             Record::Claim(c) => {
                 match lookup(&known, &c.source)? {
                     None => problem(format!(
@@ -151,6 +247,7 @@ pub fn plan(ledger: &Ledger, records: Vec<(usize, Record)>) -> Result<Plan, Plan
                     }
                 }
             }
+            Record::Review(_) | Record::Scale(_) | Record::Setting(_) => {}
             Record::Retract(r) => {
                 if lookup(&known, &r.target)?.is_none() {
                     problem(format!(
@@ -190,7 +287,14 @@ pub fn plan(ledger: &Ledger, records: Vec<(usize, Record)>) -> Result<Plan, Plan
                     superseded.insert(old.clone(), (line, c.id.clone()));
                 }
             }
-            Record::Source(..) | Record::Dismissal(_) => {}
+            Record::Source(..)
+            | Record::Dismissal(_)
+            | Record::Alias(_)
+            | Record::SourceVersion(..)
+            | Record::Withdrawal(_)
+            | Record::Review(_)
+            | Record::Scale(_)
+            | Record::Setting(_) => {}
         }
         if let Some(id) = id {
             known.insert(id, Known::File(line, record.clone()));
@@ -208,6 +312,33 @@ pub fn plan(ledger: &Ledger, records: Vec<(usize, Record)>) -> Result<Plan, Plan
     } else {
         Err(PlanError::Problems(problems))
     }
+}
+
+/// Whether source record `s` differs from the source already known under its id only in its
+/// archived text (the mistake of recording a publisher's edit as the source again).
+fn source_text_changed(
+    ledger: &Ledger,
+    known: &BTreeMap<String, Known>,
+    s: &crate::model::event::Source,
+) -> Result<bool> {
+    let before = match known.get(&s.id) {
+        Some(Known::File(_, Record::Source(b, _))) => Some(b.clone()),
+        Some(_) => None,
+        None => match ledger.find(&s.id)? {
+            Some(e) => match e.body {
+                EventBody::SourceRegistered(b) => Some(b),
+                _ => None,
+            },
+            None => None,
+        },
+    };
+    Ok(before.is_some_and(|b| {
+        b.text != s.text
+            && crate::model::event::Source {
+                text: s.text.clone(),
+                ..b
+            } == *s
+    }))
 }
 
 fn same_body(body: &EventBody, record: &Record) -> bool {

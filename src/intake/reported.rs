@@ -8,7 +8,7 @@
 //! running text.
 
 use crate::intake::regex;
-use crate::model::value::{Body, Tally};
+use crate::model::value::{Body, Outcome, Tally};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -17,12 +17,20 @@ pub const TALLY_FORMS: &str = "'93-18-65', '93 in favour, 18 against, 65 abstent
 '10 votes to 0, with 5 abstentions' or 'adopted 10-0-5', optionally after the body \
 ('UNGA 93-18-65', 'Security Council: 10 votes to 0, with 5 abstentions')";
 
+/// The forms a reported outcome may take, for messages.
+pub const OUTCOME_FORMS: &str = "phrases as reporters write them are read too, as in \
+'was adopted unanimously', 'adopted without a vote', 'failed to pass', 'not adopted', \
+'vetoed by the United States'";
+
 /// Why a reported value could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReportedError {
     /// The text is not a tally in any accepted form.
     #[error("'{0}' is not a tally in an accepted form: write {forms}", forms = TALLY_FORMS)]
     Unrecognised(String),
+    /// The text is not an outcome in any accepted form.
+    #[error("'{0}' is not an outcome (adopted, rejected, vetoed); {forms}", forms = OUTCOME_FORMS)]
+    Outcome(String),
     /// The counts fit both bodies, so the body must be named.
     #[error("'{text}' gives {total} votes in all, which could be the Security Council or the General Assembly; name the body first, as in 'UNSC {counts}' or 'General Assembly: {counts}'")]
     NeedsBody {
@@ -257,6 +265,48 @@ fn split_body(s: &str) -> (Option<Body>, &str) {
     (None, s)
 }
 
+/// Reads an outcome as a reporter writes it: the word itself in any case (`Adopted`), after
+/// `was`/`has been` and the like (`the draft was adopted`), with what follows it
+/// (`adopted unanimously`, `adopted by 10 votes to 0`, `vetoed by Russia`), or said the other way
+/// (`failed to pass`, `not adopted`, `voted down`).
+pub fn parse_outcome(input: &str) -> Result<Outcome, ReportedError> {
+    let unreadable = || ReportedError::Outcome(crate::model::value::collapse(input));
+    let text = crate::model::value::collapse(input)
+        .to_lowercase()
+        .trim_end_matches(['.', '!'])
+        .to_string();
+    let mut words: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
+    // Who and how it was: "the draft resolution was", "it has been".
+    const SUBJECTS: [&str; 6] = ["the", "draft", "resolution", "text", "it", "motion"];
+    const AUXILIARIES: [&str; 6] = ["was", "is", "were", "has", "had", "been"];
+    while words.first().is_some_and(|w| SUBJECTS.contains(w)) {
+        words.remove(0);
+    }
+    while words.first().is_some_and(|w| AUXILIARIES.contains(w)) {
+        words.remove(0);
+    }
+    let phrase = words.join(" ");
+    let starts = |p: &str| phrase == p || phrase.starts_with(&format!("{p} "));
+    if [
+        "not adopted",
+        "failed",
+        "defeated",
+        "voted down",
+        "rejected",
+    ]
+    .iter()
+    .any(|p| starts(p))
+    {
+        Ok(Outcome::Rejected)
+    } else if starts("vetoed") {
+        Ok(Outcome::Vetoed)
+    } else if starts("adopted") && !phrase.contains(" not ") {
+        Ok(Outcome::Adopted)
+    } else {
+        Err(unreadable())
+    }
+}
+
 /// Reads a tally as a reporter writes it. See [`TALLY_FORMS`].
 pub fn parse_tally(input: &str) -> Result<Tally, ReportedError> {
     let text = crate::model::value::collapse(input);
@@ -391,5 +441,37 @@ mod tests {
         assert_eq!(number("none"), Some(0));
         assert_eq!(number("Fifteen"), Some(15));
         assert_eq!(number("12345"), None);
+    }
+
+    #[test]
+    fn outcomes_read_as_reporters_write_them() {
+        for (text, want) in [
+            ("Adopted", Outcome::Adopted),
+            ("was adopted unanimously", Outcome::Adopted),
+            (
+                "The draft resolution was adopted by 10 votes to 0.",
+                Outcome::Adopted,
+            ),
+            ("adopted without a vote", Outcome::Adopted),
+            ("VETOED by the Russian Federation", Outcome::Vetoed),
+            ("failed to pass", Outcome::Rejected),
+            ("it was not adopted", Outcome::Rejected),
+            ("voted down", Outcome::Rejected),
+            ("rejected", Outcome::Rejected),
+        ] {
+            assert_eq!(parse_outcome(text), Ok(want), "{text}");
+        }
+        for text in [
+            "passed",
+            "adoptedly",
+            "maybe adopted",
+            "adopted? not at all",
+        ] {
+            let e = parse_outcome(text).unwrap_err().to_string();
+            assert!(
+                e.contains("is not an outcome (adopted, rejected, vetoed); phrases"),
+                "{e}"
+            );
+        }
     }
 }

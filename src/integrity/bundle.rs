@@ -11,7 +11,7 @@ use crate::integrity::log_check::{describe_key, CheckError, Verifier};
 use crate::integrity::merkle::{Blake3Hasher, MerkleBuilder};
 use crate::integrity::proof::{event_from_json, event_json};
 use crate::ledger::Ledger;
-use crate::model::event::{hex, parse_hash, Event, EventBody, Hash, PublicKey};
+use crate::model::event::{hex, parse_hash, Event, Hash, PublicKey};
 use crate::projection;
 use serde_json::{json, Value as Json};
 use std::collections::BTreeMap;
@@ -85,10 +85,8 @@ pub fn export(
     let mut lines = 1;
     for e in ledger.events(1) {
         let e = e?;
-        if let EventBody::SourceRegistered(s) = &e.body {
-            if let Some(t) = &s.text {
-                texts.insert(t.hash, t.len);
-            }
+        if let Some((_, t)) = e.body.archived_text() {
+            texts.insert(t.hash, t.len);
         }
         writeln!(out, "{}", event_line(&e)).map_err(io)?;
         lines += 1;
@@ -247,10 +245,8 @@ pub fn verify_at(input: &[u8], now: Option<i64>) -> Result<VerifiedBundle, Bundl
                     Err(CheckError::Problem(p)) => return fail(n, Some(e.seq), p.to_string()),
                     Err(CheckError::Ledger(e)) => return Err(e.into()),
                 }
-                if let EventBody::SourceRegistered(s) = &e.body {
-                    if let Some(t) = &s.text {
-                        wanted_texts.insert(t.hash, t.len);
-                    }
+                if let Some((_, t)) = e.body.archived_text() {
+                    wanted_texts.insert(t.hash, t.len);
                 }
                 merkle.push(&e.hash);
                 events.push(e);
@@ -614,7 +610,7 @@ pub fn import(ledger: &mut Ledger, bundle: VerifiedBundle) -> Result<u64, Import
 mod tests {
     use super::*;
     use crate::model::event::tests::bare_source;
-    use crate::model::event::{Source, TextRef, ZERO_HASH};
+    use crate::model::event::{EventBody, Source, TextRef, ZERO_HASH};
 
     /// A two-source bundle with two archived texts, as `render` writes it.
     fn sample() -> String {

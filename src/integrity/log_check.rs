@@ -362,30 +362,25 @@ pub fn verify_log(ledger: &Ledger, mut progress: impl FnMut(u64)) -> Result<LogR
             Err(CheckError::Ledger(e)) => return Err(e),
         }
         counts.push((texts, v.signed_events));
-        if let EventBody::SourceRegistered(s) = &event.body {
-            if let Some(t) = &s.text {
-                let problem = match ledger.text(&t.hash) {
-                    Ok(Some(text)) if text.len() as u64 == t.len => None,
-                    Ok(Some(_)) => Some((
-                        "text-mismatch",
-                        format!("archived text of source '{}' has the wrong length", s.id),
-                    )),
-                    Ok(None) => Some((
-                        "missing-text",
-                        format!(
-                            "archived text {} of source '{}' is missing",
-                            hex(&t.hash),
-                            s.id
-                        ),
-                    )),
-                    Err(e) => Some(("text-mismatch", format!("source '{}': {e}", s.id))),
-                };
-                match problem {
-                    None => texts += 1,
-                    Some((code, message)) => {
-                        let r = fail(&v, texts, seq, code, message);
-                        return finish(&v, &counts, seq, r);
-                    }
+        // A source's registered text, or a new version's.
+        if let Some((id, t)) = event.body.archived_text() {
+            let problem = match ledger.text(&t.hash) {
+                Ok(Some(text)) if text.len() as u64 == t.len => None,
+                Ok(Some(_)) => Some((
+                    "text-mismatch",
+                    format!("archived text of source '{id}' has the wrong length"),
+                )),
+                Ok(None) => Some((
+                    "missing-text",
+                    format!("archived text {} of source '{id}' is missing", hex(&t.hash)),
+                )),
+                Err(e) => Some(("text-mismatch", format!("source '{id}': {e}"))),
+            };
+            match problem {
+                None => texts += 1,
+                Some((code, message)) => {
+                    let r = fail(&v, texts, seq, code, message);
+                    return finish(&v, &counts, seq, r);
                 }
             }
         }

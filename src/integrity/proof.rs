@@ -16,6 +16,7 @@ use crate::integrity::signing::{self, AuthorityError};
 use crate::ledger::Ledger;
 use crate::model::event::{hex, parse_hash, DecodeError, Event, EventBody, Hash};
 use crate::projection;
+use crate::projection::verdicts;
 use crate::provenance;
 use serde::Serialize;
 use serde_json::{json, Value as Json};
@@ -259,6 +260,11 @@ pub struct EvidenceFile {
     pub primary_sources: std::collections::BTreeSet<String>,
     /// Whether the chain reaches a live primary source.
     pub reaches_primary: bool,
+    /// The claim's reviews, oldest first, then the declarations of the scales they use (the
+    /// built-in default needs none), each with its inclusion proof; absent when the claim has
+    /// no review.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reviews: Vec<EvidenceEvent>,
     /// The checkpoint's root, hex.
     pub root: String,
     /// The archived texts of the sources, by hash and length.
@@ -331,18 +337,24 @@ pub fn evidence(
             }
         }
     }
-    let mut items = Vec::new();
-    for e in &events {
-        if e.seq > size {
-            return Err(ProofError::NewerThanCheckpoint { seq: e.seq, size });
+    let prove = |events: &[Event]| -> Result<Vec<EvidenceEvent>, ProofError> {
+        let mut items = Vec::new();
+        for e in events {
+            if e.seq > size {
+                return Err(ProofError::NewerThanCheckpoint { seq: e.seq, size });
+            }
+            let proof =
+                inclusion_proof::<Blake3Hasher>(&hashes, LeafIndex(e.seq - 1), TreeSize(size))?;
+            items.push(EvidenceEvent {
+                event: e.to_json(),
+                proof: proof.to_hex_vec(),
+                record: hex(&e.to_record()),
+            });
         }
-        let proof = inclusion_proof::<Blake3Hasher>(&hashes, LeafIndex(e.seq - 1), TreeSize(size))?;
-        items.push(EvidenceEvent {
-            event: e.to_json(),
-            proof: proof.to_hex_vec(),
-            record: hex(&e.to_record()),
-        });
-    }
+        Ok(items)
+    };
+    let items = prove(&events)?;
+    let reviews = prove(&review_events(ledger, &t, claim_id)?)?;
     let live = projection::claim(&t, claim_id)?
         .map(|c| projection::liveness(&t, &c))
         .transpose()?
@@ -354,11 +366,108 @@ pub fn evidence(
         events: items,
         primary_sources: chain.primary_sources.clone(),
         reaches_primary: chain.reaches_primary(),
+        reviews,
         root: hex(&checkpoint.root),
         texts,
         tree_size: size,
         kind: "evidence",
     })
+}
+
+/// The events of a claim's reviews, oldest first, then the latest declaration of each declared
+/// scale they use.
+fn review_events(
+    ledger: &Ledger,
+    t: &dyn projection::Tables,
+    claim_id: &str,
+) -> Result<Vec<Event>, ProofError> {
+    let reviews = verdicts::reviews_of(t, claim_id)?;
+    let mut scale_seqs = std::collections::BTreeSet::new();
+    for r in &reviews {
+        if let Some(s) = verdicts::scale(t, &r.review.scale)? {
+            if s.seq > 0 {
+                scale_seqs.insert(s.seq);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for seq in reviews.iter().map(|r| r.seq).chain(scale_seqs) {
+        out.extend(ledger.event(seq)?);
+    }
+    Ok(out)
+}
+
+/// Checks an evidence file's `reviews` (absent in files made before reviews, or for a claim with
+/// none): every event included in the tree, each a review of the claim or the declaration of a
+/// scale one of them uses, every rating on its scale. Returns what was checked, or `None`.
+fn check_reviews(
+    v: &Json,
+    claim_id: &str,
+    size: u64,
+    root_hash: &Hash,
+) -> Result<Option<String>, InvalidProof> {
+    use InvalidProof::Malformed;
+    let Some(items) = v.get("reviews") else {
+        return Ok(None);
+    };
+    let items = items
+        .as_array()
+        .ok_or(Malformed("'reviews' must be an array"))?;
+    let mut reviews = Vec::new();
+    let mut scales = Vec::new();
+    for item in items {
+        let e = event_from_json(item)?;
+        let proof = InclusionProof::from_hex_vec(&path_field(item, "proof")?)?;
+        verify_inclusion::<Blake3Hasher>(
+            &e.hash,
+            LeafIndex(e.seq.wrapping_sub(1)),
+            TreeSize(size),
+            &proof,
+            root_hash,
+        )
+        .map_err(|source| InvalidProof::NotIncluded { seq: e.seq, source })?;
+        match e.body {
+            EventBody::ClaimReviewed(r) if r.claim == claim_id => {
+                reviews.push((e.seq, e.author, r))
+            }
+            EventBody::ScaleDeclared(s) => scales.push((e.seq, s)),
+            _ => return Err(InvalidProof::NotAReview { seq: e.seq }),
+        }
+    }
+    for (seq, s) in &scales {
+        if !reviews.iter().any(|(_, _, r)| r.scale == s.name) {
+            return Err(InvalidProof::NotAReview { seq: *seq });
+        }
+    }
+    for (seq, _, r) in &reviews {
+        let scale = if r.scale == verdicts::DEFAULT_SCALE {
+            verdicts::default_scale()
+        } else {
+            match scales.iter().find(|(_, s)| s.name == r.scale) {
+                Some((_, s)) => s.clone(),
+                None => return Err(InvalidProof::NotAReview { seq: *seq }),
+            }
+        };
+        if scale.step(&r.rating).is_none() {
+            return Err(InvalidProof::NotAReview { seq: *seq });
+        }
+    }
+    let current = reviews
+        .iter()
+        .rev()
+        .find(|(_, _, r)| r.organisation.is_none());
+    let verdict = match current {
+        Some((seq, author, r)) => format!(
+            "the desk's current verdict is '{}' on scale '{}' (seq {seq}, by {author})",
+            r.rating, r.scale
+        ),
+        None => "none of them is the desk's own".into(),
+    };
+    Ok(Some(format!(
+        "{} review(s) of claim '{claim_id}' and {} scale declaration(s) are included in the same tree; {verdict}",
+        reviews.len(),
+        scales.len()
+    )))
 }
 
 /// Why a proof or evidence file does not prove what it says: the first element that fails.
@@ -455,6 +564,13 @@ pub enum InvalidProof {
     TextDiffers {
         /// The source the text names.
         source_id: String,
+    },
+    /// An event among an evidence file's reviews that is not a review of its claim, nor the
+    /// declaration of a scale one of them uses, or a review whose rating its scale lacks.
+    #[error("event seq {seq} among the reviews is not a review of the claim on an included scale, nor a scale one of them uses")]
+    NotAReview {
+        /// The event's seq.
+        seq: u64,
     },
     /// A listed primary source that is not an included primary source.
     #[error("'{id}' is listed as a primary source but no included primary source has that id")]
@@ -731,6 +847,7 @@ pub(crate) fn verify_file(
                 seen.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", "),
                 texts.len()
             ));
+            checked.extend(check_reviews(v, claim_id, size, &root_hash)?);
         }
         other => return Err(InvalidProof::UnknownType(other.to_string())),
     }

@@ -471,6 +471,16 @@ impl EventBody {
         }
     }
 
+    /// The archived text this event brings, if any, with the source it belongs to: a source's
+    /// registered text or a new version's.
+    pub fn archived_text(&self) -> Option<(&str, &TextRef)> {
+        match self {
+            EventBody::SourceRegistered(s) => s.text.as_ref().map(|t| (s.id.as_str(), t)),
+            EventBody::SourceRevised(r) => r.text.as_ref().map(|t| (r.source.as_str(), t)),
+            _ => None,
+        }
+    }
+
     /// The id this event introduces, if any.
     pub fn id(&self) -> Option<&str> {
         match self {

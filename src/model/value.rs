@@ -189,7 +189,7 @@ pub fn text_key(s: &str) -> String {
 }
 
 /// Canonical member names: aliases reports use, mapped to the UN's short names.
-const MEMBER_ALIASES: &[(&str, &str)] = &[
+pub(crate) const MEMBER_ALIASES: &[(&str, &str)] = &[
     ("us", "United States"),
     ("u.s.", "United States"),
     ("u.s", "United States"),

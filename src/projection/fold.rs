@@ -5,13 +5,17 @@
 //! summary computes is the digest of the tables a replay fills.
 
 use super::queries::{author, claim, source};
-use super::state::{AuthorState, ClaimStateRef, DismissalState, SourceStateRef};
+use super::state::{AliasState, DismissalState, VersionState, WithdrawalState};
+use super::state::{AuthorState, ClaimStateRef, SourceStateRef};
 use super::tables::{
-    Table, TablesMut, AUTHORS, CITED_BY, CLAIMS, DISMISSALS, SOURCES, SOURCE_CLAIMS, SUBJECTS,
+    Table, TablesMut, ALIASES, AUTHORS, CITED_BY, CLAIMS, DISMISSALS, SOURCES, SOURCE_CLAIMS,
+    SOURCE_VERSIONS, SUBJECTS, SUBJECT_NAMES, WITHDRAWALS,
 };
 use super::{encode, key};
 use crate::error::Result;
-use crate::model::event::{Claim, Event, EventBody, PublicKey, Source};
+use crate::model::event::{
+    Claim, Event, EventBody, PublicKey, Source, SourceRevision, SubjectAlias, Withdrawal,
+};
 
 /// What becomes of an existing claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +45,16 @@ pub trait Changes {
     fn revoke(&mut self, name: &str, at: u64) -> Result<bool>;
     /// Flag `flag` is dismissed at `at` for `reason` (a later dismissal replaces an earlier).
     fn dismiss(&mut self, flag: &str, reason: &str, at: u64) -> Result<()>;
+    /// Another name for a subject, recorded at `seq` (a later alias of the same name replaces
+    /// it).
+    fn alias(&mut self, seq: u64, alias: &SubjectAlias) -> Result<()>;
+    /// A new version of a source, recorded at `seq`.
+    fn revise_source(&mut self, seq: u64, revision: &SourceRevision) -> Result<()>;
+    /// A publisher's withdrawal of a source, recorded at `seq` (a later one replaces it).
+    fn withdraw_source(&mut self, seq: u64, withdrawal: &Withdrawal) -> Result<()>;
+    /// An entry that depends on its event alone (a review, a scale, a setting), replacing any
+    /// earlier entry under its key.
+    fn put_entry(&mut self, table: Table, key: Vec<u8>, value: Vec<u8>) -> Result<()>;
 }
 
 /// Folds one event into `changes`. Pure: what the event says happened, happened; no checks.
@@ -62,14 +76,15 @@ pub fn fold<C: Changes + ?Sized>(changes: &mut C, event: &Event) -> Result<()> {
             Ok(())
         }
         EventBody::FlagDismissed(d) => changes.dismiss(&d.flag, &d.reason, event.seq),
-        // The desk's later events (aliases, source versions, withdrawals, reviews, scales,
-        // settings) change no table of this projection version.
-        EventBody::SubjectAliased(_)
-        | EventBody::SourceRevised(_)
-        | EventBody::SourceWithdrawn(_)
-        | EventBody::ClaimReviewed(_)
+        EventBody::SubjectAliased(a) => changes.alias(event.seq, a),
+        EventBody::SourceRevised(r) => changes.revise_source(event.seq, r),
+        EventBody::SourceWithdrawn(w) => changes.withdraw_source(event.seq, w),
+        EventBody::ClaimReviewed(_)
         | EventBody::ScaleDeclared(_)
-        | EventBody::SettingRecorded(_) => Ok(()),
+        | EventBody::SettingRecorded(_) => match super::verdicts::entry(event) {
+            Some((table, k, v)) => changes.put_entry(table, k, v),
+            None => Ok(()),
+        },
     }
 }
 
@@ -117,6 +132,42 @@ pub(super) fn cited_by_keys(s: &Source) -> Vec<Vec<u8>> {
     keys
 }
 
+/// A subject spelling's key in [`SUBJECT_NAMES`].
+pub(super) fn subject_name_key(subject: &str) -> Vec<u8> {
+    key(&[&super::aliases::subject_key(subject), subject])
+}
+
+/// An alias's entry in [`ALIASES`], under the alias's subject key.
+pub(super) fn alias_entry(seq: u64, a: &SubjectAlias) -> (Vec<u8>, Vec<u8>) {
+    let state = AliasState {
+        seq,
+        alias: a.alias.clone(),
+        subject: a.subject.clone(),
+    };
+    (
+        super::aliases::subject_key(&a.alias).into_bytes(),
+        encode(&state),
+    )
+}
+
+/// A source version's entry in [`SOURCE_VERSIONS`].
+pub(super) fn version_entry(seq: u64, r: &SourceRevision) -> (Vec<u8>, Vec<u8>) {
+    let state = VersionState {
+        seq,
+        revision: r.clone(),
+    };
+    (key(&[&r.source, &format!("{seq:020}")]), encode(&state))
+}
+
+/// A withdrawal's entry in [`WITHDRAWALS`].
+pub(super) fn withdrawal_entry(seq: u64, w: &Withdrawal) -> (Vec<u8>, Vec<u8>) {
+    let state = WithdrawalState {
+        seq,
+        reason: w.reason.clone(),
+    };
+    (w.source.as_bytes().to_vec(), encode(&state))
+}
+
 /// An author's entry in [`AUTHORS`].
 pub(super) fn author_entry(name: &str, state: &AuthorState) -> (Vec<u8>, Vec<u8>) {
     (name.as_bytes().to_vec(), encode(state))
@@ -147,6 +198,10 @@ impl Changes for Writer<'_> {
     fn add_claim(&mut self, seq: u64, c: &Claim) -> Result<()> {
         for (table, k, v) in claim_entries(seq, c) {
             self.0.put_new(table, k, v)?;
+        }
+        let k = subject_name_key(&c.subject);
+        if self.0.get(SUBJECT_NAMES, &k)?.is_none() {
+            self.0.put_new(SUBJECT_NAMES, k, Vec::new())?;
         }
         Ok(())
     }
@@ -201,6 +256,25 @@ impl Changes for Writer<'_> {
         };
         let (k, v) = dismissal_entry(flag, &state);
         self.0.put(DISMISSALS, k, Some(v))
+    }
+
+    fn alias(&mut self, seq: u64, a: &SubjectAlias) -> Result<()> {
+        let (k, v) = alias_entry(seq, a);
+        self.0.put(ALIASES, k, Some(v))
+    }
+
+    fn revise_source(&mut self, seq: u64, r: &SourceRevision) -> Result<()> {
+        let (k, v) = version_entry(seq, r);
+        self.0.put_new(SOURCE_VERSIONS, k, v)
+    }
+
+    fn withdraw_source(&mut self, seq: u64, w: &Withdrawal) -> Result<()> {
+        let (k, v) = withdrawal_entry(seq, w);
+        self.0.put(WITHDRAWALS, k, Some(v))
+    }
+
+    fn put_entry(&mut self, table: Table, key: Vec<u8>, value: Vec<u8>) -> Result<()> {
+        self.0.put(table, key, Some(value))
     }
 }
 
@@ -268,6 +342,22 @@ mod tests {
         }
         fn dismiss(&mut self, flag: &str, reason: &str, at: u64) -> Result<()> {
             self.0.push(format!("dismiss {flag} {at} {reason}"));
+            Ok(())
+        }
+        fn alias(&mut self, seq: u64, a: &SubjectAlias) -> Result<()> {
+            self.0.push(format!("alias {seq} {}", a.alias));
+            Ok(())
+        }
+        fn revise_source(&mut self, seq: u64, r: &SourceRevision) -> Result<()> {
+            self.0.push(format!("revise_source {seq} {}", r.source));
+            Ok(())
+        }
+        fn withdraw_source(&mut self, seq: u64, w: &Withdrawal) -> Result<()> {
+            self.0.push(format!("withdraw_source {seq} {}", w.source));
+            Ok(())
+        }
+        fn put_entry(&mut self, table: Table, _: Vec<u8>, _: Vec<u8>) -> Result<()> {
+            self.0.push(format!("put_entry {table}"));
             Ok(())
         }
     }

@@ -20,17 +20,22 @@
 //! - [`summary`] — the digest and counts of a replay without holding the tables;
 //! - [`queries`] — reads: a claim, a source, a subject's claims, who cites what.
 //! - [`facts`] — the fact state per subject and predicate: live claims, values, agreement.
+//! - [`verdicts`] — reviews of claims, rating scales and ledger settings.
 
 use crate::error::{LedgerError, Result};
 use bincode::{Decode, Encode};
 
+pub mod aliases;
 pub mod digest;
 pub mod facts;
 pub mod fold;
+pub mod published;
 pub mod queries;
 pub mod state;
 pub mod summary;
 pub mod tables;
+pub mod verdicts;
+pub mod versions;
 
 pub use crate::store::Visit;
 pub use digest::Meta;
@@ -38,17 +43,21 @@ pub use digest::{scan_digest, Digest, Digesting};
 pub use fold::{apply, fold, Changes, Fate};
 pub use queries::*;
 pub use state::Liveness;
-pub use state::{AuthorState, ClaimState, DismissalState, SourceState};
+pub use state::{
+    AliasState, AuthorState, ClaimState, DismissalState, SourceState, VersionState, WithdrawalState,
+};
 pub use summary::replay_summary;
 pub use summary::Summary;
 pub(crate) use tables::TABLES;
 pub use tables::{
-    MemTables, Overlay, Table, Tables, TablesMut, AUTHORS, CLAIMS, DISMISSALS, SOURCES, SUBJECTS,
+    MemTables, Overlay, Table, Tables, TablesMut, ALIASES, AUTHORS, CLAIMS, DISMISSALS, SOURCES,
+    SOURCE_VERSIONS, SUBJECTS, SUBJECT_NAMES, WITHDRAWALS,
 };
 
 /// Version of the projection's table layout; a mismatch means rebuild. 3: claim states hold the
-/// claim's claimant and excerpt.
-pub(crate) const PROJECTION_VERSION: u8 = 3;
+/// claim's claimant and excerpt. 4: subject aliases, source versions and withdrawals. 5: reviews,
+/// scales and settings (p_reviews, p_scales, p_settings).
+pub(crate) const PROJECTION_VERSION: u8 = 5;
 /// blake3 derive-key context for projection entry hashes.
 pub(crate) const ENTRY_CONTEXT: &str = "factledger v1 projection entry";
 /// Name of the projection's meta record in the store (see [`Meta`]).

@@ -128,6 +128,22 @@ pub fn subject_claims(t: &dyn Tables, subject: &str) -> Result<Vec<ClaimState>> 
     }
 }
 
+/// Every predicate any claim in the ledger uses (retracted and superseded claims too), read from
+/// the subject table's keys alone.
+pub fn predicates(t: &dyn Tables) -> Result<std::collections::BTreeSet<String>> {
+    let mut out = std::collections::BTreeSet::new();
+    t.for_each_entry(SUBJECTS, &mut |k, _| {
+        let mut parts = k.split(|&b| b == 0);
+        if let Some(p) = parts.nth(1) {
+            if !out.contains(&*String::from_utf8_lossy(p)) {
+                out.insert(String::from_utf8_lossy(p).into_owned());
+            }
+        }
+        true
+    })?;
+    Ok(out)
+}
+
 /// Every subject with at least one claim, in order, visited one at a time.
 pub fn for_each_subject(t: &dyn Tables, visit: &mut dyn FnMut(&str) -> Result<()>) -> Result<()> {
     let mut last: Option<Vec<u8>> = None;

@@ -1,7 +1,7 @@
 //! What the projection's entries hold: the state of a claim, a source, an author, and why a
 //! claim is or is not live.
 
-use crate::model::event::{Claim, Source};
+use crate::model::event::{Claim, Source, SourceRevision};
 use bincode::{Decode, Encode};
 
 /// An author's authorisation.
@@ -46,6 +46,35 @@ pub struct SourceState {
     pub source: Source,
     /// Seq of the retraction, if retracted.
     pub retracted_at: Option<u64>,
+}
+
+/// Another name for a subject.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct AliasState {
+    /// Seq of the `SubjectAliased` event.
+    pub seq: u64,
+    /// The alias as written.
+    pub alias: String,
+    /// The subject it names, as written.
+    pub subject: String,
+}
+
+/// A later version of a source.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct VersionState {
+    /// Seq of the `SourceRevised` event.
+    pub seq: u64,
+    /// The revision as recorded.
+    pub revision: SourceRevision,
+}
+
+/// A publisher's withdrawal of a source.
+#[derive(Debug, Clone, PartialEq, Eq, Encode, Decode)]
+pub struct WithdrawalState {
+    /// Seq of the `SourceWithdrawn` event.
+    pub seq: u64,
+    /// The reason given.
+    pub reason: String,
 }
 
 impl ClaimState {

@@ -8,9 +8,14 @@
 use super::digest::Digest;
 use super::fold::{self, claim_entries, claim_state_entry, source_entry, Changes, Fate};
 use super::state::{ClaimStateRef, Liveness, SourceStateRef};
-use super::tables::{MemTables, TablesMut, CITED_BY, SOURCES, SUBJECTS, TABLES};
+use super::tables::{
+    MemTables, Table, TablesMut, ALIASES, CITED_BY, SOURCES, SOURCE_VERSIONS, SUBJECTS,
+    SUBJECT_NAMES, TABLES, WITHDRAWALS,
+};
 use crate::error::{LedgerError, Result};
-use crate::model::event::{Claim, Event, EventBody, PublicKey, Source};
+use crate::model::event::{
+    Claim, Event, EventBody, PublicKey, Source, SourceRevision, SubjectAlias, Withdrawal,
+};
 use std::collections::{HashMap, HashSet};
 
 /// What a replay implies, computed without holding the projection: its digest and counts.
@@ -53,8 +58,11 @@ struct SummaryFold<'r> {
     sources: HashMap<Box<str>, (u32, u64, Option<u64>)>,
     source_ids: Vec<Box<str>>,
     subjects: HashSet<Box<str>>,
-    /// Authors and dismissals are few: kept as tables, by the table writer.
+    /// Authors, dismissals, reviews, scales and settings are few: kept as tables, by the table writer.
     authors: MemTables,
+    /// Entries a later event may replace (aliases, withdrawals: few), as last written, so the
+    /// replaced entry leaves the digest.
+    replaceable: HashMap<(Table, Vec<u8>), Vec<u8>>,
     reread: &'r mut dyn FnMut(u64) -> Result<Event>,
 }
 
@@ -75,6 +83,14 @@ impl SummaryFold<'_> {
             claim: c,
             retracted_at: slot.retracted_at,
             superseded_by: slot.superseded_by.as_deref(),
+        }
+    }
+
+    /// Sets an entry a later event may replace: the old one leaves the digest.
+    fn replace(&mut self, table: Table, key: Vec<u8>, value: Vec<u8>) {
+        self.digest.add(table, &key, &value);
+        if let Some(old) = self.replaceable.insert((table, key.clone()), value) {
+            self.digest.remove(table, &key, &old);
         }
     }
 
@@ -144,6 +160,8 @@ impl Changes for SummaryFold<'_> {
         self.claims.insert(c.id.as_str().into(), slot);
         if !self.subjects.contains(c.subject.as_str()) {
             self.subjects.insert(c.subject.as_str().into());
+            self.digest
+                .add(SUBJECT_NAMES, &fold::subject_name_key(&c.subject), &[]);
         }
         Ok(())
     }
@@ -213,6 +231,29 @@ impl Changes for SummaryFold<'_> {
     fn dismiss(&mut self, flag: &str, reason: &str, at: u64) -> Result<()> {
         authors(&mut self.authors).dismiss(flag, reason, at)
     }
+
+    fn alias(&mut self, seq: u64, a: &SubjectAlias) -> Result<()> {
+        let (k, v) = fold::alias_entry(seq, a);
+        self.replace(ALIASES, k, v);
+        Ok(())
+    }
+
+    fn revise_source(&mut self, seq: u64, r: &SourceRevision) -> Result<()> {
+        let (k, v) = fold::version_entry(seq, r);
+        self.digest.add(SOURCE_VERSIONS, &k, &v);
+        Ok(())
+    }
+
+    fn withdraw_source(&mut self, seq: u64, w: &Withdrawal) -> Result<()> {
+        let (k, v) = fold::withdrawal_entry(seq, w);
+        self.replace(WITHDRAWALS, k, v);
+        Ok(())
+    }
+
+    /// Reviews, scales and settings are few next to claims: kept as tables, like the authors.
+    fn put_entry(&mut self, table: Table, key: Vec<u8>, value: Vec<u8>) -> Result<()> {
+        authors(&mut self.authors).put_entry(table, key, value)
+    }
 }
 
 /// The table writer over the summary's author tables.
@@ -242,6 +283,7 @@ where
         source_ids: Vec::new(),
         subjects: HashSet::new(),
         authors: MemTables::default(),
+        replaceable: HashMap::new(),
         reread,
     };
     let mut reached = 0;

@@ -26,11 +26,27 @@ pub enum Table {
     Authors,
     /// Flag id → dismissal state: flags a desk has dismissed, with why.
     Dismissals,
+    /// Normalised alias (see [`super::aliases::subject_key`]) → alias state: another name
+    /// for a subject.
+    Aliases,
+    /// `source id \0 seq (20 digits)` → version state: the later versions of a source, in order.
+    SourceVersions,
+    /// Source id → withdrawal state: the publisher withdrew the source.
+    Withdrawals,
+    /// `subject key \0 subject as written` → empty: the spellings of a subject that hold claims,
+    /// under the key case- and spacing-insensitive lookup uses.
+    SubjectNames,
+    /// `claim id \0 seq` (20 decimal digits) → review state: every verdict on a claim, in order.
+    Reviews,
+    /// Scale name → scale state: the latest declaration of each rating scale.
+    Scales,
+    /// Setting key → setting state: the latest value of each ledger setting.
+    Settings,
 }
 
 impl Table {
     /// All tables, in digest order (and the order of the enum).
-    pub(crate) const ALL: [Table; 7] = [
+    pub(crate) const ALL: [Table; 14] = [
         Table::Claims,
         Table::Sources,
         Table::Subjects,
@@ -38,6 +54,13 @@ impl Table {
         Table::CitedBy,
         Table::Authors,
         Table::Dismissals,
+        Table::Aliases,
+        Table::SourceVersions,
+        Table::Withdrawals,
+        Table::SubjectNames,
+        Table::Reviews,
+        Table::Scales,
+        Table::Settings,
     ];
 
     /// The table's name: its keyspace in the store and its part of every entry hash.
@@ -50,6 +73,13 @@ impl Table {
             Table::CitedBy => "p_cited_by",
             Table::Authors => "p_authors",
             Table::Dismissals => "p_dismissals",
+            Table::Aliases => "p_aliases",
+            Table::SourceVersions => "p_source_versions",
+            Table::Withdrawals => "p_withdrawals",
+            Table::SubjectNames => "p_subject_names",
+            Table::Reviews => "p_reviews",
+            Table::Scales => "p_scales",
+            Table::Settings => "p_settings",
         }
     }
 
@@ -57,8 +87,20 @@ impl Table {
     /// bucket for tables read by id.
     pub const fn grouping(self) -> Grouping {
         match self {
-            Table::Subjects | Table::SourceClaims | Table::CitedBy => Grouping::FirstPart,
-            Table::Claims | Table::Sources | Table::Authors | Table::Dismissals => Grouping::Hashed,
+            Table::Subjects
+            | Table::SourceClaims
+            | Table::CitedBy
+            | Table::SourceVersions
+            | Table::SubjectNames
+            | Table::Reviews => Grouping::FirstPart,
+            Table::Claims
+            | Table::Sources
+            | Table::Authors
+            | Table::Dismissals
+            | Table::Aliases
+            | Table::Withdrawals
+            | Table::Scales
+            | Table::Settings => Grouping::Hashed,
         }
     }
 
@@ -97,8 +139,22 @@ pub(crate) const CITED_BY: Table = Table::CitedBy;
 pub const AUTHORS: Table = Table::Authors;
 /// Flag id → dismissal state.
 pub const DISMISSALS: Table = Table::Dismissals;
+/// Normalised alias → alias state.
+pub const ALIASES: Table = Table::Aliases;
+/// `source id \0 seq` → version state.
+pub const SOURCE_VERSIONS: Table = Table::SourceVersions;
+/// Source id → withdrawal state.
+pub const WITHDRAWALS: Table = Table::Withdrawals;
+/// `subject key \0 subject` → empty.
+pub const SUBJECT_NAMES: Table = Table::SubjectNames;
+/// `claim id \0 seq` → review state.
+pub const REVIEWS: Table = Table::Reviews;
+/// Scale name → scale state.
+pub const SCALES: Table = Table::Scales;
+/// Setting key → setting state.
+pub const SETTINGS: Table = Table::Settings;
 /// All tables, in digest order.
-pub(crate) const TABLES: [Table; 7] = Table::ALL;
+pub(crate) const TABLES: [Table; 14] = Table::ALL;
 
 /// Read access to projection tables.
 pub trait Tables {
@@ -128,7 +184,7 @@ pub trait TablesMut: Tables {
 /// puts and gets millions of entries and scans rarely (a scan sorts what it visits).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct MemTables {
-    pub(super) tables: [HashMap<Vec<u8>, Vec<u8>>; 7],
+    pub(super) tables: [HashMap<Vec<u8>, Vec<u8>>; 14],
 }
 
 impl Tables for MemTables {
@@ -181,8 +237,15 @@ impl MemTables {
         for table in Table::ALL {
             let n = match table {
                 Table::Claims | Table::Subjects | Table::SourceClaims => events,
-                Table::Authors | Table::Dismissals => 0,
-                Table::Sources | Table::CitedBy => events / 16,
+                Table::Authors
+                | Table::Dismissals
+                | Table::Aliases
+                | Table::SourceVersions
+                | Table::Withdrawals
+                | Table::Reviews
+                | Table::Scales
+                | Table::Settings => 0,
+                Table::Sources | Table::CitedBy | Table::SubjectNames => events / 16,
             };
             t.tables[table as usize].reserve(n);
         }
@@ -290,7 +353,14 @@ mod tests {
                 "p_source_claims",
                 "p_cited_by",
                 "p_authors",
-                "p_dismissals"
+                "p_dismissals",
+                "p_aliases",
+                "p_source_versions",
+                "p_withdrawals",
+                "p_subject_names",
+                "p_reviews",
+                "p_scales",
+                "p_settings"
             ]
         );
         assert_eq!(SUBJECTS.keyspace().grouping, Grouping::FirstPart);

@@ -327,7 +327,7 @@ pub type Records<'a> = Box<dyn Iterator<Item = Result<(u64, Vec<u8>), StoreError
 ///
 /// Keyspaces are named and described by the caller ([`Keyspace`]): the store packs and keeps
 /// their bytes, the caller (the projection) gives them meaning.
-pub trait Backend {
+pub trait Backend: Send {
     /// Where the ledger lives (for messages).
     fn dir(&self) -> &Path;
     /// The current head.

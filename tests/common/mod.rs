@@ -54,6 +54,12 @@ pub fn cmd(ledger: &Path) -> Command {
     c
 }
 
+/// [`cmd`] without `--ledger`, for the commands that use no ledger (`verify-proof`, `key`).
+pub fn cmd_without_ledger(ledger: &Path) -> Command {
+    let dir = ledger.parent().expect("a ledger inside a directory");
+    hermetic(dir, dir)
+}
+
 /// Runs `factledger --ledger LEDGER ARGS...` to completion.
 pub fn run(ledger: &Path, args: &[&str]) -> Output {
     cmd(ledger).args(args).output().expect("spawn factledger")

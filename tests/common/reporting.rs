@@ -7,7 +7,9 @@
 
 use factledger::model::date::{month_name, weekday_name};
 
-/// Member states, each with the names reporters use for it (the first is the usual one).
+/// Member states, each with the names reporters use for it (the first is the usual one). Every
+/// name is a UN member's name or an alias the ledger knows: a `vote:` predicate naming anything
+/// else is refused at entry (`America` and `Korea`, once here, are ambiguous or unknown to it).
 pub const MEMBERS: &[&[&str]] = &[
     &[
         "United States",
@@ -15,7 +17,6 @@ pub const MEMBERS: &[&[&str]] = &[
         "U.S.",
         "USA",
         "United States of America",
-        "America",
     ],
     &["Russia", "Russian Federation", "The Russian Federation"],
     &["United Kingdom", "UK", "U.K.", "Britain", "Great Britain"],
@@ -27,7 +28,7 @@ pub const MEMBERS: &[&[&str]] = &[
     &["Guyana"],
     &["Pakistan"],
     &["Panama"],
-    &["South Korea", "Republic of Korea", "Korea"],
+    &["South Korea", "Republic of Korea"],
     &["Sierra Leone"],
     &["Slovenia"],
     &["Somalia"],

@@ -2,7 +2,7 @@
 
 use crate::cli::render::print_json;
 use crate::cli::{CliError, Context};
-use factledger::desk::audit::audit;
+use factledger::desk::audit::audit_at;
 use factledger::projection::Liveness;
 use factledger::provenance::dot::Dot;
 use factledger::provenance::weigh::{Stance, Witness};
@@ -19,6 +19,10 @@ pub struct AuditArgs {
     /// Print the chain as Graphviz DOT.
     #[arg(long, conflicts_with = "json")]
     pub dot: bool,
+    /// The state after this seq, after the last event recorded at or before this RFC 3339 time, or
+    /// at the end of this date (YYYY-MM-DD, UTC).
+    #[arg(long, value_name = "SEQ|RFC3339|DATE")]
+    pub as_of: Option<String>,
 }
 
 pub fn run(ctx: &Context, args: &AuditArgs) -> Result<(), CliError> {
@@ -26,7 +30,11 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> Result<(), CliError> {
         return Err(CliError::usage("--dot cannot be used with --json"));
     }
     let ledger = ctx.open()?;
-    let report = audit(&ledger, &args.id)?;
+    let as_of = crate::cli::time::as_of(args.as_of.as_deref())?;
+    if crate::cli::time::said_empty(ctx, &ledger, as_of.as_ref(), "null")? {
+        return Ok(());
+    }
+    let report = audit_at(&ledger, &args.id, as_of.as_ref())?;
     let chain = &report.chain;
     if args.dot {
         let mut dot = Dot::default();
@@ -55,6 +63,9 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> Result<(), CliError> {
             )?;
         }
         None => out!("source {}", esc(report.source()))?,
+    }
+    if let Some(v) = &report.verdict {
+        out!("verdict {}", crate::cli::render::verdict_line(v))?;
     }
     for l in &chain.links {
         let indent = "   ".repeat(l.depth);
@@ -102,6 +113,9 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> Result<(), CliError> {
         chain.origins.len(),
         esc(join(&chain.origins))
     )?;
+    for (id, reason) in &report.withdrawn {
+        out!("withdrawn by its publisher: {}: {}", esc(id), esc(reason))?;
+    }
     if report.claim.is_some() {
         out!("what the sources say:")?;
         for w in &report.weights {

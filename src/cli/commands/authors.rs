@@ -10,10 +10,17 @@ use factledger::terminal::esc;
 #[derive(Debug, clap::Subcommand)]
 pub enum AuthorsCommand {
     /// Authorise NAME to sign with PUBKEY (64 hex digits), from this event on.
+    #[command(
+        after_help = "Examples:\n  factledger authors add bob 3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29"
+    )]
     Add(AddArgs),
     /// Revoke NAME's authorisation, from this event on.
+    #[command(after_help = "Examples:\n  factledger authors revoke bob")]
     Revoke(RevokeArgs),
     /// List authors and their keys.
+    #[command(
+        after_help = "Examples:\n  factledger authors list\n  factledger authors list --json"
+    )]
     List,
 }
 
@@ -63,10 +70,12 @@ pub fn run(ctx: &Context, cmd: &AuthorsCommand) -> Result<(), CliError> {
                 name: &a.name,
                 public_key: &a.pubkey,
             };
-            authorise(&mut ledger, input, &ctx.stamp()?)?
+            let stamp = ctx.stamp_for(&ledger)?;
+            authorise(&mut ledger, input, &stamp)?
         }
         AuthorsCommand::Revoke(a) => {
-            revoke(&mut ledger, RevokeInput { name: &a.name }, &ctx.stamp()?)?
+            let stamp = ctx.stamp_for(&ledger)?;
+            revoke(&mut ledger, RevokeInput { name: &a.name }, &stamp)?
         }
     };
     print_append(ctx, &mut ledger, &report)

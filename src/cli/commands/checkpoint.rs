@@ -11,8 +11,21 @@ use factledger::desk::checkpoint::checkpoint;
 pub struct CheckpointArgs {}
 
 pub fn run(ctx: &Context, _args: &CheckpointArgs) -> Result<(), CliError> {
+    if let Some(remote) = crate::cli::remote::Remote::of(ctx)? {
+        let answer = remote.get("/api/v1/checkpoint", &[])?;
+        if ctx.json() {
+            return print_json(&answer);
+        }
+        let c = factledger::integrity::checkpoint::Checkpoint::from_json(&answer).map_err(|e| {
+            CliError::unavailable(format!(
+                "the desk server sent a checkpoint that does not read: {e}"
+            ))
+        })?;
+        return out!("{}", c.note().trim_end());
+    }
     let ledger = ctx.open()?;
-    let c = checkpoint(&ledger, &ctx.stamp()?).map_err(|e| checkpoint_refused(ctx, e))?;
+    let c = checkpoint(&ledger, &ctx.checkpoint_stamp(&ledger)?)
+        .map_err(|e| checkpoint_refused(ctx, e))?;
     if ctx.json() {
         print_json(&c)
     } else {

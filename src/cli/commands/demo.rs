@@ -8,7 +8,8 @@ use crate::cli::render::{
 use crate::cli::{CliError, Context, GlobalArgs};
 use factledger::desk::demo::{self, DemoChain, FIXTURES};
 use factledger::desk::facts::{facts, FactRow, FactsOptions};
-use factledger::desk::flags::{all_flags, flags, FlagsOptions, ListedFlag};
+use factledger::desk::flags::{all_flags, flags, FlagGroup, FlagsOptions, ListedFlag};
+use factledger::desk::subjects::{subjects, SubjectRow, SubjectsOptions};
 use factledger::desk::verify::verify;
 use factledger::desk::AsOf;
 use factledger::flags::{FlagCode, Severity};
@@ -38,12 +39,15 @@ fn load_fixtures(ctx: &Context, dir: &Path) -> Result<Ledger, CliError> {
         std::fs::write(&path, content)?;
     }
     let mut ledger = Ledger::init(&dir.join("ledger"))?;
-    demo::load(&mut ledger, &base, &ctx.stamp()?).map_err(refused)?;
+    // The demo's ledger is temporary: with no author named, its events are the demo's.
+    let stamp = ctx.stamp_as(ctx.named_author().unwrap_or_else(|| "demo".into()))?;
+    demo::load(&mut ledger, &base, &stamp).map_err(refused)?;
     Ok(ledger)
 }
 
 fn flags_options(as_of: Option<u64>, codes: &[FlagCode]) -> FlagsOptions {
     FlagsOptions {
+        published_by: None,
         as_of: as_of.map(AsOf::Seq),
         codes: codes.to_vec(),
         ..FlagsOptions::default()
@@ -60,10 +64,30 @@ fn print_flags(ledger: &Ledger, options: &FlagsOptions) -> Result<(), CliError> 
 #[derive(Serialize)]
 struct DemoJson {
     chains: Vec<DemoChain>,
+    claimreview: serde_json::Value,
     facts: Vec<FactRow>,
     flags: Vec<ListedFlag>,
     log: Vec<Event>,
+    prov: serde_json::Value,
+    subjects: Vec<SubjectRow>,
     verify: DemoVerify,
+}
+
+/// The verdict on the misdated claim, and its ClaimReview and PROV, after the fixtures.
+fn verdict_exports(
+    ctx: &Context,
+    ledger: &mut Ledger,
+) -> Result<(serde_json::Value, serde_json::Value), CliError> {
+    demo::record_verdict(
+        ledger,
+        &ctx.stamp_as(ctx.named_author().unwrap_or_else(|| "demo".into()))?,
+    )
+    .map_err(refused)?;
+    let fail = |e: factledger::desk::interop::ExportError| CliError::usage(e.to_string());
+    let cr =
+        factledger::desk::interop::claimreview(ledger, Some(demo::MISDATED_CLAIM)).map_err(fail)?;
+    let prov = factledger::desk::interop::prov(ledger, Some(demo::MISDATED_CLAIM)).map_err(fail)?;
+    Ok((cr, prov))
 }
 
 /// The verification summary in the demo's JSON.
@@ -88,11 +112,13 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
             wait: None,
             quiet: ctx.global.quiet,
             key_dir: ctx.global.key_dir.clone(),
+            remote: None,
         },
     };
-    let ledger = load_fixtures(&demo_ctx, tmp.path())?;
+    let mut ledger = load_fixtures(&demo_ctx, tmp.path())?;
     let head = ledger.head();
     if ctx.json() {
+        let (claimreview, prov) = verdict_exports(&demo_ctx, &mut ledger)?;
         // One JSON object with everything the readable demo shows.
         let facts = facts(&ledger, &FactsOptions::default())?;
         let all_flags = all_flags(
@@ -107,9 +133,12 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
         let log: Vec<Event> = ledger.events(1).collect::<Result<_, _>>()?;
         print_json(&DemoJson {
             chains,
+            claimreview,
             facts,
             flags: all_flags,
             log,
+            prov,
+            subjects: subjects(&ledger, &SubjectsOptions::default())?,
             verify: DemoVerify {
                 events: report.events,
                 head: hex(&head.hash),
@@ -208,6 +237,41 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
         )?;
     }
 
+    out!("== The desk's model: an alias, an excerpt check, a publisher's withdrawal ==")?;
+    let (alias, subject) = demo::DEMO_ALIAS;
+    out!(
+        "'{}' is recorded as an alias of {}: claims filed under either meet.",
+        esc(alias),
+        esc(subject)
+    )?;
+    for r in subjects(&ledger, &SubjectsOptions::default())?
+        .iter()
+        .filter(|r| r.subject == subject)
+    {
+        out!(
+            "{}  {} claims, {} flags; aliases: {}",
+            esc(&r.subject),
+            r.claims,
+            r.flags,
+            esc(r.aliases.join(", "))
+        )?;
+    }
+    out!("\nA claim's excerpt is checked against its source's archived text:")?;
+    print_flags(
+        &ledger,
+        &flags_options(None, &[FlagCode::ExcerptNotInSource]),
+    )?;
+    out!("\nA publisher withdrew its article: its claims and flags stay, marked:")?;
+    for listed in all_flags(&ledger, &flags_options(None, &[]))?
+        .into_iter()
+        .filter(|l| !l.flag.withdrawn_sources.is_empty())
+    {
+        print_flag_group(&FlagGroup {
+            flags: vec![listed],
+        })?;
+    }
+    out!("")?;
+
     let report = verify(&ledger, |_| {})?;
     out!("== Verify ==")?;
     match &report.problem {
@@ -223,6 +287,35 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
         }
         Some(p) => out!("FAILED at seq {}: {} ({})", p.seq, esc(&p.message), p.code)?,
     }
+
+    out!(
+        "\n== A verdict: the desk rates {} '{}' and publishes it ==",
+        demo::MISDATED_CLAIM,
+        demo::VERDICT.rating
+    )?;
+    let (cr, prov) = verdict_exports(&demo_ctx, &mut ledger)?;
+    let head = ledger.head();
+    out!(
+        "recorded desk.name, desk.url and the review as seq {} to {}",
+        head.seq - 2,
+        head.seq
+    )?;
+    out!(
+        "\n-- ClaimReview JSON-LD (factledger export --claimreview --claim {}) --",
+        demo::MISDATED_CLAIM
+    )?;
+    out!(
+        "{}",
+        serde_json::to_string_pretty(&cr).map_err(std::io::Error::other)?
+    )?;
+    out!(
+        "\n-- W3C PROV-JSON (factledger export --prov --claim {}) --",
+        demo::MISDATED_CLAIM
+    )?;
+    out!(
+        "{}",
+        serde_json::to_string_pretty(&prov).map_err(std::io::Error::other)?
+    )?;
     if args.keep {
         let kept = tmp.keep();
         out!("\nThe ledger is kept at {}", kept.join("ledger").display())?;

@@ -22,7 +22,7 @@ pub struct DismissArgs {
 
 pub fn run(ctx: &Context, args: &DismissArgs) -> Result<(), CliError> {
     let mut ledger = ctx.open()?;
-    let stamp = ctx.stamp()?;
+    let stamp = ctx.stamp_for(&ledger)?;
     let input = DismissInput {
         label: "<arguments>",
         flag: &args.flag,

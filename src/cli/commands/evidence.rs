@@ -22,7 +22,7 @@ pub struct EvidenceArgs {
 
 pub fn run(ctx: &Context, args: &EvidenceArgs) -> Result<(), CliError> {
     let ledger = ctx.open()?;
-    let stamp = ctx.stamp()?;
+    let stamp = ctx.checkpoint_stamp(&ledger)?;
     let written = write_evidence(&ledger, &args.claim, &stamp, &args.out).map_err(|e| match e {
         EvidenceError::Checkpoint(e) => checkpoint_refused(ctx, e),
         EvidenceError::Proof(ProofError::Ledger(e))

@@ -1,4 +1,6 @@
-//! `factledger export --bundle FILE`: the whole ledger as a verifiable JSON Lines bundle.
+//! `factledger export --bundle FILE`: the whole ledger as a verifiable JSON Lines bundle;
+//! `export --claimreview` and `export --prov`: the ledger in the field's formats
+//! (`docs/interop.md`).
 
 use crate::cli::input::checkpoint_refused;
 use crate::cli::render::print_json;
@@ -9,24 +11,45 @@ use factledger::terminal::esc;
 use std::path::PathBuf;
 
 /// Write every event (fields, record, signature), every archived text and a final checkpoint to
-/// a JSON Lines bundle that `verify --bundle` checks and `import --bundle` restores.
+/// a JSON Lines bundle that `verify --bundle` checks and `import --bundle` restores; or the desk's
+/// verdicts as schema.org ClaimReview JSON-LD (`--claimreview`), or the ledger's provenance as
+/// W3C PROV-JSON (`--prov`).
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("format").required(true).args(["bundle", "claimreview", "prov"])))]
 pub struct ExportArgs {
     /// Where to write the bundle (- for standard output).
     #[arg(long, value_name = "FILE")]
-    pub bundle: PathBuf,
+    pub bundle: Option<PathBuf>,
+    /// Write the desk's current verdicts as ClaimReview JSON-LD (needs desk.name and desk.url).
+    #[arg(long)]
+    pub claimreview: bool,
+    /// Write sources, texts, claims, citations and recording as W3C PROV-JSON.
+    #[arg(long)]
+    pub prov: bool,
+    /// Only this claim (with --claimreview or --prov).
+    #[arg(long, value_name = "ID", conflicts_with = "bundle")]
+    pub claim: Option<String>,
+    /// Write to FILE instead of standard output (with --claimreview or --prov).
+    #[arg(long, value_name = "FILE", conflicts_with = "bundle")]
+    pub out: Option<PathBuf>,
+    /// Also write one static HTML page per reviewed claim into DIR (with --claimreview).
+    #[arg(long, value_name = "DIR", requires = "claimreview")]
+    pub html: Option<PathBuf>,
 }
 
 pub fn run(ctx: &Context, args: &ExportArgs) -> Result<(), CliError> {
+    let Some(bundle) = &args.bundle else {
+        return crate::cli::commands::interop::run_export(ctx, args);
+    };
     let ledger = ctx.open()?;
-    let stamp = ctx.stamp()?;
+    let stamp = ctx.checkpoint_stamp(&ledger)?;
     let bar = ctx.progress(ledger.head().seq, "export");
     let mut progress = |seq: u64| {
         if seq.is_multiple_of(1024) {
             bar.set_position(seq);
         }
     };
-    let to_stdout = args.bundle.as_os_str() == "-";
+    let to_stdout = bundle.as_os_str() == "-";
     let report = if to_stdout {
         flush_out()?;
         let mut out = std::io::stdout().lock();
@@ -37,12 +60,7 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<(), CliError> {
             &mut progress,
         )
     } else {
-        export(
-            &ledger,
-            &stamp,
-            Destination::File(&args.bundle),
-            &mut progress,
-        )
+        export(&ledger, &stamp, Destination::File(bundle), &mut progress)
     };
     bar.finish_and_clear();
     let report = report.map_err(|e| match e {

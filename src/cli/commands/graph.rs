@@ -15,6 +15,10 @@ pub struct GraphArgs {
     /// Print Graphviz DOT (render with `dot -Tsvg`).
     #[arg(long, conflicts_with = "json")]
     pub dot: bool,
+    /// The state after this seq, after the last event recorded at or before this RFC 3339 time, or
+    /// at the end of this date (YYYY-MM-DD, UTC).
+    #[arg(long, value_name = "SEQ|RFC3339|DATE")]
+    pub as_of: Option<String>,
 }
 
 pub fn run(ctx: &Context, args: &GraphArgs) -> Result<(), CliError> {
@@ -22,8 +26,18 @@ pub fn run(ctx: &Context, args: &GraphArgs) -> Result<(), CliError> {
         return Err(CliError::usage("--dot cannot be used with --json"));
     }
     let ledger = ctx.open()?;
+    let as_of = crate::cli::time::as_of(args.as_of.as_deref())?;
+    if crate::cli::time::said_empty(
+        ctx,
+        &ledger,
+        as_of.as_ref(),
+        r#"{"citations":[],"claims":[],"sources":[]}"#,
+    )? {
+        return Ok(());
+    }
     let options = GraphOptions {
         subject: args.subject.clone(),
+        as_of,
     };
     let g = graph(&ledger, &options)?;
     if args.dot {

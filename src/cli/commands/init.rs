@@ -32,11 +32,17 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<(), CliError> {
         }
         None => None,
     };
-    let stamp = ctx.stamp()?;
-    // A signed ledger's first event is signed by the author it authorises.
+    // A signed ledger's first event is signed by the author it authorises; an unsigned ledger
+    // starts empty, so no author is needed (nor asked for) to create one.
     let (stamp, signing_key) = match key {
-        Some((author, key)) => (Stamp { author, ..stamp }, Some(key)),
-        None => (stamp, None),
+        Some((author, key)) => (
+            Stamp {
+                key: None,
+                ..ctx.stamp_as(author)?
+            },
+            Some(key),
+        ),
+        None => (ctx.stamp_or("none")?, None),
     };
     let report = init(
         InitInput {

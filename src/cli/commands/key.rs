@@ -9,8 +9,10 @@ use serde::Serialize;
 #[derive(Debug, clap::Subcommand)]
 pub enum KeyCommand {
     /// Generate an Ed25519 key pair NAME.secret (owner-only) and NAME.pub in the key directory.
+    #[command(after_help = "Examples:\n  factledger key generate --name ana")]
     Generate(GenerateArgs),
     /// List the key pairs in the key directory.
+    #[command(after_help = "Examples:\n  factledger key list\n  factledger key list --json")]
     List,
 }
 

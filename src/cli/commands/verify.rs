@@ -30,6 +30,36 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<(), CliError> {
     if let Some(b) = &args.bundle {
         return run_bundle(ctx, b, args);
     }
+    if let Some(remote) = crate::cli::remote::Remote::of(ctx)? {
+        let report = remote.get("/api/v1/verify", &[])?;
+        if ctx.json() {
+            crate::cli::remote::print(&report)?;
+        }
+        if report["ok"] != serde_json::Value::Bool(true) {
+            return Err(CliError::check(format!(
+                "the desk server's ledger does not verify: {}",
+                report["problem"]
+            )));
+        }
+        if ctx.json() {
+            return Ok(());
+        }
+        let n = |k: &str| report[k].as_u64().unwrap_or(0);
+        return print_report(&VerifyReport {
+            events: n("events"),
+            head: factledger::desk::import::HeadRef {
+                hash: crate::cli::remote::text(&report["head"], "hash"),
+                seq: report["head"]["seq"].as_u64().unwrap_or(0),
+            },
+            ok: true,
+            problem: None,
+            projection_digest: report["projection_digest"].as_str().map(String::from),
+            signed: report["signed"] == true,
+            signed_events: n("signed_events"),
+            signed_from: report["signed_from"].as_u64(),
+            texts: n("texts"),
+        });
+    }
     let ledger = ctx.open().map_err(|e| match e.kind {
         // A store too damaged to open is a failed verification, with its report.
         ErrorKind::Check => {
