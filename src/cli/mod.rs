@@ -497,21 +497,24 @@ const WITHOUT_LEDGER: [&[&str]; 5] = [
     &["key", "list"],
 ];
 
-/// The command line's definition: the derived one, with `--ledger` hidden from the commands that
-/// use no ledger.
+/// The command line's definition: the derived one, with `--ledger` and `--store` hidden from the
+/// commands that use no ledger.
 pub fn command() -> clap::Command {
     use clap::CommandFactory;
     let mut cmd = Cli::command();
     // A global option reaches a subcommand when the command is built, unless the subcommand
     // already has an argument of that id: give those commands a hidden copy.
-    let ledger = cmd
-        .get_arguments()
-        .find(|a| a.get_id() == "ledger")
-        .expect("--ledger is defined")
-        .clone()
-        .hide(true);
-    for path in WITHOUT_LEDGER {
-        cmd = with_hidden(cmd, path, &ledger);
+    // `--store` names a ledger too (in PostgreSQL): hidden from them the same way.
+    for id in ["ledger", "store"] {
+        let arg = cmd
+            .get_arguments()
+            .find(|a| a.get_id() == id)
+            .expect("--ledger and --store are defined")
+            .clone()
+            .hide(true);
+        for path in WITHOUT_LEDGER {
+            cmd = with_hidden(cmd, path, &arg);
+        }
     }
     cmd
 }
