@@ -1,6 +1,6 @@
 //! Dismiss: the desk looked at a flag and decided it needs no action (a known disagreement, a
 //! primary source that is not in the ledger yet), and says why. The dismissal is an event naming
-//! the flag's stable id ([`FlagId`]); `flags` hides the flag from then on. The id covers the
+//! the flag's stable id ([`FlagId`](crate::flags::FlagId)); `flags` hides the flag from then on. The id covers the
 //! claims involved, so when they change (a correction is a new claim) the flag is a new one and
 //! shows again.
 //!

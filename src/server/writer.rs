@@ -1,6 +1,6 @@
 //! The one writer: a thread that owns every append. Handlers send it prepared requests over a
 //! channel; it takes every request waiting at that moment, commits them as one group
-//! ([`desk::group::append_group`]: one durable write), and only then answers each. New events
+//! ([`crate::desk::group::append_group`]: one durable write), and only then answers each. New events
 //! are then published to the server-sent-events stream.
 
 use super::events::Published;

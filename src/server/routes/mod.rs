@@ -1,6 +1,6 @@
 //! The API's handlers, one module per resource. Each checks the caller, reads its parameters
 //! and calls one use case: reads on a blocking thread holding the ledger ([`read`]), writes
-//! through the writer's group commit ([`write`]).
+//! through the writer's group commit ([`write()`]).
 
 pub mod claims;
 pub mod facts;
