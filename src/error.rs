@@ -74,8 +74,12 @@ impl LedgerError {
     pub fn is_caller_error(&self) -> bool {
         matches!(
             self,
-            LedgerError::Store(StoreError::Missing(_) | StoreError::AlreadyExists(_))
-                | LedgerError::Authority(_)
+            LedgerError::Store(
+                StoreError::Missing(_)
+                    | StoreError::AlreadyExists(_)
+                    | StoreError::BadLocator { .. }
+                    | StoreError::DuplicateKey { .. }
+            ) | LedgerError::Authority(_)
                 | LedgerError::BadName { .. }
                 | LedgerError::DoesNotContinue { .. }
                 | LedgerError::TextMismatch { .. }

@@ -1,4 +1,4 @@
-//! The ledger: an append-only log of hashed events over the [`store`](crate::store).
+//! The ledger: an append-only log of hashed events over the [`store`].
 //!
 //! This layer turns stored bytes into events (always with a size-limited decode that names the
 //! seq on failure), chains new events onto the head, and looks claims and sources up by id.
@@ -9,7 +9,8 @@ use crate::integrity::signing;
 use crate::model::event::{Event, EventBody, Hash};
 use crate::projection::{self, Digesting, Meta, Overlay, Table, Tables, META_RECORD, REBUILDING};
 use crate::store::{
-    AppendBatch, Backend, Head, KeyWrite, Keyspace, KeyspaceUpdate, Store, StoreError, Visit,
+    self, AppendBatch, Backend, Head, KeyWrite, Keyspace, KeyspaceUpdate, Location, StoreError,
+    Visit,
 };
 use std::path::Path;
 use std::time::Duration;
@@ -83,16 +84,26 @@ fn keyspace_writes(writes: Vec<(Table, Vec<u8>, Option<Vec<u8>>)>) -> Vec<KeyWri
         .collect()
 }
 
+/// How many times an append to a shared store (PostgreSQL) is chained again onto a head that
+/// another writer moved, before [`StoreError::HeadMoved`] reaches the caller. Every retry means
+/// another writer's append went in, so the chain as a whole always makes progress.
+const APPEND_ATTEMPTS: u32 = 64;
+
 /// An open ledger.
 pub struct Ledger {
-    /// The store below; sled ([`Store`]) is the only backend for now.
+    /// The store below: sled ([`store::Store`]) for a ledger directory, or PostgreSQL.
     store: Box<dyn Backend>,
 }
 
 impl Ledger {
     /// Creates a new empty ledger in `dir`.
     pub fn init(dir: &Path) -> Result<Ledger> {
-        let mut store = Store::create(dir)?;
+        Ledger::init_at(&Location::Dir(dir.to_path_buf()))
+    }
+
+    /// Creates a new empty ledger at `location` (a directory, or a PostgreSQL schema).
+    pub fn init_at(location: &Location) -> Result<Ledger> {
+        let mut store = store::create(location)?;
         let empty = Meta {
             seq: 0,
             digest: projection::Digest::default(),
@@ -101,16 +112,19 @@ impl Ledger {
             after: vec![(META_RECORD, empty.to_bytes())],
             ..KeyspaceUpdate::default()
         })?;
-        Ok(Ledger {
-            store: Box::new(store),
-        })
+        Ok(Ledger { store })
     }
 
     /// Opens the ledger in `dir`, waiting up to `wait` for another process to release it, and
     /// checks that the head event is present and carries the head's hash.
     pub fn open(dir: &Path, wait: Option<Duration>) -> Result<Ledger> {
+        Ledger::open_at(&Location::Dir(dir.to_path_buf()), wait)
+    }
+
+    /// Opens the ledger at `location`, as [`Ledger::open`] does a directory.
+    pub fn open_at(location: &Location, wait: Option<Duration>) -> Result<Ledger> {
         let mut ledger = Ledger {
-            store: Box::new(Store::open(dir, wait)?),
+            store: store::open(location, wait)?,
         };
         let head = ledger.head();
         if head.seq > 0 {
@@ -156,6 +170,23 @@ impl Ledger {
     /// Catches the stored projection up with the log, or rebuilds it when it is ahead of the log
     /// (a crash part-way through an append), missing, or of another layout version.
     fn bring_projection_up_to_date(&mut self) -> Result<()> {
+        // A shared store's head may move while this runs; its writes are refused then
+        // (HeadMoved) and the check starts again from the new head.
+        let mut attempt = 1;
+        loop {
+            match self.bring_projection_up_to_date_once() {
+                Err(LedgerError::Store(StoreError::HeadMoved { .. }))
+                    if attempt < APPEND_ATTEMPTS =>
+                {
+                    attempt += 1;
+                    self.store.refresh()?;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn bring_projection_up_to_date_once(&mut self) -> Result<()> {
         let head = self.head();
         match self.projection_meta()? {
             Some(meta) if meta.seq == head.seq => Ok(()),
@@ -181,8 +212,24 @@ impl Ledger {
                 })?;
                 Ok(())
             }
+            // Ahead of the head this process read: another writer appended since (shared
+            // store); read the head again.
+            Some(meta) if meta.seq > head.seq && self.store.head_is_shared() => {
+                Err(StoreError::HeadMoved {
+                    chained_on: head.seq,
+                    head: meta.seq,
+                    attempts: 1,
+                }
+                .into())
+            }
             _ => self.rebuild_projection(),
         }
+    }
+
+    /// Reads the head again when other processes write the same store (PostgreSQL), so reads
+    /// see their appends; nothing for a ledger directory, which this process holds alone.
+    pub fn refresh(&mut self) -> Result<()> {
+        Ok(self.store.refresh()?)
     }
 
     /// Replays the whole log and replaces the stored projection with the result.
@@ -353,6 +400,10 @@ impl Ledger {
         Ok(self.store.sync()?)
     }
 
+    /// Chains and commits; on a shared store whose head another writer moved meanwhile, chains
+    /// the same drafts again onto the new head (new seqs, links, times and signatures) and
+    /// retries, up to [`APPEND_ATTEMPTS`] times. An id another writer recorded meanwhile is
+    /// refused by the store ([`StoreError::DuplicateKey`]), not retried.
     fn append_inner(
         &mut self,
         drafts: Vec<Draft>,
@@ -381,9 +432,53 @@ impl Ledger {
         self.append_each(drafts, true)
     }
 
+    /// Chains and commits under the store's append lock; on a shared store whose head another
+    /// writer moved meanwhile (the lock makes that rare), chains the same drafts again onto the
+    /// new head (new seqs, links, times and signatures) and retries, up to [`APPEND_ATTEMPTS`]
+    /// times. An id another writer recorded meanwhile is refused by the store
+    /// ([`StoreError::DuplicateKey`]), not retried.
     fn append_each<'s>(
         &mut self,
         drafts: impl IntoIterator<Item = (Draft, &'s Stamp)>,
+        defer: bool,
+    ) -> Result<Vec<Event>> {
+        let drafts: Vec<(Draft, &'s Stamp)> = drafts.into_iter().collect();
+        let mut attempt = 1;
+        loop {
+            let attempt_drafts = drafts.clone();
+            match self.under_append_lock(|l| l.chain_and_commit(attempt_drafts, defer)) {
+                Err(LedgerError::Store(StoreError::HeadMoved {
+                    chained_on, head, ..
+                })) => {
+                    if attempt >= APPEND_ATTEMPTS {
+                        return Err(StoreError::HeadMoved {
+                            chained_on,
+                            head,
+                            attempts: attempt,
+                        }
+                        .into());
+                    }
+                    attempt += 1;
+                    self.store.refresh()?;
+                    backoff(attempt);
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Runs `f` holding the store's append lock (a shared store's head row), so the head it
+    /// chains onto cannot move before its append commits; released whatever `f` returns.
+    fn under_append_lock<T>(&mut self, f: impl FnOnce(&mut Ledger) -> Result<T>) -> Result<T> {
+        self.store.lock_for_append()?;
+        let out = f(self);
+        self.store.end_append();
+        out
+    }
+
+    fn chain_and_commit(
+        &mut self,
+        drafts: Vec<(Draft, &Stamp)>,
         defer: bool,
     ) -> Result<Vec<Event>> {
         let head = self.head();
@@ -430,6 +525,14 @@ impl Ledger {
         events: Vec<Event>,
         texts: Vec<(Hash, Vec<u8>)>,
     ) -> Result<Vec<Event>> {
+        self.under_append_lock(|l| l.append_events_locked(events, texts))
+    }
+
+    fn append_events_locked(
+        &mut self,
+        events: Vec<Event>,
+        texts: Vec<(Hash, Vec<u8>)>,
+    ) -> Result<Vec<Event>> {
         let head = self.head();
         let mut prev = head.hash;
         for (i, e) in events.iter().enumerate() {
@@ -466,8 +569,17 @@ impl Ledger {
             self.store.repair_head()?;
             return Ok(events);
         }
-        let meta = self
-            .projection_meta()?
+        let meta = self.projection_meta()?;
+        if let Some(m) = meta.filter(|m| m.seq > head.seq && self.store.head_is_shared()) {
+            // Another writer appended after this process read the head.
+            return Err(StoreError::HeadMoved {
+                chained_on: head.seq,
+                head: m.seq,
+                attempts: 1,
+            }
+            .into());
+        }
+        let meta = meta
             .filter(|m| m.seq == head.seq)
             .ok_or(LedgerError::ProjectionBehind)?;
         // Fold the new events into the projection, in the same write as the events; each event
@@ -546,6 +658,18 @@ impl Ledger {
     pub fn size_on_disk(&self) -> Result<u64> {
         Ok(self.store.size_on_disk()?)
     }
+}
+
+/// A short, growing, jittered pause before chaining again onto a head another writer moved, so
+/// writers that collided do not collide again in lockstep.
+fn backoff(attempt: u32) {
+    let mut r = [0u8; 2];
+    let jitter = match getrandom::getrandom(&mut r) {
+        Ok(()) => u64::from(u16::from_le_bytes(r)),
+        Err(_) => 0,
+    };
+    let cap_micros = 500u64 << attempt.min(5);
+    std::thread::sleep(Duration::from_micros(jitter % cap_micros));
 }
 
 /// A side keyspace must not be one of the projection's tables (their writes go through the fold,

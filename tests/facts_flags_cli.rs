@@ -966,7 +966,9 @@ fn quotes_are_checked_against_the_archived_text_ignoring_typography() {
 // replay and verify
 
 fn library_digest(ledger: &Path, to: Option<u64>) -> String {
-    let l = factledger::Ledger::open(ledger, None).expect("open");
+    // Other tests of this file read the same fixture ledger at the same time: wait for its lock.
+    let l =
+        factledger::Ledger::open(ledger, Some(std::time::Duration::from_secs(60))).expect("open");
     let (t, _) = factledger::projection::replay(l.events(1), to, |_| {}).expect("replay");
     factledger::model::event::hex(&t.digest().to_bytes())
 }

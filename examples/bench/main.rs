@@ -34,6 +34,8 @@ use std::time::{Duration, Instant};
 mod generator;
 mod measure;
 mod peer;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod process;
 mod report;
 #[path = "../../tests/common/reporting.rs"]
@@ -56,6 +58,8 @@ pub(crate) struct Opts {
     pub(crate) json: bool,
     pub(crate) keep: Option<PathBuf>,
     pub(crate) seed: u64,
+    /// `--postgres URL`: add the PostgreSQL column (a build with `--features postgres`).
+    pub(crate) postgres: Option<String>,
 }
 
 fn usage() -> ! {
@@ -64,7 +68,9 @@ fn usage() -> ! {
          \n  --events N   records in the generated import file (default 10000)\n  \
          --json       one JSON object per measurement on stdout (the table goes to stderr)\n  \
          --keep DIR   work in DIR (created; left in place) instead of a temporary directory\n  \
-         --seed S     generator seed (default 1)\n\
+         --seed S     generator seed (default 1)\n  \
+         --postgres URL  also measure a ledger in PostgreSQL (postgres://USER@HOST:PORT/DB; the\n               \
+         bench makes and drops its own schema; needs --features postgres)\n\
          \nFACTLEDGER_BIN=path uses that binary instead of building target/release/factledger."
     );
     std::process::exit(2)
@@ -76,6 +82,7 @@ fn parse_opts() -> Opts {
         json: false,
         keep: None,
         seed: 1,
+        postgres: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -91,10 +98,15 @@ fn parse_opts() -> Opts {
                     .unwrap_or_else(|| usage())
             }
             "--json" => o.json = true,
+            "--postgres" => o.postgres = Some(args.next().unwrap_or_else(|| usage())),
             "--keep" => o.keep = Some(args.next().unwrap_or_else(|| usage()).into()),
             "-h" | "--help" => usage(),
             _ => usage(),
         }
+    }
+    if o.postgres.is_some() && !cfg!(feature = "postgres") {
+        eprintln!("bench: --postgres needs a build with --features postgres");
+        std::process::exit(2);
     }
     if o.events < 100 {
         eprintln!("bench: --events must be at least 100");

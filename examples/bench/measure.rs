@@ -566,6 +566,18 @@ pub(crate) fn run(opts: &Opts) -> Res<()> {
             .with("what", json!("append 4 KiB to a file, then fdatasync")),
     );
 
+    // The PostgreSQL column, when asked for.
+    #[cfg(feature = "postgres")]
+    if let Some(url) = &opts.postgres {
+        rows.extend(postgres::postgres_rows(
+            &bin,
+            url,
+            opts.keep.is_some(),
+            &g,
+            nn,
+        )?);
+    }
+
     // Output.
     let load_end = load1();
     let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());

@@ -179,6 +179,9 @@ pub(crate) fn locate_binary() -> Res<PathBuf> {
     if release {
         cmd.arg("--release");
     }
+    if cfg!(feature = "postgres") {
+        cmd.args(["--features", "postgres"]);
+    }
     phase("building the factledger binary (cargo build --bin factledger; a no-op when fresh)");
     match cmd.status() {
         Ok(s) if s.success() => {}

@@ -180,6 +180,17 @@ fn ledger_kind(e: &LedgerError) -> ErrorKind {
 /// The hint for a ledger error, by variant.
 fn ledger_hint(e: &LedgerError) -> Option<String> {
     match e {
+        LedgerError::Store(StoreError::Missing(dir))
+            if dir.to_string_lossy().starts_with("postgres") =>
+        {
+            Some(
+                "create it with `factledger init --store URL` (the schema is named by ?schema=NAME), or point --store / FACTLEDGER_STORE at an existing one"
+                    .into(),
+            )
+        }
+        LedgerError::Store(StoreError::HeadMoved { .. }) => Some(
+            "other writers appended to the same store without pause; run the command again".into(),
+        ),
         LedgerError::Store(StoreError::Missing(dir)) => Some(format!(
             "create one with `factledger init --ledger {}`, or point --ledger / FACTLEDGER_DIR at an existing ledger",
             dir.display()

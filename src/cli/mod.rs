@@ -65,6 +65,10 @@ pub struct GlobalArgs {
         value_name = "DIR"
     )]
     pub ledger: PathBuf,
+    /// A ledger in PostgreSQL instead of a directory: postgres://USER@HOST:PORT/DB?schema=NAME
+    /// (needs a build with the `postgres` feature). Takes the place of --ledger.
+    #[arg(long, global = true, env = "FACTLEDGER_STORE", value_name = "URL")]
+    pub store: Option<String>,
     /// Author of appended events (default: $FACTLEDGER_AUTHOR; on a signed ledger, the one
     /// authorised author whose key is in the key directory; else the OS user name).
     #[arg(long, global = true, value_name = "NAME")]
@@ -250,7 +254,16 @@ impl Context {
                 )))
             }
         };
-        Ok(factledger::Ledger::open(&self.global.ledger, wait)?)
+        Ok(factledger::Ledger::open_at(&self.location()?, wait)?)
+    }
+
+    /// Where the ledger is: the PostgreSQL store `--store` / `FACTLEDGER_STORE` names, else the
+    /// directory `--ledger` names.
+    pub fn location(&self) -> Result<factledger::store::Location, CliError> {
+        match self.global.store.as_deref().filter(|s| !s.is_empty()) {
+            Some(url) => Ok(factledger::store::Location::store(url)?),
+            None => Ok(factledger::store::Location::Dir(self.global.ledger.clone())),
+        }
     }
 
     /// The author named on purpose: `--author`, else `FACTLEDGER_AUTHOR`.
@@ -484,21 +497,24 @@ const WITHOUT_LEDGER: [&[&str]; 5] = [
     &["key", "list"],
 ];
 
-/// The command line's definition: the derived one, with `--ledger` hidden from the commands that
-/// use no ledger.
+/// The command line's definition: the derived one, with `--ledger` and `--store` hidden from the
+/// commands that use no ledger.
 pub fn command() -> clap::Command {
     use clap::CommandFactory;
     let mut cmd = Cli::command();
     // A global option reaches a subcommand when the command is built, unless the subcommand
     // already has an argument of that id: give those commands a hidden copy.
-    let ledger = cmd
-        .get_arguments()
-        .find(|a| a.get_id() == "ledger")
-        .expect("--ledger is defined")
-        .clone()
-        .hide(true);
-    for path in WITHOUT_LEDGER {
-        cmd = with_hidden(cmd, path, &ledger);
+    // `--store` names a ledger too (in PostgreSQL): hidden from them the same way.
+    for id in ["ledger", "store"] {
+        let arg = cmd
+            .get_arguments()
+            .find(|a| a.get_id() == id)
+            .expect("--ledger and --store are defined")
+            .clone()
+            .hide(true);
+        for path in WITHOUT_LEDGER {
+            cmd = with_hidden(cmd, path, &arg);
+        }
     }
     cmd
 }

@@ -171,7 +171,7 @@ mod tests {
         let path = dir.path().join("ledger");
         let report = init(
             InitInput {
-                dir: &path,
+                location: &crate::store::Location::Dir(path.clone()),
                 signing_key: Some(key(1)),
             },
             &stamp_of("ana", 1),

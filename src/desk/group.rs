@@ -115,6 +115,22 @@ pub fn append_group(
     requests: Vec<(Prepared, Stamp)>,
     durability: Durability,
 ) -> Vec<Result<AppendReport, ImportError>> {
+    // Plan against the ledger as it is now: on a store other servers write too (PostgreSQL),
+    // their appends since this process last looked (nothing for a ledger directory).
+    if let Err(e) = ledger.refresh() {
+        let message = e.to_string();
+        return requests
+            .iter()
+            .map(|_| {
+                Err(ImportError::Ledger(crate::LedgerError::Store(
+                    crate::store::StoreError::Postgres {
+                        store: ledger.dir().display().to_string(),
+                        message: message.clone(),
+                    },
+                )))
+            })
+            .collect();
+    }
     let mut outcomes: Vec<Option<Result<AppendReport, ImportError>>> =
         requests.iter().map(|_| None).collect();
     let mut waiting: Vec<usize> = (0..requests.len()).collect();

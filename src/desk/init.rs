@@ -3,15 +3,16 @@
 use super::import::HeadRef;
 use crate::ledger::{Draft, Stamp};
 use crate::model::event::{hex, AuthorGrant, EventBody};
+use crate::store::Location;
 use crate::{Ledger, LedgerError};
 use serde::Serialize;
-use std::path::Path;
 
 /// Where to create the ledger, and whether it is signed.
 #[derive(Debug, Clone)]
 pub struct InitInput<'a> {
-    /// The ledger directory; it must not hold a ledger already.
-    pub dir: &'a Path,
+    /// Where to create it: a ledger directory, or a PostgreSQL schema; it must not hold a
+    /// ledger already.
+    pub location: &'a Location,
     /// With a key, the ledger is signed: its first event authorises the stamp's author with this
     /// key, and is signed by it.
     pub signing_key: Option<ed25519_dalek::SigningKey>,
@@ -24,7 +25,7 @@ pub struct InitReport {
     pub author: Option<String>,
     /// The head: seq 0, or seq 1 (the first authorisation) for a signed ledger.
     pub head: HeadRef,
-    /// The ledger directory, as given.
+    /// The ledger directory as given, or the store's URL without its password.
     pub ledger: String,
     /// Always true.
     pub ok: bool,
@@ -37,7 +38,7 @@ pub struct InitReport {
 
 /// Creates a ledger; with a signing key, appends the authorisation of its first author.
 pub fn init(input: InitInput<'_>, stamp: &Stamp) -> Result<InitReport, LedgerError> {
-    let mut ledger = Ledger::init(input.dir)?;
+    let mut ledger = Ledger::init_at(input.location)?;
     let mut first = None;
     if let Some(key) = input.signing_key {
         let public_key = key.verifying_key().to_bytes();
@@ -54,7 +55,7 @@ pub fn init(input: InitInput<'_>, stamp: &Stamp) -> Result<InitReport, LedgerErr
     }
     Ok(InitReport {
         head: HeadRef::of(&ledger),
-        ledger: input.dir.display().to_string(),
+        ledger: input.location.display(),
         ok: true,
         signed: first.is_some(),
         public_key: first.as_ref().map(|(_, k)| k.clone()),

@@ -47,6 +47,117 @@ pub use db::sled_config;
 pub use db::Store;
 pub use keyspace::{Grouping, KeyWrite, Keyspace, KeyspaceUpdate};
 pub use pack::BLOCK_EVENTS;
+#[cfg(feature = "postgres")]
+pub mod postgres;
+
+/// Where a ledger lives: a directory (sled, the default) or a PostgreSQL schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A ledger directory holding a sled store.
+    Dir(PathBuf),
+    /// A PostgreSQL URL naming a schema: `postgres://USER@HOST:PORT/DB?schema=NAME`.
+    Postgres(String),
+}
+
+impl Location {
+    /// A store locator as `--store` and `FACTLEDGER_STORE` take it: a `postgres://` or
+    /// `postgresql://` URL.
+    pub fn store(locator: &str) -> Result<Location, StoreError> {
+        if locator.starts_with("postgres://") || locator.starts_with("postgresql://") {
+            Ok(Location::Postgres(locator.to_string()))
+        } else {
+            Err(StoreError::BadLocator {
+                locator: redact(locator),
+                problem: "a store locator is a postgres:// URL; a ledger directory is given with --ledger".into(),
+            })
+        }
+    }
+
+    /// The location as messages and reports show it (a URL without its password).
+    pub fn display(&self) -> String {
+        match self {
+            Location::Dir(d) => d.display().to_string(),
+            Location::Postgres(url) => redact(url),
+        }
+    }
+}
+
+/// A URL with any password (`user:PASSWORD@`, `password=`) replaced by `***`.
+pub fn redact(url: &str) -> String {
+    let mut out = url.to_string();
+    if let Some(scheme_end) = out.find("://") {
+        let rest = &out[scheme_end + 3..];
+        let auth_end = rest.find(['/', '?']).unwrap_or(rest.len());
+        if let Some(at) = rest[..auth_end].rfind('@') {
+            if let Some(colon) = rest[..at].find(':') {
+                let start = scheme_end + 3 + colon + 1;
+                let end = scheme_end + 3 + at;
+                out.replace_range(start..end, "***");
+            }
+        }
+    }
+    if let Some(q) = out.find('?') {
+        let (head, query) = out.split_at(q + 1);
+        let query: Vec<String> = query
+            .split('&')
+            .map(|p| match p.split_once('=') {
+                Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                _ => p.to_string(),
+            })
+            .collect();
+        out = format!("{head}{}", query.join("&"));
+    }
+    out
+}
+
+/// Creates an empty store at `location`.
+pub fn create(location: &Location) -> Result<Box<dyn Backend>, StoreError> {
+    match location {
+        Location::Dir(dir) => Ok(Box::new(Store::create(dir)?)),
+        Location::Postgres(url) => create_postgres(url),
+    }
+}
+
+/// Opens the store at `location`; `wait` is how long to wait for another process holding a
+/// sled ledger (a PostgreSQL store is shared, never held).
+pub fn open(
+    location: &Location,
+    wait: Option<std::time::Duration>,
+) -> Result<Box<dyn Backend>, StoreError> {
+    match location {
+        Location::Dir(dir) => Ok(Box::new(Store::open(dir, wait)?)),
+        Location::Postgres(url) => open_postgres(url),
+    }
+}
+
+#[cfg(feature = "postgres")]
+fn create_postgres(url: &str) -> Result<Box<dyn Backend>, StoreError> {
+    Ok(Box::new(postgres::PgStore::create(url)?))
+}
+
+#[cfg(feature = "postgres")]
+fn open_postgres(url: &str) -> Result<Box<dyn Backend>, StoreError> {
+    Ok(Box::new(postgres::PgStore::open(url)?))
+}
+
+#[cfg(not(feature = "postgres"))]
+fn without_postgres(url: &str) -> StoreError {
+    StoreError::BadLocator {
+        locator: redact(url),
+        problem: "this factledger was built without PostgreSQL support (cargo feature `postgres`)"
+            .into(),
+    }
+}
+
+#[cfg(not(feature = "postgres"))]
+fn create_postgres(url: &str) -> Result<Box<dyn Backend>, StoreError> {
+    Err(without_postgres(url))
+}
+
+#[cfg(not(feature = "postgres"))]
+fn open_postgres(url: &str) -> Result<Box<dyn Backend>, StoreError> {
+    Err(without_postgres(url))
+}
 
 /// Store layout version kept in the `meta` tree.
 pub(crate) const STORE_VERSION: u8 = 2;
@@ -125,6 +236,53 @@ pub enum StoreError {
     /// The store or head file is damaged in a way we can name.
     #[error("the ledger is damaged: {0}")]
     Corrupt(String),
+    /// A store locator (`--store`, `FACTLEDGER_STORE`) that cannot be used as given.
+    #[error("store locator '{locator}': {problem}")]
+    BadLocator {
+        /// The locator, password removed.
+        locator: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// The database server failed or could not be reached.
+    #[error("PostgreSQL store {store}: {message}")]
+    Postgres {
+        /// The store (locator with the password removed).
+        store: String,
+        /// The server's or the client's message.
+        message: String,
+    },
+    /// The store's schema was written by a newer factledger.
+    #[error("store {store} has schema version {found}, newer than the {supported} this build reads; upgrade factledger")]
+    NewerSchema {
+        /// The store.
+        store: String,
+        /// The version it records.
+        found: i64,
+        /// The newest version this build reads.
+        supported: i64,
+    },
+    /// Another writer appended to a shared store after this append was chained onto the head;
+    /// the ledger chains the drafts again onto the new head and retries
+    /// ([`crate::Ledger::append`]), so a caller only sees this when the retries ran out.
+    #[error("another writer kept appending: the head moved from seq {chained_on} to seq {head} while this append was prepared (retried {attempts} times)")]
+    HeadMoved {
+        /// The head the append was chained onto.
+        chained_on: u64,
+        /// The head the store holds now.
+        head: u64,
+        /// How many times the ledger tried.
+        attempts: u32,
+    },
+    /// An index key (a claim or source id, a retraction or a correction) is already in a shared
+    /// store: another writer recorded it after this append was checked.
+    #[error(
+        "'{key}' was recorded by another writer meanwhile; nothing of this append was written"
+    )]
+    DuplicateKey {
+        /// The key, NULs shown as `/`.
+        key: String,
+    },
 }
 
 fn io_err<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> StoreError + 'a {
@@ -212,4 +370,24 @@ pub trait Backend: Send {
     fn repair_head(&mut self) -> Result<(), StoreError>;
     /// Bytes the store takes on disk.
     fn size_on_disk(&self) -> Result<u64, StoreError>;
+    /// Reads the head again from a store other processes write too (PostgreSQL); nothing for
+    /// an exclusively held store.
+    fn refresh(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
+    /// True when other processes may append to this store at the same time (PostgreSQL), so
+    /// a projection ahead of this process's head means "read the head again", not damage.
+    fn head_is_shared(&self) -> bool {
+        false
+    }
+    /// Takes the lock that orders appends on a store other processes write too, and reads the
+    /// head under it, so the append that follows is chained onto a head nobody can move before
+    /// it commits. [`Backend::append`] releases it; so does [`Backend::end_append`] when the
+    /// append is abandoned. Nothing for an exclusively held store.
+    fn lock_for_append(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
+    /// Releases what [`Backend::lock_for_append`] took when no append followed (refused drafts,
+    /// nothing to append); nothing after an append, which released it.
+    fn end_append(&mut self) {}
 }

@@ -117,6 +117,8 @@ pub fn run(ctx: &Context, args: &DemoArgs) -> Result<(), CliError> {
     let demo_ctx = Context {
         global: GlobalArgs {
             ledger: tmp.path().join("ledger"),
+            // The demo's ledger is always a temporary directory.
+            store: None,
             author: Some(ctx.global.author.clone().unwrap_or_else(|| "demo".into())),
             json: ctx.global.json,
             wait: None,

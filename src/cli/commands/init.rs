@@ -6,8 +6,9 @@ use factledger::desk::init::{init, InitInput};
 use factledger::ledger::Stamp;
 use factledger::terminal::esc;
 
-/// Create a new, empty ledger at --ledger (default ./.factledger). With --key NAME, the ledger is
-/// signed: its first event authorises NAME, whose key must be in the key directory.
+/// Create a new, empty ledger at --ledger (default ./.factledger), or in the PostgreSQL schema
+/// --store / FACTLEDGER_STORE names. With --key NAME, the ledger is signed: its first event
+/// authorises NAME, whose key must be in the key directory.
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
     /// Make a signed ledger whose first author is NAME (key from the key directory).
@@ -16,7 +17,7 @@ pub struct InitArgs {
 }
 
 pub fn run(ctx: &Context, args: &InitArgs) -> Result<(), CliError> {
-    let dir = &ctx.global.ledger;
+    let location = ctx.location()?;
     // Load the key before creating anything, so a missing key leaves nothing behind.
     let key = match &args.key {
         Some(name) => {
@@ -43,16 +44,22 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<(), CliError> {
         ),
         None => (ctx.stamp_or("none")?, None),
     };
-    let report = init(InitInput { dir, signing_key }, &stamp)?;
+    let report = init(
+        InitInput {
+            location: &location,
+            signing_key,
+        },
+        &stamp,
+    )?;
     if ctx.json() {
         return print_json(&report);
     }
     match (&report.author, &report.public_key) {
         (Some(n), Some(pk)) => out!(
             "created a signed ledger in {}; its first event authorises '{}' (key {pk})",
-            dir.display(),
+            esc(&report.ledger),
             esc(n)
         ),
-        _ => out!("created an empty ledger in {}", dir.display()),
+        _ => out!("created an empty ledger in {}", esc(&report.ledger)),
     }
 }

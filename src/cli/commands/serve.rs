@@ -37,7 +37,7 @@ pub fn run(ctx: &Context, args: &ServeArgs) -> Result<(), CliError> {
         now,
     };
     let json = ctx.json();
-    let dir = ctx.global.ledger.display().to_string();
+    let dir = ctx.location()?.display();
     let mut printed = Ok(());
     let result = serve(ledger, config, |addr| {
         printed = if json {

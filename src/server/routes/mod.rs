@@ -27,7 +27,8 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde::de::DeserializeOwned;
 
-/// Runs `f` on a blocking thread with the ledger.
+/// Runs `f` on a blocking thread with the ledger, its head read again first when other
+/// processes write the same store (PostgreSQL; nothing for a ledger directory).
 pub async fn read<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
@@ -35,10 +36,12 @@ where
 {
     let ledger = state.ledger.clone();
     tokio::task::spawn_blocking(move || {
-        let guard = match ledger.lock() {
+        let mut guard = match ledger.lock() {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
         };
+        // A store other servers write too (PostgreSQL): read up to their appends.
+        guard.refresh()?;
         f(&guard)
     })
     .await
@@ -57,6 +60,7 @@ where
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
         };
+        guard.refresh()?;
         f(&mut guard)
     })
     .await
