@@ -42,7 +42,8 @@ pub async fn import(
         });
         if let Some(line) = published {
             return Err(super::reviews::publishing_needs_an_editor(
-                &user,
+                &user.name,
+                user.role,
                 &format!("line {line}: "),
             ));
         }

@@ -11,7 +11,7 @@ use crate::desk::extract::{
 use crate::desk::import::AppendReport;
 use crate::desk::review::{prepare, ReviewInput};
 use crate::desk::reviews::{reviews, ClaimVerdicts, ReviewsOptions};
-use crate::desk::users::{Role, User};
+use crate::desk::users::Role;
 use crate::server::auth::Caller;
 use crate::server::errors::ApiError;
 use crate::server::AppState;
@@ -69,14 +69,14 @@ pub struct Review {
 }
 
 /// 403 for a checker's review with a `url`: publishing a verdict is an editor's.
-pub fn publishing_needs_an_editor(user: &User, place: &str) -> ApiError {
+pub fn publishing_needs_an_editor(name: &str, role: Role, place: &str) -> ApiError {
     ApiError::new(
         StatusCode::FORBIDDEN,
         "forbidden",
         format!(
             "{place}user '{}' is a {}; publishing a verdict (a review with a url) needs an \
              editor; leave out the url to record it unpublished",
-            user.name, user.role
+            name, role
         ),
     )
 }
@@ -85,12 +85,12 @@ pub fn publishing_needs_an_editor(user: &User, place: &str) -> ApiError {
 /// commit. The web page's verdict form calls this too.
 pub async fn record_review(
     state: &AppState,
-    user: &User,
+    (name, role): (&str, Role),
     label: &str,
     r: &Review,
 ) -> Result<AppendReport, ApiError> {
-    if r.url.is_some() && user.role < Role::Editor {
-        return Err(publishing_needs_an_editor(user, ""));
+    if r.url.is_some() && role < Role::Editor {
+        return Err(publishing_needs_an_editor(name, role, ""));
     }
     let prepared = prepare(&ReviewInput {
         label,
@@ -103,7 +103,7 @@ pub async fn record_review(
         organisation: r.organisation.as_deref(),
         ..Default::default()
     })?;
-    write(state, &user.name, prepared).await.map(|Json(r)| r)
+    write(state, name, prepared).await.map(|Json(r)| r)
 }
 
 /// `POST /api/v1/reviews`.
@@ -114,7 +114,7 @@ pub async fn add(
 ) -> Result<Json<AppendReport>, ApiError> {
     let user = caller.need(Role::Checker)?;
     let r: Review = json(&body(bytes)?)?;
-    record_review(&state, &user, "<request>", &r)
+    record_review(&state, (&user.name, user.role), "<request>", &r)
         .await
         .map(Json)
 }
