@@ -949,8 +949,18 @@ fn verdicts_dismissals_and_versions_through_the_page_and_the_public_verdict() {
             .click()
             .await
             .expect("record");
-        let newest = text_of(c, "#verdicts li.verdict.current").await;
-        assert!(newest.contains("mostly false"), "{newest}");
+        // The old page has a current verdict too: wait for the new one.
+        let newest = c
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::XPath(
+                "//section[@id='verdicts']//li[contains(@class, 'current')][contains(., 'mostly false')]",
+            ))
+            .await
+            .expect("the new verdict, current")
+            .text()
+            .await
+            .expect("text");
         assert!(newest.contains(why), "the explanation, as text: {newest}");
         assert!(newest.contains("chi"), "recorded by the checker: {newest}");
         let all = c
