@@ -836,3 +836,156 @@ fn kill_9_of_a_server_that_acknowledges_before_syncing_is_caught() {
         "a loss of unsynced appends still leaves a sound ledger"
     );
 }
+
+#[test]
+fn verdicts_dismissals_and_extract_over_http() {
+    let (env, ed, che, rea) = desk();
+    let s = Server::start(&env, &env.ledger(), &["--rate", "0"], &[]);
+    let (ed, che, rea) = (Some(ed.as_str()), Some(che.as_str()), Some(rea.as_str()));
+    post(&s, "/api/v1/sources", che, SOURCE).ok();
+    for (id, date) in [("c1", "2025-02-24"), ("c2", "2025-02-25")] {
+        let c = json!({"id": id, "source": "s1", "subject": "S/RES/1", "predicate": "date", "value": date});
+        post(&s, "/api/v1/claims", che, &c.to_string()).ok();
+    }
+    let head = |s: &Server| get(s, "/api/v1/log", rea).ok().as_array().unwrap().len();
+    assert_eq!(head(&s), 3);
+
+    // Reviews: a reader may not; a checker records an unpublished verdict but may not publish
+    // one (a url); an editor publishes. The author is the user.
+    let verdict = json!({"claim": "c1", "rating": "false", "explanation": "It was the 25th."});
+    let a = post(&s, "/api/v1/reviews", rea, &verdict.to_string());
+    assert_eq!((a.status, a.code().as_str()), (403, "forbidden"));
+    assert_eq!(
+        post(&s, "/api/v1/reviews", None, &verdict.to_string()).status,
+        401
+    );
+    assert_eq!(
+        post(&s, "/api/v1/reviews", che, &verdict.to_string()).ok()["appended"],
+        1
+    );
+    let mut published = verdict.clone();
+    published["url"] = json!("https://desk.example/checks/c1");
+    let a = post(&s, "/api/v1/reviews", che, &published.to_string());
+    assert_eq!((a.status, a.code().as_str()), (403, "forbidden"));
+    assert!(a.body.contains("editor"), "{}", a.body);
+    let mut line = published.clone();
+    line["type"] = json!("review");
+    let a = post(&s, "/api/v1/import", che, &format!("{line}\n"));
+    assert_eq!(
+        (a.status, a.code().as_str()),
+        (403, "forbidden"),
+        "{}",
+        a.body
+    );
+    assert_eq!(head(&s), 4);
+    assert_eq!(
+        post(&s, "/api/v1/reviews", ed, &published.to_string()).ok()["appended"],
+        1
+    );
+    let log = get(&s, "/api/v1/log", rea).ok();
+    let authors: Vec<&str> = log.as_array().unwrap()[3..]
+        .iter()
+        .map(|e| e["author"].as_str().unwrap())
+        .collect();
+    assert_eq!(authors, ["che", "ed"]);
+    // A rating the scale lacks: 400 with the problem, nothing appended.
+    let mut bad = verdict.clone();
+    bad["rating"] = json!("sort of");
+    let a = post(&s, "/api/v1/reviews", ed, &bad.to_string());
+    assert_eq!(
+        (a.status, a.code().as_str()),
+        (400, "refused"),
+        "{}",
+        a.body
+    );
+    let problems = a.json()["problems"].clone();
+    assert!(
+        problems[0]["message"].as_str().unwrap().contains("sort of"),
+        "{problems}"
+    );
+    let a = post(
+        &s,
+        "/api/v1/reviews",
+        ed,
+        r#"{"claim":"c1","rating":"false"}"#,
+    );
+    assert_eq!((a.status, a.code().as_str()), (400, "bad-json"));
+    assert_eq!(head(&s), 5);
+    let reviews = get(&s, "/api/v1/reviews?claim=c1&history=true", rea).ok();
+    let before = get(&s, "/api/v1/reviews?as_of=4", rea).ok();
+
+    // Dismissals: the flag's id from the flags; a typo names the closest; a checker dismisses.
+    let flags = get(&s, "/api/v1/flags", rea).ok();
+    let id = flags[0]["id"].as_str().expect("a flag id").to_string();
+    let dismissal = json!({"flag": id, "reason": "two dates, both reported"}).to_string();
+    let a = post(&s, "/api/v1/dismissals", rea, &dismissal);
+    assert_eq!(a.status, 403);
+    let mut typo = id.clone();
+    typo.replace_range(15.., if id.ends_with('0') { "1" } else { "0" });
+    let a = post(
+        &s,
+        "/api/v1/dismissals",
+        che,
+        &json!({"flag": typo, "reason": "x"}).to_string(),
+    );
+    assert_eq!((a.status, a.code().as_str()), (400, "refused"));
+    assert!(
+        a.body.contains(&format!("did you mean '{id}'")),
+        "{}",
+        a.body
+    );
+    let a = post(
+        &s,
+        "/api/v1/dismissals",
+        che,
+        &json!({"flag": id, "reason": " "}).to_string(),
+    );
+    assert_eq!(a.status, 400);
+    assert_eq!(
+        post(&s, "/api/v1/dismissals", che, &dismissal).ok()["appended"],
+        1
+    );
+    let shown: Vec<Json> = get(&s, "/api/v1/flags", rea)
+        .ok()
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(shown.iter().all(|f| f["id"] != json!(id)), "{shown:?}");
+    let a = post(
+        &s,
+        "/api/v1/dismissals",
+        che,
+        &json!({"flag": id, "reason": "another"}).to_string(),
+    );
+    assert_eq!((a.status, a.code().as_str()), (400, "refused"));
+    assert!(a.body.contains("already dismissed"), "{}", a.body);
+    assert_eq!(head(&s), 6);
+
+    // Extract: any user, from a text or from the source's archive; nothing is appended.
+    let article = json!({"text": "The resolution was adopted on 24 February 2025.", "source": "s9", "subject": "S/RES/2"});
+    let a = post(&s, "/api/v1/extract", None, &article.to_string());
+    assert_eq!(a.status, 401);
+    let x = post(&s, "/api/v1/extract", rea, &article.to_string()).ok();
+    assert!(!x["candidates"].as_array().unwrap().is_empty(), "{x}");
+    let archived = post(&s, "/api/v1/extract", rea, r#"{"source":"s1"}"#).ok();
+    let a = post(&s, "/api/v1/extract", rea, r#"{"source":"nothing"}"#);
+    assert_eq!((a.status, a.code().as_str()), (404, "not-found"));
+    let a = post(
+        &s,
+        "/api/v1/extract",
+        rea,
+        r#"{"source":"s1","published":"someday"}"#,
+    );
+    assert_eq!(a.status, 400, "{}", a.body);
+    assert_eq!(head(&s), 6);
+    assert!(s.stop().success());
+
+    // The same shapes as the CLI's --json.
+    assert_eq!(
+        reviews,
+        env.json(&["reviews", "--claim", "c1", "--history"])
+    );
+    assert_eq!(before, env.json(&["reviews", "--as-of", "4"]));
+    assert_eq!(archived, env.json(&["extract", "--source", "s1"]));
+    assert_eq!(env.json(&["verify"])["events"], 6);
+}

@@ -797,6 +797,32 @@ fn a_forged_cross_site_post_is_refused_and_appends_nothing() {
             .send(form(&csrf).as_bytes()),
     );
     assert_eq!(status, 303);
+    // The verdict and dismiss forms: the same checks.
+    for (path, body) in [
+        (
+            "/claims/article-sc-date/verdict",
+            "rating=default%7Cfalse&explanation=forged",
+        ),
+        ("/flags/0123456789abcdef/dismiss", "reason=forged&back=x"),
+    ] {
+        let send = |extra: &str, headers: &[(&str, &str)]| {
+            let mut req = agent()
+                .post(desk.url(path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Cookie", &cookie);
+            for (k, v) in headers {
+                req = req.header(*k, *v);
+            }
+            read_answer(req.send(format!("{body}{extra}").as_bytes()))
+        };
+        let (status, page) = send("", &[("Origin", &own_origin)]);
+        assert_eq!(status, 403, "{path}: {page}");
+        let (status, _) = send(
+            &format!("&csrf={csrf}"),
+            &[("Origin", "http://evil.example")],
+        );
+        assert_eq!(status, 403, "{path}");
+    }
     assert_eq!(api_head(&desk), before, "nothing was appended");
     // The same form from this site with the token goes through (so the refusals above were the
     // checks, not a broken form).
@@ -822,4 +848,210 @@ fn a_forged_cross_site_post_is_refused_and_appends_nothing() {
     ] {
         assert!(csp.contains(part), "{csp}");
     }
+}
+
+/// The `<script type="application/ld+json">` block of a page's source, parsed.
+fn json_ld(page: &str) -> Json {
+    let block = page
+        .split("<script type=\"application/ld+json\">")
+        .nth(1)
+        .and_then(|r| r.split("</script>").next())
+        .unwrap_or_else(|| panic!("no JSON-LD block in {page}"));
+    serde_json::from_str(block).unwrap_or_else(|e| panic!("{e}: {block}"))
+}
+
+#[test]
+fn verdicts_dismissals_and_versions_through_the_page_and_the_public_verdict() {
+    let _one = ONE_BROWSER.lock().unwrap_or_else(|p| p.into_inner());
+    runtime().block_on(async {
+        let Some(b) = browser("verdicts", 1280, 900).await else {
+            return;
+        };
+        let desk = Desk::start();
+        let checker = desk.user("chi", "checker");
+        let c = &b.client;
+
+        // The demo's published verdict has a public page, readable without logging in, with its
+        // ClaimReview embedded: as `export --claimreview --html` writes it.
+        let (status, page) = read_answer(agent().get(desk.url("/verdicts/article-sc-date")).call());
+        assert_eq!(status, 200, "{page}");
+        let ld = json_ld(&page);
+        assert_eq!(ld["@type"], "ClaimReview");
+        assert_eq!(ld["url"], "https://desk.example/checks/s-res-2774-date");
+        assert_eq!(ld["reviewRating"]["alternateName"], "false");
+        let (status, _) = read_answer(agent().get(desk.url("/verdicts/article-sc-day")).call());
+        assert_eq!(status, 404, "a claim without a published verdict has no public page");
+
+        login(c, &desk, &checker).await;
+        c.goto(&desk.url("/claims/article-sc-date")).await.expect("claim");
+        let before = c
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css("#verdicts"))
+            .await
+            .expect("the verdicts")
+            .find_all(Locator::Css("li.verdict"))
+            .await
+            .expect("verdicts");
+        assert_eq!(before.len(), 1);
+        // The public page, from the claim page, in the browser: its JSON-LD block parses under
+        // the page's Content-Security-Policy (a data block, not a script).
+        c.find(Locator::Css("#public-verdict"))
+            .await
+            .expect("the public page's link")
+            .click()
+            .await
+            .expect("open it");
+        c.wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css("article h1"))
+            .await
+            .expect("the public page");
+        let source = c.source().await.expect("page source");
+        assert_eq!(json_ld(&source)["@type"], "ClaimReview");
+        let parsed = c
+            .execute(
+                "return JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)['@type'];",
+                vec![],
+            )
+            .await
+            .expect("js");
+        assert_eq!(parsed, json!("ClaimReview"));
+        assert!(c.find(Locator::Css("form.logout")).await.is_err(), "a public page");
+
+        // A checker records a verdict through the form (no address field: publishing is an
+        // editor's) and sees it at the top of the history.
+        c.goto(&desk.url("/claims/article-sc-date")).await.expect("claim");
+        let form = c
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css("form#verdict-form"))
+            .await
+            .expect("the verdict form");
+        assert!(form.find(Locator::Css("#v-url")).await.is_err(), "no url for a checker");
+        form.find(Locator::Css("#v-rating option[value='default|mostly false']"))
+            .await
+            .expect("the scale's steps")
+            .click()
+            .await
+            .expect("choose");
+        let why = "Second look: the UN record <b>still</b> says Monday 24 February.";
+        form.find(Locator::Css("#v-explanation"))
+            .await
+            .expect("explanation")
+            .send_keys(why)
+            .await
+            .expect("type");
+        screenshot_full(c, "claim-verdict-form", 1280).await;
+        form.find(Locator::Css("button[type=submit]"))
+            .await
+            .expect("button")
+            .click()
+            .await
+            .expect("record");
+        // The old page has a current verdict too: wait for the new one.
+        let newest = c
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::XPath(
+                "//section[@id='verdicts']//li[contains(@class, 'current')][contains(., 'mostly false')]",
+            ))
+            .await
+            .expect("the new verdict, current")
+            .text()
+            .await
+            .expect("text");
+        assert!(newest.contains(why), "the explanation, as text: {newest}");
+        assert!(newest.contains("chi"), "recorded by the checker: {newest}");
+        let all = c
+            .find_all(Locator::Css("#verdicts li.verdict"))
+            .await
+            .expect("verdicts");
+        assert_eq!(all.len(), 2, "the earlier verdict stays in the history");
+        assert!(c.find(Locator::Css("#verdicts b")).await.is_err(), "escaped");
+        // The API agrees: the checker's review is the current one.
+        let (_, reviews) = read_answer(
+            agent()
+                .get(desk.url("/api/v1/reviews?claim=article-sc-date"))
+                .header("Authorization", format!("Bearer {}", desk.editor))
+                .call(),
+        );
+        let reviews: Json = serde_json::from_str(&reviews).expect("json");
+        assert_eq!(reviews[0]["current"][0]["author"], "chi");
+        assert_eq!(reviews[0]["current"][0]["rating"], "mostly false");
+
+        // Dismiss the weekday flag with a reason; it stays listed, dismissed, with no form.
+        c.goto(&desk.url("/subject?name=S%2FRES%2F2774"))
+            .await
+            .expect("subject");
+        let flag = "li.flag[data-code='weekday-mismatch']";
+        c.wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(&format!("{flag} details.dismiss summary")))
+            .await
+            .expect("a dismiss form on the flag, folded")
+            .click()
+            .await
+            .expect("unfold it");
+        let form = c
+            .find(Locator::Css(&format!("{flag} form.dismiss")))
+            .await
+            .expect("the dismiss form");
+        let reason = "The weekday is corrected in our verdict.";
+        form.find(Locator::Css("input[name=reason]"))
+            .await
+            .expect("reason")
+            .send_keys(reason)
+            .await
+            .expect("type");
+        form.find(Locator::Css("button"))
+            .await
+            .expect("button")
+            .click()
+            .await
+            .expect("dismiss");
+        c.wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::XPath(&format!(
+                "//li[@data-code='weekday-mismatch'][contains(., '{reason}')]"
+            )))
+            .await
+            .expect("the flag, dismissed with the reason");
+        assert!(
+            c.find(Locator::Css(&format!("{flag} form.dismiss")))
+                .await
+                .is_err(),
+            "no form on a dismissed flag"
+        );
+
+        // A source the publisher edited: its versions, the differences marked.
+        let lines = [
+            json!({"type": "source", "id": "wire-edit", "kind": "secondary", "title": "Wire",
+                   "text": "Council votes.\nThe vote was on Monday, 25 February.\nThirteen in favour.\n"}),
+            json!({"type": "source-version", "source": "wire-edit", "note": "weekday fixed",
+                   "text": "Council votes.\nThe vote was on Monday, 24 February.\nThirteen in favour.\n<i>Corrected.</i>\n"}),
+        ];
+        let body: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        let (status, answer) = api_post(&desk, "/api/v1/import", &desk.editor, &body);
+        assert_eq!(status, 200, "{answer}");
+        c.goto(&desk.url("/sources/wire-edit")).await.expect("source");
+        let versions = text_of(c, "#versions").await;
+        assert!(versions.contains("weekday fixed"), "{versions}");
+        let removed = text_of(c, "#versions pre.diff del").await;
+        assert_eq!(removed, "- The vote was on Monday, 25 February.");
+        let added = c
+            .find_all(Locator::Css("#versions pre.diff ins"))
+            .await
+            .expect("added lines");
+        let mut texts = Vec::new();
+        for a in &added {
+            texts.push(a.text().await.expect("text"));
+        }
+        assert_eq!(
+            texts,
+            ["+ The vote was on Monday, 24 February.", "+ <i>Corrected.</i>"]
+        );
+        screenshot_full(c, "source-versions", 1280).await;
+        b.close().await;
+    });
 }

@@ -8,7 +8,8 @@
 //! has is refused with the closest ids, and a flag already dismissed is refused (the same
 //! reason again is a no-op). The same checks hold for `{"type":"dismissal",…}` import lines.
 
-use super::add::{append_line, Line};
+use super::add::{append_line, line_record, Line};
+use super::group::Prepared;
 use super::import::{AppendReport, Durability, ImportError};
 use crate::error::Result;
 use crate::flags::{all_flags, closest_ids, Flag};
@@ -78,6 +79,19 @@ pub fn dismiss(
         append,
         flag,
         reason: input.reason.to_string(),
+    })
+}
+
+/// [`dismiss`]'s checks on the input without the append: a request for the desk server's group
+/// commit ([`super::group`]), whose plan checks the flag against the ledger as an import's does
+/// (an unknown id names the closest; a flag already dismissed is refused).
+pub fn prepare(label: &str, flag: &str, reason: &str) -> Result<Prepared, ImportError> {
+    let id = flag.trim().to_ascii_lowercase();
+    let line = Line::Dismissal { flag: &id, reason };
+    let record = line_record(label, Path::new("."), &line)?;
+    Ok(Prepared {
+        label: label.to_string(),
+        records: vec![(0, record)],
     })
 }
 

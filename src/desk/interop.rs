@@ -104,6 +104,15 @@ pub fn write_claimreview(
     })
 }
 
+/// The page [`write_claimreview`] writes for `claim` (its title, rating and explanation, with its
+/// ClaimReview JSON-LD embedded), for the desk server's public verdict page. Fails as the export
+/// does: no such claim, no verdict by the desk, a verdict without its published address, a
+/// setting not set.
+pub fn claimreview_page(ledger: &Ledger, claim: &str) -> Result<String, ExportError> {
+    let all = claimreview::export(&ledger.tables(), Some(claim))?;
+    Ok(all.first().map(page).unwrap_or_default())
+}
+
 /// The ledger's provenance as W3C PROV-JSON (`crate::interop::prov`): everything, or one claim
 /// with its source chain.
 pub fn prov(ledger: &Ledger, only: Option<&str>) -> Result<Json, ExportError> {

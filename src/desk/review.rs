@@ -4,6 +4,7 @@
 //! an import does, so a review given as arguments is refused for the same reasons, in the same
 //! words.
 
+use super::group::Prepared;
 use super::import::{append_records, AppendReport, Durability, ImportError};
 use crate::error::Result;
 use crate::intake::import::parse_record;
@@ -40,12 +41,8 @@ pub struct ReviewInput<'a> {
     pub durability: Durability,
 }
 
-/// Records a review, checked as an import line `{"type":"review",…}` is.
-pub fn review(
-    ledger: &mut Ledger,
-    input: ReviewInput<'_>,
-    stamp: &Stamp,
-) -> Result<AppendReport, ImportError> {
+/// The import line `{"type":"review",…}` a review is.
+fn review_line(input: &ReviewInput<'_>) -> Json {
     let mut obj = Map::new();
     obj.insert("type".into(), json!("review"));
     obj.insert("claim".into(), json!(input.claim));
@@ -61,13 +58,36 @@ pub fn review(
             obj.insert(k.into(), json!(v));
         }
     }
+    Json::Object(obj)
+}
+
+/// Records a review, checked as an import line `{"type":"review",…}` is.
+pub fn review(
+    ledger: &mut Ledger,
+    input: ReviewInput<'_>,
+    stamp: &Stamp,
+) -> Result<AppendReport, ImportError> {
     append_object(
         ledger,
         input.label,
-        Json::Object(obj),
+        review_line(&input),
         stamp,
         input.durability,
     )
+}
+
+/// [`review`]'s checks without the append: a request for the desk server's group commit
+/// ([`super::group`]), planned there as an import line is (the claim, the scale, the rating).
+pub fn prepare(input: &ReviewInput<'_>) -> Result<Prepared, ImportError> {
+    let record =
+        parse_record(&review_line(input), Path::new(".")).map_err(|e| ImportError::Invalid {
+            label: input.label.to_string(),
+            message: e.to_string(),
+        })?;
+    Ok(Prepared {
+        label: input.label.to_string(),
+        records: vec![(0, record)],
+    })
 }
 
 /// Declares a rating scale: its steps, best first, each a name and a whole number. A scale

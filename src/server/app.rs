@@ -2,7 +2,9 @@
 //! what no route matches. `docs/openapi.json` describes each route (a test checks they agree).
 
 use super::errors::ApiError;
-use super::routes::{claims, facts, flags, import, integrity, log, sources, subjects, users};
+use super::routes::{
+    claims, facts, flags, import, integrity, log, reviews, sources, subjects, users,
+};
 use super::{events, web, AppState};
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, post};
@@ -29,6 +31,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/evidence/{claim}"),
     ("post", "/api/v1/import"),
     ("post", "/api/v1/retractions"),
+    ("get", "/api/v1/reviews"),
+    ("post", "/api/v1/reviews"),
+    ("post", "/api/v1/dismissals"),
+    ("post", "/api/v1/extract"),
     ("get", "/api/v1/events"),
     ("get", "/api/v1/users"),
     ("post", "/api/v1/users"),
@@ -55,6 +61,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/evidence/{claim}", get(integrity::evidence))
         .route("/api/v1/import", post(import::import))
         .route("/api/v1/retractions", post(claims::retract))
+        .route("/api/v1/reviews", get(reviews::list).post(reviews::add))
+        .route("/api/v1/dismissals", post(reviews::dismiss))
+        .route("/api/v1/extract", post(reviews::extract))
         .route("/api/v1/events", get(events::events))
         .route("/api/v1/users", get(users::list).post(users::add))
         .route("/api/v1/users/{name}", delete(users::revoke))

@@ -390,6 +390,13 @@ fn serve(
         None => None,
     };
     let created = now.unwrap_or_else(|| chrono::Utc::now().timestamp_micros());
+    // The desk's published verdict on the misdated claim, as the readable demo records it: the
+    // served demo has a verdict history and a public verdict page from the start.
+    demo::record_verdict(
+        &mut ledger,
+        &ctx.stamp_as(ctx.named_author().unwrap_or_else(|| "demo".into()))?,
+    )
+    .map_err(refused)?;
     let editor = add_user(&mut ledger, "editor", Role::Editor, created)
         .map_err(|e| CliError::check(e.to_string()))?;
     let config = Config {

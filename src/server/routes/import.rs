@@ -5,6 +5,7 @@
 use super::{body, write};
 use crate::desk::import::{prepare, AppendReport, Durability, ImportInput};
 use crate::desk::users::Role;
+use crate::intake::import::Record;
 use crate::server::auth::Caller;
 use crate::server::errors::ApiError;
 use crate::server::AppState;
@@ -34,5 +35,18 @@ pub async fn import(
     })
     .await
     .map_err(|e| ApiError::internal(e.to_string()))??;
+    if user.role < Role::Editor {
+        let published = prepared.records.iter().find_map(|(line, r)| match r {
+            Record::Review(r) if r.url.is_some() => Some(*line),
+            _ => None,
+        });
+        if let Some(line) = published {
+            return Err(super::reviews::publishing_needs_an_editor(
+                &user.name,
+                user.role,
+                &format!("line {line}: "),
+            ));
+        }
+    }
     write(&state, &user.name, prepared).await
 }

@@ -8,6 +8,7 @@ pub mod flags;
 pub mod import;
 pub mod integrity;
 pub mod log;
+pub mod reviews;
 pub mod sources;
 pub mod subjects;
 pub mod users;

@@ -6,7 +6,7 @@ use super::escape::{esc, url};
 use super::layout::{self, Page};
 use super::session::Viewer;
 use super::subject::{flag_list, triage};
-use super::{failed, source_link, subject_link, svg, value_text};
+use super::{failed, source_link, subject_link, svg, value_text, verdict};
 use crate::desk::claim::{claim, ClaimDetail};
 use crate::desk::evidence::evidence as evidence_of;
 use crate::desk::show::{show, ShowOptions};
@@ -75,10 +75,11 @@ pub async fn page(
             },
             _ => None,
         };
-        Ok((d, source))
+        let scales = crate::desk::reviews::scales(l)?;
+        Ok((d, source, scales))
     })
     .await;
-    let (mut d, source) = match got {
+    let (mut d, source, scales) = match got {
         Ok(x) => x,
         Err(e) => return failed(&viewer, e),
     };
@@ -105,7 +106,16 @@ pub async fn page(
     body.push_str(&format!(
         "<dl class=\"claim\"><dt>Subject</dt><dd>{subject}</dd><dt>What</dt><dd>{pred}</dd>\
          <dt>Value</dt><dd class=\"big\">{value}</dd><dt>Claimant</dt><dd>{claimant}</dd>\
-         <dt>Source</dt><dd>{source}</dd><dt>Status</dt><dd>{status}</dd>{note}{supersedes}</dl>",
+         <dt>Source</dt><dd>{source}</dd><dt>Status</dt><dd>{status}</dd>{verdict}{note}{supersedes}</dl>",
+        verdict = d
+            .claim
+            .verdict
+            .as_ref()
+            .map(|v| format!(
+                "<dt>Verdict</dt><dd><a href=\"#verdicts\">{}</a></dd>",
+                esc(&v.rating)
+            ))
+            .unwrap_or_default(),
         subject = subject_link(&c.subject),
         pred = esc(&c.predicate),
         value = esc(&value_text(&c.value)),
@@ -188,7 +198,16 @@ pub async fn page(
 
     triage(&mut d.flags);
     body.push_str("<section><h2>Flags</h2>");
-    body.push_str(&flag_list(&d.flags));
+    body.push_str(&flag_list(&d.flags, None));
+    body.push_str("</section>");
+    body.push_str("<section id=\"verdicts\"><h2>Verdicts</h2>");
+    body.push_str(&verdict::history(&c.id, d.reviews.as_ref()));
+    let on = d
+        .reviews
+        .as_ref()
+        .and_then(|r| r.current.iter().find(|v| v.organisation.is_none()))
+        .map(|v| v.scale.as_str());
+    body.push_str(&verdict::form(&viewer, &c.id, &scales, on));
     body.push_str("</section>");
     body.push_str(&record(&d.claim.event));
     let title = format!("Claim {}", c.id);

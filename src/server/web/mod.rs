@@ -13,6 +13,7 @@
 
 pub mod claim;
 pub mod csrf;
+pub mod diff;
 pub mod escape;
 pub mod form;
 pub mod layout;
@@ -24,6 +25,7 @@ pub mod source;
 pub mod subject;
 pub mod subjects;
 pub mod svg;
+pub mod verdict;
 
 use super::errors::ApiError;
 use super::AppState;
@@ -53,6 +55,9 @@ pub fn router() -> Router<AppState> {
         .route("/subject", get(subject::page))
         .route("/claims/{id}", get(claim::page))
         .route("/claims/{id}/evidence", get(claim::evidence))
+        .route("/claims/{id}/verdict", post(verdict::record))
+        .route("/verdicts/{claim}", get(verdict::public))
+        .route("/flags/{id}/dismiss", post(subject::dismiss))
         .route("/sources/{id}", get(source::page))
         .route("/paste", get(paste::page).post(paste::extract))
         .route("/paste/import", post(paste::import))
@@ -110,8 +115,18 @@ pub fn failed(viewer: &Viewer, e: ApiError) -> Response {
         s if s.is_client_error() => "Cannot do that",
         _ => "Something failed",
     };
+    let problems = match &e.problems {
+        Some(ps) if !ps.is_empty() => {
+            let items: Vec<String> = ps
+                .iter()
+                .map(|p| format!("<li>{}</li>", esc(&p.message)))
+                .collect();
+            format!("<ul class=\"problems\">{}</ul>", items.join(""))
+        }
+        _ => String::new(),
+    };
     let body = format!(
-        "<h1>{title}</h1><p class=\"problem\" role=\"alert\">{}</p>\
+        "<h1>{title}</h1><p class=\"problem\" role=\"alert\">{}</p>{problems}\
          <p class=\"meta\">code <code>{}</code></p>",
         esc(&e.message),
         esc(e.code)

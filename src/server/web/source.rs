@@ -9,7 +9,7 @@ use super::session::Viewer;
 use super::{claim_link, failed, source_link, value_text};
 use crate::desk::show::{show, ShowOptions};
 use crate::desk::sources::sources;
-use crate::model::event::EventBody;
+use crate::model::event::{EventBody, SourceRevision};
 use crate::projection::{self, claims_of_source};
 use crate::server::errors::ApiError;
 use crate::server::routes::read;
@@ -31,6 +31,63 @@ fn links(ids: &[String], missing: &[String]) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A version: its event, the revision (None: as registered), and its archived text.
+type Version = (u64, Option<SourceRevision>, Option<String>);
+
+/// The versions, oldest first, each later one with what changed and its text's differences from
+/// the text before (removed lines struck, added lines marked).
+fn versions_section(versions: &[Version]) -> String {
+    let mut s = format!(
+        "<section id=\"versions\"><h2>Versions</h2><p class=\"meta\">{} versions; the publisher \
+         changed the article after it was archived. Each version's text is compared with the one \
+         before: <del>removed</del>, <ins>added</ins>.</p><ol class=\"versions\">",
+        versions.len()
+    );
+    let mut before: Option<&str> = None;
+    for (n, (seq, revision, text)) in versions.iter().enumerate() {
+        s.push_str(&format!(
+            "<li class=\"version\"><p><strong>Version {}</strong> <span class=\"meta\">event {seq}</span></p>",
+            n + 1
+        ));
+        match revision {
+            None => s.push_str("<p class=\"meta\">As first archived.</p>"),
+            Some(r) => {
+                let mut what = Vec::new();
+                if let Some(note) = &r.note {
+                    what.push(esc(note));
+                }
+                if let Some(t) = &r.title {
+                    what.push(format!("title now “{}”", esc(t)));
+                }
+                if let Some(u) = &r.url {
+                    what.push(format!("address now {}", esc(u)));
+                }
+                if !what.is_empty() {
+                    s.push_str(&format!("<p>{}</p>", what.join("; ")));
+                }
+                match (before, text.as_deref()) {
+                    (_, None) => s.push_str(
+                        "<p class=\"meta\">No new text recorded; the text before stands.</p>",
+                    ),
+                    (Some(old), Some(new)) if old == new => {
+                        s.push_str("<p class=\"meta\">The text is unchanged.</p>")
+                    }
+                    (old, Some(new)) => s.push_str(&format!(
+                        "<pre class=\"text diff\">{}</pre>",
+                        super::diff::html(old.unwrap_or(""), new)
+                    )),
+                }
+            }
+        }
+        if let Some(t) = text.as_deref() {
+            before = Some(t);
+        }
+        s.push_str("</li>");
+    }
+    s.push_str("</ol></section>");
+    s
 }
 
 /// `GET /sources/{id}`.
@@ -59,10 +116,27 @@ pub async fn page(
                 claims.push(c);
             }
         }
-        Ok((shown, row, claims))
+        // Every version with its archived text (None: recorded without one, keeping the text
+        // before), the registered one first.
+        let mut versions = Vec::new();
+        if let EventBody::SourceRegistered(src) = &shown.event.body {
+            let registered = match &src.text {
+                Some(r) => l.text(&r.hash)?,
+                None => None,
+            };
+            versions.push((shown.event.seq, None, registered));
+            for v in &shown.versions {
+                let text = match &v.revision.text {
+                    Some(r) => l.text(&r.hash)?,
+                    None => None,
+                };
+                versions.push((v.seq, Some(v.revision.clone()), text));
+            }
+        }
+        Ok((shown, row, claims, versions))
     })
     .await;
-    let (shown, row, claims) = match got {
+    let (shown, row, claims, versions) = match got {
         Ok(x) => x,
         Err(e) => return failed(&viewer, e),
     };
@@ -134,7 +208,14 @@ pub async fn page(
         }
         body.push_str("</ul>");
     }
-    body.push_str("</section><section><h2>Archived text</h2>");
+    if versions.len() > 1 {
+        body.push_str(&versions_section(&versions));
+    }
+    body.push_str(if versions.len() > 1 {
+        "</section><section><h2>Archived text <span class=\"meta\">(the current version)</span></h2>"
+    } else {
+        "</section><section><h2>Archived text</h2>"
+    });
     match shown.text.as_ref().and_then(|t| t.as_deref()) {
         Some(text) => body.push_str(&format!("<pre class=\"text\">{}</pre>", esc(text))),
         None => body.push_str("<p>No archived text.</p>"),

@@ -3,6 +3,7 @@
 //! new ones appearing live.
 
 use super::escape::esc;
+use super::form::Form;
 use super::layout::{self, Page};
 use super::session::Viewer;
 use super::{claim_link, failed, source_link, value_text};
@@ -13,9 +14,12 @@ use crate::projection::aliases::{group_claims, SubjectIndex};
 use crate::projection::{liveness, ClaimState, Liveness};
 use crate::server::errors::ApiError;
 use crate::server::routes::read;
+use crate::server::routes::reviews::record_dismissal;
 use crate::server::AppState;
-use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 /// Query parameters.
@@ -44,8 +48,10 @@ pub fn triage(flags: &mut [ListedFlag]) {
 }
 
 /// Flags as a list, most severe first: the severity in words, what is wrong, the rule, the
-/// claims and sources involved, and the desk's dismissal when there is one.
-pub fn flag_list(flags: &[ListedFlag]) -> String {
+/// claims and sources involved, and the desk's dismissal when there is one. With `dismiss` (the
+/// viewer, and the subject page to come back to), a checker gets a dismiss form under each flag
+/// not yet dismissed.
+pub fn flag_list(flags: &[ListedFlag], dismiss: Option<(&Viewer, &str)>) -> String {
     if flags.is_empty() {
         return "<p>No flags.</p>".into();
     }
@@ -59,7 +65,10 @@ pub fn flag_list(flags: &[ListedFlag]) -> String {
                 "<p class=\"meta\">Dismissed by the desk: {}</p>",
                 esc(&d.reason)
             ),
-            None => String::new(),
+            None => match dismiss {
+                Some((viewer, back)) if viewer.can_write() => dismiss_form(viewer, f, back),
+                _ => String::new(),
+            },
         };
         s.push_str(&format!(
             "<li class=\"flag\" data-code=\"{code}\" data-severity=\"{severity}\"><p class=\"flag-what\"><span class=\"tag\">{severity}</span> <span class=\"tag\">{code}</span> \
@@ -81,13 +90,57 @@ pub fn flag_list(flags: &[ListedFlag]) -> String {
     s
 }
 
+/// The dismiss form under a flag, folded away: a reason (required) and the button.
+fn dismiss_form(viewer: &Viewer, f: &Flag, back: &str) -> String {
+    let id = f.id();
+    let id = id.as_str();
+    format!(
+        "<details class=\"dismiss\"><summary>Dismiss this flag…</summary>\
+         <form method=\"post\" action=\"/flags/{id}/dismiss\" class=\"write dismiss\">{csrf}\
+         <input type=\"hidden\" name=\"back\" value=\"{back}\">\
+         <label for=\"d-{id}\">Dismiss: why does this flag need no action?</label>\
+         <input id=\"d-{id}\" name=\"reason\" required placeholder=\"e.g. both dates are reported; the record settles it\">\
+         <button type=\"submit\">Dismiss</button></form></details>",
+        id = esc(id),
+        csrf = super::csrf::field(viewer),
+        back = esc(back),
+    )
+}
+
+/// `POST /flags/{id}/dismiss`: dismiss a flag with the reason given (the API's
+/// `POST dismissals`), then back to the subject page.
+pub async fn dismiss(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let form = Form::parse(&body);
+    if let Err(r) = super::csrf::check(&headers, &viewer, &form) {
+        return r.into_response();
+    }
+    let Some(user) = viewer.name().filter(|_| viewer.can_write()) else {
+        return super::not_allowed(&viewer);
+    };
+    let reason = form.get("reason").unwrap_or("").trim();
+    match record_dismissal(&state, user, "the dismissal", &id, reason).await {
+        Ok(_) => {
+            let back = form.get("back").unwrap_or("");
+            Redirect::to(&format!("/subject?name={}#flags", super::escape::url(back)))
+                .into_response()
+        }
+        Err(e) => failed(&viewer, e),
+    }
+}
+
 fn fact_rows(rows: &[FactRow]) -> String {
     if rows.is_empty() {
         return "<p>No live facts.</p>".into();
     }
     let mut s = String::from(
         "<table class=\"list facts\"><thead><tr><th>What</th><th>Value</th><th>Agreement</th>\
-         <th class=\"num\">Independent origins</th></tr></thead><tbody>",
+         <th class=\"num\">Independent origins</th><th>Verdict</th></tr></thead><tbody>",
     );
     for r in rows {
         let f = &r.fact;
@@ -115,15 +168,34 @@ fn fact_rows(rows: &[FactRow]) -> String {
         s.push_str(&format!(
             "<tr><td data-label=\"What\">{}</td><td data-label=\"Value\">{}</td>\
              <td data-label=\"Agreement\" class=\"nowrap\">{}</td>\
-             <td data-label=\"Independent origins\" class=\"num\">{}</td></tr>",
+             <td data-label=\"Independent origins\" class=\"num\">{}</td>\
+             <td data-label=\"Verdict\">{}</td></tr>",
             esc(&f.predicate),
             values,
             agreement,
-            r.independent_sources
+            r.independent_sources,
+            verdicts(&r.verdicts)
         ));
     }
     s.push_str("</tbody></table>");
     s
+}
+
+/// The desk's verdicts on a fact's claims: each rating, linking to the claim's verdicts.
+fn verdicts(vs: &[crate::desk::review::Verdict]) -> String {
+    if vs.is_empty() {
+        return "—".into();
+    }
+    vs.iter()
+        .map(|v| {
+            format!(
+                "<div><a href=\"/claims/{}#verdicts\">{}</a> <span class=\"meta\">— {}</span></div>",
+                super::escape::url(&v.claim),
+                esc(&v.rating),
+                esc(&v.claim)
+            )
+        })
+        .collect()
 }
 
 fn status_words(l: Liveness) -> &'static str {
@@ -194,10 +266,13 @@ pub async fn page(
             l,
             &FlagsOptions {
                 subject: Some(subject.clone()),
+                dismissed: true,
                 ..FlagsOptions::default()
             },
         )?;
         triage(&mut flags);
+        // The flags still open first; the dismissed ones after, with the desk's reason.
+        flags.sort_by_key(|f| f.dismissed.is_some());
         Ok((with_status, rows, flags))
     })
     .await;
@@ -209,17 +284,24 @@ pub async fn page(
         "<p class=\"crumbs\"><a href=\"/subjects\">Subjects</a> ›</p><h1>{}</h1>",
         esc(&name)
     );
+    let open = flags.iter().filter(|f| f.dismissed.is_none()).count();
+    let dismissed = flags.len() - open;
     body.push_str(&format!(
-        "<p class=\"meta\">{} claim{}, {} flag{}</p>",
+        "<p class=\"meta\">{} claim{}, {} flag{}{}</p>",
         claims.len(),
         if claims.len() == 1 { "" } else { "s" },
-        flags.len(),
-        if flags.len() == 1 { "" } else { "s" }
+        open,
+        if open == 1 { "" } else { "s" },
+        if dismissed > 0 {
+            format!(" ({dismissed} more dismissed)")
+        } else {
+            String::new()
+        }
     ));
     body.push_str("<section><h2>Facts</h2>");
     body.push_str(&fact_rows(&rows));
-    body.push_str("</section><section><h2>Flags</h2>");
-    body.push_str(&flag_list(&flags));
+    body.push_str("</section><section id=\"flags\"><h2>Flags</h2>");
+    body.push_str(&flag_list(&flags, Some((&viewer, &name))));
     body.push_str(
         "</section><section><h2>Claims</h2><div class=\"scroll\"><table class=\"list\" id=\"claims\">\
          <thead><tr><th>Claim</th><th>What</th><th>Value</th><th>Claimant</th><th>Source</th>\
