@@ -593,7 +593,7 @@ fn paste_the_seed_article_and_import_two_candidates() {
 }
 
 #[test]
-fn a_colleagues_new_claim_appears_live_on_the_subject_and_log_pages() {
+fn a_colleagues_new_claim_and_verdict_appear_live() {
     let _one = ONE_BROWSER.lock().unwrap_or_else(|p| p.into_inner());
     runtime().block_on(async {
         let Some(b) = browser("live", 1280, 900).await else {
@@ -652,6 +652,36 @@ fn a_colleagues_new_claim_appears_live_on_the_subject_and_log_pages() {
             .await
             .expect("text");
         assert!(first.contains("ana-live-2"), "{first}");
+
+        // A colleague's verdict appears in the claim's verdict history.
+        c.goto(&desk.url("/claims/ana-live-1"))
+            .await
+            .expect("claim");
+        c.wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css("body[data-live-ready='yes']"))
+            .await
+            .expect("live");
+        let review = json!({
+            "claim": "ana-live-1", "rating": "unproven",
+            "explanation": "<b>not</b> in any record yet"
+        });
+        let (status, body) = api_post(&desk, "/api/v1/reviews", &colleague, &review.to_string());
+        assert_eq!(status, 200, "{body}");
+        let item = c
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css("#verdicts ol.verdicts > li.new"))
+            .await
+            .expect("the new verdict appears without a reload")
+            .text()
+            .await
+            .expect("text");
+        assert!(item.contains("unproven"), "{item}");
+        assert!(
+            item.contains("<b>not</b> in any record yet"),
+            "shown as text: {item}"
+        );
         b.close().await;
     });
 }

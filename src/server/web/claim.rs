@@ -211,7 +211,7 @@ pub async fn page(
     body.push_str("</section>");
     body.push_str(&record(&d.claim.event));
     let title = format!("Claim {}", c.id);
-    layout::html(Page::new(title, &viewer, body)).into_response()
+    layout::html(Page::new(title, &viewer, body).live("claim", c.id.clone())).into_response()
 }
 
 /// `GET /claims/{id}/evidence`: the evidence file, as a download.

@@ -1,6 +1,7 @@
 // factledger desk: the page's one script. It only adds to what the server rendered:
 // the as-of slider's number, and live updates from the server's event stream (/live):
-// a colleague's new claim appears on its subject's page and at the top of the log.
+// a colleague's new claim appears on its subject's page and at the top of the log, and a new
+// verdict on a claim appears in that claim's verdict history.
 // Everything from the ledger is inserted as text (textContent), never as HTML.
 (function () {
   'use strict';
@@ -62,6 +63,33 @@
     say('New claim ' + e.id + ' by ' + e.author + '.');
   }
 
+  function verdictItem(e) {
+    var section = document.getElementById('verdicts');
+    if (!section) { return; }
+    var list = section.querySelector('ol.verdicts');
+    if (!list) {
+      list = document.createElement('ol');
+      list.className = 'verdicts';
+      var heading = section.querySelector('h2');
+      section.insertBefore(list, heading ? heading.nextSibling : section.firstChild);
+    }
+    var li = document.createElement('li');
+    li.className = 'new';
+    li.setAttribute('data-seq', String(e.seq));
+    var what = document.createElement('p');
+    var rating = document.createElement('strong');
+    rating.textContent = e.rating;
+    what.appendChild(rating);
+    what.appendChild(document.createTextNode(' on scale ' + e.scale + ' \u2014 new, by ' +
+      (e.organisation || e.author) + ' (reload for the current verdict)'));
+    li.appendChild(what);
+    var why = document.createElement('p');
+    why.textContent = e.explanation;
+    li.appendChild(why);
+    list.insertBefore(li, list.firstChild);
+    say('New verdict on ' + e.claim + ' by ' + e.author + '.');
+  }
+
   function timelineItem(e) {
     var list = document.getElementById('timeline');
     if (!list) { return; }
@@ -78,6 +106,10 @@
       what.appendChild(document.createTextNode(': '));
       what.appendChild(link('/subject?name=' + encodeURIComponent(e.subject), e.subject));
       what.appendChild(document.createTextNode(' \u2014 ' + e.predicate + ' = ' + valueText(e)));
+    } else if (e.type === 'review') {
+      what.appendChild(document.createTextNode('Verdict on '));
+      what.appendChild(link('/claims/' + encodeURIComponent(e.claim), e.claim));
+      what.appendChild(document.createTextNode(': ' + e.rating + ' (' + e.scale + ')'));
     } else if (e.type === 'source') {
       what.appendChild(document.createTextNode('Source '));
       what.appendChild(link('/sources/' + encodeURIComponent(e.id), e.id));
@@ -105,6 +137,7 @@
     var e;
     try { e = JSON.parse(m.data); } catch (x) { return; }
     if (kind === 'subject' && e.type === 'claim' && e.subject === want) { claimRow(e); }
+    if (kind === 'claim' && e.type === 'review' && e.claim === want) { verdictItem(e); }
     if (kind === 'log') { timelineItem(e); }
   });
 }());
