@@ -322,7 +322,7 @@ fn every_read_endpoint_answers_as_the_cli_json_does() {
     let subjects = get(&s, "/api/v1/subjects", tok).ok();
     assert_eq!(
         subjects,
-        json!([{"aliases": [], "claims": 2, "flags": 1, "spellings": [], "subject": "S/RES/1"}])
+        json!([{"aliases": [], "claims": 2, "flags": 1, "severities": {"error": 1}, "spellings": [], "subject": "S/RES/1"}])
     );
     let then = get(&s, "/api/v1/subjects?as_of=1", tok).ok();
     assert_eq!(then, json!([]));

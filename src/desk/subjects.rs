@@ -43,8 +43,10 @@ pub struct SubjectRow {
     pub aliases: Vec<String>,
     /// Live claims about it, under any of its names.
     pub claims: usize,
-    /// Flags about it.
+    /// Flags about it that the desk has not dismissed.
     pub flags: usize,
+    /// Those flags per severity (`error`, `warning`, `info`; severities without flags left out).
+    pub severities: BTreeMap<String, usize>,
     /// The other spellings its claims are filed under (case or spacing apart, or an alias).
     pub spellings: Vec<String>,
     /// The name it is read under.
@@ -68,6 +70,7 @@ pub fn subjects(ledger: &Ledger, options: &SubjectsOptions) -> Result<Vec<Subjec
             aliases: g.aliases.clone(),
             claims: live,
             flags: 0,
+            severities: BTreeMap::new(),
             spellings: g
                 .spellings
                 .iter()
@@ -78,13 +81,22 @@ pub fn subjects(ledger: &Ledger, options: &SubjectsOptions) -> Result<Vec<Subjec
         });
         Ok(ControlFlow::Continue(()))
     })?;
-    let mut flags: BTreeMap<String, usize> = BTreeMap::new();
+    let mut flags: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     let _: ControlFlow<()> = for_each_flag(&view, ledger, &mut |f| {
-        *flags.entry(f.subject).or_default() += 1;
+        if crate::projection::dismissal(&view, f.id().as_str())?.is_none() {
+            *flags
+                .entry(f.subject.clone())
+                .or_default()
+                .entry(f.severity().as_str().to_string())
+                .or_default() += 1;
+        }
         Ok(ControlFlow::Continue(()))
     })?;
     for r in &mut rows {
-        r.flags = flags.get(&r.subject).copied().unwrap_or(0);
+        if let Some(by) = flags.remove(&r.subject) {
+            r.flags = by.values().sum();
+            r.severities = by;
+        }
     }
     rows.sort_by(|a, b| a.subject.cmp(&b.subject));
     Ok(rows)

@@ -34,12 +34,13 @@ pub fn run(ctx: &Context, args: &SubjectsArgs) -> Result<(), CliError> {
     }
     for r in &rows {
         out!(
-            "{}  {} claim{}, {} flag{}",
+            "{}  {} claim{}, {} flag{}{}",
             esc(&r.subject),
             r.claims,
             if r.claims == 1 { "" } else { "s" },
             r.flags,
-            if r.flags == 1 { "" } else { "s" }
+            if r.flags == 1 { "" } else { "s" },
+            severities(&r.severities)
         )?;
         if !r.aliases.is_empty() {
             let names: Vec<String> = r.aliases.iter().map(|a| format!("'{}'", esc(a))).collect();
@@ -55,4 +56,17 @@ pub fn run(ctx: &Context, args: &SubjectsArgs) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+/// ` (1 error, 2 warning)`, most severe first; empty without flags.
+pub fn severities(by: &std::collections::BTreeMap<String, usize>) -> String {
+    let parts: Vec<String> = ["error", "warning", "info"]
+        .iter()
+        .filter_map(|s| by.get(*s).map(|n| format!("{n} {s}")))
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join(", "))
+    }
 }

@@ -26,6 +26,7 @@ struct Row {
     subject: String,
     claims: usize,
     flags: usize,
+    severities: std::collections::BTreeMap<String, usize>,
     aliases: Vec<String>,
 }
 
@@ -50,6 +51,7 @@ pub async fn page(
             })
             .map(|s| Row {
                 flags: s.flags,
+                severities: s.severities,
                 claims: s.claims,
                 aliases: s.aliases,
                 subject: s.subject,
@@ -104,7 +106,11 @@ pub async fn page(
                 if r.flags == 0 {
                     "none".to_string()
                 } else {
-                    format!("<strong>{}</strong>", r.flags)
+                    let by: Vec<String> = ["error", "warning", "info"]
+                        .iter()
+                        .filter_map(|s| r.severities.get(*s).map(|n| format!("{n} {s}")))
+                        .collect();
+                    format!("<strong>{}</strong> <span class=\"meta\">({})</span>", r.flags, by.join(", "))
                 }
             ));
         }
