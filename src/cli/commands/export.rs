@@ -6,6 +6,7 @@ use crate::cli::input::checkpoint_refused;
 use crate::cli::render::print_json;
 use crate::cli::{flush_out, CliError, Context, ErrorKind};
 use factledger::desk::export::{export, Destination, ExportFailure};
+use factledger::desk::interop;
 use factledger::integrity::bundle::ExportError;
 use factledger::terminal::esc;
 use std::path::PathBuf;
@@ -39,7 +40,7 @@ pub struct ExportArgs {
 
 pub fn run(ctx: &Context, args: &ExportArgs) -> Result<(), CliError> {
     let Some(bundle) = &args.bundle else {
-        return crate::cli::commands::interop::run_export(ctx, args);
+        return run_interop(ctx, args);
     };
     let ledger = ctx.open()?;
     let stamp = ctx.checkpoint_stamp(&ledger)?;
@@ -85,5 +86,58 @@ pub fn run(ctx: &Context, args: &ExportArgs) -> Result<(), CliError> {
         report.lines,
         report.events,
         report.root
+    )
+}
+
+fn export_failed(e: interop::ExportError) -> CliError {
+    match e {
+        interop::ExportError::Ledger(e) => e.into(),
+        interop::ExportError::ClaimReview(
+            factledger::interop::claimreview::ClaimReviewError::Ledger(e),
+        ) => e.into(),
+        e @ (interop::ExportError::ClaimReview(_) | interop::ExportError::NoSuchClaim { .. }) => {
+            CliError::usage(e.to_string())
+        }
+        e @ interop::ExportError::Write { .. } => CliError {
+            kind: ErrorKind::Unavailable,
+            ..CliError::usage(e.to_string())
+        },
+    }
+}
+
+/// `export --claimreview` and `export --prov` (`docs/interop.md`).
+fn run_interop(ctx: &Context, args: &ExportArgs) -> Result<(), CliError> {
+    let ledger = ctx.open()?;
+    let only = args.claim.as_deref();
+    if args.prov {
+        let Some(out) = &args.out else {
+            let doc = interop::prov(&ledger, only).map_err(export_failed)?;
+            return print_json(&doc);
+        };
+        let written = interop::write_prov(&ledger, only, out).map_err(export_failed)?;
+        if ctx.json() {
+            return print_json(&written);
+        }
+        return out!(
+            "wrote PROV-JSON for {} claim(s) to {}",
+            written.claims.len(),
+            esc(out.display().to_string())
+        );
+    }
+    if args.out.is_none() && args.html.is_none() {
+        // The document is the output.
+        let doc = interop::claimreview(&ledger, only).map_err(export_failed)?;
+        return print_json(&doc);
+    }
+    let written =
+        interop::write_claimreview(&ledger, only, args.out.as_deref(), args.html.as_deref())
+            .map_err(export_failed)?;
+    if ctx.json() {
+        return print_json(&written);
+    }
+    out!(
+        "wrote {} ClaimReview(s) to {}",
+        written.claims.len(),
+        esc(written.files.join(", "))
     )
 }

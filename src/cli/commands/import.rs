@@ -4,6 +4,7 @@ use crate::cli::input::{durability, print_append, read_input, refused};
 use crate::cli::render::print_json;
 use crate::cli::{CliError, Context};
 use factledger::desk::import::{import_records, restore_bundle, ImportInput, RestoreInput};
+use factledger::desk::interop;
 use factledger::terminal::esc;
 use std::path::PathBuf;
 
@@ -28,7 +29,7 @@ pub struct ImportArgs {
 
 pub fn run(ctx: &Context, args: &ImportArgs) -> Result<(), CliError> {
     if args.claimreview.is_some() || args.csv.is_some() {
-        return crate::cli::commands::interop::run_import(ctx, args);
+        return run_interop(ctx, args);
     }
     if let Some(path) = &args.bundle {
         let input = read_input(path)?;
@@ -92,4 +93,24 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<(), CliError> {
         )));
     }
     Ok(())
+}
+
+/// `import --claimreview` and `import --csv` (`docs/interop.md`).
+fn run_interop(ctx: &Context, args: &ImportArgs) -> Result<(), CliError> {
+    let (path, csv) = match (&args.claimreview, &args.csv) {
+        (Some(p), _) => (p, false),
+        (None, Some(p)) => (p, true),
+        (None, None) => return Err(CliError::usage("import needs a file".to_string())),
+    };
+    let input = read_input(path)?;
+    let mut ledger = ctx.open()?;
+    let stamp = ctx.stamp_for(&ledger)?;
+    let (label, bytes) = (&input.label, &input.bytes);
+    let report = if csv {
+        interop::import_csv(&mut ledger, label, bytes, &input.base, &stamp, durability())
+    } else {
+        interop::import_claimreview(&mut ledger, label, bytes, &stamp, durability())
+    }
+    .map_err(refused)?;
+    print_append(ctx, &mut ledger, &report)
 }

@@ -16,7 +16,6 @@ pub mod flags;
 pub mod graph;
 pub mod import;
 pub mod init;
-pub mod interop;
 pub mod key;
 pub mod log;
 pub mod prove;
