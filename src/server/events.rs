@@ -38,6 +38,14 @@ pub async fn events(
     caller: Caller,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
     caller.read()?;
+    Ok(append_stream(&state))
+}
+
+/// The server's appends as server-sent events: `append` with the event's JSON line, `lagged`
+/// when some were missed; ends at shutdown. The API's stream and the page's (`web::live`) both.
+pub(crate) fn append_stream(
+    state: &AppState,
+) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
     let rx = state.events.subscribe();
     let shutdown = state.shutdown.clone();
     let s = stream::unfold((rx, shutdown), |(mut rx, mut shutdown)| async move {
@@ -58,5 +66,5 @@ pub async fn events(
         };
         Some((Ok(event), (rx, shutdown)))
     });
-    Ok(Sse::new(s).keep_alive(KeepAlive::default()))
+    Sse::new(s).keep_alive(KeepAlive::default())
 }

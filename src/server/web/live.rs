@@ -5,35 +5,14 @@
 use super::session::Viewer;
 use crate::server::AppState;
 use axum::extract::State;
-use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
-use futures_util::stream::{self, Stream};
+use axum::response::sse::{Event as SseEvent, Sse};
+use futures_util::stream::Stream;
 use std::convert::Infallible;
-use tokio::sync::broadcast::error::RecvError;
 
 /// The stream: `append` events with the event's JSON line, `lagged` when some were missed.
 pub async fn stream(
     State(state): State<AppState>,
     _viewer: Viewer,
 ) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
-    let rx = state.events.subscribe();
-    let shutdown = state.shutdown.clone();
-    let s = stream::unfold((rx, shutdown), |(mut rx, mut shutdown)| async move {
-        if *shutdown.borrow() {
-            return None;
-        }
-        let got = tokio::select! {
-            r = rx.recv() => r,
-            _ = shutdown.changed() => return None,
-        };
-        let event = match got {
-            Ok(p) => SseEvent::default()
-                .event("append")
-                .id(p.seq.to_string())
-                .data(&*p.json),
-            Err(RecvError::Lagged(n)) => SseEvent::default().event("lagged").data(n.to_string()),
-            Err(RecvError::Closed) => return None,
-        };
-        Some((Ok(event), (rx, shutdown)))
-    });
-    Sse::new(s).keep_alive(KeepAlive::default())
+    crate::server::events::append_stream(&state)
 }
